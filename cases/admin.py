@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from .models import Case, CaseEvent, CaseSlot, FollowUp, Medication, Recommendation, RecommendationLetter
+
+
+class MedicationInline(admin.TabularInline):
+    model = Medication
+    extra = 0
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    extra = 0
+    raw_id_fields = ["author"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    readonly_fields = ["kind", "actor", "note", "at"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["title", "program", "presenter", "status", "submitted_at", "updated_at"]
+    list_filter = ["status", "program"]
+    search_fields = ["title", "presenter__email", "presenter__full_name"]
+    list_select_related = ["program", "presenter"]
+    raw_id_fields = ["presenter", "follow_up_of", "requested_session"]
+    inlines = [MedicationInline, RecommendationInline, CaseEventInline]
+
+
+@admin.register(CaseSlot)
+class CaseSlotAdmin(admin.ModelAdmin):
+    list_display = ["case", "session", "position", "assigned_at"]
+    list_filter = ["session__program"]
+    search_fields = ["case__title", "session__title"]
+    list_select_related = ["case", "session"]
+    raw_id_fields = ["case", "session", "assigned_by"]
+
+
+@admin.register(RecommendationLetter)
+class RecommendationLetterAdmin(admin.ModelAdmin):
+    list_display = ["case", "status", "finalized_at", "rendered_at"]
+    list_filter = ["status"]
+    search_fields = ["case__title"]
+    readonly_fields = ["sha256", "file", "finalized_at", "rendered_at", "last_error"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["case", "author", "created_at"]
+    search_fields = ["case__title"]
+    raw_id_fields = ["case", "author"]

@@ -1,0 +1,299 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from sessions.models import Session
+
+from .deid import FIX_ADVICE, KIND_LABELS, Finding, find_identifiers
+from .library import MmeBand
+from .mme import DRUG_CHOICES
+from .models import AgeBand, Case, CaseTag, FollowUp, RecommendationHeading
+from .services import MedicationRow
+
+
+def highlight(text: str, findings: list[Finding]) -> SafeString:
+    """The user's text, escaped, with each finding wrapped in <mark>."""
+    parts, cursor = [], 0
+    for finding in findings:
+        parts.append(escape(text[cursor : finding.start]))
+        label = escape(KIND_LABELS.get(finding.kind, finding.kind))
+        parts.append(f'<mark title="{label}">{escape(text[finding.start : finding.end])}</mark>')
+        cursor = finding.end
+    parts.append(escape(text[cursor:]))
+    return mark_safe("".join(parts))
+
+
+class IdentifierGuardMixin:
+    """Refuse free text that looks like it identifies a patient, and keep what was found
+    so the template can highlight it in the user's own text."""
+
+    guarded_fields: tuple[str, ...] = ()
+
+    def _post_clean_identifiers(self) -> None:
+        self.identifier_findings = {}
+        for name in self.guarded_fields:
+            text = self.cleaned_data.get(name) or ""
+            findings = find_identifiers(text)
+            if not findings:
+                continue
+            self.identifier_findings[name] = {
+                "field": self[name],
+                "highlighted": highlight(text, findings),
+                "items": [
+                    (f.text, KIND_LABELS.get(f.kind, f.kind), FIX_ADVICE.get(f.kind, "")) for f in findings
+                ],
+            }
+            kinds = sorted({KIND_LABELS.get(f.kind, f.kind).lower() for f in findings})
+            self.add_error(
+                name,
+                f"This looks like it identifies the patient ({', '.join(kinds)}). "
+                "Nothing was saved: remove or generalise the highlighted text.",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._post_clean_identifiers()
+        return cleaned
+
+
+class CaseForm(IdentifierGuardMixin, forms.ModelForm):
+    guarded_fields = Case.TEXT_FIELDS
+
+    class Meta:
+        model = Case
+        fields = [name for name in Case.CONTENT_FIELDS if name != "attested_deidentified"] + [
+            "attested_deidentified"
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in (
+                "main_concern",
+                "function_goals",
+                "treatments_tried",
+                "investigations",
+                "mental_health",
+                "substance_use",
+                "social_context",
+                "question_1",
+                "question_2",
+                "question_3",
+            )
+        }
+        help_texts = {
+            "question_1": "What do you want the hub to help you decide? At least one question is needed.",
+            "uds_recency": "Say how recent, never the date.",
+        }
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requested_session"].queryset = Session.objects.filter(
+            program=program, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
+        ).order_by("starts_at")
+        self.fields["requested_session"].empty_label = "Next available session"
+        self.fields["requested_session"].label = "Preferred session"
+
+
+class MedicationForm(IdentifierGuardMixin, forms.Form):
+    guarded_fields = ("drug_other", "schedule")
+
+    drug = forms.ChoiceField(
+        choices=[("", "—"), *DRUG_CHOICES],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    drug_other = forms.CharField(
+        label="Other drug",
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    daily_dose = forms.DecimalField(
+        label="Total daily dose",
+        min_value=Decimal("0"),
+        max_value=Decimal("100000"),
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
+    )
+    schedule = forms.CharField(
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "e.g. 10 mg q6h PRN"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        drug, dose = cleaned.get("drug"), cleaned.get("daily_dose")
+        if drug and dose is None:
+            self.add_error("daily_dose", "Give the total daily dose.")
+        if dose is not None and not drug:
+            self.add_error("drug", "Choose the drug.")
+        if drug == "other" and not cleaned.get("drug_other"):
+            self.add_error("drug_other", "Name the drug.")
+        return cleaned
+
+    def to_row(self) -> MedicationRow | None:
+        data = self.cleaned_data
+        if not data.get("drug"):
+            return None
+        return MedicationRow(
+            drug=data["drug"],
+            daily_dose=data["daily_dose"],
+            drug_other=data["drug_other"],
+            schedule=data["schedule"],
+        )
+
+
+def medication_formset(data=None, *, medications=(), prefix="medications", blank_rows: int = 3):
+    initial = [
+        {"drug": m.drug, "drug_other": m.drug_other, "daily_dose": m.daily_dose, "schedule": m.schedule}
+        for m in medications
+    ]
+    formset = forms.formset_factory(MedicationForm, extra=blank_rows, max_num=12, absolute_max=12)
+    return formset(data, initial=initial, prefix=prefix)
+
+
+def medication_rows(formset) -> list[MedicationRow]:
+    return [row for row in (form.to_row() for form in formset.forms) if row is not None]
+
+
+class ReturnCaseForm(IdentifierGuardMixin, forms.Form):
+    guarded_fields = ("comment",)
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="The presenter sees this and can edit the case."
+    )
+
+
+class AssignForm(forms.Form):
+    session = forms.ModelChoiceField(queryset=Session.objects.none(), empty_label=None)
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+
+
+class RecommendationsForm(IdentifierGuardMixin, forms.Form):
+    guarded_fields = tuple(RecommendationHeading.values)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in RecommendationHeading.choices:
+            self.fields[value] = forms.CharField(
+                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+
+class FollowUpForm(IdentifierGuardMixin, forms.ModelForm):
+    guarded_fields = ("what_changed", "pain_change", "function_change", "recommendations_acted_on")
+    present_again = forms.BooleanField(
+        label="I would like to present this case again",
+        required=False,
+        help_text="A follow-up presentation goes to the coordinators' queue, linked to this case.",
+    )
+
+    class Meta:
+        model = FollowUp
+        fields = ["what_changed", "pain_change", "function_change", "recommendations_acted_on"]
+        widgets = {
+            "what_changed": forms.Textarea(attrs={"rows": 4}),
+            "recommendations_acted_on": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"recommendations_acted_on": "Which recommendations did you act on?"}
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "All open"), *list(Case.Status.choices[1:])])
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(), required=False, empty_label="Any session"
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(program=program).order_by("-starts_at")
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(
+            attrs={"class": "form-control", "placeholder": "e.g. buprenorphine taper, sleep, fibromyalgia"}
+        ),
+    )
+    heading = forms.ChoiceField(
+        label="Recommendation heading",
+        required=False,
+        choices=[("", "Any heading"), *RecommendationHeading.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    mme_band = forms.ChoiceField(
+        label="Opioid dose at presentation",
+        required=False,
+        choices=[("", "Any dose"), *MmeBand.CHOICES],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    age_band = forms.ChoiceField(
+        label="Age band",
+        required=False,
+        choices=[("", "Any age"), *AgeBand.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    tag = forms.ModelChoiceField(
+        queryset=CaseTag.objects.none(),
+        required=False,
+        empty_label="Any tag",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = tags
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "text": data["q"],
+            "heading": data["heading"],
+            "mme_band": data["mme_band"],
+            "age_band": data["age_band"],
+            "tag": data["tag"],
+        }
+
+
+class CaseTagsForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(
+        queryset=CaseTag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Tags",
+        help_text="Untick a tag to take it off this case.",
+    )
+    new_tags = forms.CharField(
+        label="New tags",
+        required=False,
+        max_length=300,
+        help_text="Separate tags with commas, e.g. “tapering, buprenorphine switch”. No patient details.",
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        tags = CaseTag.objects.filter(program=program).order_by("name")
+        if tags.exists():
+            self.fields["tags"].queryset = tags
+        else:
+            del self.fields["tags"]
+
+    def clean_new_tags(self) -> list[str]:
+        names = [name.strip() for name in self.cleaned_data["new_tags"].split(",")]
+        too_long = [name for name in names if len(name) > 40]
+        if too_long:
+            raise forms.ValidationError(f"Keep each tag to 40 characters or fewer: “{too_long[0][:40]}…”.")
+        return [name for name in names if name]

@@ -1,0 +1,166 @@
+"""The case library: past presented cases of a program, searchable by its members.
+
+Only de-identified content and the hub's recommendations are read here; who presented
+a case is shown to the hub team alone (views decide with `shows_presenter_name`)."""
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from sessions.models import Program, Role
+
+from .deid import explain, find_identifiers
+from .models import Case, CaseTag, Medication, Recommendation, RecommendationHeading
+
+LIBRARY_STATUSES = (Case.Status.PRESENTED, Case.Status.LETTER_SENT)
+SEARCH_CONFIG = "english"
+HUB_ROLES = (Role.COORDINATOR, Role.EXPERT)
+
+
+class MmeBand:
+    NONE = "none"
+    UNDER_50 = "under-50"
+    FROM_50 = "50-89"
+    FROM_90 = "90-plus"
+    CHOICES = (
+        (NONE, "No opioid MME"),
+        (UNDER_50, "Under 50 MME/day"),
+        (FROM_50, "50–89 MME/day"),
+        (FROM_90, "90 MME/day or more"),
+    )
+
+
+_MME_BANDS = {
+    MmeBand.NONE: Q(original_mme=0),
+    MmeBand.UNDER_50: Q(original_mme__gt=0, original_mme__lt=50),
+    MmeBand.FROM_50: Q(original_mme__gte=50, original_mme__lt=90),
+    MmeBand.FROM_90: Q(original_mme__gte=90),
+}
+
+
+def shows_presenter_name(role: str | None) -> bool:
+    return role in HUB_ROLES
+
+
+def _original_mme() -> Coalesce:
+    money = DecimalField(max_digits=10, decimal_places=1)
+    total = (
+        Medication.objects.filter(case=OuterRef("pk"), follow_up__isnull=True)
+        .values("case")
+        .annotate(total=Sum("mme"))
+        .values("total")
+    )
+    return Coalesce(Subquery(total, output_field=money), Decimal("0"), output_field=money)
+
+
+def _text_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        vector = SearchVector(*Case.TEXT_FIELDS, config=SEARCH_CONFIG)
+        in_recommendations = Recommendation.objects.annotate(
+            document=SearchVector("text", config=SEARCH_CONFIG)
+        ).filter(case=OuterRef("pk"), document=query)
+        return (
+            cases.annotate(document=vector, rank=SearchRank(vector, query))
+            .filter(Q(document=query) | Exists(in_recommendations))
+            .order_by("-rank", "-slot__session__starts_at", "-pk")
+        )
+    # SQLite (local runs): every word must appear in a case field or a recommendation.
+    for word in text.split():
+        in_case = Q()
+        for name in Case.TEXT_FIELDS:
+            in_case |= Q(**{f"{name}__icontains": word})
+        in_recommendations = Recommendation.objects.filter(case=OuterRef("pk"), text__icontains=word)
+        cases = cases.filter(in_case | Exists(in_recommendations))
+    return cases
+
+
+def library_cases(
+    program: Program,
+    *,
+    text: str = "",
+    heading: str = "",
+    mme_band: str = "",
+    age_band: str = "",
+    tag: CaseTag | None = None,
+) -> QuerySet[Case]:
+    """Presented cases of the program matching every filter given, newest session first
+    (best match first for a text search on PostgreSQL)."""
+    cases = (
+        Case.objects.filter(program=program, status__in=LIBRARY_STATUSES)
+        .annotate(original_mme=_original_mme())
+        .select_related("presenter", "slot__session")
+        .prefetch_related(
+            "tags",
+            Prefetch("recommendations", queryset=Recommendation.objects.only("pk", "case_id", "heading")),
+        )
+        .order_by("-slot__session__starts_at", "-pk")
+    )
+    if heading:
+        cases = cases.filter(Exists(Recommendation.objects.filter(case=OuterRef("pk"), heading=heading)))
+    if mme_band in _MME_BANDS:
+        cases = cases.filter(_MME_BANDS[mme_band])
+    if age_band:
+        cases = cases.filter(age_band=age_band)
+    if tag is not None:
+        cases = cases.filter(tags=tag)
+    text = text.strip()
+    if text:
+        cases = _text_search(cases, text)
+    return cases
+
+
+def library_case(program: Program, pk: int) -> Case | None:
+    return (
+        Case.objects.filter(program=program, status__in=LIBRARY_STATUSES, pk=pk)
+        .select_related("presenter", "slot__session", "follow_up_of")
+        .prefetch_related("tags", "recommendations", "medications", "follow_ups")
+        .first()
+    )
+
+
+def headings_in_order(case: Case) -> list[str]:
+    seen = {r.heading for r in case.recommendations.all()}
+    return [label for value, label in RecommendationHeading.choices if value in seen]
+
+
+def _clean_names(names: Iterable[str]) -> list[str]:
+    unique: dict[str, str] = {}
+    for name in names:
+        name = " ".join(name.split())[:40]
+        if name:
+            unique.setdefault(name.lower(), name)
+    return list(unique.values())
+
+
+def _create_tag(program_id: int, name: str) -> CaseTag:
+    try:
+        with transaction.atomic():
+            return CaseTag.objects.create(program_id=program_id, name=name)
+    except IntegrityError:
+        # Another coordinator created it (in any letter case) a moment ago.
+        return CaseTag.objects.get(program_id=program_id, name__iexact=name)
+
+
+@transaction.atomic
+def set_case_tags(*, case: Case, tags: Sequence[CaseTag], new_names: Sequence[str] = ()) -> list[CaseTag]:
+    """Give a case exactly these tags, creating the new names in its program (a name that
+    differs only in case from an existing tag reuses it). Idempotent."""
+    names = _clean_names(new_names)
+    findings = [f for name in names for f in find_identifiers(name)]
+    if findings:
+        raise ValidationError({"new_tags": [explain(f) for f in findings]})
+    if any(t.program_id != case.program_id for t in tags):
+        raise ValidationError("Tags belong to another program.")
+    chosen = {t.pk: t for t in tags}
+    existing = {t.name.lower(): t for t in CaseTag.objects.filter(program_id=case.program_id)}
+    for name in names:
+        tag = existing.get(name.lower()) or _create_tag(case.program_id, name)
+        chosen[tag.pk] = tag
+    case.tags.set(chosen.values())
+    return sorted(chosen.values(), key=lambda t: t.name.lower())

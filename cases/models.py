@@ -1,0 +1,378 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from sessions.models import MAX_CASE_SLOTS, Program, Session
+
+from .mme import DRUG_CHOICES
+
+DRUG_LABELS = dict(DRUG_CHOICES)
+
+
+class AgeBand(models.TextChoices):
+    AGE_18_29 = "18-29", "18–29"
+    AGE_30_39 = "30-39", "30–39"
+    AGE_40_49 = "40-49", "40–49"
+    AGE_50_59 = "50-59", "50–59"
+    AGE_60_69 = "60-69", "60–69"
+    AGE_70_79 = "70-79", "70–79"
+    AGE_80_89 = "80-89", "80–89"
+    AGE_90_PLUS = "90+", "90 or older"
+
+
+class SexGender(models.TextChoices):
+    WOMAN = "woman", "Woman"
+    MAN = "man", "Man"
+    NON_BINARY = "non_binary", "Non-binary or another gender"
+    NOT_SAID = "not_said", "Prefer not to say"
+
+
+class UdsRecency(models.TextChoices):
+    NEVER = "never", "Never done"
+    WITHIN_3_MONTHS = "3m", "Within 3 months"
+    WITHIN_12_MONTHS = "12m", "Within 12 months"
+    OVER_12_MONTHS = "older", "More than 12 months ago"
+
+
+class UdsResult(models.TextChoices):
+    NOT_APPLICABLE = "na", "Not applicable"
+    EXPECTED = "expected", "Expected"
+    UNEXPECTED = "unexpected", "Unexpected"
+
+
+class Consent(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_APPLICABLE = "na", "Not applicable"
+
+
+class Case(models.Model):
+    """A de-identified patient case a spoke clinician presents to the hub."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for changes"
+        SCHEDULED = "scheduled", "Scheduled"
+        PRESENTED = "presented", "Presented"
+        LETTER_SENT = "letter_sent", "Letter sent"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cases")
+    presenter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="re_presentations"
+    )
+    requested_session = models.ForeignKey(
+        Session,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Leave empty for the next available session.",
+    )
+
+    title = models.CharField(
+        max_length=120,
+        help_text="Short and non-identifying, e.g. “Tapering high-dose oxycodone after a work injury”.",
+    )
+    age_band = models.CharField(max_length=6, choices=AgeBand.choices, blank=True)
+    sex_gender = models.CharField("sex / gender", max_length=12, choices=SexGender.choices, blank=True)
+    main_concern = models.TextField(blank=True)
+    pain_onset = models.CharField(
+        max_length=200, blank=True, help_text="How it started, e.g. “lifting injury at work”."
+    )
+    pain_duration = models.CharField(max_length=100, blank=True, help_text="For example “about 6 years”.")
+    pain_location = models.CharField(max_length=200, blank=True)
+    pain_character = models.CharField(max_length=200, blank=True, help_text="Burning, aching, shooting…")
+    pain_intensity = models.PositiveSmallIntegerField(
+        "pain intensity (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    function_goals = models.TextField("function and goals", blank=True)
+    treatments_tried = models.TextField(
+        "treatments tried and their effect", blank=True, help_text="Drug and non-drug treatments."
+    )
+    benzodiazepine_coprescribed = models.BooleanField(
+        "benzodiazepine or other sedative co-prescribed", default=False
+    )
+    investigations = models.TextField(blank=True)
+    peg_score = models.DecimalField(
+        "PEG score",
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    phq9_score = models.PositiveSmallIntegerField(
+        "PHQ-9", null=True, blank=True, validators=[MaxValueValidator(27)]
+    )
+    gad7_score = models.PositiveSmallIntegerField(
+        "GAD-7", null=True, blank=True, validators=[MaxValueValidator(21)]
+    )
+    ort_score = models.PositiveSmallIntegerField(
+        "Opioid Risk Tool", null=True, blank=True, validators=[MaxValueValidator(26)]
+    )
+    uds_recency = models.CharField("urine drug test", max_length=6, choices=UdsRecency.choices, blank=True)
+    uds_result = models.CharField(
+        "urine drug test result", max_length=10, choices=UdsResult.choices, blank=True
+    )
+    monitoring_checked = models.BooleanField("prescription monitoring (ONMS) checked", default=False)
+    treatment_agreement = models.BooleanField("treatment agreement in place", default=False)
+    mental_health = models.TextField("mental health", blank=True)
+    substance_use = models.TextField("substance use", blank=True)
+    social_context = models.TextField(
+        blank=True, help_text="Work, supports, access to services. No names, employers or places."
+    )
+    consent = models.CharField(
+        "patient consent to discuss", max_length=3, choices=Consent.choices, blank=True
+    )
+    question_1 = models.TextField("question 1", blank=True)
+    question_2 = models.TextField("question 2", blank=True)
+    question_3 = models.TextField("question 3", blank=True)
+    attested_deidentified = models.BooleanField(
+        "I confirm this case holds no patient identifiers", default=False
+    )
+
+    return_comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    TEXT_FIELDS = (
+        "title",
+        "main_concern",
+        "pain_onset",
+        "pain_duration",
+        "pain_location",
+        "pain_character",
+        "function_goals",
+        "treatments_tried",
+        "investigations",
+        "mental_health",
+        "substance_use",
+        "social_context",
+        "question_1",
+        "question_2",
+        "question_3",
+    )
+    CONTENT_FIELDS = (
+        *TEXT_FIELDS,
+        "age_band",
+        "sex_gender",
+        "pain_intensity",
+        "benzodiazepine_coprescribed",
+        "peg_score",
+        "phq9_score",
+        "gad7_score",
+        "ort_score",
+        "uds_recency",
+        "uds_result",
+        "monitoring_checked",
+        "treatment_agreement",
+        "consent",
+        "attested_deidentified",
+        "requested_session",
+    )
+    REQUIRED_TO_SUBMIT = (
+        "title",
+        "age_band",
+        "sex_gender",
+        "main_concern",
+        "consent",
+        "question_1",
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["program", "status"]), models.Index(fields=["presenter", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"pk": self.pk})
+
+    @property
+    def questions(self) -> list[str]:
+        return [q for q in (self.question_1, self.question_2, self.question_3) if q.strip()]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class Medication(models.Model):
+    """A current medication of a case, or of a follow-up when `follow_up` is set."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="medications")
+    follow_up = models.ForeignKey(
+        "FollowUp", null=True, blank=True, on_delete=models.CASCADE, related_name="medications"
+    )
+    drug = models.CharField(max_length=40)
+    drug_other = models.CharField("other drug", max_length=80, blank=True)
+    daily_dose = models.DecimalField(
+        "total daily dose",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="mg per day; mcg/h for a fentanyl patch.",
+    )
+    schedule = models.CharField(max_length=80, blank=True, help_text="For example “10 mg q6h PRN”.")
+    mme = models.DecimalField("MME/day", max_digits=8, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.daily_dose}"
+
+    @property
+    def label(self) -> str:
+        return self.drug_other or DRUG_LABELS.get(self.drug, self.drug)
+
+
+class CaseSlot(models.Model):
+    """A case's place on a session's agenda. The unique position per session, bounded
+    by MAX_CASE_SLOTS, is what stops two coordinators overfilling a session at once."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="case_slots_taken")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="slot")
+    position = models.PositiveSmallIntegerField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__starts_at", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="caseslot_one_case_per_position"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1, position__lte=MAX_CASE_SLOTS), name="caseslot_position_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.position} of {self.session}"
+
+
+class RecommendationHeading(models.TextChoices):
+    DIFFERENTIAL = "differential", "Differential diagnosis"
+    INVESTIGATIONS = "investigations", "Investigations"
+    REFERRALS = "referrals", "Referrals"
+    NON_PHARM = "non_pharm", "Non-pharmacological management"
+    PHARM_NON_OPIOID = "pharm_non_opioid", "Pharmacological management (non-opioid)"
+    OPIOID = "opioid", "Opioid management"
+    INTERVENTIONAL = "interventional", "Interventional"
+    PSYCHOSOCIAL = "psychosocial", "Psychosocial"
+    OTHER = "other", "Other"
+
+
+class Recommendation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    heading = models.CharField(max_length=20, choices=RecommendationHeading.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "author", "heading"], name="recommendation_once_per_heading"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_heading_display()} by {self.author}"
+
+
+class RecommendationLetter(models.Model):
+    """The finalized recommendations, rendered once to PDF."""
+
+    class Status(models.TextChoices):
+        RENDERING = "rendering", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="letter")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RENDERING)
+    file = models.FileField(upload_to="letters/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finalized_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Letter for {self.case}"
+
+
+class FollowUp(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    what_changed = models.TextField()
+    pain_change = models.CharField(max_length=200, blank=True, help_text="For example “pain 8/10 → 6/10”.")
+    function_change = models.CharField(max_length=200, blank=True)
+    recommendations_acted_on = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Follow-up on {self.case}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for changes"
+        SCREENED = "screened", "Screened"
+        SCHEDULED = "scheduled", "Scheduled"
+        PRESENTED = "presented", "Presented"
+        LETTER_SENT = "letter_sent", "Letter sent"
+        FOLLOW_UP = "follow_up", "Follow-up reported"
+        RE_PRESENTATION = "re_presentation", "Asked to present again"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.case})"
+
+
+class CaseTag(models.Model):
+    """A coordinator's label for past cases in the library, e.g. “tapering” or “buprenorphine switch”."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="case_tags")
+    name = models.CharField(max_length=40)
+    # Declared here rather than on Case so the case model stays as it is; `case.tags` reads the same.
+    cases = models.ManyToManyField(Case, blank=True, related_name="tags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("program", Lower("name"), name="casetag_name_unique_in_program"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

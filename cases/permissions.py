@@ -1,0 +1,77 @@
+"""Who may see and change a case. Every cases view calls one of these first.
+
+404 when the user may not see the case (its existence does not leak), 403 when they
+may see it but not do what they asked.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sessions.models import Enrollment, Program, Role
+from sessions.permissions import active_role
+
+from .models import Case
+
+VISIBLE_TO_HUB = (
+    Case.Status.SUBMITTED,
+    Case.Status.RETURNED,
+    Case.Status.SCHEDULED,
+    Case.Status.PRESENTED,
+    Case.Status.LETTER_SENT,
+)
+VISIBLE_TO_PARTICIPANTS = (Case.Status.SCHEDULED, Case.Status.PRESENTED, Case.Status.LETTER_SENT)
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Cases the user may read, across all their programs, in one query."""
+    if user.is_superuser:
+        return Case.objects.exclude(status=Case.Status.DRAFT)
+    approved = Enrollment.objects.filter(user=user, status=Enrollment.Status.APPROVED)
+    hub_programs = approved.filter(role__in=[Role.COORDINATOR, Role.EXPERT]).values("program")
+    member_programs = approved.values("program")
+    return Case.objects.filter(
+        Q(presenter=user)
+        | Q(program__in=hub_programs, status__in=VISIBLE_TO_HUB)
+        | Q(program__in=member_programs, status__in=VISIBLE_TO_PARTICIPANTS)
+    )
+
+
+def _role(user, program: Program) -> str | None:
+    return active_role(user, program)
+
+
+def get_case_for_user(user, pk: int) -> tuple[Case, str | None]:
+    case = visible_cases(user).select_related("program", "presenter").filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case.")
+    return case, _role(user, case.program)
+
+
+def get_case_for_presenter(user, pk: int) -> Case:
+    case, _ = get_case_for_user(user, pk)
+    if case.presenter_id != user.pk:
+        raise PermissionDenied("Only the presenter can change this case.")
+    return case
+
+
+def get_case_for_coordinator(user, pk: int) -> Case:
+    case, role = get_case_for_user(user, pk)
+    if role != Role.COORDINATOR or case.status == Case.Status.DRAFT:
+        raise PermissionDenied("Only the program's coordinators can do this.")
+    return case
+
+
+def get_case_for_expert(user, pk: int) -> Case:
+    case, role = get_case_for_user(user, pk)
+    if role != Role.EXPERT:
+        raise PermissionDenied("Only the program's hub experts write recommendations.")
+    return case
+
+
+def can_read_letter(user, case: Case, role: str | None) -> bool:
+    return case.presenter_id == user.pk or role in (Role.COORDINATOR, Role.EXPERT)
+
+
+def can_present_in(user, program: Program) -> bool:
+    return _role(user, program) is not None

@@ -1,0 +1,120 @@
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from sessions.models import Enrollment, Program, Role, Session
+
+from .models import Case, CaseSlot, Recommendation
+from .services import OVERDUE_LETTER_DAYS
+
+OPEN_STATUSES = (Case.Status.SUBMITTED, Case.Status.RETURNED, Case.Status.SCHEDULED, Case.Status.PRESENTED)
+
+
+def my_cases(user) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(presenter=user).select_related("program", "slot__session").order_by("-updated_at")
+    )
+
+
+def case_queue(program: Program, *, status: str = "", session: Session | None = None) -> QuerySet[Case]:
+    cases = Case.objects.filter(program=program).exclude(status=Case.Status.DRAFT)
+    cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
+    if session is not None:
+        cases = cases.filter(slot__session=session)
+    return cases.select_related("presenter", "slot__session", "follow_up_of").order_by("submitted_at", "pk")
+
+
+def overdue_letters_for_programs() -> QuerySet[Case]:
+    """Cases whose letter is not sent more than OVERDUE_LETTER_DAYS after their session."""
+    cutoff = timezone.now() - timedelta(days=OVERDUE_LETTER_DAYS)
+    return Case.objects.filter(
+        status__in=[Case.Status.SCHEDULED, Case.Status.PRESENTED], slot__session__ends_at__lt=cutoff
+    )
+
+
+def overdue_letters(program: Program) -> QuerySet[Case]:
+    return (
+        overdue_letters_for_programs()
+        .filter(program=program)
+        .select_related("presenter", "slot__session")
+        .order_by("slot__session__starts_at")
+    )
+
+
+def cases_needing_presenter(user) -> QuerySet[Case]:
+    """The presenter's drafts, returned cases and recent letters: the dashboard's to-do."""
+    recent = timezone.now() - timedelta(days=30)
+    return (
+        Case.objects.filter(presenter=user)
+        .filter(
+            Q(status__in=[Case.Status.DRAFT, Case.Status.RETURNED])
+            | Q(status=Case.Status.LETTER_SENT, updated_at__gte=recent)
+        )
+        .select_related("program")
+        .order_by("-updated_at")
+    )
+
+
+def awaiting_recommendations(user) -> QuerySet[Case]:
+    expert_programs = Enrollment.objects.filter(
+        user=user, status=Enrollment.Status.APPROVED, role=Role.EXPERT
+    ).values("program")
+    mine = Recommendation.objects.filter(case=OuterRef("pk"), author=user)
+    return (
+        Case.objects.filter(
+            program__in=expert_programs, status__in=[Case.Status.SCHEDULED, Case.Status.PRESENTED]
+        )
+        .annotate(written_by_me=Exists(mine), recommendation_count=Count("recommendations"))
+        .select_related("program", "presenter", "slot__session")
+        .order_by("slot__session__starts_at", "pk")
+    )
+
+
+def awaiting_recommendations_count(user) -> int:
+    return awaiting_recommendations(user).filter(written_by_me=False).count()
+
+
+def session_agenda(session: Session) -> list[CaseSlot]:
+    return list(
+        CaseSlot.objects.filter(session=session)
+        .select_related("case", "case__presenter")
+        .order_by("position")
+    )
+
+
+def upcoming_sessions_with_free_slots(program: Program) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(program=program, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now())
+        .annotate(taken=Count("case_slots_taken"))
+        .filter(taken__lt=F("case_slots"))
+        .order_by("starts_at")
+    )
+
+
+def case_detail_lists(case: Case) -> dict:
+    medications = list(case.medications.all())
+    return {
+        "medications": [m for m in medications if m.follow_up_id is None],
+        "follow_ups": list(case.follow_ups.all()),
+        "follow_up_medications": [m for m in medications if m.follow_up_id is not None],
+        "events": list(case.events.select_related("actor")),
+        "recommendations": list(case.recommendations.select_related("author")),
+        "slot": CaseSlot.objects.select_related("session").filter(case=case).first(),
+    }
+
+
+def agenda_titles(hours: int = 25) -> dict[int, list[str]]:
+    """Titles of the cases on each session starting soon, for reminders (titles only)."""
+    now = timezone.now()
+    titles: dict[int, list[str]] = {}
+    slots = (
+        CaseSlot.objects.filter(
+            session__starts_at__gt=now, session__starts_at__lte=now + timedelta(hours=hours)
+        )
+        .order_by("session_id", "position")
+        .values_list("session_id", "case__title")
+    )
+    for session_id, title in slots:
+        titles.setdefault(session_id, []).append(title)
+    return titles

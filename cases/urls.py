@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("cases/", views.my_cases, name="mine"),
+    path("cases/review/", views.review_list, name="review"),
+    path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="edit"),
+    path("cases/<int:pk>/submit/", views.case_submit, name="submit"),
+    path("cases/<int:pk>/follow-up/", views.case_follow_up, name="follow_up"),
+    path("cases/<int:pk>/recommendations/", views.case_recommendations, name="recommendations"),
+    path("cases/<int:pk>/letter.pdf", views.case_letter, name="letter"),
+    path("cases/<int:pk>/assign/", views.case_assign, name="assign"),
+    path("cases/<int:pk>/return/", views.case_return, name="return"),
+    path("cases/<int:pk>/presented/", views.case_mark_presented, name="mark_presented"),
+    path("cases/<int:pk>/finalize/", views.case_finalize, name="finalize"),
+    path("programs/<slug:slug>/cases/new/", views.case_create, name="create"),
+    path("programs/<slug:slug>/sessions/<int:pk>/cases/", views.session_agenda, name="session_agenda"),
+    path("manage/<slug:slug>/cases/", views.queue, name="queue"),
+]
+
+urlpatterns += [
+    path("library/", views.library_index, name="library_index"),
+    path("programs/<slug:slug>/library/", views.library_search, name="library"),
+    path("programs/<slug:slug>/library/<int:pk>/", views.library_case, name="library_case"),
+    path("cases/<int:pk>/tags/", views.case_tags, name="tags"),
+]

@@ -1,0 +1,430 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.pagination import paginate
+from echo_hub.lib.storage import private_file_response
+from sessions.models import Role
+from sessions.permissions import (
+    get_program_for_coordinator,
+    get_program_for_member,
+    get_session_for_member,
+    get_visible_program,
+    member_programs,
+)
+
+from . import library as case_library
+from . import selectors, services
+from .forms import (
+    AssignForm,
+    CaseForm,
+    CaseTagsForm,
+    FollowUpForm,
+    LibrarySearchForm,
+    QueueFilterForm,
+    RecommendationsForm,
+    ReturnCaseForm,
+    medication_formset,
+    medication_rows,
+)
+from .mme import mme_level
+from .models import Case, CaseTag, RecommendationHeading, RecommendationLetter
+from .permissions import (
+    can_present_in,
+    can_read_letter,
+    get_case_for_coordinator,
+    get_case_for_expert,
+    get_case_for_presenter,
+    get_case_for_user,
+)
+
+
+def _findings(*forms) -> list[dict]:
+    found = []
+    for form in forms:
+        found.extend(getattr(form, "identifier_findings", {}).values())
+    return found
+
+
+@login_required
+@require_GET
+def my_cases(request):
+    page = paginate(request, selectors.my_cases(request.user))
+    return render(request, "cases/my_cases.html", {"page": page})
+
+
+def _case_form_page(request, *, program, case=None):
+    form = CaseForm(request.POST or None, instance=case, program=program)
+    meds = medication_formset(
+        request.POST or None, medications=case.medications.filter(follow_up=None) if case else ()
+    )
+    if request.method == "POST":
+        forms_valid = form.is_valid() & meds.is_valid()
+        if forms_valid:
+            try:
+                case = services.save_case_draft(
+                    presenter=request.user,
+                    program=program,
+                    fields=form.cleaned_data,
+                    medications=medication_rows(meds),
+                    case=case,
+                )
+                if "submit" in request.POST:
+                    services.submit_case(case=case, by=request.user)
+                    messages.success(
+                        request, "Your case is submitted. A coordinator will screen it and give it a slot."
+                    )
+                else:
+                    messages.success(request, "Draft saved. Only you can see it.")
+                return redirect(case)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "meds": meds,
+            "program": program,
+            "case": case,
+            "findings": _findings(form, *meds.forms),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request, slug):
+    program, role = get_visible_program(request.user, slug)
+    if role is None or not can_present_in(request.user, program):
+        raise Http404("No such program.")
+    return _case_form_page(request, program=program)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = get_case_for_presenter(request.user, pk)
+    if not case.is_editable:
+        raise PermissionDenied("This case is with the hub and can no longer be edited.")
+    return _case_form_page(request, program=case.program, case=case)
+
+
+@login_required
+@require_POST
+def case_submit(request, pk):
+    case = get_case_for_presenter(request.user, pk)
+    try:
+        services.submit_case(case=case, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "Before submitting: " + " ".join(exc.messages))
+        return redirect("cases:edit", pk=case.pk)
+    messages.success(request, "Your case is submitted.")
+    return redirect(case)
+
+
+@login_required
+@require_GET
+def case_detail(request, pk):
+    case, role = get_case_for_user(request.user, pk)
+    lists = selectors.case_detail_lists(case)
+    if not can_read_letter(request.user, case, role):
+        # Participants read the hub's recommendations on their own cases only.
+        lists["recommendations"] = []
+    total = services.total_mme(lists["medications"])
+    for follow_up in lists["follow_ups"]:
+        follow_up.total_mme = services.total_mme(
+            [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
+        )
+    letter = RecommendationLetter.objects.filter(case=case).first()
+    context = {
+        "case": case,
+        "role": role,
+        "is_presenter": case.presenter_id == request.user.pk,
+        "is_coordinator": role == Role.COORDINATOR,
+        "is_expert": role == Role.EXPERT,
+        "letter": letter,
+        "can_read_letter": can_read_letter(request.user, case, role),
+        "total_mme": total,
+        "mme_level": mme_level(float(total) if total is not None else None),
+        **lists,
+    }
+    if context["is_coordinator"] and case.status == Case.Status.SUBMITTED:
+        context["assign_sessions"] = list(selectors.upcoming_sessions_with_free_slots(case.program))
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def case_assign(request, pk):
+    case = get_case_for_coordinator(request.user, pk)
+    form = AssignForm(request.POST, sessions=selectors.upcoming_sessions_with_free_slots(case.program))
+    if not form.is_valid():
+        messages.error(request, "Choose an upcoming session with a free case slot.")
+        return redirect(case)
+    try:
+        slot = services.assign_case_to_session(
+            case=case, session=form.cleaned_data["session"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, f"Scheduled as case {slot.position} of {slot.session.title}. The presenter is told."
+        )
+    return redirect(case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_return(request, pk):
+    case = get_case_for_coordinator(request.user, pk)
+    form = ReturnCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_case(case=case, by=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "The case is returned to its presenter with your comment.")
+            return redirect(case)
+    return render(
+        request, "cases/case_return.html", {"case": case, "form": form, "findings": _findings(form)}
+    )
+
+
+@login_required
+@require_POST
+def case_mark_presented(request, pk):
+    case = get_case_for_coordinator(request.user, pk)
+    try:
+        services.mark_case_presented(case=case, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(case)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_recommendations(request, pk):
+    case = get_case_for_expert(request.user, pk)
+    mine = {r.heading: r.text for r in case.recommendations.filter(author=request.user)}
+    form = RecommendationsForm(request.POST or None, initial=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_recommendations(case=case, author=request.user, texts=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your recommendations are saved. The coordinator sends the letter.")
+            return redirect(case)
+    others = case.recommendations.exclude(author=request.user).select_related("author")
+    return render(
+        request,
+        "cases/case_recommendations.html",
+        {"case": case, "form": form, "others": list(others), "findings": _findings(form)},
+    )
+
+
+@login_required
+@require_POST
+def case_finalize(request, pk):
+    case = get_case_for_coordinator(request.user, pk)
+    try:
+        services.finalize_recommendations(case=case, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, "Recommendations finalized. The letter is being prepared and will be emailed."
+        )
+    return redirect(case)
+
+
+@login_required
+@require_GET
+def case_letter(request, pk):
+    case, role = get_case_for_user(request.user, pk)
+    letter = RecommendationLetter.objects.filter(case=case, status=RecommendationLetter.Status.READY).first()
+    if not can_read_letter(request.user, case, role) or letter is None:
+        raise Http404("No letter.")
+    return private_file_response(letter.file, filename=f"echo-recommendations-case-{case.pk}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_follow_up(request, pk):
+    case = get_case_for_presenter(request.user, pk)
+    form = FollowUpForm(request.POST or None)
+    meds = medication_formset(request.POST or None, medications=case.medications.filter(follow_up=None))
+    if request.method == "POST" and (form.is_valid() & meds.is_valid()):
+        try:
+            services.add_follow_up(
+                case=case,
+                author=request.user,
+                fields=form.cleaned_data,
+                medications=medication_rows(meds),
+                present_again=form.cleaned_data["present_again"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your follow-up is recorded.")
+            return redirect(case)
+    return render(
+        request,
+        "cases/case_follow_up.html",
+        {"case": case, "form": form, "meds": meds, "findings": _findings(form, *meds.forms)},
+    )
+
+
+@login_required
+@require_GET
+def review_list(request):
+    page = paginate(request, selectors.awaiting_recommendations(request.user))
+    return render(request, "cases/review_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def queue(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    filters = QueueFilterForm(request.GET or None, program=program)
+    status, session = "", None
+    if filters.is_valid():
+        status, session = filters.cleaned_data["status"], filters.cleaned_data["session"]
+    page = paginate(request, selectors.case_queue(program, status=status, session=session))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "program": program,
+            "filters": filters,
+            "page": page,
+            "overdue": list(selectors.overdue_letters(program)[:20]),
+            "extra_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def session_agenda(request, slug, pk):
+    session, role = get_session_for_member(request.user, slug, pk)
+    return render(
+        request,
+        "cases/session_agenda.html",
+        {
+            "session": session,
+            "program": session.program,
+            "slots": selectors.session_agenda(session),
+            "role": role,
+        },
+    )
+
+
+@login_required
+@require_GET
+def library_index(request):
+    programs = list(member_programs(request.user).order_by("name"))
+    if len(programs) == 1:
+        return redirect("cases:library", slug=programs[0].slug)
+    return render(request, "cases/library_index.html", {"programs": programs})
+
+
+@login_required
+@require_GET
+def library_search(request, slug):
+    program, role = get_program_for_member(request.user, slug)
+    form = LibrarySearchForm(
+        request.GET or None, tags=CaseTag.objects.filter(program=program).order_by("name")
+    )
+    page = paginate(request, case_library.library_cases(program, **form.filters()), per_page=20)
+    for case in page:
+        case.heading_labels = case_library.headings_in_order(case)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/library.html",
+        {
+            "program": program,
+            "form": form,
+            "page": page,
+            "searched": any(form.filters().values()),
+            "show_presenter_name": case_library.shows_presenter_name(role),
+            "extra_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def library_case(request, slug, pk):
+    program, role = get_program_for_member(request.user, slug)
+    case = case_library.library_case(program, pk)
+    if case is None:
+        raise Http404("No such case in the library.")
+    medications = list(case.medications.all())
+    original = [m for m in medications if m.follow_up_id is None]
+    follow_ups = list(case.follow_ups.all())
+    for follow_up in follow_ups:
+        follow_up.total_mme = services.total_mme([m for m in medications if m.follow_up_id == follow_up.pk])
+    recommendations = list(case.recommendations.all())
+    by_heading = [
+        (label, [r for r in recommendations if r.heading == value])
+        for value, label in RecommendationHeading.choices
+        if any(r.heading == value for r in recommendations)
+    ]
+    is_coordinator = role == Role.COORDINATOR
+    return render(
+        request,
+        "cases/library_case.html",
+        {
+            "program": program,
+            "case": case,
+            "medications": original,
+            "total_mme": services.total_mme(original),
+            "follow_ups": follow_ups,
+            "by_heading": by_heading,
+            "tags": list(case.tags.all()),
+            "show_presenter_name": case_library.shows_presenter_name(role),
+            "is_coordinator": is_coordinator,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_tags(request, pk):
+    case = get_case_for_coordinator(request.user, pk)
+    form = CaseTagsForm(request.POST or None, program=case.program, initial={"tags": list(case.tags.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            tags = case_library.set_case_tags(
+                case=case, tags=form.cleaned_data.get("tags", []), new_names=form.cleaned_data["new_tags"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            names = ", ".join(t.name for t in tags) or "none"
+            messages.success(request, f"Library tags saved: {names}.")
+            if case.status in case_library.LIBRARY_STATUSES:
+                return redirect("cases:library_case", slug=case.program.slug, pk=case.pk)
+            return redirect(case)
+    return render(
+        request,
+        "cases/library_tags.html",
+        {
+            "case": case,
+            "program": case.program,
+            "form": form,
+            "in_library": case.status in case_library.LIBRARY_STATUSES,
+        },
+    )

@@ -1,0 +1,118 @@
+from django import forms
+
+from cases.forms import IdentifierGuardMixin
+from sessions.models import Cycle, Session
+
+from .models import Evaluation, SurveyQuestion
+
+SCALE = [(i, str(i)) for i in range(1, 6)]
+
+
+class EvaluationForm(IdentifierGuardMixin, forms.ModelForm):
+    guarded_fields = Evaluation.TEXT_FIELDS
+
+    relevance = forms.TypedChoiceField(
+        label="How relevant was this session to your practice?",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 = not at all, 5 = very relevant",
+    )
+    quality = forms.TypedChoiceField(
+        label="How would you rate the quality of the session?",
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 = poor, 5 = excellent",
+    )
+
+    class Meta:
+        model = Evaluation
+        fields = ["relevance", "quality", "objectives_met", "commitment_to_change", "comments"]
+        widgets = {
+            "objectives_met": forms.RadioSelect,
+            "commitment_to_change": forms.Textarea(attrs={"rows": 3}),
+            "comments": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExportForm(forms.Form):
+    session = forms.ModelChoiceField(
+        queryset=Session.objects.none(), required=False, empty_label="All sessions"
+    )
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), required=False, empty_label="All cycles")
+    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = Session.objects.filter(program=program).order_by("-starts_at")
+        self.fields["cycle"].queryset = Cycle.objects.filter(program=program)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return cleaned
+
+
+LIKERT_SCALE = [
+    (1, "1 Strongly disagree"),
+    (2, "2 Disagree"),
+    (3, "3 Neutral"),
+    (4, "4 Agree"),
+    (5, "5 Strongly agree"),
+]
+
+
+class SurveyQuestionForm(forms.Form):
+    kind = forms.ChoiceField(label="Type of question", choices=SurveyQuestion.Kind.choices)
+    text = forms.CharField(label="Question", max_length=300)
+    choices = forms.CharField(
+        label="Choices",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For a single-choice question only: one choice per line, at least two.",
+    )
+
+    def clean_choices(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == SurveyQuestion.Kind.CHOICE and len(cleaned.get("choices") or []) < 2:
+            self.add_error("choices", "Write at least two choices, one per line.")
+        return cleaned
+
+
+class SurveyAnswerForm(IdentifierGuardMixin, forms.Form):
+    """One field per question, named q_<pk>; free-text answers pass the identifier guard."""
+
+    def __init__(self, *args, questions: list[SurveyQuestion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.guarded_fields = tuple(f"q_{q.pk}" for q in questions if q.kind == SurveyQuestion.Kind.TEXT)
+        for q in questions:
+            self.fields[f"q_{q.pk}"] = _answer_field(q)
+
+    def answers(self) -> dict[int, object]:
+        return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
+
+
+def _answer_field(question: SurveyQuestion) -> forms.Field:
+    label = question.text
+    if question.kind == SurveyQuestion.Kind.LIKERT:
+        return forms.TypedChoiceField(label=label, choices=LIKERT_SCALE, coerce=int, widget=forms.RadioSelect)
+    if question.kind == SurveyQuestion.Kind.CHOICE:
+        return forms.ChoiceField(
+            label=label, choices=[(c, c) for c in question.choices], widget=forms.RadioSelect
+        )
+    if question.kind == SurveyQuestion.Kind.NUMBER:
+        return forms.DecimalField(label=label, min_value=0, max_digits=10, decimal_places=2)
+    return forms.CharField(
+        label=label, required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,207 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from sessions.models import Cycle, Session
+
+
+def new_certificate_code() -> str:
+    # 192 random bits, URL-safe: neither guessable nor sequential.
+    return secrets.token_urlsafe(24)
+
+
+class Evaluation(models.Model):
+    class ObjectivesMet(models.TextChoices):
+        YES = "yes", "Yes"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No"
+
+    TEXT_FIELDS = ("commitment_to_change", "comments")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="evaluations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluations")
+    relevance = models.PositiveSmallIntegerField(
+        "relevance to your practice", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    quality = models.PositiveSmallIntegerField(
+        "quality of the session", validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    objectives_met = models.CharField("learning objectives met", max_length=6, choices=ObjectivesMet.choices)
+    commitment_to_change = models.TextField(
+        "what will you change in your practice?",
+        blank=True,
+        help_text="One or two concrete changes, for example “offer naloxone to every patient above 50 MME”.",
+    )
+    comments = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="evaluation_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(relevance__gte=1, relevance__lte=5), name="evaluation_relevance_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(quality__gte=1, quality__lte=5), name="evaluation_quality_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.session} by {self.user}"
+
+
+class Certificate(models.Model):
+    """Proof of credits: one per (user, session) and one per (user, cycle)."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", "Session"
+        CYCLE = "cycle", "Cycle summary"
+
+    class Status(models.TextChoices):
+        VALID = "valid", "Valid"
+        REVOKED = "revoked", "Revoked"
+
+    class RenderStatus(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    code = models.CharField(max_length=64, unique=True, default=new_certificate_code)
+    credits = models.DecimalField(max_digits=6, decimal_places=2)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VALID)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issue_number = models.PositiveSmallIntegerField(default=1, help_text="Above 1 the PDF says DUPLICATE.")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    render_status = models.CharField(max_length=8, choices=RenderStatus.choices, default=RenderStatus.PENDING)
+    file = models.FileField(upload_to="certificates/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "session"],
+                condition=Q(session__isnull=False),
+                name="certificate_once_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "cycle"], condition=Q(cycle__isnull=False), name="certificate_once_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="session", session__isnull=False, cycle__isnull=True))
+                | (Q(kind="cycle", cycle__isnull=False, session__isnull=True)),
+                name="certificate_kind_matches_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Certificate {self.code[:8]}… for {self.user}"
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.issue_number > 1
+
+    @property
+    def program(self):
+        return self.session.program if self.session_id else self.cycle.program
+
+
+class Survey(models.Model):
+    """A cycle's pre/post questionnaire: the same questions asked before and after."""
+
+    class Phase(models.TextChoices):
+        PRE = "pre", "Before the cycle"
+        POST = "post", "After the cycle"
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="survey")
+    title = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pre_opens_at = models.DateTimeField(null=True, blank=True)
+    post_opens_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def opens_at(self, phase: str):
+        return self.pre_opens_at if phase == self.Phase.PRE else self.post_opens_at
+
+    @property
+    def is_locked(self) -> bool:
+        """Questions are fixed once the first phase goes out, so pre and post stay comparable."""
+        return self.pre_opens_at is not None or self.post_opens_at is not None
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        LIKERT = "likert", "Agreement scale (1–5)"
+        CHOICE = "choice", "Single choice"
+        NUMBER = "number", "Number"
+        TEXT = "text", "Free text"
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    choices = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SurveyResponse(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    phase = models.CharField(max_length=4, choices=Survey.Phase.choices)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user", "phase"], name="survey_response_once_per_phase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} ({self.phase}) by {self.user}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    value_number = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    value_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_answer_once_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id}"

@@ -1,0 +1,233 @@
+import json
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from sessions.models import Attendance, Cycle, Enrollment, Program, Session
+
+from .credits import CreditResult
+from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .services import credit_for
+
+
+@dataclass
+class TranscriptRow:
+    session: Session
+    minutes: int
+    evaluated: bool
+    result: CreditResult
+    certificate: Certificate | None
+
+
+@dataclass
+class TranscriptGroup:
+    program: Program
+    year: int
+    rows: list[TranscriptRow]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((r.result.credits for r in self.rows), Decimal("0"))
+
+
+def transcript(user) -> list[TranscriptGroup]:
+    """Every past session of the user's programs with its credits, grouped by program and year."""
+    sessions = list(
+        Session.objects.filter(
+            program__enrollments__user=user,
+            program__enrollments__status=Enrollment.Status.APPROVED,
+            status=Session.Status.SCHEDULED,
+            starts_at__lt=timezone.now(),
+        )
+        .select_related("program")
+        .order_by("program__name", "-starts_at")
+    )
+    minutes = dict(
+        Attendance.objects.filter(user=user, session__in=sessions).values_list("session_id", "minutes")
+    )
+    evaluated = set(
+        Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
+    )
+    certificates = {c.session_id: c for c in Certificate.objects.filter(user=user, session__in=sessions)}
+    groups: dict[tuple[int, int], TranscriptGroup] = {}
+    for s in sessions:
+        year = s.starts_at.astimezone(s.program.zone).year
+        group = groups.setdefault(
+            (s.program_id, year), TranscriptGroup(program=s.program, year=year, rows=[])
+        )
+        result = credit_for(
+            session=s, attended_minutes=minutes.get(s.pk, 0), evaluation_done=s.pk in evaluated
+        )
+        group.rows.append(
+            TranscriptRow(s, minutes.get(s.pk, 0), s.pk in evaluated, result, certificates.get(s.pk))
+        )
+    return list(groups.values())
+
+
+def cycle_certificates(user) -> list[Certificate]:
+    return list(
+        Certificate.objects.filter(user=user, kind=Certificate.Kind.CYCLE).select_related(
+            "cycle", "cycle__program"
+        )
+    )
+
+
+def pending_evaluations(user) -> QuerySet[Session]:
+    """Sessions the user attended but has not evaluated yet (the dashboard's to-do)."""
+    return (
+        Session.objects.filter(
+            attendances__user=user, attendances__minutes__gt=0, status=Session.Status.SCHEDULED
+        )
+        .exclude(evaluations__user=user)
+        .select_related("program")
+        .order_by("-starts_at")
+    )
+
+
+def certificate_progress(*, session: Session | None = None, cycle: Cycle | None = None) -> dict:
+    target = {"session": session} if session else {"cycle": cycle}
+    counts = Certificate.objects.filter(**target).aggregate(
+        total=Count("pk"),
+        ready=Count("pk", filter=Q(render_status=Certificate.RenderStatus.READY)),
+        failed=Count("pk", filter=Q(render_status=Certificate.RenderStatus.FAILED)),
+    )
+    failures = list(
+        Certificate.objects.filter(**target, render_status=Certificate.RenderStatus.FAILED)
+        .select_related("user")
+        .order_by("user__full_name")[:50]
+    )
+    return {**counts, "failures": failures, "done": counts["total"] == counts["ready"] + counts["failed"]}
+
+
+def program_certificates(program: Program) -> QuerySet[Certificate]:
+    return (
+        Certificate.objects.filter(Q(session__program=program) | Q(cycle__program=program))
+        .select_related("user", "session", "cycle")
+        .order_by("-issued_at")
+    )
+
+
+def attendance_export_rows(program: Program, *, sessions: QuerySet[Session]) -> list[dict]:
+    sessions = list(sessions.select_related("program").order_by("starts_at"))
+    attendances = (
+        Attendance.objects.filter(session__in=sessions)
+        .select_related("user", "session")
+        .order_by("session__starts_at", "user__full_name")
+    )
+    evaluated = set(Evaluation.objects.filter(session__in=sessions).values_list("session_id", "user_id"))
+    by_pk = {s.pk: s for s in sessions}
+    rows = []
+    for a in attendances:
+        session = by_pk[a.session_id]
+        done = (a.session_id, a.user_id) in evaluated
+        result = credit_for(session=session, attended_minutes=a.minutes, evaluation_done=done)
+        rows.append({"attendance": a, "session": session, "evaluated": done, "result": result})
+    return rows
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    pairs: int = 0
+    pre_mean: Decimal | None = None
+    post_mean: Decimal | None = None
+    # (label, answers before, answers after) among the pairs, for scale and choice questions.
+    distribution: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def chart(self) -> str:
+        spec = {
+            "type": "bar",
+            "title": "",
+            "labels": [label for label, _, _ in self.distribution],
+            "series": [
+                {"label": "Before", "data": [pre for _, pre, _ in self.distribution]},
+                {"label": "After", "data": [post for _, _, post in self.distribution]},
+            ],
+            "aspectRatio": 2.4,
+        }
+        return json.dumps(spec)
+
+
+@dataclass
+class SurveyResults:
+    pairs: int
+    questions: list[QuestionResult]
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _paired_answers(survey: Survey) -> tuple[set[int], dict[tuple[int, int, str], SurveyAnswer]]:
+    """Users who answered both phases, and their answers keyed by (question, user, phase)."""
+    phases = defaultdict(set)
+    for user_id, phase in SurveyResponse.objects.filter(survey=survey).values_list("user_id", "phase"):
+        phases[user_id].add(phase)
+    paired = {user_id for user_id, seen in phases.items() if len(seen) == 2}
+    answers = {}
+    for answer in SurveyAnswer.objects.filter(response__survey=survey, response__user_id__in=paired).annotate(
+        user_id=F("response__user_id"), phase=F("response__phase")
+    ):
+        answers[(answer.question_id, answer.user_id, answer.phase)] = answer
+    return paired, answers
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Before/after comparison over the participants who answered both phases."""
+    questions = list(survey.questions.all())
+    paired, answers = _paired_answers(survey)
+    results = []
+    for q in questions:
+        both = [
+            (answers[(q.pk, u, "pre")], answers[(q.pk, u, "post")])
+            for u in sorted(paired)
+            if (q.pk, u, "pre") in answers and (q.pk, u, "post") in answers
+        ]
+        result = QuestionResult(question=q, pairs=len(both))
+        if q.kind in (SurveyQuestion.Kind.LIKERT, SurveyQuestion.Kind.NUMBER):
+            result.pre_mean = _mean([pre.value_number for pre, _ in both])
+            result.post_mean = _mean([post.value_number for _, post in both])
+        if q.kind == SurveyQuestion.Kind.LIKERT:
+            keys = [(str(i), Decimal(i)) for i in range(1, 6)]
+            result.distribution = [
+                (label, sum(p.value_number == v for p, _ in both), sum(a.value_number == v for _, a in both))
+                for label, v in keys
+            ]
+        elif q.kind == SurveyQuestion.Kind.CHOICE:
+            result.distribution = [
+                (c, sum(p.value_text == c for p, _ in both), sum(a.value_text == c for _, a in both))
+                for c in q.choices
+            ]
+        results.append(result)
+    return SurveyResults(pairs=len(paired), questions=results)
+
+
+def _export_value(answer: SurveyAnswer | None):
+    if answer is None:
+        return ""
+    return answer.value_number if answer.value_number is not None else answer.value_text
+
+
+def survey_export_rows(survey: Survey) -> tuple[list[str], list[list]]:
+    """One row per paired participant, under a code drawn afresh for each export."""
+    questions = list(survey.questions.all())
+    paired, answers = _paired_answers(survey)
+    codes = {user_id: f"P-{secrets.token_hex(4)}" for user_id in paired}
+    header = ["participant_code"] + [f"q{q.position}_{phase}" for q in questions for phase in ("pre", "post")]
+    rows = []
+    for user_id in paired:
+        row = [codes[user_id]]
+        for q in questions:
+            for phase in ("pre", "post"):
+                answer = answers.get((q.pk, user_id, phase))
+                row.append(_export_value(answer))
+        rows.append(row)
+    # Sorting by the random code drops any order that could hint at who is who.
+    return header, sorted(rows, key=lambda r: r[0])

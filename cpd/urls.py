@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cpd"
+
+urlpatterns = [
+    path("cpd/", views.transcript, name="transcript"),
+    path("cpd/certificates/<int:pk>/download/", views.certificate_download, name="certificate_download"),
+    path("cpd/certificates/<int:pk>/reissue/", views.reissue, name="reissue"),
+    path("cpd/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("verify/", views.verify_lookup, name="verify_lookup"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("programs/<slug:slug>/sessions/<int:pk>/evaluate/", views.evaluate, name="evaluate"),
+    path(
+        "programs/<slug:slug>/sessions/<int:pk>/certificate/", views.claim_session_certificate, name="claim"
+    ),
+    path("manage/<slug:slug>/certificates/", views.manage_certificates, name="manage_certificates"),
+    path("manage/<slug:slug>/certificates/issue/", views.bulk_issue, name="bulk_issue"),
+    path("manage/<slug:slug>/certificates/progress/", views.progress, name="progress"),
+    path("manage/<slug:slug>/exports/attendance/", views.export_attendance, name="export_attendance"),
+    path("programs/<slug:slug>/surveys/<int:pk>/<str:phase>/", views.survey_answer, name="survey_answer"),
+    path("manage/<slug:slug>/surveys/", views.survey_list, name="survey_list"),
+    path("manage/<slug:slug>/surveys/<int:cycle_pk>/", views.survey_build, name="survey_build"),
+    path(
+        "manage/<slug:slug>/surveys/<int:cycle_pk>/template/",
+        views.survey_use_template,
+        name="survey_use_template",
+    ),
+    path(
+        "manage/<slug:slug>/surveys/<int:cycle_pk>/send/<str:phase>/", views.survey_send, name="survey_send"
+    ),
+    path("manage/<slug:slug>/surveys/<int:cycle_pk>/results/", views.survey_results, name="survey_results"),
+    path("manage/<slug:slug>/surveys/<int:cycle_pk>/export/", views.survey_export, name="survey_export"),
+]

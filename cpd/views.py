@@ -1,0 +1,373 @@
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from echo_hub.lib.csv_export import csv_response
+from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.pagination import paginate
+from echo_hub.lib.storage import private_file_response
+from sessions.models import Cycle, Session
+from sessions.permissions import get_program_for_coordinator, get_session_for_member
+
+from . import selectors, services
+from .forms import EvaluationForm, ExportForm, RevokeForm, SurveyAnswerForm, SurveyQuestionForm
+from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyResponse
+from .permissions import (
+    get_certificate_for_user,
+    get_cycle_for_coordinator,
+    get_survey_for_coordinator,
+    get_survey_for_member,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluate(request, slug, pk):
+    session, _ = get_session_for_member(request.user, slug, pk)
+    if Evaluation.objects.filter(session=session, user=request.user).exists():
+        messages.info(request, "You have already evaluated this session. Thank you!")
+        return redirect("cpd:transcript")
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_evaluation(session=session, user=request.user, fields=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you for your evaluation.")
+            return redirect("cpd:transcript")
+    findings = list(getattr(form, "identifier_findings", {}).values())
+    return render(
+        request,
+        "cpd/evaluate.html",
+        {"session": session, "program": session.program, "form": form, "findings": findings},
+    )
+
+
+@login_required
+@require_GET
+def transcript(request):
+    groups = selectors.transcript(request.user)
+    return render(
+        request,
+        "cpd/transcript.html",
+        {"groups": groups, "cycle_certificates": selectors.cycle_certificates(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def claim_session_certificate(request, slug, pk):
+    session, _ = get_session_for_member(request.user, slug, pk)
+    try:
+        services.issue_session_certificate(user=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Your certificate is being prepared; it will be ready in a moment.")
+    return redirect("cpd:transcript")
+
+
+@login_required
+@require_GET
+def certificate_download(request, pk):
+    certificate = get_certificate_for_user(request.user, pk)
+    if certificate.render_status != Certificate.RenderStatus.READY:
+        raise Http404("The certificate is not ready yet.")
+    return private_file_response(certificate.file, filename=f"echo-certificate-{certificate.code[:10]}.pdf")
+
+
+@require_GET
+def verify_lookup(request):
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("cpd:verify", code=code)
+    return render(request, "cpd/verify_lookup.html")
+
+
+@require_GET
+def verify(request, code):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("user", "session__program", "cycle__program"), code=code
+    )
+    return render(
+        request, "cpd/verify.html", {"certificate": certificate, "context": _verify_facts(certificate)}
+    )
+
+
+def _verify_facts(certificate: Certificate) -> dict:
+    program = certificate.program
+    if certificate.session_id:
+        dates = f"{certificate.session.starts_at.astimezone(program.zone):%-d %B %Y}"
+    else:
+        cycle = certificate.cycle
+        dates = f"{cycle.start_date:%-d %B %Y}" + (f" – {cycle.end_date:%-d %B %Y}" if cycle.end_date else "")
+    return {"name": certificate.user.full_name, "program": program.name, "dates": dates}
+
+
+@login_required
+@require_GET
+def manage_certificates(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    now = timezone.now()
+    sessions = Session.objects.filter(
+        program=program, ends_at__lt=now, status=Session.Status.SCHEDULED
+    ).order_by("-starts_at")
+    return render(
+        request,
+        "cpd/manage_certificates.html",
+        {
+            "program": program,
+            "sessions": paginate(request, sessions, per_page=10, param="sessions_page"),
+            "cycles": list(Cycle.objects.filter(program=program)),
+            "certificates": paginate(request, selectors.program_certificates(program)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_issue(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    if request.POST.get("cycle"):
+        cycle = get_object_or_404(Cycle, program=program, pk=request.POST["cycle"])
+        result = services.bulk_issue_for_cycle(cycle=cycle)
+        target = {"cycle": cycle.pk}
+    else:
+        session = get_object_or_404(Session, program=program, pk=request.POST.get("session") or 0)
+        result = services.bulk_issue_for_session(session=session)
+        target = {"session": session.pk}
+    messages.success(
+        request, f"{result['issued']} certificates issued ({result['existing']} existed already)."
+    )
+    query = "&".join(f"{k}={v}" for k, v in target.items())
+    return redirect(f"{reverse('cpd:progress', args=[program.slug])}?{query}")
+
+
+def _progress_target(request, program):
+    if request.GET.get("cycle", "").isdigit():
+        return {"cycle": get_object_or_404(Cycle, program=program, pk=request.GET["cycle"])}
+    if request.GET.get("session", "").isdigit():
+        return {"session": get_object_or_404(Session, program=program, pk=request.GET["session"])}
+    raise Http404("Choose a session or cycle.")
+
+
+@login_required
+@require_GET
+def progress(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    target = _progress_target(request, program)
+    context = {"program": program, **target, "progress": selectors.certificate_progress(**target)}
+    template = "cpd/progress_panel.html" if request.headers.get("HX-Request") else "cpd/progress.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def reissue(request, pk):
+    certificate = get_certificate_for_user(request.user, pk, write=True)
+    try:
+        services.reissue_certificate(certificate=certificate, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The certificate is being reissued, marked DUPLICATE.")
+    return redirect("cpd:manage_certificates", slug=certificate.program.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke(request, pk):
+    certificate = get_certificate_for_user(request.user, pk, write=True)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.revoke_certificate(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "The certificate is revoked. Its verification page now says so.")
+        return redirect("cpd:manage_certificates", slug=certificate.program.slug)
+    return render(
+        request, "cpd/revoke.html", {"certificate": certificate, "form": form, "program": certificate.program}
+    )
+
+
+@login_required
+@require_GET
+def export_attendance(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    form = ExportForm(request.GET or None, program=program)
+    if not request.GET or not form.is_valid():
+        return render(request, "cpd/export.html", {"program": program, "form": form})
+    sessions = Session.objects.filter(program=program, status=Session.Status.SCHEDULED)
+    data = form.cleaned_data
+    if data["session"]:
+        sessions = sessions.filter(pk=data["session"].pk)
+    if data["cycle"]:
+        sessions = sessions.filter(cycle=data["cycle"])
+    zone = program.zone
+    if data["start"]:
+        sessions = sessions.filter(starts_at__gte=datetime.combine(data["start"], time.min, tzinfo=zone))
+    if data["end"]:
+        sessions = sessions.filter(starts_at__lte=datetime.combine(data["end"], time.max, tzinfo=zone))
+    rows = selectors.attendance_export_rows(program, sessions=sessions)
+    header = [
+        "session",
+        "session_start",
+        "certifying_body_id",
+        "email",
+        "full_name",
+        "profession",
+        "credentials",
+        "organization",
+        "minutes",
+        "evaluation_done",
+        "eligible",
+        "credits",
+        "credit_type",
+    ]
+    return csv_response(
+        f"{program.slug}-attendance.csv",
+        header,
+        (
+            [
+                r["session"].title,
+                r["session"].starts_at.astimezone(zone).isoformat(),
+                r["session"].accreditation_id,
+                r["attendance"].user.email,
+                r["attendance"].user.full_name,
+                r["attendance"].user.get_profession_display(),
+                r["attendance"].user.credentials,
+                r["attendance"].user.organization,
+                r["attendance"].minutes,
+                "yes" if r["evaluated"] else "no",
+                "yes" if r["result"].eligible else "no",
+                r["result"].credits,
+                program.credit_type_label,
+            ]
+            for r in rows
+        ),
+    )
+
+
+@login_required
+@require_GET
+def survey_list(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    cycles = Cycle.objects.filter(program=program).select_related("survey").order_by("-start_date")
+    return render(request, "cpd/survey_list.html", {"program": program, "cycles": list(cycles)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_build(request, slug, cycle_pk):
+    cycle = get_cycle_for_coordinator(request.user, slug, cycle_pk)
+    form = SurveyQuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_survey_question(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Question added.")
+            return redirect("cpd:survey_build", slug=slug, cycle_pk=cycle.pk)
+    survey = Survey.objects.filter(cycle=cycle).first()
+    questions = list(survey.questions.all()) if survey else []
+    return render(
+        request,
+        "cpd/survey_build.html",
+        {"program": cycle.program, "cycle": cycle, "survey": survey, "questions": questions, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def survey_use_template(request, slug, cycle_pk):
+    cycle = get_cycle_for_coordinator(request.user, slug, cycle_pk)
+    try:
+        services.start_survey_from_template(cycle=cycle, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The template questions are in. Add or review them before sending.")
+    return redirect("cpd:survey_build", slug=slug, cycle_pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def survey_send(request, slug, cycle_pk, phase):
+    survey = get_survey_for_coordinator(request.user, slug, cycle_pk)
+    if phase not in Survey.Phase.values:
+        raise Http404("No such phase.")
+    try:
+        sent = services.send_survey_phase(survey=survey, phase=phase)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{Survey.Phase(phase).label}: survey sent to {sent} participants.")
+    return redirect("cpd:survey_build", slug=slug, cycle_pk=cycle_pk)
+
+
+def _survey_initial(response: SurveyResponse) -> dict[str, object]:
+    initial = {}
+    for a in SurveyAnswer.objects.filter(response=response):
+        number = a.value_number
+        if number is not None and number == number.to_integral_value():
+            # A whole number, so that the 1–5 scale finds its radio button.
+            number = int(number)
+        initial[f"q_{a.question_id}"] = number if number is not None else a.value_text
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_answer(request, slug, pk, phase):
+    survey = get_survey_for_member(request.user, slug, pk, phase, write=request.method == "POST")
+    questions = list(survey.questions.all())
+    existing = SurveyResponse.objects.filter(survey=survey, user=request.user, phase=phase).first()
+    initial = _survey_initial(existing) if existing else {}
+    form = SurveyAnswerForm(request.POST or None, questions=questions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.submit_survey_response(survey=survey, user=request.user, phase=phase, answers=form.answers())
+        messages.success(
+            request, "Thank you: your answers are saved. You can change them here until the end."
+        )
+        return redirect("home")
+    findings = list(getattr(form, "identifier_findings", {}).values())
+    return render(
+        request,
+        "cpd/survey_answer.html",
+        {
+            "program": survey.cycle.program,
+            "survey": survey,
+            "phase": Survey.Phase(phase),
+            "form": form,
+            "findings": findings,
+            "editing": existing is not None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def survey_results(request, slug, cycle_pk):
+    survey = get_survey_for_coordinator(request.user, slug, cycle_pk)
+    return render(
+        request,
+        "cpd/survey_results.html",
+        {"program": survey.cycle.program, "survey": survey, "results": selectors.survey_results(survey)},
+    )
+
+
+@login_required
+@require_GET
+def survey_export(request, slug, cycle_pk):
+    survey = get_survey_for_coordinator(request.user, slug, cycle_pk)
+    header, rows = selectors.survey_export_rows(survey)
+    return csv_response(f"{survey.cycle.program.slug}-survey-{survey.cycle.pk}-paired.csv", header, rows)

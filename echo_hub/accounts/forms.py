@@ -1,0 +1,36 @@
+from django import forms
+
+from .models import User, time_zone_choices
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, help_text="Session times are shown in this zone."
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "profession",
+            "credentials",
+            "organization",
+            "community_type",
+            "time_zone",
+        ]
+        help_texts = {
+            "full_name": "As it should appear on your CPD certificates.",
+            "organization": "Your clinic, hospital or community site.",
+            "community_type": "Where most of your patients live.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("full_name", "profession", "organization", "community_type"):
+            self.fields[name].required = True
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_credentials(self) -> str:
+        return " ".join(self.cleaned_data["credentials"].split())

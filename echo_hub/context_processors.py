@@ -1,0 +1,28 @@
+from cases.selectors import awaiting_recommendations_count
+from sessions.models import Enrollment, Program, Role
+from sessions.permissions import can_create_program
+
+
+def navigation(request) -> dict:
+    """What the top navigation needs, in one query (two for hub experts)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    memberships = list(
+        Enrollment.objects.filter(user=user, status=Enrollment.Status.APPROVED)
+        .order_by("program__name")
+        .values_list("role", "program__slug", "program__name")
+    )
+    if user.is_superuser:
+        managed = list(Program.objects.order_by("name").values("slug", "name"))
+    else:
+        managed = [
+            {"slug": slug, "name": name} for role, slug, name in memberships if role == Role.COORDINATOR
+        ]
+    is_expert = any(role == Role.EXPERT for role, _, _ in memberships)
+    return {
+        "nav_managed_programs": managed,
+        "nav_can_create_program": can_create_program(user),
+        "nav_is_expert": is_expert,
+        "nav_review_count": awaiting_recommendations_count(user) if is_expert else 0,
+    }

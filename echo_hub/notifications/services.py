@@ -1,0 +1,268 @@
+"""The outbox: every email is a Notification row, unique per (email, kind, object), claimed
+by one worker before sending. Rows are written in the caller's transaction and handed to
+Celery on commit; the periodic sweep resends whatever a dead broker or worker left."""
+
+import logging
+import uuid
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from echo_hub.lib.email import render_text
+
+from .kinds import OPTIONAL_KINDS, is_optional
+from .models import Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content: str
+    mimetype: str
+
+
+@dataclass
+class Message:
+    """One message to one person, before it is rendered."""
+
+    email: str
+    kind: str
+    object_key: str
+    template: str
+    context: dict
+    user: object | None = None
+    attachment: Attachment | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def muted_kinds(user) -> set[str]:
+    if user is None:
+        return set()
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return set(preference.muted_kinds) if preference else set()
+
+
+def set_muted_kinds(*, user, kinds: Iterable[str]) -> NotificationPreference:
+    kinds = sorted(set(kinds) & set(OPTIONAL_KINDS))
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"muted_kinds": kinds}
+    )
+    return preference
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str]:
+    """Raises signing.BadSignature for a forged or damaged link."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(data["u"]), str(data["k"])
+
+
+def _zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or settings.TIME_ZONE)
+    except zoneinfo.ZoneInfoNotFoundError:
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _render(message: Message) -> Notification:
+    context = {"site_url": settings.SITE_URL, "recipient": message.user, **message.context}
+    if message.user is not None and is_optional(message.kind):
+        token = unsubscribe_token(user_id=message.user.pk, kind=message.kind)
+        context["unsubscribe_url"] = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+    # Every time in the message reads in the recipient's own zone.
+    with timezone.override(_zone(message.user)):
+        subject = " ".join(render_text(f"emails/{message.template}_subject.txt", context).split())
+        text = render_text(f"emails/{message.template}_body.txt", context)
+        html = render_to_string(f"emails/{message.template}_body.html", context)
+    attachment = message.attachment
+    return Notification(
+        user=message.user,
+        email=message.email,
+        kind=message.kind,
+        object_key=message.object_key,
+        subject=subject[:255],
+        body_text=text,
+        body_html=html,
+        attachment_name=attachment.name if attachment else "",
+        attachment_type=attachment.mimetype if attachment else "",
+        attachment_content=attachment.content if attachment else "",
+    )
+
+
+def queue_email(
+    *,
+    email: str,
+    kind: str,
+    object_key: str,
+    template: str,
+    context: dict,
+    user=None,
+    attachment: Attachment | None = None,
+) -> Notification | None:
+    """Record one message in the outbox and hand it to a worker after commit.
+
+    Returns None when this exact message (email, kind, object) was queued before, or when
+    the recipient turned this optional kind off. Templates: emails/<template>_subject.txt,
+    _body.txt and _body.html."""
+    if is_optional(kind) and kind in muted_kinds(user):
+        return None
+    message = Message(email, kind, object_key, template, context, user, attachment)
+    try:
+        with transaction.atomic():
+            notification = _render(message)
+            notification.save()
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
+
+
+def queue_many(messages: list[Message]) -> int:
+    """Queue many messages at once (reminders for a whole program): skips those already
+    in the outbox and those muted, inserts the rest in bulk. Returns how many this call
+    wrote, and enqueues exactly those."""
+    if not messages:
+        return 0
+    kinds = {m.kind for m in messages}
+    objects = {m.object_key for m in messages}
+    existing = set(
+        Notification.objects.filter(kind__in=kinds, object_key__in=objects).values_list(
+            "email", "kind", "object_key"
+        )
+    )
+    user_ids = {m.user.pk for m in messages if m.user is not None and is_optional(m.kind)}
+    muted = {
+        p.user_id: set(p.muted_kinds) for p in NotificationPreference.objects.filter(user_id__in=user_ids)
+    }
+    batch = uuid.uuid4()
+    fresh, seen = [], set()
+    for m in messages:
+        key = (m.email, m.kind, m.object_key)
+        if key in existing or key in seen or (m.user is not None and m.kind in muted.get(m.user.pk, ())):
+            continue
+        seen.add(key)
+        notification = _render(m)
+        notification.batch = batch
+        fresh.append(notification)
+    if not fresh:
+        return 0
+    # A racing sweep may have written some of these first: its rows win, ours are dropped.
+    Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    ids = list(Notification.objects.filter(batch=batch).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue_many(ids))
+    return len(ids)
+
+
+def _enqueue(notification_id: int) -> bool:
+    from .tasks import send_notification_task
+
+    try:
+        send_notification_task.delay(notification_id=notification_id)
+    except Exception:
+        # The broker is down: the periodic sweep sends it later; the user's save stands.
+        logger.warning("Could not enqueue notification %s; the sweep will retry.", notification_id)
+        return False
+    return True
+
+
+def _enqueue_many(notification_ids: list[int]) -> None:
+    """Hand many messages to the broker; at the first failure stop trying (each try
+    waits for the broker), the sweep sends the rest when it is back."""
+    for notification_id in notification_ids:
+        if not _enqueue(notification_id):
+            return
+
+
+def _build(notification: Notification) -> EmailMultiAlternatives:
+    headers = {}
+    if notification.user_id and is_optional(notification.kind):
+        token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
+        url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
+        headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.email],
+        headers=headers,
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    if notification.attachment_name:
+        message.attach(
+            notification.attachment_name, notification.attachment_content, notification.attachment_type
+        )
+    return message
+
+
+def send_notification(*, notification_id: int) -> bool:
+    """Send one pending message. Safe to run twice: only the worker that claims it sends."""
+    claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    if claimed != 1:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        _build(notification).send()
+    except Exception as exc:
+        status = (
+            Notification.Status.FAILED
+            if notification.attempts >= MAX_ATTEMPTS
+            else Notification.Status.PENDING
+        )
+        Notification.objects.filter(pk=notification_id).update(
+            status=status, last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        )
+        logger.warning("Sending notification %s failed (%s).", notification_id, type(exc).__name__)
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+    )
+    return True
+
+
+def sweep_notifications() -> list[int]:
+    """Requeue messages that a dead broker or worker left behind; return their ids.
+    A failed attempt waits longer each time (2, 4, 8, 16 minutes) before it is retried."""
+    now = timezone.now()
+    Notification.objects.filter(
+        status=Notification.Status.SENDING, updated_at__lt=now - timedelta(minutes=10)
+    ).update(status=Notification.Status.PENDING, updated_at=now)
+    due = []
+    for attempts in range(MAX_ATTEMPTS):
+        wait = timedelta(minutes=2 ** max(attempts, 1))
+        due += list(
+            Notification.objects.filter(
+                status=Notification.Status.PENDING, attempts=attempts, updated_at__lt=now - wait
+            ).values_list("pk", flat=True)[:500]
+        )
+    _enqueue_many(due)
+    return due
+
+
+@transaction.atomic
+def retry_notification(*, notification: Notification) -> None:
+    """A person asked to try a failed message again: give it a fresh set of attempts."""
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
+        status=Notification.Status.PENDING, attempts=0, updated_at=timezone.now()
+    )
+    transaction.on_commit(lambda: _enqueue(notification.pk))

@@ -1,0 +1,25 @@
+"""The beat sweep: every few minutes it computes, from the database, every message that is
+due and not yet in the outbox. Nothing waits in a queue for hours, so a Redis flush or
+outage only delays messages."""
+
+import logging
+
+from celery import shared_task
+
+from cases.reminders import send_due_case_reminders
+from cases.selectors import agenda_titles
+from cpd.services import send_due_evaluation_requests
+from sessions.reminders import send_due_session_reminders
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="echo_hub.sweep_due_messages", acks_late=True, time_limit=240, soft_time_limit=200)
+def sweep_due_messages_task() -> dict:
+    result = {
+        "session_reminders": send_due_session_reminders(agenda=agenda_titles()),
+        "case_reminders": send_due_case_reminders(),
+        "evaluation_requests": send_due_evaluation_requests(),
+    }
+    logger.info("Due messages queued: %s", result)
+    return result

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sessions.views.member import calendar_feed
+
+from . import health, views
+
+admin.site.site_header = "ECHO Hub administration"
+admin.site.site_title = "ECHO Hub admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("account/", include("echo_hub.accounts.urls")),
+    path("", include("echo_hub.notifications.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("sessions.urls")),
+    path("", include("cases.urls")),
+    path("", include("cpd.urls")),
+    path("", include("echo_hub.reports.urls")),
+]

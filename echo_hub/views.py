@@ -1,0 +1,58 @@
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cases import selectors as case_selectors
+from cases.models import Case
+from cpd import selectors as cpd_selectors
+from echo_hub.notifications.models import Notification
+from sessions import selectors
+from sessions.models import Enrollment
+from sessions.permissions import coordinated_programs
+
+DASHBOARD_SESSIONS = 6
+
+
+@require_GET
+def home(request):
+    if not request.user.is_authenticated:
+        programs = selectors.open_programs().order_by("name")[:12]
+        return render(request, "home.html", {"programs": programs})
+    user = request.user
+    upcoming = list(selectors.upcoming_sessions_for(user)[:DASHBOARD_SESSIONS])
+    pending = Enrollment.objects.filter(program=OuterRef("pk"), status=Enrollment.Status.PENDING)
+    to_screen = Case.objects.filter(program=OuterRef("pk"), status=Case.Status.SUBMITTED)
+    overdue = case_selectors.overdue_letters_for_programs().filter(program=OuterRef("pk"))
+    failed = Notification.objects.filter(
+        status=Notification.Status.FAILED, user__enrollments__program=OuterRef("pk")
+    ).values("user__enrollments__program")
+    coordinated = coordinated_programs(user).annotate(
+        pending_count=_count(pending),
+        screen_count=_count(to_screen),
+        overdue_count=_count(overdue),
+        failed_count=Coalesce(Subquery(failed.annotate(n=Count("pk")).values("n")[:1]), 0),
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "next_session": upcoming[0] if upcoming else None,
+            "upcoming": upcoming[1:],
+            "enrollments": list(selectors.user_enrollments(user).order_by("program__name")),
+            "coordinated": list(coordinated.order_by("name")),
+            "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
+            "pending_evaluations": list(cpd_selectors.pending_evaluations(user)[:5]),
+        },
+    )
+
+
+def _count(queryset) -> Coalesce:
+    """A correlated COUNT(*) subquery, 0 when nothing matches."""
+    return Coalesce(Subquery(queryset.values("program").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

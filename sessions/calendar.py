@@ -1,0 +1,38 @@
+"""A session as an iCalendar event: the same UID everywhere, SEQUENCE from the row."""
+
+from django.utils import timezone
+
+from echo_hub.lib.ics import CalendarEvent, build_calendar
+from echo_hub.lib.urls import absolute_url
+
+from .models import Session
+
+
+def calendar_event(session: Session) -> CalendarEvent:
+    lines = [session.program.name]
+    if session.didactic_topic:
+        lines.append(f"Didactic: {session.didactic_topic}")
+    if session.presenter:
+        lines.append(f"Presenter: {session.presenter}")
+    if session.is_cancelled:
+        lines.append(f"Cancelled: {session.cancel_reason}")
+    if session.join_url:
+        lines.append(f"Join: {session.join_url}")
+    page = absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk)
+    lines.append(f"Session page: {page}")
+    return CalendarEvent(
+        uid=session.ical_uid,
+        sequence=session.sequence,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        summary=f"ECHO: {session.program.name} — {session.title}",
+        description="\n".join(lines),
+        url=page,
+        location=session.join_url,
+        cancelled=session.is_cancelled,
+        last_modified=session.updated_at,
+    )
+
+
+def session_ics(session: Session) -> str:
+    return build_calendar([calendar_event(session)], name=session.program.name, stamp=timezone.now()).decode()

@@ -1,0 +1,280 @@
+import re
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from echo_hub.accounts.models import User, time_zone_choices
+
+from .models import MAX_CASE_SLOTS, Cycle, Program, Role, Session, SessionMaterial
+from .roster import decode_roster, parse_roster
+from .services import MAX_SERIES_LENGTH
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ProgramForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices, help_text="Sessions keep their wall-clock time in this zone."
+    )
+    default_join_url = forms.URLField(
+        label="Default join link",
+        required=False,
+        assume_scheme="https",
+        help_text="The videoconference link new sessions start with.",
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "is_open_for_enrollment",
+            "time_zone",
+            "default_weekday",
+            "default_start_time",
+            "default_duration_minutes",
+            "didactic_minutes",
+            "case_slots_per_session",
+            "default_join_url",
+            "credit_type_label",
+            "credits_per_hour",
+            "attendance_threshold_percent",
+            "evaluation_required",
+            "accreditation_statement",
+        ]
+        widgets = {
+            "default_start_time": TIME_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "accreditation_statement": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "default_duration_minutes": "Session length (minutes)",
+            "didactic_minutes": "Didactic length (minutes)",
+            "case_slots_per_session": "Case slots per session",
+            "attendance_threshold_percent": "Attendance needed for credits (%)",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        duration = cleaned.get("default_duration_minutes")
+        didactic = cleaned.get("didactic_minutes")
+        if duration and didactic is not None and didactic >= duration:
+            self.add_error("didactic_minutes", "The didactic must be shorter than the whole session.")
+        return cleaned
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(max_length=120, help_text="For example “Fall 2026”.")
+    start_date = forms.DateField(widget=DATE_INPUT)
+    end_date = forms.DateField(widget=DATE_INPUT, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The cycle must end on or after its start date.")
+        return cleaned
+
+
+def _parse_dates(raw: str) -> list[date]:
+    dates, bad = [], []
+    for token in re.split(r"[\s,;]+", raw.strip()):
+        if not token:
+            continue
+        try:
+            dates.append(date.fromisoformat(token))
+        except ValueError:
+            bad.append(token)
+    if bad:
+        raise ValidationError(
+            f"Write each date as YYYY-MM-DD (for example 2026-12-23). Not understood: {', '.join(bad)}."
+        )
+    return dates
+
+
+class ScheduleForm(forms.Form):
+    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), required=False, empty_label="No cycle")
+    first_date = forms.DateField(widget=DATE_INPUT, help_text="The series repeats on this date's weekday.")
+    start_time = forms.TimeField(widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    count = forms.IntegerField(
+        label="Number of sessions",
+        min_value=1,
+        max_value=MAX_SERIES_LENGTH,
+        help_text=f"1 to {MAX_SERIES_LENGTH}. Skipped dates do not count: the series runs longer.",
+    )
+    skip_dates = forms.CharField(
+        label="Dates to skip",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2026-12-23\n2026-12-30"}),
+        help_text="Holidays and breaks, one date per line as YYYY-MM-DD.",
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.fields["cycle"].queryset = program.cycles.all()
+        self.fields[
+            "start_time"
+        ].help_text = f"Local time in {program.time_zone}; kept across daylight saving."
+        self.initial.setdefault("start_time", program.default_start_time)
+        self.initial.setdefault("duration_minutes", program.default_duration_minutes)
+        self.initial.setdefault("count", 16)
+
+    def clean_skip_dates(self) -> list[date]:
+        return _parse_dates(self.cleaned_data["skip_dates"])
+
+
+class SessionForm(forms.ModelForm):
+    join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Session
+        fields = ["title", "didactic_topic", "presenter", "learning_objectives", "join_url", "case_slots"]
+        widgets = {"learning_objectives": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"case_slots": f"0 to {MAX_CASE_SLOTS} cases can be presented."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = User.objects.filter(
+            enrollments__program=self.instance.program,
+            enrollments__status="approved",
+            enrollments__role__in=[Role.EXPERT, Role.COORDINATOR],
+        ).order_by("full_name", "email")
+        self.fields["presenter"].empty_label = "Not yet chosen"
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Members see this, for example “Statutory holiday”.",
+    )
+
+
+class RescheduleForm(forms.Form):
+    new_date = forms.DateField(label="Date", widget=DATE_INPUT)
+    new_start_time = forms.TimeField(label="Start time", widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = session.program.zone
+        local = session.starts_at.astimezone(zone)
+        self.fields["new_start_time"].help_text = f"Local time in {zone.key}."
+        self.initial.setdefault("new_date", local.date())
+        self.initial.setdefault("new_start_time", local.time())
+        self.initial.setdefault("duration_minutes", session.duration_minutes)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300, required=False, help_text="Optional; the person sees it in the email."
+    )
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        label="Email addresses",
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "dr.lee@clinic.example\nnp.martin@fht.example"}
+        ),
+        help_text="One or more, separated by commas or new lines (at most 50).",
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
+
+    def clean_emails(self) -> list[str]:
+        tokens = [t for t in re.split(r"[\s,;]+", self.cleaned_data["emails"].strip()) if t]
+        bad = []
+        for token in tokens:
+            try:
+                validate_email(token)
+            except ValidationError:
+                bad.append(token)
+        if bad:
+            raise ValidationError(f"Not valid email addresses: {', '.join(bad)}.")
+        unique = list(dict.fromkeys(t.lower() for t in tokens))
+        if not unique:
+            raise ValidationError("Enter at least one email address.")
+        if len(unique) > 50:
+            raise ValidationError("Invite at most 50 people at a time, or import a roster CSV.")
+        return unique
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Roster CSV",
+        help_text="Columns: email, full_name, profession, organization. UTF-8, at most 1 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        text = decode_roster(upload.read())
+        self.report = parse_roster(text)
+        return text
+
+
+class AdjustAttendanceForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")
+    minutes = forms.IntegerField(min_value=0, max_value=24 * 60, help_text="Minutes attended.")
+    reason = forms.CharField(max_length=300, help_text="Kept with the change for accreditation audits.")
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = members
+
+
+class AttendanceClaimForm(forms.Form):
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label="Minutes you attended")
+    note = forms.CharField(
+        max_length=300, required=False, help_text="For example “joined by phone from the clinic's room”."
+    )
+
+
+class ReportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Participant report (CSV)",
+        help_text="Zoom: Reports › Usage › Participants › Export. UTF-8, UTF-16 or Windows text, at most 2 MB.",
+    )
+
+
+class SlidesForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="For example “Tapering opioids safely — slides”.")
+    file = forms.FileField(
+        label="Slides (PDF)",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text="Export your slides as PDF first. Only members of the program can download them.",
+    )
+
+
+class MaterialSearchForm(forms.Form):
+    q = forms.CharField(label="Words in the title or the didactic topic", max_length=200, required=False)
+
+
+class LinkForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type",
+        choices=[
+            (SessionMaterial.Kind.RECORDING, "Recording of the session"),
+            (SessionMaterial.Kind.REFERENCE, "Reference (article, guideline, tool)"),
+        ],
+    )
+    title = forms.CharField(
+        max_length=200, label="Label", help_text="What people see, e.g. “CDC 2022 guideline”."
+    )
+    url = forms.URLField(
+        label="Link",
+        max_length=500,
+        assume_scheme="https",
+        help_text="A secure link starting with https://.",
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if not url.startswith("https://"):
+            raise ValidationError("Use a secure link that starts with https://.")
+        return url

@@ -1,0 +1,412 @@
+import secrets
+import zoneinfo
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from echo_hub.accounts.models import validate_time_zone
+
+MAX_CASE_SLOTS = 3
+JOIN_OPENS_BEFORE = timedelta(minutes=15)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.CharField(max_length=300, blank=True, help_text="One sentence shown in program lists.")
+    description = models.TextField(blank=True)
+    is_open_for_enrollment = models.BooleanField("open for enrollment", default=True)
+    time_zone = models.CharField(max_length=64, default="America/Toronto", validators=[validate_time_zone])
+    default_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.WEDNESDAY)
+    default_start_time = models.TimeField(default=time(12, 0))
+    default_duration_minutes = models.PositiveSmallIntegerField(
+        default=120, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    didactic_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(0), MaxValueValidator(240)]
+    )
+    case_slots_per_session = models.PositiveSmallIntegerField(
+        default=MAX_CASE_SLOTS, validators=[MaxValueValidator(MAX_CASE_SLOTS)]
+    )
+    default_join_url = models.URLField("default join link", blank=True)
+    credit_type_label = models.CharField(
+        max_length=120, default="Mainpro+ Certified", help_text='For example "Mainpro+ Certified".'
+    )
+    credits_per_hour = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
+    )
+    attendance_threshold_percent = models.PositiveSmallIntegerField(
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Share of a session a participant must attend to earn its credits.",
+    )
+    evaluation_required = models.BooleanField(
+        default=True, help_text="Credits are issued only after the session evaluation is filled."
+    )
+    accreditation_statement = models.TextField(
+        "accreditation statement (physicians)",
+        blank=True,
+        help_text="Printed on certificates of family and specialist physicians.",
+    )
+    other_professions_statement = models.TextField(
+        "accreditation statement (other professions)",
+        blank=True,
+        help_text="Printed on certificates of other health professionals; leave empty to use the one above.",
+    )
+    hub_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The hub as printed on certificates, e.g. “ECHO Ontario Chronic Pain”.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case_slots_per_session__lte=MAX_CASE_SLOTS), name="program_case_slots_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance_threshold_percent__gte=1, attendance_threshold_percent__lte=100),
+                name="program_threshold_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions:program_detail", kwargs={"slug": self.slug})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Cycle(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=120, help_text='For example "Fall 2026".')
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="cycle_name_unique_in_program"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="cycle_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    EXPERT = "expert", "Hub expert"
+    PARTICIPANT = "participant", "Participant"
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Requested"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decline_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "program"], name="enrollment_once_per_program"),
+        ]
+        indexes = [models.Index(fields=["program", "status", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.program} ({self.get_role_display()}, {self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class Invitation(models.Model):
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.program}"
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(default=1, help_text="Position in its cycle.")
+    title = models.CharField(max_length=200)
+    didactic_topic = models.CharField(max_length=200, blank=True)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="didactic_sessions",
+        help_text="The hub expert who gives the didactic.",
+    )
+    learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    join_url = models.URLField("join link", blank=True)
+    case_slots = models.PositiveSmallIntegerField(
+        "case slots", default=MAX_CASE_SLOTS, validators=[MaxValueValidator(MAX_CASE_SLOTS)]
+    )
+    accreditation_id = models.CharField(
+        "certifying body's session ID",
+        max_length=40,
+        blank=True,
+        help_text="For example the 9-digit Mainpro+ session ID; printed on certificates.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    # RFC 5545 SEQUENCE: bumped on every change a calendar must pick up.
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(case_slots__lte=MAX_CASE_SLOTS), name="session_case_slots_max"
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions:session_detail", kwargs={"slug": self.program.slug, "pk": self.pk})
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def phase(self) -> tuple[str, str]:
+        """(css key, word) for the status badge: what a person needs to know right now."""
+        if self.is_cancelled:
+            return "cancelled", "Cancelled"
+        now = timezone.now()
+        if self.ends_at < now:
+            return "held", "Held"
+        if self.starts_at <= now:
+            return "live", "In progress"
+        return "scheduled", "Scheduled"
+
+    @property
+    def join_open(self) -> bool:
+        """The join link is live from 15 minutes before the start until the end."""
+        now = timezone.now()
+        return not self.is_cancelled and self.starts_at - JOIN_OPENS_BEFORE <= now <= self.ends_at
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def objectives(self) -> list[str]:
+        return [line.strip() for line in self.learning_objectives.splitlines() if line.strip()]
+
+    @property
+    def ical_uid(self) -> str:
+        return f"session-{self.pk}@echo-hub"
+
+
+class Attendance(models.Model):
+    """Minutes a person attended one session. One row per (session, user)."""
+
+    class Source(models.TextChoices):
+        JOIN = "join", "Joined from ECHO Hub"
+        ROSTER = "roster", "Ticked on the roster"
+        REPORT = "report", "Video platform report"
+        ADJUSTED = "adjusted", "Adjusted by a coordinator"
+        CLAIM = "claim", "“I attended” request approved"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    minutes = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(24 * 60)])
+    source = models.CharField(max_length=10, choices=Source.choices)
+    joined_at = models.DateTimeField(null=True, blank=True, help_text="First click on Join in ECHO Hub.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session__starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="attendance_once_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.session}: {self.minutes} min"
+
+
+class AttendanceChange(models.Model):
+    """Who changed attendance, when and why: kept for accreditation audits."""
+
+    attendance = models.ForeignKey(Attendance, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    old_minutes = models.PositiveSmallIntegerField()
+    new_minutes = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=10, choices=Attendance.Source.choices)
+    reason = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_minutes} → {self.new_minutes} min ({self.reason})"
+
+
+class ReportAlias(models.Model):
+    """A display name from a video platform report, matched once to a person and remembered."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="report_aliases")
+    key = models.CharField(max_length=400)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "key"], name="report_alias_once_per_program")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.user}"
+
+
+class AttendanceClaim(models.Model):
+    """A participant's “I attended” request for a session where they were not counted."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a coordinator"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance_claims")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendance_claims"
+    )
+    minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(24 * 60)])
+    note = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="attendance_claim_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} claims {self.minutes} min at {self.session}"
+
+
+class SessionMaterial(models.Model):
+    """Slides of a session's didactic (a private PDF) or a link to its recording or a reference."""
+
+    class Kind(models.TextChoices):
+        SLIDES = "slides", "Slides"
+        RECORDING = "recording", "Recording"
+        REFERENCE = "reference", "Reference"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="slides/", blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="slides", url="") & ~Q(file=""))
+                | (Q(kind__in=["recording", "reference"], file="") & Q(url__startswith="https://")),
+                name="session_material_file_xor_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def is_slides(self) -> bool:
+        return self.kind == self.Kind.SLIDES

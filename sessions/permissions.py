@@ -1,0 +1,131 @@
+"""Who may see and change programs and sessions. Every view calls one of these first.
+
+A user who may not see an object gets 404 (its existence does not leak); one who may
+see it but not change it gets 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Enrollment, Program, Role, Session, SessionMaterial
+
+
+def active_role(user, program: Program) -> str | None:
+    """The user's approved role in the program, or None."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.COORDINATOR
+    enrollment = Enrollment.objects.filter(
+        user=user, program=program, status=Enrollment.Status.APPROVED
+    ).first()
+    return enrollment.role if enrollment else None
+
+
+def can_create_program(user) -> bool:
+    return user.is_authenticated and user.has_perm("echo_sessions.add_program")
+
+
+def member_programs(user) -> QuerySet[Program]:
+    if user.is_superuser:
+        return Program.objects.all()
+    return Program.objects.filter(
+        enrollments__user=user, enrollments__status=Enrollment.Status.APPROVED
+    ).distinct()
+
+
+def coordinated_programs(user) -> QuerySet[Program]:
+    if user.is_superuser:
+        return Program.objects.all()
+    return Program.objects.filter(
+        enrollments__user=user,
+        enrollments__status=Enrollment.Status.APPROVED,
+        enrollments__role=Role.COORDINATOR,
+    ).distinct()
+
+
+def visible_programs(user) -> QuerySet[Program]:
+    """Programs a user may read about: open ones, and those they belong to."""
+    if not user.is_authenticated:
+        return Program.objects.filter(is_open_for_enrollment=True)
+    if user.is_superuser:
+        return Program.objects.all()
+    return Program.objects.filter(
+        Q(is_open_for_enrollment=True)
+        | Q(enrollments__user=user, enrollments__status=Enrollment.Status.APPROVED)
+    ).distinct()
+
+
+def get_visible_program(user, slug: str) -> tuple[Program, str | None]:
+    program = visible_programs(user).filter(slug=slug).first()
+    if program is None:
+        raise Http404("No such program.")
+    return program, active_role(user, program)
+
+
+def get_program_for_member(user, slug: str) -> tuple[Program, str]:
+    program = Program.objects.filter(slug=slug).first()
+    role = active_role(user, program) if program else None
+    if role is None:
+        raise Http404("No such program.")
+    return program, role
+
+
+def get_program_for_coordinator(user, slug: str) -> Program:
+    program, role = get_program_for_member(user, slug)
+    if role != Role.COORDINATOR:
+        raise PermissionDenied("Only the program's coordinators can do this.")
+    return program
+
+
+def get_session_for_member(user, slug: str, pk: int) -> tuple[Session, str]:
+    program, role = get_program_for_member(user, slug)
+    session = (
+        Session.objects.select_related("program", "cycle", "presenter").filter(program=program, pk=pk).first()
+    )
+    if session is None:
+        raise Http404("No such session.")
+    return session, role
+
+
+def get_session_for_coordinator(user, slug: str, pk: int) -> Session:
+    session, role = get_session_for_member(user, slug, pk)
+    if role != Role.COORDINATOR:
+        raise PermissionDenied("Only the program's coordinators can change sessions.")
+    return session
+
+
+def can_edit_materials(user, session: Session, role: str | None) -> bool:
+    """The didactic's presenter and the program's coordinators add and remove its materials."""
+    return role == Role.COORDINATOR or (role is not None and session.presenter_id == user.pk)
+
+
+def get_session_for_material_editor(user, slug: str, pk: int) -> Session:
+    session, role = get_session_for_member(user, slug, pk)
+    if not can_edit_materials(user, session, role):
+        raise PermissionDenied("Only the presenter and the program's coordinators can change materials.")
+    return session
+
+
+def get_material_for_member(
+    user, slug: str, pk: int, material_pk: int, *, write: bool = False
+) -> SessionMaterial:
+    session = (
+        get_session_for_material_editor(user, slug, pk)
+        if write
+        else get_session_for_member(user, slug, pk)[0]
+    )
+    material = SessionMaterial.objects.filter(session=session, pk=material_pk).first()
+    if material is None:
+        raise Http404("No such material.")
+    material.session = session
+    return material
+
+
+def get_enrollment_for_coordinator(user, slug: str, pk: int) -> Enrollment:
+    program = get_program_for_coordinator(user, slug)
+    enrollment = Enrollment.objects.select_related("user", "program").filter(program=program, pk=pk).first()
+    if enrollment is None:
+        raise Http404("No such enrollment.")
+    return enrollment

@@ -1,0 +1,105 @@
+"""Session messages: reminders the beat sweep finds due, and changes a coordinator saves."""
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from echo_hub.lib.urls import absolute_url
+from echo_hub.notifications.services import Attachment, Message, queue_many
+
+from .calendar import session_ics
+from .models import Enrollment, Session
+
+User = get_user_model()
+
+DAY_BEFORE = timedelta(hours=24)
+HOUR_BEFORE = timedelta(hours=1)
+
+
+def _members(session: Session):
+    return User.objects.filter(
+        enrollments__program_id=session.program_id,
+        enrollments__status=Enrollment.Status.APPROVED,
+        is_active=True,
+    ).only("pk", "email", "full_name", "time_zone")
+
+
+def _messages(session: Session, *, kind: str, object_key: str, template: str, extra: dict) -> list[Message]:
+    ics = Attachment(f"echo-session-{session.pk}.ics", session_ics(session), "text/calendar")
+    context = {
+        "session": session,
+        "program": session.program,
+        "session_url": absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk),
+        **extra,
+    }
+    return [
+        Message(
+            email=u.email,
+            kind=kind,
+            object_key=object_key,
+            template=template,
+            context=context,
+            user=u,
+            attachment=ics,
+        )
+        for u in _members(session)
+    ]
+
+
+def reminder_kind(session: Session, now: datetime) -> str | None:
+    """Which reminder is due now. After an outage only what is still useful goes out:
+    inside the last hour the day-before reminder is dropped for the one-hour one, and
+    nothing is sent once the session has started."""
+    until = session.starts_at - now
+    if until <= timedelta(0) or session.is_cancelled:
+        return None
+    if until <= HOUR_BEFORE:
+        return "session_reminder_1h"
+    if until <= DAY_BEFORE:
+        return "session_reminder_24h"
+    return None
+
+
+def send_due_session_reminders(
+    *, now: datetime | None = None, agenda: Mapping[int, list[str]] | None = None
+) -> int:
+    """Queue every session reminder that is due and not yet in the outbox."""
+    now = now or timezone.now()
+    agenda = agenda or {}
+    sessions = Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + DAY_BEFORE
+    ).select_related("program", "presenter")
+    queued = 0
+    for session in sessions:
+        kind = reminder_kind(session, now)
+        if kind is None:
+            continue
+        # The start time is in the key: a rescheduled session is reminded again.
+        key = f"session:{session.pk}:{session.starts_at:%Y%m%dT%H%M}"
+        queued += queue_many(
+            _messages(
+                session,
+                kind=kind,
+                object_key=key,
+                template="session_reminder",
+                extra={"agenda": agenda.get(session.pk, []), "hours": 1 if kind.endswith("1h") else 24},
+            )
+        )
+    return queued
+
+
+def notify_session_changed(*, session: Session) -> int:
+    """Tell every member at once that a session was cancelled or moved, with the updated
+    calendar entry (same UID, higher SEQUENCE). Essential: preferences do not apply."""
+    kind = "session_cancelled" if session.is_cancelled else "session_rescheduled"
+    return queue_many(
+        _messages(
+            session,
+            kind=kind,
+            object_key=f"session:{session.pk}:seq{session.sequence}",
+            template=kind,
+            extra={},
+        )
+    )

@@ -1,0 +1,195 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from echo_hub.lib.forms import add_service_errors
+
+from .. import attendance as services
+from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ReportUploadForm
+from ..models import Attendance, AttendanceChange, AttendanceClaim, Enrollment
+from ..permissions import get_program_for_coordinator, get_session_for_coordinator, get_session_for_member
+from ..zoom import decode_report, parse_zoom_report
+
+User = get_user_model()
+_REPORT_KEY = "attendance-report-{}"
+
+
+@login_required
+@require_POST
+def join(request, slug, pk):
+    session, _ = get_session_for_member(request.user, slug, pk)
+    if not session.join_url:
+        messages.error(request, "This session has no join link yet. The coordinator will add it.")
+        return redirect(session)
+    try:
+        services.record_join(session=session, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(session)
+    return redirect(session.join_url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim(request, slug, pk):
+    session, _ = get_session_for_member(request.user, slug, pk)
+    form = AttendanceClaimForm(request.POST or None, initial={"minutes": session.duration_minutes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_claim(session=session, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your request is sent to the coordinators.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions/attendance_claim.html",
+        {"session": session, "program": session.program, "form": form},
+    )
+
+
+def _members(program):
+    return User.objects.filter(
+        enrollments__program=program, enrollments__status=Enrollment.Status.APPROVED
+    ).order_by("full_name", "email")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_attendance(request, slug, pk):
+    """The roster for one session: tick who was there, adjust minutes with a reason."""
+    session = get_session_for_coordinator(request.user, slug, pk)
+    members = list(_members(session.program))
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        try:
+            changed = services.set_roster(session=session, present_user_ids=ids, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
+        return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+    attendance = {a.user_id: a for a in Attendance.objects.filter(session=session)}
+    rows = [(m, attendance.get(m.pk)) for m in members]
+    return render(
+        request,
+        "sessions/manage/attendance.html",
+        {
+            "session": session,
+            "program": session.program,
+            "rows": rows,
+            "adjust_form": AdjustAttendanceForm(members=_members(session.program)),
+            "claims": list(
+                AttendanceClaim.objects.filter(
+                    session=session, status=AttendanceClaim.Status.PENDING
+                ).select_related("user")
+            ),
+            "changes": list(
+                AttendanceChange.objects.filter(attendance__session=session).select_related(
+                    "attendance__user", "changed_by"
+                )[:30]
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def adjust(request, slug, pk):
+    session = get_session_for_coordinator(request.user, slug, pk)
+    form = AdjustAttendanceForm(request.POST, members=_members(session.program))
+    if form.is_valid():
+        try:
+            services.adjust_attendance(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Attendance of {form.cleaned_data['user']} set to {form.cleaned_data['minutes']} minutes.",
+            )
+    else:
+        messages.error(
+            request, "Adjustment not saved: " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_report(request, slug, pk):
+    """Upload a participant report and see who matched; nothing is stored until confirmed."""
+    session = get_session_for_coordinator(request.user, slug, pk)
+    form = ReportUploadForm(request.POST or None, request.FILES or None)
+    matches = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            text = decode_report(upload.read())
+            report = parse_zoom_report(text, zone=session.program.zone)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": upload.name[:100]}
+            matches = services.match_report(session=session, report=report)
+    return render(
+        request,
+        "sessions/manage/attendance_import.html",
+        {
+            "session": session,
+            "program": session.program,
+            "form": form,
+            "matches": matches,
+            "members": list(_members(session.program)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_report_confirm(request, slug, pk):
+    session = get_session_for_coordinator(request.user, slug, pk)
+    stored = request.session.pop(_REPORT_KEY.format(session.pk), None)
+    if stored is None:
+        messages.error(request, "Upload the report again: the preview has expired.")
+        return redirect("sessions:manage_attendance_import", slug=slug, pk=pk)
+    report = parse_zoom_report(stored["text"], zone=session.program.zone)
+    chosen = {
+        person.key: int(request.POST[f"match-{index}"])
+        for index, person in enumerate(report.people)
+        if request.POST.get(f"match-{index}", "").isdigit()
+    }
+    try:
+        result = services.import_report(
+            session=session, report=report, chosen=chosen, by=request.user, filename=stored["name"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+    note = f" {len(result['unmatched'])} unmatched left out." if result["unmatched"] else ""
+    kept = f" {result['kept']} adjusted by hand kept." if result["kept"] else ""
+    messages.success(request, f"Attendance stored for {result['stored']} people.{kept}{note}")
+    return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def decide_claim(request, slug, claim_pk):
+    program = get_program_for_coordinator(request.user, slug)
+    claim = get_object_or_404(
+        AttendanceClaim.objects.select_related("session"), pk=claim_pk, session__program=program
+    )
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        messages.error(request, "Choose Approve or Decline.")
+        return redirect("sessions:manage_attendance", slug=slug, pk=claim.session_id)
+    approve = decision == "approve"
+    services.decide_claim(
+        claim=claim, approve=approve, by=request.user, note=request.POST.get("note", "")[:300]
+    )
+    messages.success(request, "Request approved: attendance updated." if approve else "Request declined.")
+    return redirect("sessions:manage_attendance", slug=slug, pk=claim.session_id)

@@ -1,0 +1,279 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.pagination import paginate
+from echo_hub.notifications.services import retry_notification
+
+from .. import selectors, services
+from ..forms import (
+    CancelSessionForm,
+    CycleForm,
+    DeclineForm,
+    InviteForm,
+    ProgramForm,
+    RescheduleForm,
+    RosterUploadForm,
+    ScheduleForm,
+    SessionForm,
+)
+from ..permissions import (
+    can_create_program,
+    get_enrollment_for_coordinator,
+    get_program_for_coordinator,
+    get_session_for_coordinator,
+)
+from ..roster import parse_roster
+
+_ROSTER_SESSION_KEY = "roster-import-{}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request):
+    if not can_create_program(request.user):
+        raise PermissionDenied("Only hub staff can create programs.")
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = services.create_program(creator=request.user, **form.cleaned_data)
+        messages.success(request, f"{program.name} is created. Open a cycle, then schedule its sessions.")
+        return redirect("sessions:manage_schedule", slug=program.slug)
+    return render(request, "sessions/manage/program_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_edit(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Program settings saved.")
+        return redirect("sessions:manage_schedule", slug=program.slug)
+    return render(request, "sessions/manage/program_form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_create(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.create_cycle(program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Cycle “{cycle.name}” is open. Schedule its sessions now.")
+            return redirect(
+                f"{reverse('sessions:manage_schedule_new', args=[program.slug])}?cycle={cycle.pk}"
+            )
+    return render(request, "sessions/manage/cycle_form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_http_methods(["GET"])
+def schedule(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    past = request.GET.get("when") == "past"
+    page = paginate(request, selectors.program_sessions(program, past=past))
+    return render(
+        request,
+        "sessions/manage/schedule.html",
+        {"program": program, "page": page, "past": past, "cycles": list(program.cycles.all())},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule_new(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    initial = {"cycle": request.GET.get("cycle")} if request.GET.get("cycle", "").isdigit() else {}
+    form = ScheduleForm(request.POST or None, program=program, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sessions = services.schedule_weekly(
+                program=program,
+                first_date=data["first_date"],
+                start_time=data["start_time"],
+                count=data["count"],
+                cycle=data["cycle"],
+                skip_dates=data["skip_dates"],
+                duration_minutes=data["duration_minutes"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{len(sessions)} sessions scheduled.")
+            return redirect("sessions:manage_schedule", slug=program.slug)
+    return render(request, "sessions/manage/schedule_form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, slug, pk):
+    session = get_session_for_coordinator(request.user, slug, pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        services.update_session(
+            session=session, **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
+        messages.success(request, f"{session.title} saved.")
+        return redirect(session)
+    return render(
+        request,
+        "sessions/manage/session_form.html",
+        {"form": form, "session": session, "program": session.program},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, slug, pk):
+    session = get_session_for_coordinator(request.user, slug, pk)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.cancel_session(session=session, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{session.title} is cancelled.")
+        return redirect(session)
+    return render(
+        request,
+        "sessions/manage/session_cancel.html",
+        {"form": form, "session": session, "program": session.program},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_reschedule(request, slug, pk):
+    session = get_session_for_coordinator(request.user, slug, pk)
+    form = RescheduleForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_session(session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{session.title} is rescheduled.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions/manage/session_reschedule.html",
+        {"form": form, "session": session, "program": session.program},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def enrollment(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    return render(
+        request,
+        "sessions/manage/enrollment.html",
+        {
+            "program": program,
+            "pending": paginate(request, selectors.pending_requests(program), param="pending_page"),
+            "roster": paginate(request, selectors.roster(program)),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrollment_approve(request, slug, pk):
+    enrollment = get_enrollment_for_coordinator(request.user, slug, pk)
+    services.approve_enrollment(enrollment=enrollment, by=request.user)
+    messages.success(request, f"{enrollment.user} is approved and will get an email.")
+    return redirect("sessions:manage_enrollment", slug=slug)
+
+
+@login_required
+@require_POST
+def enrollment_decline(request, slug, pk):
+    enrollment = get_enrollment_for_coordinator(request.user, slug, pk)
+    form = DeclineForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.decline_enrollment(enrollment=enrollment, by=request.user, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The request of {enrollment.user} is declined.")
+    return redirect("sessions:manage_enrollment", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitations = services.invite_to_program(
+            program=program,
+            emails=form.cleaned_data["emails"],
+            role=form.cleaned_data["role"],
+            by=request.user,
+        )
+        sent = "1 invitation" if len(invitations) == 1 else f"{len(invitations)} invitations"
+        messages.success(request, f"{sent} sent.")
+        return redirect("sessions:manage_enrollment", slug=slug)
+    return render(request, "sessions/manage/invite.html", {"form": form, "program": program})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_import(request, slug):
+    """Upload a roster CSV and see a per-row report; nothing is imported yet."""
+    program = get_program_for_coordinator(request.user, slug)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = form.report
+        report.skip_members(
+            selectors.member_emails(program, [line.values["email"].lower() for line in report.lines])
+        )
+        request.session[_ROSTER_SESSION_KEY.format(program.pk)] = form.cleaned_data["file"]
+    return render(
+        request, "sessions/manage/roster_import.html", {"form": form, "program": program, "report": report}
+    )
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    text = request.session.pop(_ROSTER_SESSION_KEY.format(program.pk), None)
+    if text is None:
+        messages.error(request, "Upload the roster file again: the preview has expired.")
+        return redirect("sessions:manage_roster_import", slug=slug)
+    report = parse_roster(text)
+    report.skip_members(selectors.member_emails(program, [row.email for row in report.valid_rows]))
+    rows = report.valid_rows
+    added = services.import_roster(program=program, rows=rows, by=request.user)
+    people = "person" if len(added) == 1 else "people"
+    messages.success(request, f"{len(added)} {people} added to the roster and emailed.")
+    return redirect("sessions:manage_enrollment", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET"])
+def failed_messages(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    page = paginate(request, selectors.failed_notifications(program))
+    return render(request, "sessions/manage/failed_messages.html", {"program": program, "page": page})
+
+
+@login_required
+@require_POST
+def retry_message(request, slug, pk):
+    program = get_program_for_coordinator(request.user, slug)
+    notification = get_object_or_404(selectors.failed_notifications(program), pk=pk)
+    retry_notification(notification=notification)
+    messages.success(request, f"The message to {notification.email} will be sent again within a minute.")
+    return redirect("sessions:manage_failed_messages", slug=slug)

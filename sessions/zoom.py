@@ -1,0 +1,353 @@
+"""Reading Zoom's Participants export into minutes per person, all or nothing.
+
+Rules, chosen so that importing the same file twice always gives the same answer:
+
+- A person is their email (lower-cased) when the row has one, else their display name compared
+  without regard to case, accents' composed form or repeated spaces. The name is kept whole: a
+  trailing "(…)" is as often a site ("Marie Tremblay (Manitoulin FHT)") as Zoom's original name, and
+  dropping it could merge two people, giving one of them credit for the other's minutes. A person's
+  name is the first non-empty display name among their rows.
+- Times are local to the program's zone. Slash dates are month first, as Zoom writes them, unless a
+  date in the file starts with a number above 12: then the whole file is day first, so that 12/11
+  and 13/11 in a session crossing midnight are read alike. A time that happens twice when clocks
+  fall back is read as the first of the two (fold=0); a time skipped when clocks spring forward is
+  read with the offset in force before the change.
+- Rows marked "In Waiting Room: Yes" are checked like any other but not counted: waiting is not
+  attending.
+"""
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+MAX_BYTES = 2_000_000
+MAX_MESSAGES = 20
+TIME_EXAMPLE = "11/25/2026 11:58:03 AM"
+
+_COLUMN_ALIASES = {
+    "name (original name)": "name",
+    "user name (original name)": "name",
+    "name": "name",
+    "participant": "name",
+    "participant name": "name",
+    "user email": "email",
+    "email": "email",
+    "e-mail": "email",
+    "email address": "email",
+    "join time": "joined_at",
+    "leave time": "left_at",
+    "duration (minutes)": "minutes",
+    "total duration (minutes)": "minutes",
+    "in waiting room": "waiting",
+    "meeting id": "meeting_id",
+    "id": "meeting_id",
+    "topic": "topic",
+}
+_DELIMITERS = (",", ";", "\t")
+_TIME_LABELS = {"joined_at": "join time", "left_at": "leave time"}
+_NOT_CSV = "The file is not a CSV export"
+_EXPORT_HINT = "Export the participants report from Zoom as CSV and upload that file."
+_BINARY_SIGNATURES = {
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "an Excel workbook or another zipped file",
+    b"\xd0\xcf\x11\xe0": "an Excel 97–2003 workbook",
+}
+_SLASH_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
+_ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
+
+
+@dataclass(frozen=True)
+class ZoomRow:
+    line: int
+    name: str
+    email: str
+    joined_at: datetime | None
+    left_at: datetime | None
+    minutes: int
+
+
+@dataclass
+class ZoomPerson:
+    key: str
+    name: str
+    email: str
+    minutes: int = 0
+    lines: list[int] = field(default_factory=list)
+    first_joined_at: datetime | None = None
+    last_left_at: datetime | None = None
+
+
+@dataclass
+class ZoomReport:
+    people: list[ZoomPerson]
+    meeting_topic: str
+    meeting_id: str
+    row_count: int
+
+
+@dataclass(frozen=True)
+class _DateOrder:
+    day_first: bool = False
+    line: int = 0
+    value: str = ""
+
+
+def decode_report(data: bytes) -> str:
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            "The file is larger than 2 MB. A Zoom participants export is far smaller; "
+            "check that you picked the right file."
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ValidationError(f"{_NOT_CSV}: it is damaged UTF-16 text. {_EXPORT_HINT}") from None
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise ValidationError(f"{_NOT_CSV}: it is {kind}. {_EXPORT_HINT}")
+    if b"\x00" in data:
+        raise ValidationError(f"{_NOT_CSV}: it holds binary data. {_EXPORT_HINT}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows re-saves "CSV (comma delimited)" in cp1252, which is not UTF-8.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValidationError(f"{_NOT_CSV}: it is not readable text. {_EXPORT_HINT}") from None
+
+
+def parse_zoom_report(text: str, *, zone: ZoneInfo, max_minutes: int = 24 * 60) -> ZoomReport:
+    """Check every row and raise one ValidationError listing all problems, or return the whole report."""
+    rows, header_at = _read_table(text)
+    header_line, header = rows[header_at]
+    roles = _roles(header)
+    name_at = roles.index("name")
+    columns: dict[str, int] = {}
+    # Wide exports repeat the meeting's columns (host email, meeting duration) on every row, before the
+    # participant's; the participant's own columns are the ones that follow the name.
+    for index in [*range(name_at, len(roles)), *range(name_at)]:
+        if roles[index]:
+            columns.setdefault(roles[index], index)
+    body = rows[header_at + 1 :]
+    if not body:
+        raise ValidationError(f"The participants table (line {header_line}) has no rows.")
+    meeting_topic, meeting_id = _summary(rows[: header_at + 2])
+
+    order = _date_order(body, columns)
+    errors: list[str] = []
+    attended: list[ZoomRow] = []
+    for number, cells in body:
+        values = {role: _cell(cells, index) for role, index in columns.items()}
+        row, row_errors = _check_row(number, values, zone=zone, max_minutes=max_minutes, order=order)
+        errors.extend(row_errors)
+        if row is not None and values.get("waiting", "").casefold() != "yes":
+            attended.append(row)
+    if errors:
+        if len(errors) > MAX_MESSAGES:
+            hidden = len(errors) - MAX_MESSAGES
+            errors = [*errors[:MAX_MESSAGES], f"…and {hidden} more; fix these and upload again to see them."]
+        raise ValidationError(errors)
+    return ZoomReport(
+        people=_people(attended), meeting_topic=meeting_topic, meeting_id=meeting_id, row_count=len(body)
+    )
+
+
+def _read_table(text: str) -> tuple[list[tuple[int, list[str]]], int]:
+    """Return the non-blank rows with their file line numbers, and the index of the participants header."""
+    tables = []
+    for delimiter in _DELIMITERS:
+        rows = _csv_rows(text, delimiter)
+        for index, (_, cells) in enumerate(rows):
+            if {"name", "minutes"} <= set(_roles(cells)):
+                return rows, index
+        tables.append(rows)
+    if not tables[0]:
+        raise ValidationError(f"The file is empty. {_EXPORT_HINT}")
+    # Name the columns as split by the delimiter that gives the first line the most of them.
+    raise ValidationError(_missing_columns(max(tables, key=lambda rows: len(rows[0][1]) if rows else 0)))
+
+
+def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    # newline="" lets csv count lines ending in \r, \n or \r\n alike.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        # reader.line_num counts file lines, so a quoted cell spanning two lines keeps numbers right.
+        last_line = reader.line_num
+        for cells in reader:
+            number, last_line = last_line + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                rows.append((number, cells))
+    except csv.Error as exc:
+        raise ValidationError(f"{_NOT_CSV} that can be read ({exc}). {_EXPORT_HINT}") from None
+    return rows
+
+
+def _missing_columns(rows: list[tuple[int, list[str]]]) -> str:
+    # Show the line that looks most like the participants header: one with a name column, else the first.
+    number, cells = next(((n, c) for n, c in rows if "name" in _roles(c)), rows[0])
+    missing = []
+    if "name" not in _roles(cells):
+        missing.append("a name column (“Name (Original Name)” or “Participant”)")
+    if "minutes" not in _roles(cells):
+        missing.append("a duration column (“Duration (Minutes)” or “Total Duration (Minutes)”)")
+    found = ", ".join(f"“{cell.strip()}”" for cell in cells if cell.strip())
+    return (
+        f"The participants table needs {' and '.join(missing)}. Line {number} has the columns {found}. "
+        f"{_EXPORT_HINT}"
+    )
+
+
+def _roles(cells: list[str]) -> list[str | None]:
+    keys = (" ".join(cell.replace("\ufeff", "").split()).casefold() for cell in cells)
+    return [_COLUMN_ALIASES.get(re.sub(r" ?\( ?(.*?) ?\)", r" (\1)", key).strip()) for key in keys]
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _summary(rows: list[tuple[int, list[str]]]) -> tuple[str, str]:
+    for position, (_, cells) in enumerate(rows[:-1]):
+        roles = _roles(cells)
+        if "meeting_id" in roles or "topic" in roles:
+            data = rows[position + 1][1]
+            topic = _cell(data, roles.index("topic")) if "topic" in roles else ""
+            raw_id = _cell(data, roles.index("meeting_id")) if "meeting_id" in roles else ""
+            compact = re.sub(r"[\s-]", "", raw_id)
+            return " ".join(topic.split()), compact if compact.isdigit() else raw_id
+    return "", ""
+
+
+def _date_order(body: list[tuple[int, list[str]]], columns: dict[str, int]) -> _DateOrder:
+    for number, cells in body:
+        for role in _TIME_LABELS:
+            if role not in columns:
+                continue
+            value = " ".join(_cell(cells, columns[role]).split())
+            match = _SLASH_TIME.fullmatch(value)
+            if match and int(match[1]) > 12 and int(match[2]) <= 12:
+                return _DateOrder(day_first=True, line=number, value=value)
+    return _DateOrder()
+
+
+def _check_row(
+    number: int, values: dict[str, str], *, zone: ZoneInfo, max_minutes: int, order: _DateOrder
+) -> tuple[ZoomRow | None, list[str]]:
+    errors = []
+    name = " ".join(values.get("name", "").split())
+    email = values.get("email", "").lower()
+    if not name and not email:
+        errors.append(
+            f"Line {number}: the row has neither a name nor an email; fill in one or delete the line."
+        )
+    elif email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                f"Line {number}: the email “{values['email']}” is not a valid email address; "
+                "correct it or empty the cell."
+            )
+
+    raw_minutes = values["minutes"]
+    minutes = _minutes(raw_minutes)
+    if not raw_minutes:
+        errors.append(
+            f"Line {number}: the duration is empty; enter the minutes attended (0 to {max_minutes})."
+        )
+    elif minutes is None or not 0 <= minutes <= max_minutes:
+        errors.append(
+            f"Line {number}: the duration “{raw_minutes}” is not a number of minutes between 0 and {max_minutes}."
+        )
+    elif minutes != int(minutes):
+        errors.append(f"Line {number}: the duration “{raw_minutes}” is not a whole number of minutes.")
+
+    times: dict[str, datetime | None] = {}
+    for role, label in _TIME_LABELS.items():
+        value = " ".join(values.get(role, "").split())
+        times[role] = _utc_time(value, zone=zone, day_first=order.day_first) if value else None
+        if value and times[role] is None:
+            if order.day_first and _utc_time(value, zone=zone, day_first=False) is not None:
+                errors.append(
+                    f"Line {number}: the {label} “{value}” puts the month first, but line {order.line} "
+                    f"(“{order.value}”) puts the day first; use one order throughout the file."
+                )
+            else:
+                errors.append(
+                    f"Line {number}: the {label} “{value}” is not a date and time like “{TIME_EXAMPLE}”."
+                )
+    joined_at, left_at = times["joined_at"], times["left_at"]
+    if joined_at and left_at and left_at < joined_at:
+        errors.append(
+            f"Line {number}: the leave time “{values['left_at']}” is before the join time "
+            f"“{values['joined_at']}”; correct one of them."
+        )
+
+    if errors:
+        return None, errors
+    row = ZoomRow(
+        line=number, name=name, email=email, joined_at=joined_at, left_at=left_at, minutes=int(minutes)
+    )
+    return row, []
+
+
+def _minutes(value: str) -> Decimal | None:
+    try:
+        minutes = Decimal(value)
+    except InvalidOperation:
+        return None
+    return minutes if minutes.is_finite() else None
+
+
+def _utc_time(value: str, *, zone: ZoneInfo, day_first: bool) -> datetime | None:
+    if match := _SLASH_TIME.fullmatch(value):
+        first, second, year, hour, minute, seconds, meridiem = match.groups()
+        month, day = (second, first) if day_first else (first, second)
+    elif match := _ISO_TIME.fullmatch(value):
+        year, month, day, hour, minute, seconds, meridiem = match.groups()
+    else:
+        return None
+    hours = int(hour)
+    if meridiem:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if meridiem.upper() == "PM" else 0)
+    try:
+        local = datetime(int(year), int(month), int(day), hours, int(minute), int(seconds or 0), tzinfo=zone)
+    except ValueError:
+        return None
+    return local.astimezone(UTC)
+
+
+def _person_key(row: ZoomRow) -> str:
+    if row.email:
+        return f"email:{row.email}"
+    return "name:" + " ".join(unicodedata.normalize("NFKC", row.name).casefold().split())
+
+
+def _people(rows: list[ZoomRow]) -> list[ZoomPerson]:
+    people: dict[str, ZoomPerson] = {}
+    for row in rows:
+        key = _person_key(row)
+        person = people.setdefault(key, ZoomPerson(key=key, name=row.name, email=row.email))
+        person.name = person.name or row.name
+        person.minutes += row.minutes
+        person.lines.append(row.line)
+        if row.joined_at and (person.first_joined_at is None or row.joined_at < person.first_joined_at):
+            person.first_joined_at = row.joined_at
+        if row.left_at and (person.last_left_at is None or row.left_at > person.last_left_at):
+            person.last_left_at = row.left_at
+    return list(people.values())

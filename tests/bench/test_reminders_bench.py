@@ -1,0 +1,148 @@
+"""A program of 10,000 members gets its day-before reminder: every message rendered in the
+member's zone, recorded in the outbox and delivered over SMTP to a local sink, within 60 s."""
+
+import logging
+import multiprocessing
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from echo_hub.accounts.models import User
+from echo_hub.notifications.models import Notification
+from sessions.models import Enrollment
+from sessions.reminders import send_due_session_reminders
+from tests.factories import ProgramFactory, SessionFactory
+
+RECIPIENTS = 10_000
+TARGET_SECONDS = 60.0
+ZONES = ["America/Toronto", "America/Vancouver", "America/Edmonton", "America/Halifax"]
+
+
+class SinkHandler:
+    """Accepts every message and keeps who it was for."""
+
+    def __init__(self) -> None:
+        self.recipients: list[str] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        with self._lock:
+            self.recipients.extend(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve_sink(port: int, ready, stop, results) -> None:
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    handler = SinkHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+    results.put(handler.recipients)
+
+
+@contextmanager
+def smtp_sink() -> Iterator[tuple[int, list[str]]]:
+    """An SMTP server in a process of its own, so that its work does not share our GIL;
+    the list it yields is filled with every recipient it accepted when the block ends."""
+    context = multiprocessing.get_context("fork")
+    ready, stop, results = context.Event(), context.Event(), context.Queue()
+    port = _free_port()
+    sink = context.Process(target=_serve_sink, args=(port, ready, stop, results), daemon=True)
+    sink.start()
+    assert ready.wait(timeout=30), "the SMTP sink did not start"
+    received: list[str] = []
+    try:
+        yield port, received
+    finally:
+        stop.set()
+        received.extend(results.get(timeout=60))
+        sink.join(timeout=30)
+
+
+@contextmanager
+def quiet(*names: str) -> Iterator[None]:
+    """Celery logs two INFO lines per message: 20,000 lines would swamp the terminal."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _enroll_members(program, count: int) -> None:
+    users = User.objects.bulk_create(
+        [
+            User(
+                email=f"member{n:05}@clinic.example",
+                full_name=f"Dr. Member {n}",
+                time_zone=ZONES[n % len(ZONES)],
+                password="!",
+            )
+            for n in range(count)
+        ],
+        batch_size=2_000,
+    )
+    if users[0].pk is None:  # Backends that do not return ids from bulk inserts.
+        users = list(User.objects.filter(email__endswith="@clinic.example"))
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=user, program=program, status=Enrollment.Status.APPROVED) for user in users],
+        batch_size=2_000,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_day_before_reminders_for_10000_members_under_target():
+    program = ProgramFactory(name="Chronic Pain & Opioid Stewardship", slug="chronic-pain")
+    SessionFactory(program=program, title="Session 12", starts_at=timezone.now() + timedelta(hours=23))
+    _enroll_members(program, RECIPIENTS)
+
+    with (
+        smtp_sink() as (port, received),
+        override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port,
+            EMAIL_USE_TLS=False,
+            EMAIL_USE_SSL=False,
+            EMAIL_TIMEOUT=10,
+        ),
+        quiet("celery.app.trace", "echo_hub.task"),
+    ):
+        started = time.perf_counter()
+        queued = send_due_session_reminders()
+        seconds = time.perf_counter() - started
+        queued_again = send_due_session_reminders()
+
+    duplicates = len(received) - len(set(received))
+    met = "yes" if seconds < TARGET_SECONDS else "no"
+    print(
+        f"\nreminders_{RECIPIENTS}  seconds={seconds:.1f}  target=<{TARGET_SECONDS:g} s  met={met}"
+        f"  duplicates={duplicates}  database={connection.vendor}"
+    )
+    assert (queued, queued_again) == (RECIPIENTS, 0)
+    assert len(received) == RECIPIENTS
+    assert len(set(received)) == RECIPIENTS
+    assert Notification.objects.filter(status=Notification.Status.SENT).count() == RECIPIENTS
+    assert seconds < TARGET_SECONDS

@@ -1,0 +1,173 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Medication
+from sessions.models import Role
+from tests.factories import (
+    CaseEventFactory,
+    CaseFactory,
+    CaseSlotFactory,
+    EnrollmentFactory,
+    FollowUpFactory,
+    MedicationFactory,
+    ProgramFactory,
+    RecommendationFactory,
+    SessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MARK = "Counted case"
+
+
+def _capture(client, url: str, texts: dict[str, int]) -> CaptureQueriesContext:
+    """Render `url` once to warm the caches, then count the queries of a second render."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert {text: body.count(text) for text in texts} == texts
+    return ctx
+
+
+def _sql(*contexts: CaptureQueriesContext) -> str:
+    return "\n\n----\n\n".join("\n".join(q["sql"] for q in ctx.captured_queries) for ctx in contexts)
+
+
+def _session(program, days: int):
+    return SessionFactory(program=program, starts_at=timezone.now() + timedelta(days=days))
+
+
+def _add_my_cases(presenter, count: int) -> None:
+    for _ in range(count):
+        program = ProgramFactory()
+        EnrollmentFactory(user=presenter, program=program)
+        CaseSlotFactory(
+            session=_session(program, 7),
+            case__program=program,
+            case__presenter=presenter,
+            case__title=MARK,
+        )
+
+
+def test_my_cases_query_count_is_constant(client, presenter):
+    client.force_login(presenter)
+    url = reverse("cases:mine")
+    _add_my_cases(presenter, 1)
+    ctx1 = _capture(client, url, {f">{MARK}</a>": 1})
+    _add_my_cases(presenter, 2)
+
+    ctx3 = _capture(client, url, {f">{MARK}</a>": 3})
+
+    assert len(ctx1) == len(ctx3) == 7, _sql(ctx1, ctx3)
+
+
+def _add_queue_cases(program, count: int) -> None:
+    for _ in range(count):
+        original = CaseFactory(program=program, status=Case.Status.LETTER_SENT, title="Original case")
+        CaseSlotFactory(
+            session=_session(program, 7 + program.sessions.count()),
+            case__program=program,
+            case__presenter=UserFactory(full_name="Queue Presenter"),
+            case__follow_up_of=original,
+            case__title=MARK,
+        )
+
+
+def test_case_queue_query_count_is_constant(client, coordinator, program):
+    client.force_login(coordinator)
+    url = reverse("cases:queue", kwargs={"slug": program.slug})
+    _add_queue_cases(program, 1)
+    ctx1 = _capture(client, url, {f">{MARK}</a>": 1, "Follow-up of “Original case”": 1, "Queue Presenter": 1})
+    _add_queue_cases(program, 2)
+
+    ctx3 = _capture(client, url, {f">{MARK}</a>": 3, "Follow-up of “Original case”": 3, "Queue Presenter": 3})
+
+    assert len(ctx1) == len(ctx3) == 11, _sql(ctx1, ctx3)
+
+
+def _add_review_cases(expert, count: int) -> None:
+    for _ in range(count):
+        program = ProgramFactory()
+        EnrollmentFactory(user=expert, program=program, role=Role.EXPERT)
+        case = CaseSlotFactory(session=_session(program, 7), case__program=program, case__title=MARK).case
+        RecommendationFactory(case=case)
+
+
+def test_review_list_query_count_is_constant(client, expert):
+    client.force_login(expert)
+    url = reverse("cases:review")
+    _add_review_cases(expert, 1)
+    ctx1 = _capture(client, url, {f">{MARK}</a>": 1, "1 in total": 1})
+    _add_review_cases(expert, 2)
+
+    ctx3 = _capture(client, url, {f">{MARK}</a>": 3, "1 in total": 3})
+
+    assert len(ctx1) == len(ctx3) == 8, _sql(ctx1, ctx3)
+
+
+def _add_agenda_cases(session, count: int) -> None:
+    for _ in range(count):
+        CaseSlotFactory(
+            session=session,
+            case__program=session.program,
+            case__presenter=UserFactory(),
+            case__title=MARK,
+        )
+
+
+def test_session_agenda_query_count_is_constant(client, participant, program, session):
+    client.force_login(participant)
+    url = reverse("cases:session_agenda", kwargs={"slug": program.slug, "pk": session.pk})
+    _add_agenda_cases(session, 1)
+    ctx1 = _capture(client, url, {f">{MARK}</a>": 1, "from a rural community": 1})
+    _add_agenda_cases(session, 2)
+
+    ctx3 = _capture(client, url, {f">{MARK}</a>": 3, "from a rural community": 3})
+
+    assert len(ctx1) == len(ctx3) == 9, _sql(ctx1, ctx3)
+
+
+def _grow_case(case, count: int) -> None:
+    for _ in range(count):
+        MedicationFactory(case=case, schedule="Counted schedule")
+        RecommendationFactory(
+            case=case, author=UserFactory(full_name="Counted Expert"), text="Counted recommendation"
+        )
+        CaseEventFactory(case=case, kind=CaseEvent.Kind.SCHEDULED, actor=UserFactory(), note="Counted event")
+        follow_up = FollowUpFactory(case=case, author=case.presenter, what_changed="Counted follow-up")
+        Medication.objects.create(
+            case=case, follow_up=follow_up, drug="tramadol", daily_dose=100, mme=20, schedule="Follow-up dose"
+        )
+
+
+@pytest.mark.parametrize("viewer", ["presenter", "coordinator", "expert"])
+def test_case_detail_query_count_is_constant(client, request, program, presenter, session, viewer):
+    case = CaseSlotFactory(
+        session=session, case__program=program, case__presenter=presenter, case__status=Case.Status.PRESENTED
+    ).case
+    client.force_login(request.getfixturevalue(viewer))
+    url = reverse("cases:detail", kwargs={"pk": case.pk})
+    _grow_case(case, 1)
+    ctx1 = _capture(
+        client,
+        url,
+        {"Counted schedule": 1, "Counted recommendation": 1, "Counted event": 1, "Counted follow-up": 1},
+    )
+    _grow_case(case, 2)
+
+    ctx3 = _capture(
+        client,
+        url,
+        {"Counted schedule": 3, "Counted recommendation": 3, "Counted event": 3, "Counted follow-up": 3},
+    )
+
+    assert len(ctx1) == len(ctx3), _sql(ctx1, ctx3)
+    assert len(ctx1) == {"presenter": 13, "coordinator": 13, "expert": 14}[viewer], _sql(ctx1)

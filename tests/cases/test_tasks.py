@@ -1,0 +1,161 @@
+import hashlib
+from datetime import timedelta
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.utils import timezone
+
+from cases import services
+from cases.models import Case, RecommendationLetter
+from cases.tasks import render_letter_task, sweep_letters_task
+from tests.factories import CaseSlotFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def presented_case(program, presenter, expert, session):
+    case = CaseSlotFactory(
+        session=session,
+        case__program=program,
+        case__presenter=presenter,
+        case__status=Case.Status.PRESENTED,
+        case__title="Tapering high-dose oxycodone after a work injury",
+    ).case
+    RecommendationFactory(case=case, author=expert)
+    return case
+
+
+def _letter(case, coordinator, *, status=RecommendationLetter.Status.RENDERING, age_minutes: int = 0):
+    letter = RecommendationLetter.objects.create(case=case, status=status, finalized_by=coordinator)
+    RecommendationLetter.objects.filter(pk=letter.pk).update(
+        finalized_at=timezone.now() - timedelta(minutes=age_minutes)
+    )
+    return letter
+
+
+def _pdf(letter) -> bytes:
+    with letter.file.open("rb") as f:
+        return f.read()
+
+
+def test_render_letter_task_of_a_missing_letter_returns_false():
+    assert render_letter_task.delay(letter_id=424242).get() is False
+    assert RecommendationLetter.objects.count() == 0
+
+
+def test_render_letter_task_renders_a_rendering_letter(
+    presented_case, coordinator, django_capture_on_commit_callbacks
+):
+    letter = _letter(presented_case, coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rendered = render_letter_task.delay(letter_id=letter.pk).get()
+
+    letter.refresh_from_db()
+    presented_case.refresh_from_db()
+    assert rendered is True
+    assert letter.status == RecommendationLetter.Status.READY
+    assert letter.sha256 == hashlib.sha256(_pdf(letter)).hexdigest()
+    assert presented_case.status == Case.Status.LETTER_SENT
+    assert [m.subject for m in mail.outbox] == [
+        "Recommendations for “Tapering high-dose oxycodone after a work injury” are ready"
+    ]
+
+
+def test_render_letter_task_failure_marks_the_letter_failed_and_retries(
+    presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    def no_fonts(template_name, context):
+        raise OSError("cannot load font DejaVuSans")
+
+    monkeypatch.setattr(services, "render_pdf", no_fonts)
+    letter = _letter(presented_case, coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Retry) as retry:
+        render_letter_task.delay(letter_id=letter.pk)
+
+    letter.refresh_from_db()
+    presented_case.refresh_from_db()
+    assert isinstance(retry.value.exc, OSError)
+    assert (letter.status, letter.last_error) == (
+        RecommendationLetter.Status.FAILED,
+        "OSError: cannot load font DejaVuSans",
+    )
+    assert (letter.file.name, letter.sha256, letter.rendered_at) == ("", "", None)
+    assert presented_case.status == Case.Status.PRESENTED
+    assert presented_case.events.count() == 0
+    assert mail.outbox == []
+
+
+def test_finalize_with_a_failing_render_still_commits_the_letter_for_the_sweep(
+    presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    def no_fonts(template_name, context):
+        raise OSError("cannot load font DejaVuSans")
+
+    monkeypatch.setattr(services, "render_pdf", no_fonts)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = services.finalize_recommendations(case=presented_case, by=coordinator)
+
+    letter.refresh_from_db()
+    assert (letter.status, letter.last_error) == (
+        RecommendationLetter.Status.FAILED,
+        "OSError: cannot load font DejaVuSans",
+    )
+
+
+def test_sweep_letters_task_renders_letters_left_behind(
+    presented_case, scheduled_case_with_recommendation, coordinator, django_capture_on_commit_callbacks
+):
+    stale = _letter(presented_case, coordinator, age_minutes=6)
+    fresh = _letter(scheduled_case_with_recommendation, coordinator, age_minutes=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = sweep_letters_task.delay().get()
+
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert swept == 1
+    assert stale.status == RecommendationLetter.Status.READY
+    assert stale.sha256 == hashlib.sha256(_pdf(stale)).hexdigest()
+    assert (fresh.status, fresh.file.name) == (RecommendationLetter.Status.RENDERING, "")
+    assert len(mail.outbox) == 1
+
+
+def test_sweep_letters_task_retries_failed_letters_and_skips_ready_ones(
+    presented_case, scheduled_case_with_recommendation, coordinator, django_capture_on_commit_callbacks
+):
+    failed = _letter(presented_case, coordinator, status=RecommendationLetter.Status.FAILED, age_minutes=30)
+    ready = _letter(
+        scheduled_case_with_recommendation,
+        coordinator,
+        status=RecommendationLetter.Status.READY,
+        age_minutes=30,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = sweep_letters_task.delay().get()
+
+    failed.refresh_from_db()
+    ready.refresh_from_db()
+    assert swept == 1
+    assert (failed.status, failed.last_error) == (RecommendationLetter.Status.READY, "")
+    assert (ready.status, ready.file.name) == (RecommendationLetter.Status.READY, "")
+
+
+def test_sweep_letters_task_with_nothing_left_behind_returns_zero(presented_case, coordinator):
+    _letter(presented_case, coordinator, age_minutes=2)
+
+    assert sweep_letters_task.delay().get() == 0
+
+
+@pytest.fixture
+def scheduled_case_with_recommendation(program, presenter, expert, session):
+    case = CaseSlotFactory(
+        session=session, case__program=program, case__presenter=presenter, case__status=Case.Status.SCHEDULED
+    ).case
+    RecommendationFactory(case=case, author=expert)
+    return case

@@ -1,0 +1,92 @@
+import os
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from echo_hub.accounts.models import CommunityType, Profession
+from sessions.models import Enrollment, Role
+
+from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture
+def program(db):
+    return ProgramFactory(name="Chronic Pain & Opioid Stewardship", slug="chronic-pain")
+
+
+@pytest.fixture
+def other_program(db):
+    return ProgramFactory(name="Addiction Medicine", slug="addiction-medicine")
+
+
+def _member(program, role, **user_fields):
+    return EnrollmentFactory(program=program, role=role, user=UserFactory(**user_fields)).user
+
+
+@pytest.fixture
+def coordinator(program):
+    user = _member(program, Role.COORDINATOR, email="coord@example.org")
+    user.user_permissions.add(Permission.objects.get(codename="add_program"))
+    return user
+
+
+@pytest.fixture
+def expert(program):
+    return _member(program, Role.EXPERT, email="expert@example.org")
+
+
+@pytest.fixture
+def participant(program):
+    return _member(program, Role.PARTICIPANT, email="participant@example.org")
+
+
+@pytest.fixture
+def presenter(program):
+    """A participant who presents cases: a nurse practitioner in a remote community."""
+    return _member(
+        program,
+        Role.PARTICIPANT,
+        email="presenter@example.org",
+        full_name="Nadia Presenter",
+        profession=Profession.NURSE_PRACTITIONER,
+        community_type=CommunityType.REMOTE,
+    )
+
+
+@pytest.fixture
+def pending_user(program):
+    user = UserFactory(email="pending@example.org")
+    EnrollmentFactory(program=program, user=user, status=Enrollment.Status.PENDING)
+    return user
+
+
+@pytest.fixture
+def other_coordinator(other_program):
+    return _member(other_program, Role.COORDINATOR, email="other-coord@example.org")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.org")
+
+
+@pytest.fixture
+def session(program):
+    return SessionFactory(program=program, title="Session 1", didactic_topic="Opioid tapering")
+
+
+@pytest.fixture
+def other_session(other_program):
+    return SessionFactory(program=other_program, title="Other session")
+
+
+@pytest.fixture
+def past_session(program):
+    """A 120-minute session of `program` that ended a week ago."""
+    from .factories import PastSessionFactory
+
+    return PastSessionFactory(program=program, title="Past session", didactic_topic="Opioid tapering")

@@ -1,0 +1,124 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions import attendance
+from sessions.models import AttendanceClaim
+from tests.factories import (
+    AttendanceFactory,
+    CertificateFactory,
+    CycleFactory,
+    EnrollmentFactory,
+    EvaluationFactory,
+    PastSessionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _capture(client, url: str, text: str, times: int, **headers) -> CaptureQueriesContext:
+    """Render `url` once to warm the caches, then count the queries of a second render."""
+    client.get(url, headers=headers)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    assert response.content.decode().count(text) == times
+    return ctx
+
+
+def _sql(*contexts: CaptureQueriesContext) -> str:
+    return "\n\n----\n\n".join("\n".join(q["sql"] for q in ctx.captured_queries) for ctx in contexts)
+
+
+def _past_session(program, **fields):
+    days = program.sessions.count() + 1
+    return PastSessionFactory(program=program, starts_at=timezone.now() - timedelta(days=7 * days), **fields)
+
+
+def _add_certified_session(program, user) -> None:
+    cycle = CycleFactory(program=program)
+    session = _past_session(program, cycle=cycle, presenter=UserFactory())
+    AttendanceFactory(session=session, user=user, minutes=120)
+    EvaluationFactory(session=session, user=user)
+    CertificateFactory(user=user, session=session)
+    CertificateFactory(user=user, kind="cycle", session=None, cycle=cycle)
+
+
+def test_transcript_query_count_is_constant(client, participant, program):
+    client.force_login(participant)
+    url = reverse("cpd:transcript")
+    _add_certified_session(program, participant)
+    ctx1 = _capture(client, url, ">Download PDF</a>", 2)
+    _add_certified_session(program, participant)
+    _add_certified_session(program, participant)
+
+    ctx3 = _capture(client, url, ">Download PDF</a>", 6)
+
+    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)
+
+
+def _add_certificate(program) -> None:
+    session = _past_session(program)
+    CycleFactory(program=program)
+    CertificateFactory(user=EnrollmentFactory(program=program).user, session=session)
+
+
+def test_manage_certificates_query_count_is_constant(client, coordinator, program):
+    client.force_login(coordinator)
+    url = reverse("cpd:manage_certificates", args=[program.slug])
+    _add_certificate(program)
+    ctx1 = _capture(client, url, 'data-label="Credits"', 1)
+    _add_certificate(program)
+    _add_certificate(program)
+
+    ctx3 = _capture(client, url, 'data-label="Credits"', 3)
+
+    assert len(ctx1) == len(ctx3) == 12, _sql(ctx1, ctx3)
+
+
+def _add_attendee(session, coordinator) -> None:
+    user = EnrollmentFactory(program=session.program, user=UserFactory(credentials="MD, CCFP")).user
+    attendance.adjust_attendance(
+        session=session, user=user, minutes=100, reason="Dropped off the call", by=coordinator
+    )
+    AttendanceClaim.objects.create(session=session, user=user, minutes=110, note="Joined by phone")
+
+
+def test_manage_attendance_query_count_is_constant(client, coordinator, past_session):
+    client.force_login(coordinator)
+    url = reverse("sessions:manage_attendance", args=[past_session.program.slug, past_session.pk])
+    _add_attendee(past_session, coordinator)
+    ctx1 = _capture(client, url, "Dropped off the call", 1)
+    _add_attendee(past_session, coordinator)
+    _add_attendee(past_session, coordinator)
+
+    ctx3 = _capture(client, url, "Dropped off the call", 3)
+
+    assert len(ctx1) == len(ctx3) == 13, _sql(ctx1, ctx3)
+
+
+def _add_failed_certificate(session) -> None:
+    user = EnrollmentFactory(program=session.program).user
+    CertificateFactory(
+        user=user, session=session, render_status="failed", file="", last_error="OSError: disk full"
+    )
+    CertificateFactory(user=UserFactory(), session=session)
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "htmx"])
+def test_progress_query_count_is_constant(client, coordinator, past_session, headers):
+    client.force_login(coordinator)
+    url = reverse("cpd:progress", args=[past_session.program.slug]) + f"?session={past_session.pk}"
+    _add_failed_certificate(past_session)
+    ctx1 = _capture(client, url, "OSError: disk full", 1, **headers)
+    _add_failed_certificate(past_session)
+    _add_failed_certificate(past_session)
+
+    ctx3 = _capture(client, url, "OSError: disk full", 3, **headers)
+
+    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)

@@ -1,0 +1,267 @@
+import hashlib
+from datetime import time, timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from cases.mme import daily_mme
+from cases.models import (
+    AgeBand,
+    Case,
+    CaseEvent,
+    CaseSlot,
+    Consent,
+    FollowUp,
+    Medication,
+    Recommendation,
+    RecommendationHeading,
+    RecommendationLetter,
+    SexGender,
+)
+from echo_hub.accounts.models import CommunityType, Profession, User
+from echo_hub.notifications.models import Notification
+from sessions.models import Cycle, Enrollment, Invitation, Program, Role, Session, SessionMaterial
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Clinician {n}")
+    profession = Profession.FAMILY_PHYSICIAN
+    organization = "Northern Family Health Team"
+    community_type = CommunityType.RURAL
+    time_zone = "America/Toronto"
+    password = factory.django.Password("correct-horse-battery")
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"Program {n}")
+    slug = factory.Sequence(lambda n: f"program-{n}")
+    time_zone = "America/Toronto"
+    default_start_time = time(12, 0)
+    default_join_url = "https://video.example.org/join/123"
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cycle {n}")
+    start_date = factory.LazyFunction(lambda: timezone.localdate())
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    join_url = "https://video.example.org/join/123"
+
+
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory(UserFactory)
+    program = factory.SubFactory(ProgramFactory)
+    role = Role.PARTICIPANT
+    status = Enrollment.Status.APPROVED
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    program = factory.SubFactory(ProgramFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Role.PARTICIPANT
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    kind = "enrollment_approved"
+    object_key = factory.Sequence(lambda n: f"enrollment:{n}")
+    subject = "You're enrolled in Addiction Medicine"
+    body_text = "Hello,\n\nYour request to join Addiction Medicine is approved."
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A complete, de-identified case: every field `submit_case` requires is filled."""
+
+    class Meta:
+        model = Case
+
+    program = factory.SubFactory(ProgramFactory)
+    presenter = factory.SubFactory(UserFactory)
+    status = Case.Status.DRAFT
+    title = factory.Sequence(lambda n: f"Chronic low back pain on oxycodone, case {n}")
+    age_band = AgeBand.AGE_50_59
+    sex_gender = SexGender.MAN
+    main_concern = "On oxycodone CR 60 mg twice daily for years; function is poor and he asks about tapering."
+    pain_location = "Low back, radiating to the left leg"
+    pain_duration = "About 6 years"
+    consent = Consent.YES
+    question_1 = "How fast can we taper, and what do we do if withdrawal is hard?"
+    attested_deidentified = True
+    submitted_at = factory.LazyAttribute(lambda o: None if o.status == Case.Status.DRAFT else timezone.now())
+
+
+class MedicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Medication
+
+    case = factory.SubFactory(CaseFactory)
+    drug = "oxycodone"
+    daily_dose = Decimal("120")
+    schedule = "60 mg CR q12h"
+    mme = factory.LazyAttribute(lambda o: _mme(o.drug, o.daily_dose))
+
+
+def _mme(drug: str, daily_dose: Decimal) -> Decimal | None:
+    value = daily_mme(drug, float(daily_dose))
+    return None if value is None else Decimal(str(value))
+
+
+class CaseSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseSlot
+
+    case = factory.SubFactory(CaseFactory, status=Case.Status.SCHEDULED)
+    session = factory.SubFactory(SessionFactory, program=factory.SelfAttribute("..case.program"))
+    position = factory.LazyAttribute(lambda o: CaseSlot.objects.filter(session=o.session).count() + 1)
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    case = factory.SubFactory(CaseFactory, status=Case.Status.SCHEDULED)
+    author = factory.SubFactory(UserFactory)
+    heading = RecommendationHeading.OPIOID
+    text = "Taper oxycodone by 10% of the total daily dose every 2–4 weeks. Offer a naloxone kit now."
+
+
+# Not a rendered letter: enough of a PDF for views that only serve the stored file.
+LETTER_PDF = b"%PDF-1.7\n% ECHO Hub test letter\n%%EOF\n"
+
+
+class RecommendationLetterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationLetter
+
+    case = factory.SubFactory(CaseFactory, status=Case.Status.LETTER_SENT)
+    status = RecommendationLetter.Status.READY
+    file = factory.django.FileField(data=LETTER_PDF, filename="letter.pdf")
+    sha256 = hashlib.sha256(LETTER_PDF).hexdigest()
+    rendered_at = factory.LazyFunction(timezone.now)
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    case = factory.SubFactory(CaseFactory, status=Case.Status.LETTER_SENT)
+    author = factory.SelfAttribute("case.presenter")
+    what_changed = "Switched to buprenorphine six weeks later; walking further."
+    pain_change = "pain 8/10 → 6/10"
+
+
+class CaseEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseEvent
+
+    case = factory.SubFactory(CaseFactory, status=Case.Status.SUBMITTED)
+    kind = CaseEvent.Kind.SUBMITTED
+    actor = factory.SelfAttribute("case.presenter")
+
+
+# CPD: models named by label so these factories append without new imports.
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "echo_sessions.Attendance"
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
+    minutes = 120
+    source = "report"
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cpd.Evaluation"
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
+    relevance = 5
+    quality = 4
+    objectives_met = "yes"
+    commitment_to_change = "Offer a naloxone kit to every patient above 50 MME."
+
+
+# Not a rendered certificate: enough of a PDF for views that only serve the stored file.
+CERTIFICATE_PDF = b"%PDF-1.7\n% ECHO Hub test certificate\n%%EOF\n"
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A session certificate, rendered; pass `cycle=` with `kind="cycle", session=None` for a summary."""
+
+    class Meta:
+        model = "cpd.Certificate"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "session"
+    session = factory.SubFactory(SessionFactory)
+    cycle = None
+    credits = Decimal("2.00")
+    render_status = "ready"
+    file = factory.django.FileField(data=CERTIFICATE_PDF, filename="certificate.pdf")
+    sha256 = hashlib.sha256(CERTIFICATE_PDF).hexdigest()
+    rendered_at = factory.LazyFunction(timezone.now)
+
+
+class PastSessionFactory(SessionFactory):
+    """A 120-minute session that ended a week ago: attendance, evaluations and credits apply."""
+
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+
+
+class AttendanceClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "echo_sessions.AttendanceClaim"
+
+    session = factory.SubFactory(PastSessionFactory)
+    user = factory.SubFactory(UserFactory)
+    minutes = 90
+    note = "Joined by phone from the clinic's room."
+
+
+# Not real slides: enough of a PDF for views that only serve the stored file.
+SLIDES_PDF = b"%PDF-1.7\n% ECHO Hub test slides\n%%EOF\n"
+
+
+class SessionMaterialFactory(factory.django.DjangoModelFactory):
+    """Slides of a session; pass `kind=..., file=None, url=...` for a link."""
+
+    class Meta:
+        model = SessionMaterial
+
+    session = factory.SubFactory(SessionFactory)
+    kind = SessionMaterial.Kind.SLIDES
+    title = factory.Sequence(lambda n: f"Tapering opioids safely, part {n}")
+    file = factory.django.FileField(data=SLIDES_PDF, filename="slides.pdf")

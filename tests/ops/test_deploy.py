@@ -1,0 +1,105 @@
+import gzip
+import json
+import os
+import re
+import runpy
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BOOTSTRAP = "vendor/bootstrap-5.3.9/bootstrap.min.css"
+
+
+def _production_env(**values: str) -> dict[str, str]:
+    secret_key = "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^*-_") for _ in range(60))
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("S3_", "SENTRY_", "DJANGO_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "echo_hub.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secret_key,
+        "ALLOWED_HOSTS": "echo.example.org",
+        **values,
+    }
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_collectstatic_in_production_writes_hashed_compressed_files(tmp_path):
+    result = _manage("collectstatic", "--noinput", env=_production_env(STATIC_ROOT=str(tmp_path)))
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    hashed = manifest["paths"][BOOTSTRAP]
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"vendor/bootstrap-5\.3\.9/bootstrap\.min\.[0-9a-f]{12}\.css", hashed)
+    assert (tmp_path / hashed).read_bytes() == (BASE_DIR / "static" / BOOTSTRAP).read_bytes()
+    assert gzip.decompress((tmp_path / f"{hashed}.gz").read_bytes()) == (tmp_path / hashed).read_bytes()
+
+
+def test_deploy_check_stays_clean_with_a_bucket_sentry_and_redis_configured():
+    env = _production_env(
+        S3_BUCKET="echo-hub-files",
+        S3_ENDPOINT_URL="http://minio:9000",
+        S3_ACCESS_KEY="echo",
+        S3_SECRET_KEY="not-a-real-secret",
+        SENTRY_DSN="https://public@errors.example.invalid/1",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_production_settings_put_files_sessions_and_cache_where_every_process_sees_them():
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']['bucket_name'], "
+        "s.STORAGES['default']['OPTIONS']['default_acl'], s.STORAGES['default']['OPTIONS']['querystring_auth'], "
+        "s.SESSION_ENGINE, s.CACHES['default']['BACKEND']]))"
+    )
+    env = _production_env(S3_BUCKET="echo-hub-files", REDIS_URL="redis://127.0.0.1:6379/15")
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+
+    assert json.loads(result.stdout) == [
+        "storages.backends.s3.S3Storage",
+        "echo-hub-files",
+        None,
+        True,
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+def test_gunicorn_config_reads_timeouts_from_the_environment_and_leaves_access_lines_to_the_app(
+    monkeypatch,
+):
+    monkeypatch.setenv("GUNICORN_TIMEOUT", "45")
+    monkeypatch.setenv("GUNICORN_GRACEFUL_TIMEOUT", "20")
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+    assert (config["workers"], config["timeout"], config["graceful_timeout"]) == (3, 45, 20)
+    assert config["worker_tmp_dir"] == "/dev/shm"
+    assert config["accesslog"] is None
+    assert config["logconfig_dict"]["loggers"]["gunicorn.error"]["handlers"] == ["console"]

@@ -1,0 +1,208 @@
+import csv
+import io
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from pypdf import PdfReader
+
+from echo_hub.reports.selectors import ReportScope, program_report
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "outsider", "participant", "expert", "coordinator", "other_coordinator")
+EXPECTED = (302, 404, 403, 403, 200, 404)
+DENIED_HEADINGS = {403: "You can't do that here", 404: "We couldn't find that page"}
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+STYLE_ATTR = re.compile(r"\sstyle\s*=", re.IGNORECASE)
+DATA_CHART = re.compile(r'data-chart="([^"]*)"')
+
+
+def _urls(program) -> dict[str, str]:
+    slug = program.slug
+    return {
+        "page": reverse("reports:program", args=[slug]),
+        "pdf": reverse("reports:pdf", args=[slug]),
+        "csv": reverse("reports:csv", args=[slug, "sessions"]),
+    }
+
+
+def _cycle_query(dataset) -> str:
+    return f"?cycle={dataset.cycle.pk}"
+
+
+def _csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("which", ["page", "pdf", "csv"])
+@pytest.mark.parametrize(("role", "expected"), list(zip(ROLES, EXPECTED, strict=True)))
+def test_report_views_permission_matrix(client, request, program, which, role, expected):
+    url = _urls(program)[which]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+
+    response = client.get(url)
+
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"] == f"{reverse('account_login')}?next={quote(url)}"
+    elif expected in DENIED_HEADINGS:
+        body = response.content.decode()
+        assert DENIED_HEADINGS[expected] in body
+        assert "Participant-hours" not in body
+
+
+@pytest.mark.parametrize("which", ["page", "pdf", "csv"])
+def test_report_views_superuser_sees_any_program(client, program, which):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.get(_urls(program)[which])
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("which", ["page", "pdf", "csv"])
+def test_report_views_post_returns_405(client, coordinator, program, which):
+    client.force_login(coordinator)
+
+    response = client.post(_urls(program)[which])
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+
+
+def test_report_csv_unknown_table_returns_404(client, coordinator, program):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("reports:csv", args=[program.slug, "salaries"]))
+
+    assert response.status_code == 404
+
+
+def test_report_page_shows_the_cycle_numbers(client, coordinator, dataset):
+    client.force_login(coordinator)
+
+    response = client.get(_urls(dataset.program)["page"] + _cycle_query(dataset))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Showing: <strong>Fall 2025</strong>" in html
+    summary = html[html.index('id="summary"') : html.index("</dl>", html.index('id="summary"'))]
+    numbers = re.findall(r'<dd class="fs-3 fw-semibold mb-0">([^<]*)</dd>', summary)
+    assert numbers == ["3", "4", "10.9", "7.50", "3", "5.0", "3", "6"]
+    assert "3 new · 7 attendances" in summary
+    assert "certificates: 4 session, 1 cycle" in summary
+    assert "MME went down in 1 of 2 cases (50%)" in summary
+    assert "relevance 3.83 · quality 3.67 (of 5)" in summary
+    assert '<td data-label="Attendees" class="num">3</td>' in html
+    assert '<td data-label="Organization">North Clinic</td>' in html
+
+
+def test_report_page_charts_carry_the_table_numbers_without_inline_script(client, coordinator, dataset):
+    client.force_login(coordinator)
+
+    html = client.get(_urls(dataset.program)["page"] + _cycle_query(dataset)).content.decode()
+
+    charts = [json.loads(raw.replace("&quot;", '"')) for raw in DATA_CHART.findall(html)]
+    assert [(c["title"], c["labels"], c["series"][0]["data"]) for c in charts] == [
+        ("Attendees per session", ["10 Sep 2025", "17 Sep 2025", "24 Sep 2025"], [3, 2, 2]),
+        ("Participants by profession", ["Family physician", "Nurse practitioner", "Pharmacist"], [2, 1, 1]),
+        ("Participants by community type", ["Rural", "Remote", "Urban"], [2, 1, 1]),
+        ("Sessions attended per participant", ["1", "2", "3"], [2, 1, 1]),
+    ]
+    assert 'src="/static/vendor/chartjs-4.6.1/chart.umd.js"' in html
+    assert 'src="/static/js/charts.js"' in html
+    assert INLINE_SCRIPT.findall(html) == []
+    assert STYLE_ATTR.findall(html) == []
+    assert len(re.findall(r"<h1[\s>]", html)) == 1
+
+
+def test_report_page_with_end_before_start_says_so_and_shows_all_sessions(client, coordinator, dataset):
+    client.force_login(coordinator)
+
+    response = client.get(_urls(dataset.program)["page"] + "?start=2025-09-30&end=2025-09-01")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The end date must be on or after the start date." in html
+    assert 'value="2025-09-30"' in html
+    assert "Showing: <strong>All sessions</strong>" in html
+
+
+def test_report_csv_sessions_match_the_page(client, coordinator, dataset):
+    client.force_login(coordinator)
+
+    response = client.get(_urls(dataset.program)["csv"] + _cycle_query(dataset))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="report-{dataset.program.slug}-fall-2025-sessions.csv"'
+    )
+    assert _csv_rows(response) == [
+        ["Date", "Session", "Didactic topic", "Status", "Attendees", "Sites", "Participant-hours",
+         "Cases presented", "Evaluations", "Relevance (1–5)", "Quality (1–5)"],
+        ["2025-09-10", "Week 1", "Opioid tapering", "Held", "3", "2", "4.5", "1", "3", "4.00", "3.33"],
+        ["2025-09-17", "Week 2", "Opioid tapering", "Held", "2", "2", "3.7", "1", "1", "4.00", "5.00"],
+        ["2025-09-24", "Week 3", "Buprenorphine", "Held", "2", "1", "2.8", "1", "2", "3.50", "3.50"],
+        ["2025-10-01", "Week 4", "", "Cancelled", "0", "0", "0.0", "0", "0", "", ""],
+    ]  # fmt: skip
+
+
+def test_report_csv_summary_and_reach_match_the_selector(client, coordinator, dataset):
+    client.force_login(coordinator)
+    slug = dataset.program.slug
+
+    summary = _csv_rows(client.get(reverse("reports:csv", args=[slug, "summary"]) + _cycle_query(dataset)))
+    reach = _csv_rows(
+        client.get(reverse("reports:csv", args=[slug, "organizations"]) + _cycle_query(dataset))
+    )
+
+    assert summary[0] == ["Measure", "Value"]
+    assert dict(summary[1:])["CPD credits earned"] == "7.50"
+    assert dict(summary[1:])["Median days from session to letter"] == "5.0"
+    assert dict(summary[1:])["Share of followed-up cases whose MME went down (%)"] == "50"
+    assert reach == [
+        ["Organization", "Participants", "Attendances", "Participant-hours"],
+        ["North Clinic", "2", "3", "4.7"],
+        ["Lake Station", "1", "3", "4.3"],
+        ["Not given", "1", "1", "2.0"],
+    ]
+
+
+def test_report_pdf_has_a_page_per_section_with_the_page_numbers(client, coordinator, dataset):
+    client.force_login(coordinator)
+
+    response = client.get(_urls(dataset.program)["pdf"] + _cycle_query(dataset))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="report-{dataset.program.slug}-fall-2025.pdf"'
+    )
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    report = program_report(ReportScope(program=dataset.program, cycle=dataset.cycle))
+    assert len(pages) == 6
+    assert "Program report: Chronic Pain & Opioid Stewardship" in pages[0]
+    assert [f"{label} {value}" in pages[0] for label, value in report.summary.rows()] == [True] * 21
+    assert "CPD credits earned 7.50" in pages[0]
+    assert "Wed 10 Sep 2025 Week 1" in pages[1] and "Held 3 2 4.5 1 3 4.00 3.33" in pages[1]
+    assert "Opioid tapering 2 4 4.00 3.75" in pages[2]
+    assert "Family physician 2 3 5.7" in pages[3] and "Rural 2 3 5.7" in pages[3]
+    assert "North Clinic 2 3 4.7" in pages[4] and "Not given 1 1 2.0" in pages[4]
+    assert "Sessions attended per participant" in pages[5] and "1 2 50.0" in pages[5]
+
+
+def test_report_page_escapes_what_people_typed(client, coordinator, dataset):
+    session = dataset.sessions[1]
+    session.title = '<img src=x onerror="alert(1)">'
+    session.save()
+    client.force_login(coordinator)
+
+    html = client.get(_urls(dataset.program)["page"]).content.decode()
+
+    assert '<img src=x onerror="alert(1)">' not in html
+    assert escape('<img src=x onerror="alert(1)">') in html

@@ -1,0 +1,178 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import Enrollment, Role
+from tests.factories import CycleFactory, EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _capture(client, url: str, text: str, times: int) -> CaptureQueriesContext:
+    """Render `url` once to warm the caches, then count the queries of a second render."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count(text) == times
+    return ctx
+
+
+def _sql(*contexts: CaptureQueriesContext) -> str:
+    return "\n\n----\n\n".join("\n".join(q["sql"] for q in ctx.captured_queries) for ctx in contexts)
+
+
+def _add_sessions(program, count: int, *, past: bool = False) -> None:
+    start = timezone.now() + timedelta(days=-30 if past else 30)
+    for _ in range(count):
+        SessionFactory(
+            program=program,
+            starts_at=start + timedelta(days=program.sessions.count()),
+            didactic_topic="Opioid tapering",
+            presenter=UserFactory(full_name="Dr Presenter"),
+            cycle=CycleFactory(program=program),
+        )
+
+
+def _add_member_program(user, role: str = Role.PARTICIPANT) -> None:
+    program = ProgramFactory(summary="A weekly telementoring series")
+    EnrollmentFactory(user=user, program=program, role=role)
+    EnrollmentFactory(program=program, status=Enrollment.Status.PENDING)
+    _add_sessions(program, 1)
+
+
+def test_home_for_participant_query_count_is_constant(client, participant, program):
+    client.force_login(participant)
+    url = reverse("home")
+    _add_member_program(participant)
+    ctx1 = _capture(client, url, '<span class="small text-secondary">Participant</span>', 2)
+    _add_member_program(participant)
+    _add_member_program(participant)
+
+    ctx3 = _capture(client, url, '<span class="small text-secondary">Participant</span>', 4)
+
+    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)
+
+
+def test_home_for_coordinator_query_count_is_constant(client, coordinator, program):
+    client.force_login(coordinator)
+    url = reverse("home")
+    _add_member_program(coordinator, Role.COORDINATOR)
+    ctx1 = _capture(client, url, "1 enrollment request<", 1)
+    _add_member_program(coordinator, Role.COORDINATOR)
+    _add_member_program(coordinator, Role.COORDINATOR)
+
+    ctx3 = _capture(client, url, "1 enrollment request<", 3)
+
+    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)
+
+
+def test_home_for_anonymous_query_count_is_constant(client, db):
+    url = reverse("home")
+    _add_sessions(ProgramFactory(summary="A weekly telementoring series"), 1)
+    ctx1 = _capture(client, url, "1 upcoming session<", 1)
+    for _ in range(2):
+        _add_sessions(ProgramFactory(summary="A weekly telementoring series"), 1)
+
+    ctx3 = _capture(client, url, "1 upcoming session<", 3)
+
+    assert len(ctx1) == len(ctx3) == 1, _sql(ctx1, ctx3)
+
+
+def test_program_list_query_count_is_constant(client, participant, program):
+    client.force_login(participant)
+    url = reverse("sessions:program_list")
+    ProgramFactory(summary="A weekly telementoring series")
+    ctx1 = _capture(client, url, "A weekly telementoring series", 1)
+    ProgramFactory.create_batch(2, summary="A weekly telementoring series")
+
+    ctx3 = _capture(client, url, "A weekly telementoring series", 3)
+
+    assert len(ctx1) == len(ctx3) == 7, _sql(ctx1, ctx3)
+
+
+def test_program_detail_query_count_is_constant(client, participant, program):
+    client.force_login(participant)
+    url = reverse("sessions:program_detail", kwargs={"slug": program.slug})
+    _add_sessions(program, 1)
+    ctx1 = _capture(client, url, "Dr Presenter", 1)
+    _add_sessions(program, 2)
+
+    ctx3 = _capture(client, url, "Dr Presenter", 3)
+
+    assert len(ctx1) == len(ctx3) == 9, _sql(ctx1, ctx3)
+
+
+@pytest.mark.parametrize("when", ["upcoming", "past"])
+def test_program_sessions_query_count_is_constant(client, participant, program, when):
+    client.force_login(participant)
+    url = reverse("sessions:program_sessions", kwargs={"slug": program.slug}) + f"?when={when}"
+    _add_sessions(program, 1, past=when == "past")
+    ctx1 = _capture(client, url, "Dr Presenter", 1)
+    _add_sessions(program, 2, past=when == "past")
+
+    ctx3 = _capture(client, url, "Dr Presenter", 3)
+
+    assert len(ctx1) == len(ctx3) == 9, _sql(ctx1, ctx3)
+
+
+def test_my_sessions_query_count_is_constant(client, participant, program):
+    client.force_login(participant)
+    url = reverse("sessions:my_sessions")
+    _add_member_program(participant)
+    ctx1 = _capture(client, url, "Dr Presenter", 1)
+    _add_member_program(participant)
+    _add_sessions(program, 1)
+
+    ctx3 = _capture(client, url, "Dr Presenter", 3)
+
+    assert len(ctx1) == len(ctx3) == 7, _sql(ctx1, ctx3)
+
+
+@pytest.mark.parametrize("when", ["upcoming", "past"])
+def test_manage_schedule_query_count_is_constant(client, coordinator, program, when):
+    client.force_login(coordinator)
+    url = reverse("sessions:manage_schedule", kwargs={"slug": program.slug}) + f"?when={when}"
+    _add_sessions(program, 1, past=when == "past")
+    ctx1 = _capture(client, url, "Dr Presenter", 1)
+    _add_sessions(program, 2, past=when == "past")
+
+    ctx3 = _capture(client, url, "Dr Presenter", 3)
+
+    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)
+
+
+def _add_pending_and_member(program) -> None:
+    EnrollmentFactory(
+        program=program, status=Enrollment.Status.PENDING, user=UserFactory(organization="Pending Site")
+    )
+    EnrollmentFactory(program=program, user=UserFactory(organization="Member Site"))
+
+
+def test_manage_enrollment_query_count_is_constant(client, coordinator, program):
+    client.force_login(coordinator)
+    url = reverse("sessions:manage_enrollment", kwargs={"slug": program.slug})
+    _add_pending_and_member(program)
+    ctx1 = _capture(client, url, "Pending Site", 1)
+    _add_pending_and_member(program)
+    _add_pending_and_member(program)
+
+    ctx3 = _capture(client, url, "Member Site", 3)
+
+    assert len(ctx1) == len(ctx3) == 11, _sql(ctx1, ctx3)
+
+
+def test_calendar_feed_query_count_is_constant(client, participant, program):
+    url = reverse("calendar_feed", kwargs={"token": participant.calendar_token})
+    _add_member_program(participant)
+    ctx1 = _capture(client, url, "BEGIN:VEVENT", 1)
+    _add_member_program(participant)
+    _add_sessions(program, 1)
+
+    ctx3 = _capture(client, url, "BEGIN:VEVENT", 3)
+
+    assert len(ctx1) == len(ctx3) == 2, _sql(ctx1, ctx3)

@@ -1,0 +1,207 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from echo_hub.accounts.models import Profession
+from sessions.roster import RosterRow, decode_roster, parse_roster
+
+HEADER = "email,full_name,profession,organization\n"
+VALID_PROFESSIONS = (
+    "Family physician, Specialist physician, Nurse practitioner, Registered nurse, "
+    "Registered practical nurse, Physician assistant, Pharmacist, Physiotherapist, "
+    "Occupational therapist, Social worker, Psychologist, Other health professional"
+)
+
+
+def _errors(report) -> list[tuple[int, list[str]]]:
+    return [(line.line, line.errors) for line in report.lines]
+
+
+def test_parse_roster_reads_a_valid_file():
+    text = HEADER + (
+        "R.Singh@Example.org, Ravi   Singh ,Pharmacist,Timmins Community Pharmacy\n"
+        "l.gagnon@example.org,Louise Gagnon,Registered nurse,Hearst Community Health Centre\n"
+    )
+
+    report = parse_roster(text)
+
+    assert report.valid_rows == [
+        RosterRow(
+            email="r.singh@example.org",
+            full_name="Ravi Singh",
+            profession=Profession.PHARMACIST,
+            organization="Timmins Community Pharmacy",
+        ),
+        RosterRow(
+            email="l.gagnon@example.org",
+            full_name="Louise Gagnon",
+            profession=Profession.REGISTERED_NURSE,
+            organization="Hearst Community Health Centre",
+        ),
+    ]
+    assert report.error_count == 0
+    assert [line.line for line in report.lines] == [2, 3]
+
+
+def test_parse_roster_flags_a_bad_email():
+    report = parse_roster(HEADER + "not-an-email,Ravi Singh,Pharmacist,Timmins Pharmacy\n")
+
+    assert _errors(report) == [(2, ["“not-an-email” is not a valid email address."])]
+    assert report.valid_rows == []
+
+
+def test_parse_roster_flags_missing_values():
+    report = parse_roster(HEADER + " ,Ravi Singh,,\nr.singh@example.org\n")
+
+    assert _errors(report) == [
+        (2, ["Email is missing.", "Profession is missing.", "Organization is missing."]),
+        (3, ["Full name is missing.", "Profession is missing.", "Organization is missing."]),
+    ]
+    assert report.error_count == 2
+
+
+def test_parse_roster_lists_valid_professions_for_an_unknown_one():
+    report = parse_roster(HEADER + "r.singh@example.org,Ravi Singh,Nurse,Timmins Pharmacy\n")
+
+    assert _errors(report) == [(2, [f"Unknown profession “Nurse”. Use one of: {VALID_PROFESSIONS}."])]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Pharmacist", Profession.PHARMACIST),
+        ("PHARMACIST", Profession.PHARMACIST),
+        ("nurse practitioner", Profession.NURSE_PRACTITIONER),
+        ("Registered Practical Nurse", Profession.PRACTICAL_NURSE),
+        ("practical_nurse", Profession.PRACTICAL_NURSE),
+        ("FAMILY_PHYSICIAN", Profession.FAMILY_PHYSICIAN),
+    ],
+)
+def test_parse_roster_accepts_profession_by_label_or_value_in_any_case(raw, expected):
+    report = parse_roster(HEADER + f"r.singh@example.org,Ravi Singh,{raw},Timmins Pharmacy\n")
+
+    assert [row.profession for row in report.valid_rows] == [expected]
+
+
+def test_parse_roster_flags_a_repeated_email_naming_the_first_line():
+    text = HEADER + (
+        "r.singh@example.org,Ravi Singh,Pharmacist,Timmins Pharmacy\n"
+        "l.gagnon@example.org,Louise Gagnon,Registered nurse,Hearst CHC\n"
+        "R.Singh@example.org,Ravi Singh,Pharmacist,Timmins Pharmacy\n"
+    )
+
+    report = parse_roster(text)
+
+    assert _errors(report) == [(2, []), (3, []), (4, ["Same email as line 2; each person once."])]
+    assert [row.email for row in report.valid_rows] == ["r.singh@example.org", "l.gagnon@example.org"]
+
+
+def test_parse_roster_refuses_a_file_missing_columns():
+    with pytest.raises(ValidationError) as caught:
+        parse_roster("email,name\nr.singh@example.org,Ravi Singh\n")
+
+    assert caught.value.messages == [
+        "The first line must name the columns email, full_name, profession, organization. "
+        "Missing: profession, organization."
+    ]
+
+
+def test_parse_roster_accepts_column_aliases_in_any_order():
+    text = "Organisation,E-mail,Profession,Full Name\nTimmins Pharmacy,r.singh@example.org,Pharmacist,Ravi Singh\n"
+
+    report = parse_roster(text)
+
+    assert report.valid_rows == [
+        RosterRow(
+            email="r.singh@example.org",
+            full_name="Ravi Singh",
+            profession=Profession.PHARMACIST,
+            organization="Timmins Pharmacy",
+        )
+    ]
+
+
+def test_parse_roster_refuses_an_empty_file():
+    with pytest.raises(ValidationError) as caught:
+        parse_roster("")
+
+    assert caught.value.messages == ["The file is empty. The first line must name the columns."]
+
+
+def test_parse_roster_refuses_a_header_without_people():
+    with pytest.raises(ValidationError) as caught:
+        parse_roster(HEADER + "\n\n")
+
+    assert caught.value.messages == ["The file has a header line but no people."]
+
+
+def test_decode_roster_refuses_latin1_bytes_naming_utf8():
+    data = (HEADER + "m.tremblay@example.org,Marie Tremblay,Family physician,Clinique de Sept-Îles\n").encode(
+        "latin-1"
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        decode_roster("é".encode("latin-1") + data)
+
+    assert caught.value.messages == [
+        "The file is not UTF-8 text. In Excel choose File › Save As › “CSV UTF-8 (comma delimited)” "
+        "and upload that file."
+    ]
+
+
+def test_decode_roster_refuses_a_file_over_1_mb():
+    with pytest.raises(ValidationError) as caught:
+        decode_roster(b"a" * 1_000_001)
+
+    assert caught.value.messages == ["The file is larger than 1 MB. Split the roster into smaller files."]
+
+
+def test_decode_roster_drops_a_byte_order_mark():
+    data = "\ufeff" + HEADER + "m.tremblay@example.org,Marie Tremblay,Family physician,Clinique Sept-Îles\n"
+
+    text = decode_roster(data.encode("utf-8"))
+
+    assert text == data[1:]
+    assert [row.organization for row in parse_roster(text).valid_rows] == ["Clinique Sept-Îles"]
+
+
+def test_parse_roster_accepts_semicolons_as_delimiter():
+    text = (
+        "email;full_name;profession;organization\n"
+        "m.tremblay@example.org;Tremblay, Marie;Family physician;Manitoulin FHT\n"
+    )
+
+    report = parse_roster(text)
+
+    assert report.valid_rows == [
+        RosterRow(
+            email="m.tremblay@example.org",
+            full_name="Tremblay, Marie",
+            profession=Profession.FAMILY_PHYSICIAN,
+            organization="Manitoulin FHT",
+        )
+    ]
+
+
+def test_parse_roster_skips_blank_lines_and_counts_file_lines():
+    text = HEADER + (
+        "\n"
+        "r.singh@example.org,Ravi Singh,Pharmacist,Timmins Pharmacy\n"
+        "\n"
+        " , , , \n"
+        "bad-email,Louise Gagnon,Registered nurse,Hearst CHC\n"
+    )
+
+    report = parse_roster(text)
+
+    assert _errors(report) == [(3, []), (6, ["“bad-email” is not a valid email address."])]
+
+
+def test_parse_roster_counts_file_lines_after_a_cell_spanning_two_lines():
+    text = HEADER + (
+        'r.singh@example.org,Ravi Singh,Pharmacist,"Timmins Pharmacy\nUnit 2"\n'
+        "bad-email,Louise Gagnon,Registered nurse,Hearst CHC\n"
+    )
+
+    report = parse_roster(text)
+
+    assert _errors(report) == [(2, []), (4, ["“bad-email” is not a valid email address."])]

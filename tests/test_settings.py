@@ -1,0 +1,52 @@
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup()"
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    return env | {"DJANGO_SETTINGS_MODULE": "echo_hub.settings"} | values
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_settings_without_secret_key_in_production_refuse_to_load():
+    result = _run(["-c", SETUP], _env(DEBUG="false"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off."
+    )
+
+
+def test_settings_with_a_bad_debug_value_refuse_to_load():
+    result = _run(["-c", SETUP], _env(DEBUG="maybe", SECRET_KEY="x" * 60))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DEBUG must be true or false, not 'maybe'."
+    )
+
+
+def test_settings_pass_the_deploy_check_in_production():
+    secret_key = "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^*-_") for _ in range(60))
+    env = _env(DEBUG="false", SECRET_KEY=secret_key, ALLOWED_HOSTS="echo.example.org")
+
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
