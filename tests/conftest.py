@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
 
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Enrollment, Role
@@ -11,6 +13,19 @@ from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFa
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches.
+
+    Rate limits (allauth's one confirmation email per address every few minutes) live in the
+    cache, which is Redis in CI and outlives a run: without this, a second run within minutes, or
+    a second test signing up the same address, is silently rate-limited.
+    """
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    yield
 
 
 @pytest.fixture
