@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "echo_hub.accounts",
@@ -72,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session limits first, so an expired session never reaches the MFA check.
+    "echo_hub.accounts.middleware.SessionLimitsMiddleware",
+    "echo_hub.accounts.middleware.MFARequiredMiddleware",
     "echo_hub.accounts.middleware.UserTimezoneMiddleware",
 ]
 
@@ -128,10 +132,41 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# The device that changes (or resets) the password stays signed in; every OTHER session of the
+# user is ended by accounts.services.end_other_sessions (see accounts/signals.py).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECHO Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# allauth's limits, kept in the default cache: "<count>/<period>[/<key>]", period s, m, h or d.
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins: 10 a minute from one IP, and 5 in 5 minutes for one account from anywhere.
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    # A clinic signing its staff up together shares one IP address.
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# Two-factor sign-in (allauth.mfa): an authenticator app plus one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ECHO Hub")
+MFA_ADAPTER = "echo_hub.accounts.mfa.HubMFAAdapter"
+# Coordinators, experts, staff and superusers must set up an authenticator before anything else.
+MFA_REQUIRED_FOR_HUB_ROLES = env_bool("MFA_REQUIRED_FOR_HUB_ROLES", True)
+
+# Sessions end after this long without a request, and this long after sign-in whatever happens.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_MAX_AGE_HOURS = env.int("SESSION_MAX_AGE_HOURS", default=12)
+if SESSION_IDLE_TIMEOUT_MINUTES < 1 or SESSION_MAX_AGE_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1.")
+# The cookie and the stored session never outlive the absolute limit.
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env.str("TIME_ZONE", default="America/Toronto")
