@@ -109,7 +109,11 @@ def _verify_facts(certificate: Certificate) -> dict:
     else:
         cycle = certificate.cycle
         dates = f"{cycle.start_date:%-d %B %Y}" + (f" – {cycle.end_date:%-d %B %Y}" if cycle.end_date else "")
-    return {"name": certificate.holder_name or certificate.user.full_name, "program": program.name, "dates": dates}
+    return {
+        "name": certificate.holder_name or certificate.user.full_name,
+        "program": program.name,
+        "dates": dates,
+    }
 
 
 @login_required

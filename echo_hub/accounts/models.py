@@ -168,7 +168,13 @@ class UserSession(models.Model):
         return describe_user_agent(self.user_agent)
 
 
-_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
 _SYSTEMS = (
     ("iPhone", "iPhone"),
     ("iPad", "iPad"),
@@ -181,7 +187,7 @@ _SYSTEMS = (
 
 
 def describe_user_agent(user_agent: str) -> str:
-    """"Firefox on Windows" from a User-Agent header; good enough to recognise one's devices."""
+    """ "Firefox on Windows" from a User-Agent header; good enough to recognise one's devices."""
     browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
     system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
     if browser and system:

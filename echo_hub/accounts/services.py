@@ -248,14 +248,29 @@ def _profile(user: User) -> dict:
 
 def _enrollment_rows(user: User):
     for e in Enrollment.objects.filter(user=user).select_related("program").order_by("requested_at"):
-        yield [e.program.name, e.get_role_display(), e.get_status_display(), _iso(e.requested_at), _iso(e.decided_at)]
+        yield [
+            e.program.name,
+            e.get_role_display(),
+            e.get_status_display(),
+            _iso(e.requested_at),
+            _iso(e.decided_at),
+        ]
 
 
 def _attendance_rows(user: User):
-    rows = Attendance.objects.filter(user=user).select_related("session__program").order_by("session__starts_at")
+    rows = (
+        Attendance.objects.filter(user=user).select_related("session__program").order_by("session__starts_at")
+    )
     for a in rows:
         s = a.session
-        yield [s.program.name, s.title, _iso(s.starts_at), a.minutes, a.get_source_display(), _iso(a.joined_at)]
+        yield [
+            s.program.name,
+            s.title,
+            _iso(s.starts_at),
+            a.minutes,
+            a.get_source_display(),
+            _iso(a.joined_at),
+        ]
 
 
 def _credit_rows(user: User):
@@ -382,7 +397,10 @@ def close_account(*, user: User, password: str) -> None:
     for certificate in Certificate.objects.select_for_update().filter(user=user, holder_name=""):
         certificate.holder_name = user.name_with_credentials
         certificate.save(update_fields=["holder_name"])
-    old_emails = {user.email.lower(), *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True))}
+    old_emails = {
+        user.email.lower(),
+        *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+    }
     Enrollment.objects.filter(user=user, status=Enrollment.Status.PENDING).update(
         status=Enrollment.Status.DECLINED, decided_at=now(), decline_reason="Account closed"
     )

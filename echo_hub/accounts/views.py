@@ -49,7 +49,6 @@ def calendar_regenerate(request):
     return redirect("accounts:calendar")
 
 
-
 @login_required
 @require_GET
 def security(request):
@@ -75,7 +74,9 @@ def session_end(request):
         session_id = int(request.POST.get("session", ""))
     except ValueError:
         session_id = None
-    if session_id is not None and services.end_session(user=request.user, session_id=session_id, request=request):
+    if session_id is not None and services.end_session(
+        user=request.user, session_id=session_id, request=request
+    ):
         messages.success(request, "That session is ended: the device is signed out.")
     else:
         messages.info(request, "That session had already ended.")

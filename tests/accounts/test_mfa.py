@@ -47,7 +47,9 @@ PAGES = ["home", "sessions:program_list", "accounts:profile", "cpd:transcript", 
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_coordinator_without_authenticator_is_sent_to_set_it_up_from_every_page(client, mfa_on, coordinator, name):
+def test_coordinator_without_authenticator_is_sent_to_set_it_up_from_every_page(
+    client, mfa_on, coordinator, name
+):
     client.force_login(coordinator)
 
     response = client.get(reverse(name))
