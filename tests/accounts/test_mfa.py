@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from sessions.models import Enrollment, Role
 from tests.factories import EnrollmentFactory, UserFactory
+from tests.test_pages import H1, INLINE_SCRIPT, STYLE_ATTR
 from tests.test_settings import BASE_DIR, _env
 
 PASSWORD = "correct-horse-battery"
@@ -113,6 +114,7 @@ def test_coordinator_sets_up_totp_through_the_pages_then_gets_through(client, mf
     assert page.status_code == 200
     body = page.content.decode()
     assert "<svg" in body and "data:image" not in body  # inline QR code: nothing for the CSP to allow
+    assert (len(H1.findall(body)), STYLE_ATTR.findall(body), INLINE_SCRIPT.findall(body)) == (1, [], [])
     secret = page.context["form"].secret
 
     done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
