@@ -167,6 +167,19 @@ def touch_session(request: HttpRequest) -> None:
     row_id = request.session.get(ROW_ID)
     if row_id:
         UserSession.objects.filter(pk=row_id).update(last_seen=moment)
+    elif request.session.session_key:
+        # Signed in before sessions were recorded: describe it now so the user can see it.
+        row, _ = UserSession.objects.get_or_create(
+            session_key=request.session.session_key,
+            defaults={
+                "user": request.user,
+                "ip": _client_ip(request),
+                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+                "created": moment,
+                "last_seen": moment,
+            },
+        )
+        request.session[ROW_ID] = row.pk
 
 
 def end_expired_session(request: HttpRequest) -> None:

@@ -262,3 +262,18 @@ def test_session_limits_below_one_refuse_to_load():
 
     assert result.returncode == 1
     assert "SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1." in result.stderr
+
+
+def test_session_signed_in_before_rows_existed_gets_one_on_its_next_visit(client, participant, clock):
+    client.force_login(participant)
+    UserSession.objects.all().delete()
+    session = client.session
+    for key in (services.ROW_ID, services.SEEN_AT, services.LOGIN_AT):
+        session.pop(key)
+    session.save()
+
+    client.get(reverse("accounts:profile"), HTTP_USER_AGENT=FIREFOX)
+
+    row = UserSession.objects.get(user=participant)
+    assert (row.device, row.session_key) == ("Firefox on Windows", client.session.session_key)
+    assert client.session[services.ROW_ID] == row.pk
