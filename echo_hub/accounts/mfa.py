@@ -1,11 +1,28 @@
-"""allauth.mfa adapted to the hub: the QR code is drawn inline (no data: URI for the Content
-Security Policy to allow) and hub staff cannot switch their authenticator app off."""
+"""allauth.mfa adapted to the hub: authenticator secrets are encrypted in the database, the
+QR code is drawn inline (no data: URI for the Content Security Policy to allow) and hub staff
+cannot switch their authenticator app off."""
 
+import base64
+import hashlib
 import io
 
 import segno
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+
+def _fernet() -> MultiFernet:
+    """Keys derived from SECRET_KEY, then SECRET_KEY_FALLBACKS: after a key rotation, secrets
+    stored under an old key still decrypt while that key is listed as a fallback."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet(
+        [
+            Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"echo-hub.mfa-secrets:{key}".encode()).digest()))
+            for key in keys
+        ]
+    )
 
 
 class HubMFAAdapter(DefaultMFAAdapter):
@@ -23,6 +40,12 @@ class HubMFAAdapter(DefaultMFAAdapter):
         svg = io.BytesIO()
         code.save(svg, kind="svg", xmldecl=False, svgns=True, scale=5, border=2, svgclass="totp-qr")
         return svg.getvalue().decode("utf-8")
+
+    def encrypt(self, text: str) -> str:
+        return _fernet().encrypt(text.encode()).decode("ascii")
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _fernet().decrypt(encrypted_text.encode("ascii")).decode()
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         from .services import mfa_required

@@ -209,3 +209,38 @@ def test_production_settings_require_mfa_for_hub_roles():
     )
 
     assert result.stdout.strip() == "True ['totp', 'recovery_codes']", result.stderr
+
+
+def test_authenticator_secrets_are_encrypted_at_rest_and_survive_a_key_rotation(
+    client, settings, coordinator
+):
+    secret = with_totp(verified(coordinator))
+    codes = RecoveryCodes.activate(coordinator)
+    stored = Authenticator.objects.get(user=coordinator, type=Authenticator.Type.TOTP).data["secret"]
+    # Fernet tokens (version byte 0x80) in the database, never the secret or the codes' seed.
+    assert secret not in stored and stored.startswith("gAAAAA")
+    assert codes.instance.data["seed"].startswith("gAAAAA")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "y" * 50, [settings.SECRET_KEY]
+
+    _login(client, coordinator)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == coordinator
+
+
+def test_login_sends_a_coordinator_without_authenticator_to_setup(client, mfa_on, coordinator):
+    verified(coordinator)
+
+    login = _login(client, coordinator)
+    home = client.get(login["Location"])
+    # allauth asks for the password again before adding an authenticator, even just after login.
+    confirm = client.get(reverse("mfa_activate_totp"))
+    confirmed = client.post(confirm["Location"], {"password": PASSWORD})
+    setup = client.get(confirmed["Location"])
+
+    assert home["Location"] == reverse("mfa_activate_totp")
+    assert confirm["Location"].startswith(reverse("account_reauthenticate"))
+    assert confirmed["Location"] == reverse("mfa_activate_totp")
+    assert setup.status_code == 200
+    assert '<h1 class="h3 mb-3">Set up two-factor authentication</h1>' in setup.content.decode()
