@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from cases import selectors as case_selectors
 from cases.models import Case
 from cpd import selectors as cpd_selectors
+from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.notifications.models import Notification
 from sessions import selectors
 from sessions.models import Enrollment
@@ -34,7 +35,7 @@ def home(request):
         overdue_count=_count(overdue),
         failed_count=Coalesce(Subquery(failed.annotate(n=Count("pk")).values("n")[:1]), 0),
     )
-    return render(
+    response = render(
         request,
         "dashboard.html",
         {
@@ -46,6 +47,7 @@ def home(request):
             "pending_evaluations": list(cpd_selectors.pending_evaluations(user)[:5]),
         },
     )
+    return allow_form_redirects(response, [s.join_url for s in upcoming if s.join_url and s.join_open])
 
 
 def _count(queryset) -> Coalesce:
