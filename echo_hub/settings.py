@@ -1,5 +1,6 @@
 """ECHO Hub settings: every value comes from the environment (see .env.example)."""
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -305,6 +306,21 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# Rate limits against enumeration and abuse (echo_hub/lib/ratelimit.py), per client IP and
+# per signed-in user: "count/period", the period in seconds or with an s, m or h suffix.
+RATE_LIMITS = {
+    "verify": env.str("RATE_LIMIT_VERIFY", default="30/5m"),
+    "join": env.str("RATE_LIMIT_JOIN", default="20/5m"),
+    "evaluate": env.str("RATE_LIMIT_EVALUATE", default="30/5m"),
+}
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"\s*[1-9]\d*\s*/\s*[1-9]\d*\s*[smh]?\s*", _rate):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_scope.upper()} must look like 30/5m, not {_rate!r}.")
+# Behind a reverse proxy every request comes from the proxy's address: the client's is the
+# n-th address from the right of X-Forwarded-For, n being the number of proxies we run.
+# allauth's rate limits and ours both read it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Request bodies: form fields (not files) over this many bytes are refused with a 413 page
 # (echo_hub.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
