@@ -247,18 +247,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
+    # Shared by every process (allauth's and our rate limits); while Redis is unreachable,
+    # the database cache stands in, and a breaker skips Redis for REDIS_BREAKER_SECONDS.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
         }
     }
-# Any web process can serve any user: sessions live in the database, read through Redis
-# when there is one.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+# Any web process can serve any user: sessions live in the database. Not cached_db: a
+# session saved or ended while Redis is down would come back stale from Redis afterwards.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
