@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -58,3 +59,13 @@ def _count(queryset) -> Coalesce:
 @require_GET
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    """Django answers a request it refuses to parse with 400: say why when the body was too
+    big (413, Content Too Large) or had too many fields or files."""
+    if isinstance(exception, RequestDataTooBig):
+        return render(request, "413.html", {"too_many": False}, status=413)
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        return render(request, "413.html", {"too_many": True}, status=413)
+    return render(request, "400.html", status=400)
