@@ -101,6 +101,11 @@ def test_every_page_carries_the_security_headers_for_every_role(client, world, r
         assert response.status_code < 500, url
         assert_security_headers(response, secure=True)
         assert parse_policy(response["Content-Security-Policy"]) == _expected_policy(url, role), url
+        if response.has_header("Content-Disposition"):
+            # Any file the page sends is private: tests/test_private_files.py lists them.
+            assert response["Cache-Control"] == "private, no-store", url
+            # The calendar feed is read by calendar apps, which want it inline.
+            assert response["Content-Disposition"].startswith("attachment;") or url.startswith("/calendar/")
         checked += 1
 
     assert checked > 90
