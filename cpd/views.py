@@ -88,7 +88,6 @@ def certificate_download(request, pk):
 
 
 @require_GET
-@ratelimit("verify")
 def verify_lookup(request):
     code = request.GET.get("code", "").strip()
     if code:
