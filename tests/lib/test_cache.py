@@ -6,6 +6,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import uuid
 
@@ -244,3 +245,25 @@ def test_default_cache_in_tests_is_the_configured_one():
         assert isinstance(caches["default"], RedisWithDatabaseFallbackCache)
     else:
         assert type(caches["default"]).__name__ == "LocMemCache"
+
+
+def test_after_the_window_only_one_of_many_threads_probes_redis(clock):
+    breaker = shared_cache.Breaker(30)
+    breaker.failed()
+    clock[0] += 31
+    start = threading.Barrier(8)
+    answers = []
+
+    def ask():
+        start.wait()
+        answers.append(breaker.allows_try())
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == [False] * 7 + [True]
+    breaker.succeeded()
+    assert breaker.allows_try() is True
