@@ -1,5 +1,6 @@
 """ECHO Hub settings: every value comes from the environment (see .env.example)."""
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,12 +60,14 @@ INSTALLED_APPS = [
     "cpd.apps.CpdConfig",
     "echo_hub.reports",
     "echo_hub.demo",
+    "echo_hub.lib.apps.LibConfig",
 ]
 
 MIDDLEWARE = [
     # First, so the request id and the log line cover every other middleware too.
     "echo_hub.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -279,18 +282,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
+    # Shared by every process (allauth's and our rate limits); while Redis is unreachable,
+    # the database cache stands in, and a breaker skips Redis for REDIS_BREAKER_SECONDS.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
         }
     }
-# Any web process can serve any user: sessions live in the database, read through Redis
-# when there is one.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+# Any web process can serve any user: sessions live in the database. Not cached_db: a
+# session saved or ended while Redis is down would come back stale from Redis afterwards.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -302,16 +306,62 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over https, for this exact host and path /: no
+    # subdomain or plain-http page can set or shadow them. The local http server keeps
+    # Django's plain names, which browsers accept without Secure.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 # Load balancers and container health checks probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content Security Policy (django-csp): only this origin's files run or style a page; no
+# inline script or style, no eval, no plugins, no framing. Pages keep their JS in static/js
+# and their CSS in static/css (tests/test_pages.py). img-src allows data: for the SVG icons
+# inside Bootstrap's CSS. Views whose form posts redirect to another origin (the Join button
+# goes to the video platform) add that origin to form-action: echo_hub/lib/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Rate limits against enumeration and abuse (echo_hub/lib/ratelimit.py), per client IP and
+# per signed-in user: "count/period", the period in seconds or with an s, m or h suffix.
+RATE_LIMITS = {
+    "verify": env.str("RATE_LIMIT_VERIFY", default="30/5m"),
+    "join": env.str("RATE_LIMIT_JOIN", default="20/5m"),
+    "evaluate": env.str("RATE_LIMIT_EVALUATE", default="30/5m"),
+}
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"\s*[1-9]\d*\s*/\s*[1-9]\d*\s*[smh]?\s*", _rate):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_scope.upper()} must look like 30/5m, not {_rate!r}.")
+# Behind a reverse proxy every request comes from the proxy's address: the client's is the
+# n-th address from the right of X-Forwarded-For, n being the number of proxies we run.
+# allauth's rate limits and ours both read it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Request bodies: form fields (not files) over this many bytes are refused with a 413 page
+# (echo_hub.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
