@@ -131,3 +131,21 @@ def test_event_list_query_count_does_not_grow_with_pages_of_events(client, coord
     assert (len(_labels(first)), len(_labels(second))) == (1, 50)
     sql = "\n".join(q["sql"] for q in many.captured_queries)
     assert len(one) == len(many) == 9, sql
+
+
+def test_event_pages_have_one_h1_landmarks_and_nothing_inline(client, coordinator, program):
+    from tests.test_pages import H1, INLINE_SCRIPT, STYLE_ATTR
+
+    _event(program=program, actor=coordinator)
+    record(Action.LOGIN_FAILED, actor_email="guess@example.org")
+    coordinator.is_superuser = True
+    coordinator.save(update_fields=["is_superuser"])
+    client.force_login(coordinator)
+
+    for url in [reverse("audit:program", args=[program.slug]), reverse("audit:site")]:
+        html = client.get(url, {"action": "", "actor": ""}).content.decode()
+
+        assert "<main" in html and "<nav" in html and "<header" in html, url
+        assert len(H1.findall(html)) == 1, url
+        assert (INLINE_SCRIPT.findall(html), STYLE_ATTR.findall(html)) == ([], []), url
+        assert "Case #1" in html, url
