@@ -119,6 +119,8 @@ def _mail_texts() -> list[str]:
 
 
 def test_case_text_reaches_no_log_email_task_or_audit_event(
+    settings,
+    tmp_path,
     client,
     presenter,
     coordinator,
@@ -129,6 +131,7 @@ def test_case_text_reaches_no_log_email_task_or_audit_event(
     task_calls,
     django_capture_on_commit_callbacks,
 ):
+    settings.MEDIA_ROOT = tmp_path  # the rendered letter must not take another test's file name
     case = _walk_the_workflow(
         client, presenter, coordinator, expert, program, session, django_capture_on_commit_callbacks
     )
