@@ -105,8 +105,8 @@ def case_detail_lists(case: Case) -> dict:
 
 
 def agenda_labels(hours: int = 25) -> dict[int, list[str]]:
-    """ "Case #42" for each case on each session starting soon, for reminders. Never the
-    title: emails carry no case text; members read the cases on the session page."""
+    """A label like "Case #42" for each case on each session starting soon, for reminders.
+    Never the title: emails carry no case text; members read the cases on the session page."""
     now = timezone.now()
     labels: dict[int, list[str]] = {}
     slots = (
