@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from echo_hub.audit.services import Action, record
+from echo_hub.audit.services import Action, denied, record
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.storage import private_file_response
@@ -252,7 +252,9 @@ def case_finalize(request, pk):
 def case_letter(request, pk):
     case, role = get_case_for_user(request.user, pk)
     letter = RecommendationLetter.objects.filter(case=case, status=RecommendationLetter.Status.READY).first()
-    if not can_read_letter(request.user, case, role) or letter is None:
+    if not can_read_letter(request.user, case, role):
+        raise denied(Http404("No letter."), user=request.user, obj=case)
+    if letter is None:
         raise Http404("No letter.")
     record(
         Action.CASE_EXPORTED, actor=request.user, obj=case, request=request, extra={"format": "letter_pdf"}

@@ -512,3 +512,15 @@ def test_recommendation_text_never_reaches_the_trail(as_user, expert, program, s
 
     assert "Zebra" not in str(list(AuditEvent.objects.values()))
     assert [e.action for e in events()] == [A.RECOMMENDATIONS_SAVED]
+
+
+def test_letter_refused_to_another_participant_is_recorded(as_user, participant, program):
+    case = CaseFactory(program=program, status=Case.Status.LETTER_SENT)
+    RecommendationLetterFactory(case=case)
+
+    response = as_user(participant).get(reverse("cases:letter", args=[case.pk]))
+
+    assert response.status_code == 404
+    event = _only(A.ACCESS_DENIED)
+    assert facts(event) == (A.ACCESS_DENIED, participant.pk, CASE, case.pk, program.pk, IP)
+    assert events(A.CASE_EXPORTED) == []
