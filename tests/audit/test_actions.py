@@ -1,6 +1,7 @@
 """Each audited action, done through its view, writes exactly one event with the right actor,
 object, program and client address."""
 
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -524,3 +525,38 @@ def test_letter_refused_to_another_participant_is_recorded(as_user, participant,
     event = _only(A.ACCESS_DENIED)
     assert facts(event) == (A.ACCESS_DENIED, participant.pk, CASE, case.pk, program.pk, IP)
     assert events(A.CASE_EXPORTED) == []
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("allauth.mfa"), reason="allauth.mfa is not installed on this branch"
+)
+def test_mfa_set_up_reset_and_removed_through_allauth_pages_are_recorded(
+    audited_client, participant, django_capture_on_commit_callbacks
+):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    client = audited_client
+    client.force_login(participant)
+    client.post(reverse("account_reauthenticate"), {"password": "correct-horse-battery"})
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+    # allauth sends most of these signals after commit.
+    for url, data in [
+        ("mfa_activate_totp", {"code": code}),
+        ("mfa_generate_recovery_codes", {}),
+        ("mfa_deactivate_totp", {}),
+    ]:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse(url), data)
+
+    assert sorted((e.action, e.extra["authenticator"], e.actor_id, e.ip) for e in events()[:2]) == [
+        (A.MFA_ADDED, "recovery_codes", participant.pk, IP),
+        (A.MFA_ADDED, "totp", participant.pk, IP),
+    ]
+    assert [(e.action, e.extra["authenticator"], e.actor_id, e.ip) for e in events()[2:]] == [
+        (A.MFA_RESET, "recovery_codes", participant.pk, IP),
+        (A.MFA_REMOVED, "totp", participant.pk, IP),
+        # The last authenticator gone, allauth drops the recovery codes too.
+        (A.MFA_REMOVED, "recovery_codes", participant.pk, IP),
+    ]
