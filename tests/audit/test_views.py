@@ -149,3 +149,16 @@ def test_event_pages_have_one_h1_landmarks_and_nothing_inline(client, coordinato
         assert len(H1.findall(html)) == 1, url
         assert (INLINE_SCRIPT.findall(html), STYLE_ATTR.findall(html)) == ([], []), url
         assert "Case #1" in html, url
+
+
+def test_navigation_links_coordinators_and_superusers_to_their_audit_pages(client, coordinator, program):
+    client.force_login(coordinator)
+    as_coordinator = client.get(reverse("home")).content.decode()
+    coordinator.is_superuser = True
+    coordinator.save(update_fields=["is_superuser"])
+    as_superuser = client.get(reverse("home")).content.decode()
+
+    program_link = f'href="{reverse("audit:program", args=[program.slug])}">Audit</a>'
+    site_link = f'href="{reverse("audit:site")}">Audit trail</a>'
+    assert (program_link in as_coordinator, site_link in as_coordinator) == (True, False)
+    assert site_link in as_superuser
