@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from echo_hub.audit.services import denied
 from sessions.models import Enrollment, Program, Role
 from sessions.permissions import active_role
 
@@ -44,28 +45,30 @@ def _role(user, program: Program) -> str | None:
 def get_case_for_user(user, pk: int) -> tuple[Case, str | None]:
     case = visible_cases(user).select_related("program", "presenter").filter(pk=pk).first()
     if case is None:
-        raise Http404("No such case.")
+        raise denied(Http404("No such case."), user=user, object_type=Case._meta.label_lower, object_id=pk)
     return case, _role(user, case.program)
 
 
 def get_case_for_presenter(user, pk: int) -> Case:
     case, _ = get_case_for_user(user, pk)
     if case.presenter_id != user.pk:
-        raise PermissionDenied("Only the presenter can change this case.")
+        raise denied(PermissionDenied("Only the presenter can change this case."), user=user, obj=case)
     return case
 
 
 def get_case_for_coordinator(user, pk: int) -> Case:
     case, role = get_case_for_user(user, pk)
     if role != Role.COORDINATOR or case.status == Case.Status.DRAFT:
-        raise PermissionDenied("Only the program's coordinators can do this.")
+        raise denied(PermissionDenied("Only the program's coordinators can do this."), user=user, obj=case)
     return case
 
 
 def get_case_for_expert(user, pk: int) -> Case:
     case, role = get_case_for_user(user, pk)
     if role != Role.EXPERT:
-        raise PermissionDenied("Only the program's hub experts write recommendations.")
+        raise denied(
+            PermissionDenied("Only the program's hub experts write recommendations."), user=user, obj=case
+        )
     return case
 
 

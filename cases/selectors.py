@@ -104,17 +104,18 @@ def case_detail_lists(case: Case) -> dict:
     }
 
 
-def agenda_titles(hours: int = 25) -> dict[int, list[str]]:
-    """Titles of the cases on each session starting soon, for reminders (titles only)."""
+def agenda_labels(hours: int = 25) -> dict[int, list[str]]:
+    """A label like "Case #42" for each case on each session starting soon, for reminders.
+    Never the title: emails carry no case text; members read the cases on the session page."""
     now = timezone.now()
-    titles: dict[int, list[str]] = {}
+    labels: dict[int, list[str]] = {}
     slots = (
         CaseSlot.objects.filter(
             session__starts_at__gt=now, session__starts_at__lte=now + timedelta(hours=hours)
         )
         .order_by("session_id", "position")
-        .values_list("session_id", "case__title")
+        .values_list("session_id", "case_id")
     )
-    for session_id, title in slots:
-        titles.setdefault(session_id, []).append(title)
-    return titles
+    for session_id, case_id in slots:
+        labels.setdefault(session_id, []).append(f"Case #{case_id}")
+    return labels

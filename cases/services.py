@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
@@ -123,8 +124,10 @@ def save_case_draft(
     for name in Case.CONTENT_FIELDS:
         if name in fields:
             setattr(case, name, fields[name])
+    created = case.pk is None
     case.save()
     _replace_medications(case, medications)
+    record(Action.CASE_EDITED, actor=presenter, obj=case, extra={"created": created})
     return case
 
 
@@ -148,6 +151,7 @@ def submit_case(*, case: Case, by) -> Case:
     case.submitted_at = timezone.now()
     case.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(case, CaseEvent.Kind.SUBMITTED, by)
+    record(Action.CASE_SUBMITTED, actor=by, obj=case)
     _email_presenter(case, "case_submitted", f"case:{case.pk}:{case.submitted_at:%Y%m%d%H%M%S}", {})
     return case
 
@@ -165,6 +169,7 @@ def return_case(*, case: Case, by, comment: str) -> Case:
     case.return_comment = comment
     case.save(update_fields=["status", "return_comment", "updated_at"])
     _event(case, CaseEvent.Kind.RETURNED, by, comment)
+    record(Action.CASE_RETURNED, actor=by, obj=case)
     _email_presenter(case, "case_returned", f"case:{case.pk}:returned:{case.events.count()}", {})
     return case
 
@@ -197,6 +202,7 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
     case.save(update_fields=["status", "updated_at"])
     _event(case, CaseEvent.Kind.SCREENED, by)
     _event(case, CaseEvent.Kind.SCHEDULED, by, session.title)
+    record(Action.CASE_SCHEDULED, actor=by, obj=case, extra={"session_id": session.pk, "slot": slot.position})
     _email_presenter(
         case,
         "case_scheduled",
@@ -243,6 +249,7 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
             case=case, author=author, heading=heading, defaults={"text": text}
         )
         saved.append(recommendation)
+    record(Action.RECOMMENDATIONS_SAVED, actor=author, obj=case, extra={"headings": len(saved)})
     return saved
 
 
@@ -260,6 +267,7 @@ def finalize_recommendations(*, case: Case, by) -> RecommendationLetter:
     if case.status == Case.Status.SCHEDULED:
         _event(case, CaseEvent.Kind.PRESENTED, by)
     letter = RecommendationLetter.objects.create(case=case, finalized_by=by)
+    record(Action.RECOMMENDATIONS_FINALIZED, actor=by, obj=case, extra={"letter_id": letter.pk})
     case.status = Case.Status.PRESENTED
     case.save(update_fields=["status", "updated_at"])
     from .tasks import render_letter_task
@@ -343,6 +351,7 @@ def add_follow_up(
     follow_up = FollowUp.objects.create(case=case, author=author, **_follow_up_texts(fields))
     _replace_medications(case, medications, follow_up=follow_up)
     _event(case, CaseEvent.Kind.FOLLOW_UP, author)
+    record(Action.CASE_EDITED, actor=author, obj=case, extra={"follow_up_id": follow_up.pk})
     if present_again:
         _create_re_presentation(case, follow_up, medications)
     return follow_up
@@ -360,5 +369,6 @@ def _create_re_presentation(case: Case, follow_up: FollowUp, medications: Sequen
     again.save()
     _replace_medications(again, medications)
     _event(again, CaseEvent.Kind.SUBMITTED, case.presenter, "Follow-up presentation")
+    record(Action.CASE_SUBMITTED, actor=case.presenter, obj=again, extra={"follow_up_of": case.pk})
     _event(case, CaseEvent.Kind.RE_PRESENTATION, case.presenter)
     return again

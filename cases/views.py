@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from echo_hub.audit.services import Action, denied, record
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.storage import private_file_response
@@ -131,6 +132,7 @@ def case_submit(request, pk):
 @require_GET
 def case_detail(request, pk):
     case, role = get_case_for_user(request.user, pk)
+    record(Action.CASE_VIEWED, actor=request.user, obj=case, request=request)
     lists = selectors.case_detail_lists(case)
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.
@@ -250,8 +252,13 @@ def case_finalize(request, pk):
 def case_letter(request, pk):
     case, role = get_case_for_user(request.user, pk)
     letter = RecommendationLetter.objects.filter(case=case, status=RecommendationLetter.Status.READY).first()
-    if not can_read_letter(request.user, case, role) or letter is None:
+    if not can_read_letter(request.user, case, role):
+        raise denied(Http404("No letter."), user=request.user, obj=case)
+    if letter is None:
         raise Http404("No letter.")
+    record(
+        Action.CASE_EXPORTED, actor=request.user, obj=case, request=request, extra={"format": "letter_pdf"}
+    )
     return private_file_response(letter.file, filename=f"echo-recommendations-case-{case.pk}.pdf")
 
 
@@ -371,6 +378,7 @@ def library_case(request, slug, pk):
     case = case_library.library_case(program, pk)
     if case is None:
         raise Http404("No such case in the library.")
+    record(Action.CASE_VIEWED, actor=request.user, obj=case, request=request, extra={"via": "library"})
     medications = list(case.medications.all())
     original = [m for m in medications if m.follow_up_id is None]
     follow_ups = list(case.follow_ups.all())

@@ -4,10 +4,14 @@ may see it but not change it."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from echo_hub.audit.services import denied
 from sessions.models import Cycle, Role
 from sessions.permissions import active_role, get_program_for_coordinator, get_program_for_member
 
 from .models import Certificate, Survey
+
+_CERTIFICATE = Certificate._meta.label_lower
+_SURVEY = Survey._meta.label_lower
 
 
 def get_certificate_for_user(user, pk: int, *, write: bool = False) -> Certificate:
@@ -15,12 +19,25 @@ def get_certificate_for_user(user, pk: int, *, write: bool = False) -> Certifica
         Certificate.objects.select_related("user", "session__program", "cycle__program").filter(pk=pk).first()
     )
     if certificate is None:
-        raise Http404("No such certificate.")
+        raise denied(Http404("No such certificate."), user=user, object_type=_CERTIFICATE, object_id=pk)
     is_coordinator = active_role(user, certificate.program) == Role.COORDINATOR
+    program = certificate.program
     if certificate.user_id != user.pk and not is_coordinator:
-        raise Http404("No such certificate.")
+        # The type and id only: the label would show the start of a code this user may not see.
+        raise denied(
+            Http404("No such certificate."),
+            user=user,
+            object_type=_CERTIFICATE,
+            object_id=pk,
+            program=program,
+        )
     if write and not is_coordinator:
-        raise PermissionDenied("Only the program's coordinators can change certificates.")
+        raise denied(
+            PermissionDenied("Only the program's coordinators can change certificates."),
+            user=user,
+            obj=certificate,
+            program=program,
+        )
     return certificate
 
 
@@ -28,7 +45,13 @@ def get_cycle_for_coordinator(user, slug: str, cycle_pk: int) -> Cycle:
     program = get_program_for_coordinator(user, slug)
     cycle = Cycle.objects.select_related("program").filter(program=program, pk=cycle_pk).first()
     if cycle is None:
-        raise Http404("No such cycle.")
+        raise denied(
+            Http404("No such cycle."),
+            user=user,
+            object_type=Cycle._meta.label_lower,
+            object_id=cycle_pk,
+            program=program,
+        )
     return cycle
 
 
@@ -36,7 +59,9 @@ def get_survey_for_coordinator(user, slug: str, cycle_pk: int) -> Survey:
     cycle = get_cycle_for_coordinator(user, slug, cycle_pk)
     survey = Survey.objects.filter(cycle=cycle).first()
     if survey is None:
-        raise Http404("This cycle has no survey yet.")
+        raise denied(
+            Http404("This cycle has no survey yet."), user=user, object_type=_SURVEY, program=cycle.program_id
+        )
     survey.cycle = cycle
     return survey
 
@@ -47,8 +72,15 @@ def get_survey_for_member(user, slug: str, pk: int, phase: str, *, write: bool =
     program, role = get_program_for_member(user, slug)
     survey = Survey.objects.select_related("cycle__program").filter(cycle__program=program, pk=pk).first()
     if survey is None or phase not in Survey.Phase.values or survey.opens_at(phase) is None:
-        raise Http404("No such survey.")
+        raise denied(
+            Http404("No such survey."), user=user, object_type=_SURVEY, object_id=pk, program=program
+        )
     if write and role != Role.PARTICIPANT:
-        raise PermissionDenied("Surveys are answered by the program's participants.")
+        raise denied(
+            PermissionDenied("Surveys are answered by the program's participants."),
+            user=user,
+            obj=survey,
+            program=program,
+        )
     survey.answerable = role == Role.PARTICIPANT
     return survey

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases.deid import explain, find_identifiers
 from echo_hub.accounts.models import Profession
+from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.urls import absolute_url
@@ -91,7 +92,16 @@ def _enqueue_render(certificate_id: int) -> None:
         logger.warning("Could not enqueue certificate %s; the sweep will render it.", certificate_id)
 
 
-def _issue(*, user, kind: str, credits: Decimal, session: Session | None = None, cycle: Cycle | None = None):
+def _issue(
+    *,
+    user,
+    kind: str,
+    credits: Decimal,
+    session: Session | None = None,
+    cycle: Cycle | None = None,
+    by=None,
+    bulk: bool = False,
+):
     target = {"session": session} if session else {"cycle": cycle}
     try:
         with transaction.atomic():
@@ -102,12 +112,21 @@ def _issue(*, user, kind: str, credits: Decimal, session: Session | None = None,
         # A concurrent issue won the unique constraint: use the row it made.
         certificate, created = Certificate.objects.get(user=user, **target), False
     if created:
+        # One event per certificate, bulk or not: each is an accreditation record an
+        # auditor asks about by itself ("who issued this one, when?").
+        record(
+            Action.CERTIFICATE_ISSUED,
+            actor=by,
+            obj=certificate,
+            program=(session or cycle).program_id,
+            extra={"holder_id": user.pk, "kind": kind, "credits": credits, "bulk": bulk},
+        )
         transaction.on_commit(lambda: _enqueue_render(certificate.pk))
     return certificate, created
 
 
 @transaction.atomic
-def issue_session_certificate(*, user, session: Session) -> Certificate:
+def issue_session_certificate(*, user, session: Session, by=None, bulk: bool = False) -> Certificate:
     """Issue the certificate for one session as soon as the credits are earned. Idempotent."""
     existing = Certificate.objects.filter(user=user, session=session).first()
     if existing is not None:
@@ -118,7 +137,9 @@ def issue_session_certificate(*, user, session: Session) -> Certificate:
     result = user_session_credit(user=user, session=session)
     if not result.eligible:
         raise ValidationError("No credits yet for this session: " + "; ".join(result.missing) + ".")
-    certificate, _ = _issue(user=user, kind=Certificate.Kind.SESSION, credits=result.credits, session=session)
+    certificate, _ = _issue(
+        user=user, kind=Certificate.Kind.SESSION, credits=result.credits, session=session, by=by, bulk=bulk
+    )
     return certificate
 
 
@@ -141,7 +162,7 @@ def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult
 
 
 @transaction.atomic
-def issue_cycle_certificate(*, user, cycle: Cycle) -> Certificate:
+def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) -> Certificate:
     existing = Certificate.objects.filter(user=user, cycle=cycle).first()
     if existing is not None:
         return existing
@@ -149,7 +170,9 @@ def issue_cycle_certificate(*, user, cycle: Cycle) -> Certificate:
     total = sum((r.credits for _, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible), Decimal("0"))
     if total <= 0:
         raise ValidationError("No credits earned in this cycle yet.")
-    certificate, _ = _issue(user=user, kind=Certificate.Kind.CYCLE, credits=total, cycle=cycle)
+    certificate, _ = _issue(
+        user=user, kind=Certificate.Kind.CYCLE, credits=total, cycle=cycle, by=by, bulk=bulk
+    )
     return certificate
 
 
@@ -171,7 +194,7 @@ def _eligible_members(*, session: Session) -> list:
     ]
 
 
-def bulk_issue_for_session(*, session: Session) -> dict:
+def bulk_issue_for_session(*, session: Session, by=None) -> dict:
     """Issue every certificate the session's attendance and evaluations have earned."""
     issued = existing = 0
     if session.is_cancelled:
@@ -180,7 +203,7 @@ def bulk_issue_for_session(*, session: Session) -> dict:
         with transaction.atomic():
             had = Certificate.objects.filter(user=user, session=session).exists()
             try:
-                issue_session_certificate(user=user, session=session)
+                issue_session_certificate(user=user, session=session, by=by, bulk=True)
             except ValidationError:
                 continue
         existing += had
@@ -188,7 +211,7 @@ def bulk_issue_for_session(*, session: Session) -> dict:
     return {"issued": issued, "existing": existing}
 
 
-def bulk_issue_for_cycle(*, cycle: Cycle) -> dict:
+def bulk_issue_for_cycle(*, cycle: Cycle, by=None) -> dict:
     issued = existing = 0
     users = {
         a.user for a in Attendance.objects.filter(session__cycle=cycle, minutes__gt=0).select_related("user")
@@ -197,12 +220,16 @@ def bulk_issue_for_cycle(*, cycle: Cycle) -> dict:
         with transaction.atomic():
             had = Certificate.objects.filter(user=user, cycle=cycle).exists()
             try:
-                issue_cycle_certificate(user=user, cycle=cycle)
+                issue_cycle_certificate(user=user, cycle=cycle, by=by, bulk=True)
             except ValidationError:
                 continue
         existing += had
         issued += not had
     return {"issued": issued, "existing": existing}
+
+
+def _program_id(certificate: Certificate) -> int:
+    return certificate.session.program_id if certificate.session_id else certificate.cycle.program_id
 
 
 @transaction.atomic
@@ -221,6 +248,13 @@ def reissue_certificate(*, certificate: Certificate, by) -> Certificate:
     certificate.issue_number += 1
     certificate.render_status = Certificate.RenderStatus.PENDING
     certificate.save(update_fields=["credits", "issue_number", "render_status"])
+    record(
+        Action.CERTIFICATE_REISSUED,
+        actor=by,
+        obj=certificate,
+        program=_program_id(certificate),
+        extra={"issue_number": certificate.issue_number, "credits": credits},
+    )
     transaction.on_commit(lambda: _enqueue_render(certificate.pk))
     return certificate
 
@@ -232,6 +266,7 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
         raise ValidationError(
             {"reason": "Say why the certificate is revoked; the verification page shows it is revoked."}
         )
+    program_id = _program_id(certificate)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == Certificate.Status.REVOKED:
         return certificate
@@ -240,6 +275,8 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
     # Render again so a downloaded copy says REVOKED too.
     certificate.render_status = Certificate.RenderStatus.PENDING
     certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by", "render_status"])
+    # Not the reason: it is free text, and stays on the certificate.
+    record(Action.CERTIFICATE_REVOKED, actor=by, obj=certificate, program=program_id)
     transaction.on_commit(lambda: _enqueue_render(certificate.pk))
     return certificate
 

@@ -70,7 +70,7 @@ def transcript(request):
 def claim_session_certificate(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
     try:
-        services.issue_session_certificate(user=request.user, session=session)
+        services.issue_session_certificate(user=request.user, session=session, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -146,11 +146,11 @@ def bulk_issue(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     if request.POST.get("cycle"):
         cycle = get_object_or_404(Cycle, program=program, pk=request.POST["cycle"])
-        result = services.bulk_issue_for_cycle(cycle=cycle)
+        result = services.bulk_issue_for_cycle(cycle=cycle, by=request.user)
         target = {"cycle": cycle.pk}
     else:
         session = get_object_or_404(Session, program=program, pk=request.POST.get("session") or 0)
-        result = services.bulk_issue_for_session(session=session)
+        result = services.bulk_issue_for_session(session=session, by=request.user)
         target = {"session": session.pk}
     messages.success(
         request, f"{result['issued']} certificates issued ({result['existing']} existed already)."

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "echo_hub.accounts",
     "echo_hub.notifications",
+    "echo_hub.audit",
     "sessions.apps.SessionsConfig",
     "cases.apps.CasesConfig",
     "cpd.apps.CpdConfig",

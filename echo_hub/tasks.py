@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from cases.reminders import send_due_case_reminders
-from cases.selectors import agenda_titles
+from cases.selectors import agenda_labels
 from cpd.services import send_due_evaluation_requests
 from sessions.reminders import send_due_session_reminders
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="echo_hub.sweep_due_messages", acks_late=True, time_limit=240, soft_time_limit=200)
 def sweep_due_messages_task() -> dict:
     result = {
-        "session_reminders": send_due_session_reminders(agenda=agenda_titles()),
+        "session_reminders": send_due_session_reminders(agenda=agenda_labels()),
         "case_reminders": send_due_case_reminders(),
         "evaluation_requests": send_due_evaluation_requests(),
     }

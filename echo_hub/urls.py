@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("cpd.urls")),
     path("", include("echo_hub.reports.urls")),
+    path("", include("echo_hub.audit.urls")),
 ]

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from echo_hub.audit.services import Action, record
+
 from .models import (
     JOIN_OPENS_BEFORE,
     Attendance,
@@ -131,6 +133,8 @@ def set_roster(*, session: Session, present_user_ids: Iterable[int], by) -> int:
             attendance.minutes = 0
             attendance.save(update_fields=["minutes", "updated_at"])
             changed += 1
+    if changed:
+        record(Action.ATTENDANCE_ROSTER_SAVED, actor=by, obj=session, extra={"changed": changed})
     return changed
 
 
@@ -208,10 +212,17 @@ def import_report(
             reason=f"Imported {filename or 'participant report'}"[:300],
         )
         stored += 1
+    unmatched = [m.person for m in matches if m.user is None]
+    record(
+        Action.ATTENDANCE_IMPORTED,
+        actor=by,
+        obj=session,
+        extra={"stored": stored, "kept": len(kept & set(totals)), "unmatched": len(unmatched)},
+    )
     return {
         "stored": stored,
         "kept": len(kept & set(totals)),
-        "unmatched": [m.person for m in matches if m.user is None],
+        "unmatched": unmatched,
     }
 
 
@@ -226,9 +237,18 @@ def adjust_attendance(*, session: Session, user, minutes: int, reason: str, by) 
         raise ValidationError("This session was cancelled: there is no attendance to record.")
     if not _members(session).filter(pk=user.pk).exists():
         raise ValidationError("This person is not a member of the program.")
-    return _set_minutes(
+    before = Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first()
+    attendance = _set_minutes(
         session=session, user=user, minutes=minutes, source=Attendance.Source.ADJUSTED, by=by, reason=reason
     )
+    # Minutes only: the reason is free text and stays in AttendanceChange.
+    record(
+        Action.ATTENDANCE_ADJUSTED,
+        actor=by,
+        obj=session,
+        extra={"user_id": user.pk, "minutes_before": before or 0, "minutes_after": attendance.minutes},
+    )
+    return attendance
 
 
 @transaction.atomic
@@ -265,6 +285,12 @@ def decide_claim(*, claim: AttendanceClaim, approve: bool, by, note: str = "") -
     claim.status = AttendanceClaim.Status.APPROVED if approve else AttendanceClaim.Status.DECLINED
     claim.decided_by, claim.decided_at, claim.decision_note = by, timezone.now(), note.strip()
     claim.save()
+    record(
+        Action.ATTENDANCE_CLAIM_DECIDED,
+        actor=by,
+        obj=claim.session,
+        extra={"user_id": claim.user_id, "approved": approve, "minutes": claim.minutes},
+    )
     if approve:
         _set_minutes(
             session=claim.session,

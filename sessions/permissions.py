@@ -8,7 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from echo_hub.audit.services import denied
+
 from .models import Enrollment, Program, Role, Session, SessionMaterial
+
+_PROGRAM = Program._meta.label_lower
+_SESSION = Session._meta.label_lower
 
 
 def active_role(user, program: Program) -> str | None:
@@ -60,7 +65,7 @@ def visible_programs(user) -> QuerySet[Program]:
 def get_visible_program(user, slug: str) -> tuple[Program, str | None]:
     program = visible_programs(user).filter(slug=slug).first()
     if program is None:
-        raise Http404("No such program.")
+        raise denied(Http404("No such program."), user=user, object_type=_PROGRAM)
     return program, active_role(user, program)
 
 
@@ -68,14 +73,14 @@ def get_program_for_member(user, slug: str) -> tuple[Program, str]:
     program = Program.objects.filter(slug=slug).first()
     role = active_role(user, program) if program else None
     if role is None:
-        raise Http404("No such program.")
+        raise denied(Http404("No such program."), user=user, obj=program, object_type=_PROGRAM)
     return program, role
 
 
 def get_program_for_coordinator(user, slug: str) -> Program:
     program, role = get_program_for_member(user, slug)
     if role != Role.COORDINATOR:
-        raise PermissionDenied("Only the program's coordinators can do this.")
+        raise denied(PermissionDenied("Only the program's coordinators can do this."), user=user, obj=program)
     return program
 
 
@@ -85,14 +90,18 @@ def get_session_for_member(user, slug: str, pk: int) -> tuple[Session, str]:
         Session.objects.select_related("program", "cycle", "presenter").filter(program=program, pk=pk).first()
     )
     if session is None:
-        raise Http404("No such session.")
+        raise denied(
+            Http404("No such session."), user=user, object_type=_SESSION, object_id=pk, program=program
+        )
     return session, role
 
 
 def get_session_for_coordinator(user, slug: str, pk: int) -> Session:
     session, role = get_session_for_member(user, slug, pk)
     if role != Role.COORDINATOR:
-        raise PermissionDenied("Only the program's coordinators can change sessions.")
+        raise denied(
+            PermissionDenied("Only the program's coordinators can change sessions."), user=user, obj=session
+        )
     return session
 
 
@@ -104,7 +113,11 @@ def can_edit_materials(user, session: Session, role: str | None) -> bool:
 def get_session_for_material_editor(user, slug: str, pk: int) -> Session:
     session, role = get_session_for_member(user, slug, pk)
     if not can_edit_materials(user, session, role):
-        raise PermissionDenied("Only the presenter and the program's coordinators can change materials.")
+        raise denied(
+            PermissionDenied("Only the presenter and the program's coordinators can change materials."),
+            user=user,
+            obj=session,
+        )
     return session
 
 
@@ -118,7 +131,13 @@ def get_material_for_member(
     )
     material = SessionMaterial.objects.filter(session=session, pk=material_pk).first()
     if material is None:
-        raise Http404("No such material.")
+        raise denied(
+            Http404("No such material."),
+            user=user,
+            object_type=SessionMaterial._meta.label_lower,
+            object_id=material_pk,
+            program=session.program_id,
+        )
     material.session = session
     return material
 
@@ -127,5 +146,11 @@ def get_enrollment_for_coordinator(user, slug: str, pk: int) -> Enrollment:
     program = get_program_for_coordinator(user, slug)
     enrollment = Enrollment.objects.select_related("user", "program").filter(program=program, pk=pk).first()
     if enrollment is None:
-        raise Http404("No such enrollment.")
+        raise denied(
+            Http404("No such enrollment."),
+            user=user,
+            object_type=Enrollment._meta.label_lower,
+            object_id=pk,
+            program=program,
+        )
     return enrollment

@@ -9,6 +9,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from echo_hub.audit.services import Action, record
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
@@ -129,7 +130,7 @@ def create_program(*, creator, name: str, slug: str = "", **fields) -> Program:
     while Program.objects.filter(slug=candidate).exists():
         candidate, suffix = f"{base}-{suffix}", suffix + 1
     program = Program.objects.create(name=name, slug=candidate, **fields)
-    Enrollment.objects.create(
+    enrollment = Enrollment.objects.create(
         user=creator,
         program=program,
         role=Role.COORDINATOR,
@@ -137,6 +138,7 @@ def create_program(*, creator, name: str, slug: str = "", **fields) -> Program:
         decided_at=timezone.now(),
         decided_by=creator,
     )
+    _record_enrollment(Action.ENROLLMENT_ADDED, enrollment, by=creator, source="program_created")
     return program
 
 
@@ -198,6 +200,15 @@ def reschedule_session(
     return session
 
 
+def _record_enrollment(action: str, enrollment: Enrollment, *, by, **extra) -> None:
+    record(
+        action,
+        actor=by,
+        obj=enrollment,
+        extra={"user_id": enrollment.user_id, "role": enrollment.role, **extra},
+    )
+
+
 def _send_enrollment_email(enrollment: Enrollment, kind: str) -> None:
     queue_email(
         email=enrollment.user.email,
@@ -241,6 +252,7 @@ def approve_enrollment(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.decided_by = by
     enrollment.decline_reason = ""
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
+    _record_enrollment(Action.ENROLLMENT_APPROVED, enrollment, by=by)
     _send_enrollment_email(enrollment, "enrollment_approved")
     return enrollment
 
@@ -254,6 +266,7 @@ def decline_enrollment(*, enrollment: Enrollment, by, reason: str = "") -> Enrol
     enrollment.decided_by = by
     enrollment.decline_reason = reason.strip()
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
+    _record_enrollment(Action.ENROLLMENT_DECLINED, enrollment, by=by)
     _send_enrollment_email(enrollment, "enrollment_declined")
     return enrollment
 
@@ -295,6 +308,7 @@ def accept_invitation(*, invitation: Invitation, user) -> Enrollment:
         enrollment.decided_at = timezone.now()
         enrollment.decided_by = invitation.invited_by
         enrollment.save()
+        _record_enrollment(Action.INVITATION_ACCEPTED, enrollment, by=user, invitation_id=invitation.pk)
     if invitation.accepted_at is None:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
@@ -329,6 +343,7 @@ def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[En
         enrollment.decided_at = timezone.now()
         enrollment.decided_by = by
         enrollment.save()
+        _record_enrollment(Action.ENROLLMENT_ADDED, enrollment, by=by, source="roster", new_account=created)
         added.append(enrollment)
         queue_email(
             email=user.email,

@@ -60,7 +60,7 @@ def test_render_letter_task_renders_a_rendering_letter(
     assert letter.sha256 == hashlib.sha256(_pdf(letter)).hexdigest()
     assert presented_case.status == Case.Status.LETTER_SENT
     assert [m.subject for m in mail.outbox] == [
-        "Recommendations for “Tapering high-dose oxycodone after a work injury” are ready"
+        f"Recommendations for your case #{presented_case.pk} are ready"
     ]
 
 

@@ -1,0 +1,44 @@
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from .models import AuditEvent
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        required=False,
+        choices=[("", "All actions"), *AuditEvent.Action.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    actor = forms.CharField(
+        label="Who (email contains)",
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
+    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters as selector arguments; dates cover whole days in the viewer's zone."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        start = end = None
+        if data["start"]:
+            start = datetime.combine(data["start"], time.min, tzinfo=zone)
+        if data["end"]:
+            end = datetime.combine(data["end"] + timedelta(days=1), time.min, tzinfo=zone)
+        return {"action": data["action"], "actor": data["actor"].strip(), "start": start, "end": end}

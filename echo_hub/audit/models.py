@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+RETENTION_YEARS = 5
+
+
+class AuditEvent(models.Model):
+    """One security-relevant action: who, when, on what object, from where. Never case text.
+
+    Append-only: rows are written by `echo_hub.audit.services.record` and read by
+    coordinators (their program's events) and superusers (all). Nothing updates them; the
+    only delete is `manage.py prune_audit`, which refuses anything younger than
+    RETENTION_YEARS (5) years, because accreditation bodies ask for attendance and
+    certificate records that long.
+
+    The object label is built from the object's type and id (a certificate adds the start of
+    its public code), never from a title or free text, so a case's content cannot reach the
+    trail. `extra` holds short non-sensitive facts (role, minutes before and after, counts).
+    """
+
+    class Action(models.TextChoices):
+        CASE_VIEWED = "case_viewed", "Case viewed"
+        CASE_EDITED = "case_edited", "Case edited"
+        CASE_SUBMITTED = "case_submitted", "Case submitted"
+        CASE_RETURNED = "case_returned", "Case returned"
+        CASE_SCHEDULED = "case_scheduled", "Case scheduled"
+        CASE_EXPORTED = "case_exported", "Case exported"
+        RECOMMENDATIONS_SAVED = "recommendations_saved", "Recommendations saved"
+        RECOMMENDATIONS_FINALIZED = "recommendations_finalized", "Recommendations finalized"
+        ATTENDANCE_ROSTER_SAVED = "attendance_roster_saved", "Attendance roster saved"
+        ATTENDANCE_ADJUSTED = "attendance_adjusted", "Attendance adjusted"
+        ATTENDANCE_IMPORTED = "attendance_imported", "Attendance report imported"
+        ATTENDANCE_CLAIM_DECIDED = "attendance_claim_decided", "Attendance request decided"
+        CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
+        CERTIFICATE_REISSUED = "certificate_reissued", "Certificate reissued"
+        CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
+        ENROLLMENT_APPROVED = "enrollment_approved", "Enrollment approved"
+        ENROLLMENT_DECLINED = "enrollment_declined", "Enrollment declined"
+        ENROLLMENT_ADDED = "enrollment_added", "Enrollment added"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        LOGGED_IN = "logged_in", "Logged in"
+        LOGIN_FAILED = "login_failed", "Login failed"
+        LOGGED_OUT = "logged_out", "Logged out"
+        MFA_ADDED = "mfa_added", "MFA authenticator added"
+        MFA_REMOVED = "mfa_removed", "MFA authenticator removed"
+        MFA_RESET = "mfa_reset", "MFA recovery codes reset"
+        ACCESS_DENIED = "access_denied", "Access denied"
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A snapshot: the trail still says who acted after the account is renamed or deleted.
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    program = models.ForeignKey(
+        "echo_sessions.Program", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_label = models.CharField(max_length=80, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=200, blank=True)
+    request_id = models.CharField(max_length=100, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["program", "-at"], name="audit_program_at"),
+            models.Index(fields=["action", "-at"], name="audit_action_at"),
+            models.Index(fields=["-at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_email or 'nobody'} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only: only prune_audit removes old ones.")

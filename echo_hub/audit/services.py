@@ -1,0 +1,121 @@
+"""Writing the audit trail. `record` is the only verb: events are never changed.
+
+Callers pass the request when they have it (views, auth signals); services deep in a
+request do not need to: the request this thread is serving is remembered when it starts
+(`receivers.remember_request`), and its client address, user agent and path are taken
+from there. Outside a request (Celery, management commands) those stay empty."""
+
+from collections.abc import Mapping
+from contextvars import ContextVar
+from decimal import Decimal
+
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import Http404, HttpRequest
+
+from echo_hub.observability import redact, request_id
+
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+
+current_environ: ContextVar[dict | None] = ContextVar("audit_environ", default=None)
+
+MAX_EXTRA_TEXT = 60
+_PROGRAM = "echo_sessions.program"
+_CUSTOM_LABELS = {
+    # The start of the public code is how coordinators and holders name a certificate.
+    "cpd.certificate": lambda obj: f"Certificate {obj.code[:8]}…",
+}
+
+
+def object_label(object_type: str, object_id, obj=None) -> str:
+    """A short name made of the object's type and id only, never of its content."""
+    if obj is not None and object_type in _CUSTOM_LABELS:
+        return _CUSTOM_LABELS[object_type](obj)
+    noun = object_type.rpartition(".")[2].replace("_", " ").capitalize() or "Object"
+    return f"{noun} #{object_id}" if object_id is not None else noun
+
+
+def _clean_extra(extra: Mapping | None) -> dict:
+    """Only short scalar facts: a guard against free text slipping into the trail."""
+    clean = {}
+    for key, value in (extra or {}).items():
+        if isinstance(value, Decimal):
+            value = str(value)
+        if value is not None and not isinstance(value, bool | int | float | str):
+            raise TypeError(f"Audit extra {key!r} must be a number, a flag or a short word.")
+        if isinstance(value, str) and len(value) > MAX_EXTRA_TEXT:
+            raise ValueError(f"Audit extra {key!r} is longer than {MAX_EXTRA_TEXT} characters.")
+        clean[str(key)] = value
+    return clean
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    # allauth's reading of the client address honours the proxy settings its rate limits use.
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured, ValueError):
+        return None
+
+
+def _request_facts(request: HttpRequest | None) -> dict:
+    if request is None:
+        environ = current_environ.get()
+        if environ is None:
+            return {}
+        request = WSGIRequest(environ)
+    return {
+        "ip": _client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
+        "path": redact(request.path)[:200],
+    }
+
+
+def _actor(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    actor_email: str = "",
+    obj=None,
+    object_type: str = "",
+    object_id: int | None = None,
+    program=None,
+    request: HttpRequest | None = None,
+    extra: Mapping | None = None,
+) -> AuditEvent:
+    """Write one event. `obj` is the model instance acted on; when it was never loaded (a
+    denied request), pass its `object_type` ("cases.case") and `object_id` instead. The
+    program defaults to the object's own `program_id`."""
+    actor = _actor(actor)
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = obj.pk
+    if program is None and obj is not None:
+        program = obj if object_type == _PROGRAM else getattr(obj, "program_id", None)
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        actor_email=(actor.email if actor is not None else actor_email)[:254],
+        program_id=getattr(program, "pk", program),
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label(object_type, object_id, obj) if object_type else "",
+        request_id=(request_id.get() or "")[:100],
+        extra=_clean_extra(extra),
+        **_request_facts(request),
+    )
+
+
+def denied(exc: Exception, *, user, **target) -> Exception:
+    """Record that `user` was refused an object, then hand back `exc` for the caller to
+    raise. One INSERT and no reads; anonymous visitors (public pages) are not recorded."""
+    if _actor(user) is not None:
+        status = 404 if isinstance(exc, Http404) else 403
+        record(Action.ACCESS_DENIED, actor=user, extra={"status": status}, **target)
+    return exc
