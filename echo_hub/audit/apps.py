@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.signals import request_finished, request_started
 
@@ -9,6 +9,8 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
+        from allauth.mfa import signals as mfa_signals
+
         from . import receivers
 
         request_started.connect(receivers.remember_request, dispatch_uid="audit.remember_request")
@@ -16,19 +18,6 @@ class AuditConfig(AppConfig):
         user_logged_in.connect(receivers.logged_in, dispatch_uid="audit.logged_in")
         user_logged_out.connect(receivers.logged_out, dispatch_uid="audit.logged_out")
         user_login_failed.connect(receivers.login_failed, dispatch_uid="audit.login_failed")
-        connect_mfa_signals()
-
-
-def connect_mfa_signals() -> bool:
-    """allauth.mfa's signal module imports its models, which refuse to load when the app is
-    not installed: connect only when it is. Returns whether the receivers are connected."""
-    if not apps.is_installed("allauth.mfa"):
-        return False
-    from allauth.mfa import signals
-
-    from . import receivers
-
-    signals.authenticator_added.connect(receivers.mfa_added, dispatch_uid="audit.mfa_added")
-    signals.authenticator_removed.connect(receivers.mfa_removed, dispatch_uid="audit.mfa_removed")
-    signals.authenticator_reset.connect(receivers.mfa_reset, dispatch_uid="audit.mfa_reset")
-    return True
+        mfa_signals.authenticator_added.connect(receivers.mfa_added, dispatch_uid="audit.mfa_added")
+        mfa_signals.authenticator_removed.connect(receivers.mfa_removed, dispatch_uid="audit.mfa_removed")
+        mfa_signals.authenticator_reset.connect(receivers.mfa_reset, dispatch_uid="audit.mfa_reset")

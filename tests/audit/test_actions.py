@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import RequestFactory
@@ -17,7 +16,6 @@ from django.urls import reverse
 from cases.models import Case
 from cpd.models import Certificate
 from echo_hub.audit import receivers
-from echo_hub.audit.apps import connect_mfa_signals
 from echo_hub.audit.models import AuditEvent
 from sessions.models import Enrollment, Role
 from tests.factories import (
@@ -416,12 +414,7 @@ def test_login_logout_and_failed_login_are_each_one_event(audited_client, verifi
     assert facts(logged_out) == (A.LOGGED_OUT, verified_user.pk, "accounts.user", verified_user.pk, None, IP)
 
 
-# MFA: allauth.mfa's signal module only imports once the app is installed (another branch
-# adds it), so the receivers are connected exactly then; they are exercised directly here.
-
-
-def test_mfa_receivers_are_connected_exactly_when_allauth_mfa_is_installed():
-    assert connect_mfa_signals() is apps.is_installed("allauth.mfa")
+# MFA: the receivers directly here; through allauth's own pages further down.
 
 
 @pytest.mark.parametrize(
@@ -527,9 +520,6 @@ def test_letter_refused_to_another_participant_is_recorded(as_user, participant,
     assert events(A.CASE_EXPORTED) == []
 
 
-@pytest.mark.skipif(
-    not apps.is_installed("allauth.mfa"), reason="allauth.mfa is not installed on this branch"
-)
 def test_mfa_set_up_reset_and_removed_through_allauth_pages_are_recorded(
     audited_client, participant, django_capture_on_commit_callbacks
 ):
