@@ -95,6 +95,12 @@ class Visitor:
         self.check(step)
         return self.page
 
+    def nav(self, name: str):
+        """A link of the site's main navigation."""
+        return self.page.get_by_role("navigation", name="Main navigation").get_by_role(
+            "link", name=name, exact=True
+        )
+
     def download(self, locator) -> Download:
         with self.page.expect_download() as info:
             locator.click()

@@ -5,6 +5,11 @@ import re
 from .browsing import Visitor
 
 
+def field(page, label: str):
+    """The form field labelled exactly `label` (crispy adds "*" to required ones)."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\*?\s*$"))
+
+
 def main_text(visitor: Visitor) -> str:
     return visitor.page.locator("main").inner_text()
 

@@ -62,7 +62,7 @@ def test_coordinator_journey(open_browser):
     coord.log_in("coord@example.org")
 
     # A new program, its first cycle and a weekly series.
-    coord.click_and_check(page.get_by_role("link", name="Programs", exact=True), "programs")
+    coord.click_and_check(coord.nav("Programs"), "programs")
     coord.click_and_check(page.get_by_role("link", name="Create a program"), "new program")
     page.get_by_label("Name").fill("Addiction Medicine ECHO")
     page.get_by_label("Summary").fill("Opioid use disorder care close to home.")

@@ -28,7 +28,7 @@ def test_participant_journey(open_browser):
     pat = open_browser("participant")
     page = pat.page
     pat.log_in("pat@example.org")
-    pat.click_and_check(page.get_by_role("link", name="Programs", exact=True), "programs")
+    pat.click_and_check(pat.nav("Programs"), "programs")
     pat.click_and_check(page.get_by_role("link", name=seed.PROGRAM_NAME), "program")
     pat.click_and_check(page.get_by_role("button", name="Request to enroll"), "enrollment requested")
     assert "A coordinator will review it" in page.locator("main").inner_text()
@@ -66,7 +66,7 @@ def test_participant_journey(open_browser):
     coord.click_and_check(coord.page.get_by_role("button", name="Save roster"), "roster saved")
     coord.assert_clean()
 
-    pat.click_and_check(page.get_by_role("link", name="CPD", exact=True), "transcript")
+    pat.click_and_check(pat.nav("CPD"), "transcript")
     row = page.get_by_role("row").filter(has_text="Session 1")
     pat.click_and_check(row.get_by_role("link", name="Fill it now"), "evaluation")
     page.get_by_role("group", name=re.compile("relevant")).get_by_label("5").check()
