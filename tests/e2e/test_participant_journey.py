@@ -71,7 +71,7 @@ def test_participant_journey(open_browser):
     pat.click_and_check(row.get_by_role("link", name="Fill it now"), "evaluation")
     page.get_by_role("group", name=re.compile("relevant")).get_by_label("5").check()
     page.get_by_role("group", name=re.compile("quality")).get_by_label("4").check()
-    page.get_by_role("group", name=re.compile("objectives met", re.I)).get_by_label("Yes").check()
+    page.get_by_role("group", name=re.compile("objectives", re.I)).get_by_label("Yes").check()
     page.get_by_label(re.compile("What will you change", re.I)).fill(
         "Offer naloxone to every patient above 50 MME."
     )
