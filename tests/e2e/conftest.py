@@ -17,7 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 E2E_DIR = Path(__file__).parent
-SKIP_REASON = f"chromium not installed at {CHROMIUM}: apt-get install chromium (browser tests skipped)"
+MISSING = f"chromium not installed at {CHROMIUM}: apt-get install chromium"
+SKIP_REASON = f"{MISSING} (browser tests skipped)"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,7 +51,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="session")
 def browser():
     if not chromium_available():
-        pytest.fail(f"CI must run the browser tests, but {SKIP_REASON}")
+        pytest.fail(f"CI must run the browser tests, but {MISSING}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
