@@ -11,10 +11,6 @@ import pytest
 
 from tests.conftest import running_in_ci
 
-# Playwright's sync API runs an asyncio loop in this thread; Django then refuses ORM calls from
-# the test body ("You cannot call this from an async context") unless told it is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = Path(os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium"))
 E2E_DIR = Path(__file__).parent
 MISSING = f"chromium not installed at {CHROMIUM}: apt-get install chromium"
@@ -48,16 +44,23 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"e2e: {SKIP_REASON}", yellow=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not chromium_available():
         pytest.fail(f"CI must run the browser tests, but {MISSING}")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an asyncio loop in this thread; Django then refuses ORM calls from
+    # the test body ("You cannot call this from an async context") unless told it is safe. Only
+    # while the browser runs: the variable must not leak into later tests (check --deploy flags it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
 
 
 @pytest.fixture(autouse=True)
