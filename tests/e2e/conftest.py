@@ -65,13 +65,13 @@ def browser():
 
 @pytest.fixture(autouse=True)
 def _live_server_settings(settings, live_server):
-    """The live server speaks plain http://localhost; links in mails must point at it."""
+    """Links the app prints (the certificate's verification URL) must point at the live server.
+
+    Nothing else is overridden: settings_test already gives locmem mail and eager Celery, and the
+    production cookie settings (Secure session and CSRF cookies) work as they are, because chromium
+    treats http://localhost as a secure context.
+    """
     settings.SITE_URL = live_server.url
-    settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture
