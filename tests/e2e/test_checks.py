@@ -37,7 +37,7 @@ def test_console_errors_and_server_errors_fail_the_check(open_browser):
     visitor.goto("/probe/clean/", "clean page")
 
     visitor.page.evaluate("() => console.error('boom')")
-    with pytest.raises(AssertionError, match="browser console errors.*boom"):
+    with pytest.raises(AssertionError, match=r"browser console errors.*boom"):
         visitor.assert_no_errors("console")
 
     visitor.console_errors.clear()
@@ -53,5 +53,7 @@ def test_a_page_visited_without_the_checks_fails_the_journey(open_browser):
     _serve(visitor, "/probe/clean/", CLEAN)
     visitor.page.goto(visitor.url("/probe/clean/"))
 
-    with pytest.raises(AssertionError, match=r"visited without the axe/screenshot check: \['/probe/clean/'\]"):
+    with pytest.raises(
+        AssertionError, match=r"visited without the axe/screenshot check: \['/probe/clean/'\]"
+    ):
         visitor.assert_clean()
