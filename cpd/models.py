@@ -92,6 +92,9 @@ class Certificate(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Filled when the holder closes their account (their profile is then anonymized): the
+    # name as printed, so the PDF they hold still verifies and a reissue prints the same name.
+    holder_name = models.CharField(max_length=240, blank=True)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -113,6 +116,10 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"Certificate {self.code[:8]}… for {self.user}"
+
+    @property
+    def printed_name(self) -> str:
+        return self.holder_name or self.user.name_with_credentials
 
     @property
     def is_duplicate(self) -> bool:

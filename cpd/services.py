@@ -286,7 +286,7 @@ def certificate_context(certificate: Certificate) -> dict:
         body_ids = [r["body_id"] for r in rows if r["body_id"]]
     return {
         "certificate": certificate,
-        "participant": user.name_with_credentials,
+        "participant": certificate.printed_name,
         "program_name": program.name,
         "hub_name": program.hub_name or program.name,
         "title": title,

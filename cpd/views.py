@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from echo_hub.lib.csv_export import csv_response
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
+from echo_hub.lib.ratelimit import ratelimit
 from echo_hub.lib.storage import private_file_response
 from sessions.models import Cycle, Session
 from sessions.permissions import get_program_for_coordinator, get_session_for_member
@@ -29,6 +30,7 @@ from .permissions import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit("evaluate")
 def evaluate(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
     if Evaluation.objects.filter(session=session, user=request.user).exists():
@@ -64,6 +66,7 @@ def transcript(request):
 
 @login_required
 @require_POST
+@ratelimit("evaluate")
 def claim_session_certificate(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
     try:
@@ -93,6 +96,7 @@ def verify_lookup(request):
 
 
 @require_GET
+@ratelimit("verify")
 def verify(request, code):
     certificate = get_object_or_404(
         Certificate.objects.select_related("user", "session__program", "cycle__program"), code=code
@@ -109,7 +113,11 @@ def _verify_facts(certificate: Certificate) -> dict:
     else:
         cycle = certificate.cycle
         dates = f"{cycle.start_date:%-d %B %Y}" + (f" – {cycle.end_date:%-d %B %Y}" if cycle.end_date else "")
-    return {"name": certificate.user.full_name, "program": program.name, "dates": dates}
+    return {
+        "name": certificate.holder_name or certificate.user.full_name,
+        "program": program.name,
+        "dates": dates,
+    }
 
 
 @login_required

@@ -1,5 +1,6 @@
 """ECHO Hub settings: every value comes from the environment (see .env.example)."""
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "echo_hub.accounts",
@@ -58,12 +60,14 @@ INSTALLED_APPS = [
     "cpd.apps.CpdConfig",
     "echo_hub.reports",
     "echo_hub.demo",
+    "echo_hub.lib.apps.LibConfig",
 ]
 
 MIDDLEWARE = [
     # First, so the request id and the log line cover every other middleware too.
     "echo_hub.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle and absolute session limits first, so an expired session never reaches the MFA check.
+    "echo_hub.accounts.middleware.SessionLimitsMiddleware",
+    "echo_hub.accounts.middleware.MFARequiredMiddleware",
     "echo_hub.accounts.middleware.UserTimezoneMiddleware",
 ]
 
@@ -128,10 +135,41 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# The device that changes (or resets) the password stays signed in; every OTHER session of the
+# user is ended by accounts.services.end_other_sessions (see accounts/signals.py).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECHO Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# allauth's limits, kept in the default cache: "<count>/<period>[/<key>]", period s, m, h or d.
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins: 10 a minute from one IP, and 5 in 5 minutes for one account from anywhere.
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    # A clinic signing its staff up together shares one IP address.
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# Two-factor sign-in (allauth.mfa): an authenticator app plus one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ECHO Hub")
+MFA_ADAPTER = "echo_hub.accounts.mfa.HubMFAAdapter"
+# Coordinators, experts, staff and superusers must set up an authenticator before anything else.
+MFA_REQUIRED_FOR_HUB_ROLES = env_bool("MFA_REQUIRED_FOR_HUB_ROLES", True)
+
+# Sessions end after this long without a request, and this long after sign-in whatever happens.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_MAX_AGE_HOURS = env.int("SESSION_MAX_AGE_HOURS", default=12)
+if SESSION_IDLE_TIMEOUT_MINUTES < 1 or SESSION_MAX_AGE_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1.")
+# The cookie and the stored session never outlive the absolute limit.
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
 
 LANGUAGE_CODE = "en-ca"
 TIME_ZONE = env.str("TIME_ZONE", default="America/Toronto")
@@ -244,18 +282,19 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 if REDIS_URL:
+    # Shared by every process (allauth's and our rate limits); while Redis is unreachable,
+    # the database cache stands in, and a breaker skips Redis for REDIS_BREAKER_SECONDS.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
         }
     }
-# Any web process can serve any user: sessions live in the database, read through Redis
-# when there is one.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+# Any web process can serve any user: sessions live in the database. Not cached_db: a
+# session saved or ended while Redis is down would come back stale from Redis afterwards.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -267,16 +306,62 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted over https, for this exact host and path /: no
+    # subdomain or plain-http page can set or shadow them. The local http server keeps
+    # Django's plain names, which browsers accept without Secure.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 # Load balancers and container health checks probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content Security Policy (django-csp): only this origin's files run or style a page; no
+# inline script or style, no eval, no plugins, no framing. Pages keep their JS in static/js
+# and their CSS in static/css (tests/test_pages.py). img-src allows data: for the SVG icons
+# inside Bootstrap's CSS. Views whose form posts redirect to another origin (the Join button
+# goes to the video platform) add that origin to form-action: echo_hub/lib/csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Rate limits against enumeration and abuse (echo_hub/lib/ratelimit.py), per client IP and
+# per signed-in user: "count/period", the period in seconds or with an s, m or h suffix.
+RATE_LIMITS = {
+    "verify": env.str("RATE_LIMIT_VERIFY", default="30/5m"),
+    "join": env.str("RATE_LIMIT_JOIN", default="20/5m"),
+    "evaluate": env.str("RATE_LIMIT_EVALUATE", default="30/5m"),
+}
+for _scope, _rate in RATE_LIMITS.items():
+    if not re.fullmatch(r"\s*[1-9]\d*\s*/\s*[1-9]\d*\s*[smh]?\s*", _rate):
+        raise ImproperlyConfigured(f"RATE_LIMIT_{_scope.upper()} must look like 30/5m, not {_rate!r}.")
+# Behind a reverse proxy every request comes from the proxy's address: the client's is the
+# n-th address from the right of X-Forwarded-For, n being the number of proxies we run.
+# allauth's rate limits and ours both read it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Request bodies: form fields (not files) over this many bytes are refused with a 413 page
+# (echo_hub.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

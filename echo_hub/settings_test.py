@@ -20,3 +20,6 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SITE_URL = "http://testserver"
 # Query-count tests assert literal numbers: the session read must not move to Redis in CI.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# About 2,300 tests force_login coordinators without an authenticator; the MFA tests switch the
+# rule back on with the `settings` fixture, and a test checks production settings keep it on.
+MFA_REQUIRED_FOR_HUB_ROLES = False

@@ -5,6 +5,9 @@ from sessions.views.member import calendar_feed
 
 from . import health, views
 
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE (or too many fields) gets a clear page.
+handler400 = "echo_hub.views.bad_request"
+
 admin.site.site_header = "ECHO Hub administration"
 admin.site.site_title = "ECHO Hub admin"
 

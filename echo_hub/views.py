@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET
 from cases import selectors as case_selectors
 from cases.models import Case
 from cpd import selectors as cpd_selectors
+from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.notifications.models import Notification
 from sessions import selectors
 from sessions.models import Enrollment
@@ -34,7 +36,7 @@ def home(request):
         overdue_count=_count(overdue),
         failed_count=Coalesce(Subquery(failed.annotate(n=Count("pk")).values("n")[:1]), 0),
     )
-    return render(
+    response = render(
         request,
         "dashboard.html",
         {
@@ -46,6 +48,7 @@ def home(request):
             "pending_evaluations": list(cpd_selectors.pending_evaluations(user)[:5]),
         },
     )
+    return allow_form_redirects(response, [s.join_url for s in upcoming if s.join_url and s.join_open])
 
 
 def _count(queryset) -> Coalesce:
@@ -56,3 +59,13 @@ def _count(queryset) -> Coalesce:
 @require_GET
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    """Django answers a request it refuses to parse with 400: say why when the body was too
+    big (413, Content Too Large) or had too many fields or files."""
+    if isinstance(exception, RequestDataTooBig):
+        return render(request, "413.html", {"too_many": False}, status=413)
+    if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        return render(request, "413.html", {"too_many": True}, status=413)
+    return render(request, "400.html", status=400)

@@ -36,6 +36,10 @@ def _pages(program, session, enrollment):
         reverse("accounts:calendar"),
         reverse("account_change_password"),
         reverse("account_email"),
+        reverse("accounts:security"),
+        reverse("accounts:privacy"),
+        reverse("accounts:close"),
+        reverse("mfa_index"),
     ]
 
 

@@ -57,7 +57,7 @@ def test_cache_round_trips_through_redis_when_configured():
     url = _redis_url()
     key = f"echo-hub-ci-check-{uuid.uuid4().hex}"
     expected_backend = (
-        "django.core.cache.backends.redis.RedisCache"
+        "echo_hub.lib.cache.RedisWithDatabaseFallbackCache"
         if url
         else "django.core.cache.backends.locmem.LocMemCache"
     )

@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import string
@@ -50,3 +51,42 @@ def test_settings_pass_the_deploy_check_in_production():
 
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+COOKIE_SETTINGS = (
+    "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup(); "
+    "from django.conf import settings as s; print(json.dumps([s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, "
+    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+    "'csp.middleware.CSPMiddleware' in s.MIDDLEWARE]))"
+)
+
+
+def test_production_cookies_are_host_prefixed_and_secure_with_hsts():
+    env = _env(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="echo.example.org")
+
+    result = _run(["-c", COOKIE_SETTINGS], env)
+
+    assert json.loads(result.stdout) == ["__Host-sessionid", "__Host-csrftoken", True, True, 31536000, True]
+
+
+def test_debug_keeps_plain_cookie_names_that_a_http_dev_server_can_set():
+    result = _run(["-c", COOKIE_SETTINGS], _env(DEBUG="true"))
+
+    assert json.loads(result.stdout) == ["sessionid", "csrftoken", False, False, 0, True]
+
+
+def test_a_malformed_rate_limit_refuses_to_load():
+    result = _run(["-c", SETUP], _env(DEBUG="true", RATE_LIMIT_JOIN="twenty per minute"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: RATE_LIMIT_JOIN must look like 30/5m, "
+        "not 'twenty per minute'."
+    )
+
+
+def test_ci_runs_the_deploy_check_with_production_settings():
+    script = (BASE_DIR / ".ci" / "run").read_text()
+
+    assert "DEBUG=false ALLOWED_HOSTS=echo.example.org \\\n" in script
+    assert "manage.py check --deploy --fail-level WARNING\n" in script

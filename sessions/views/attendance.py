@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.ratelimit import ratelimit
 
 from .. import attendance as services
 from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ReportUploadForm
@@ -19,6 +20,7 @@ _REPORT_KEY = "attendance-report-{}"
 
 @login_required
 @require_POST
+@ratelimit("join")
 def join(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
     if not session.join_url:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.lib.ics import build_calendar
 from echo_hub.lib.pagination import paginate
 
@@ -106,7 +107,7 @@ def my_sessions(request):
 def session_detail(request, slug, pk):
     session, role = get_session_for_member(request.user, slug, pk)
     session_materials = list(session.materials.all())
-    return render(
+    response = render(
         request,
         "sessions/session_detail.html",
         {
@@ -119,6 +120,8 @@ def session_detail(request, slug, pk):
             "can_edit_materials": can_edit_materials(request.user, session, role),
         },
     )
+    # The Join button (shown while join_open) posts, then redirects to the video platform.
+    return allow_form_redirects(response, [session.join_url] if session.join_open else [])
 
 
 @login_required

@@ -85,8 +85,8 @@ def test_production_settings_put_files_sessions_and_cache_where_every_process_se
         "echo-hub-files",
         None,
         True,
-        "django.contrib.sessions.backends.cached_db",
-        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.db",
+        "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
     ]
 
 

@@ -4,6 +4,7 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 import sentry_sdk
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponse
 from django.urls import path
@@ -78,13 +79,13 @@ def test_error_report_carries_no_case_text(client, sentry_transport):
     case = CaseFactory(main_concern=CONCERN)
     user = UserFactory(email="reporting.clinician@example.org")
     client.force_login(user)
-    session_id = client.cookies["sessionid"].value
+    session_id = client.cookies[settings.SESSION_COOKIE_NAME].value
 
     status = _post_through_wsgi(
         f"/cases/{case.pk}/crash/",
         {"main_concern": CONCERN},
         HTTP_X_REQUEST_ID="crash-1",
-        HTTP_COOKIE=f"sessionid={session_id}; extra=cookie-secret-9930",
+        HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={session_id}; extra=cookie-secret-9930",
     )
 
     [envelope] = sentry_transport.envelopes

@@ -1,3 +1,5 @@
+import json
+import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
@@ -71,6 +73,12 @@ MATRIX = {
     "accounts:profile":                          ("GET/POST", 302, 200, 200, 200, 200,  200,  200),
     "accounts:calendar":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
     "accounts:calendar_regenerate":              ("POST",     302, 302, 302, 302, 302,  302,  302),
+    "accounts:security":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "accounts:session_end":                      ("POST",     302, 302, 302, 302, 302,  302,  302),
+    "accounts:sessions_end_others":              ("POST",     302, 302, 302, 302, 302,  302,  302),
+    "accounts:privacy":                          ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "accounts:data_export":                      ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "accounts:close":                            ("GET/POST", 302, 200, 200, 200, 200,  200,  200),
     "notifications:preferences":                 ("GET/POST", 302, 200, 200, 200, 200,  200,  200),
     "notifications:unsubscribe":                 ("GET/POST", 200, 200, 200, 200, 200,  200,  200),
     "sessions:program_list":                     ("GET",      200, 200, 200, 200, 200,  200,  200),
@@ -477,6 +485,9 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "calendar_feed": f"UID:session-{session.pk}@echo-hub",
         "accounts:profile": f"Signed in as <strong>{user.email}</strong>",
         "accounts:calendar": f'value="http://testserver/calendar/{user.calendar_token}.ics"',
+        "accounts:security": "<h1>Security</h1>",
+        "accounts:privacy": "<h1>Your data</h1>",
+        "accounts:close": "<h1>Close your account?</h1>",
         "sessions:program_list": program,
         "sessions:program_create": "<h1>Create a program</h1>",
         "sessions:program_detail": {
@@ -551,6 +562,8 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
     slug, past = w.program.slug, w.past_session
     return {
         "accounts:calendar_regenerate": reverse("accounts:calendar"),
+        "accounts:session_end": reverse("accounts:security"),
+        "accounts:sessions_end_others": reverse("accounts:security"),
         "sessions:program_enroll": reverse("sessions:program_detail", args=[slug]),
         "sessions:join": w.live_session.join_url,
         "sessions:manage_attendance_adjust": reverse("sessions:manage_attendance", args=[slug, past.pk]),
@@ -630,6 +643,9 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
         assert b"".join(response.streaming_content) == CERTIFICATE_PDF
     elif expected == 200 and name == "sessions:material_download":
         assert b"".join(response.streaming_content) == SLIDES_PDF
+    elif expected == 200 and name == "accounts:data_export":
+        archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
+        assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email
     elif expected == 200 and name == "reports:pdf":
         assert _expected_text(name, role, world) in _pdf_text(response.content)
     elif expected == 200:

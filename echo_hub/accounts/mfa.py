@@ -1,0 +1,55 @@
+"""allauth.mfa adapted to the hub: authenticator secrets are encrypted in the database, the
+QR code is drawn inline (no data: URI for the Content Security Policy to allow) and hub staff
+cannot switch their authenticator app off."""
+
+import base64
+import hashlib
+import io
+
+import segno
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+
+
+def _fernet() -> MultiFernet:
+    """Keys derived from SECRET_KEY, then SECRET_KEY_FALLBACKS: after a key rotation, secrets
+    stored under an old key still decrypt while that key is listed as a fallback."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet(
+        [
+            Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"echo-hub.mfa-secrets:{key}".encode()).digest()))
+            for key in keys
+        ]
+    )
+
+
+class HubMFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Coordinators, hub experts and administrators must keep two-factor authentication on."
+        ),
+    }
+
+    def build_totp_svg(self, url: str) -> str:
+        # make_qr, not make: a short secret could otherwise become a Micro QR code that
+        # authenticator apps cannot scan.
+        code = segno.make_qr(url, error="m")
+        svg = io.BytesIO()
+        code.save(svg, kind="svg", xmldecl=False, svgns=True, scale=5, border=2, svgclass="totp-qr")
+        return svg.getvalue().decode("utf-8")
+
+    def encrypt(self, text: str) -> str:
+        return _fernet().encrypt(text.encode()).decode("ascii")
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _fernet().decrypt(encrypted_text.encode("ascii")).decode()
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        from .services import mfa_required
+
+        if authenticator.type == Authenticator.Type.TOTP:
+            return not mfa_required(authenticator.user)
+        return True

@@ -1,0 +1,246 @@
+import subprocess
+import sys
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.urls import reverse
+
+from sessions.models import Enrollment, Role
+from tests.factories import EnrollmentFactory, UserFactory
+from tests.test_pages import H1, INLINE_SCRIPT, STYLE_ATTR
+from tests.test_settings import BASE_DIR, _env
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def mfa_on(settings):
+    settings.MFA_REQUIRED_FOR_HUB_ROLES = True
+    return settings
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app would show right now."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def verified(user):
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def with_totp(user) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def _login(client, user):
+    return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+
+PAGES = ["home", "sessions:program_list", "accounts:profile", "cpd:transcript", "accounts:security"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_coordinator_without_authenticator_is_sent_to_set_it_up_from_every_page(
+    client, mfa_on, coordinator, name
+):
+    client.force_login(coordinator)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.EXPERT])
+def test_hub_roles_are_forced_but_pending_ones_are_not(client, mfa_on, program, role):
+    approved = EnrollmentFactory(program=program, role=role).user
+    pending = EnrollmentFactory(program=program, role=role, status=Enrollment.Status.PENDING).user
+
+    client.force_login(approved)
+    forced = client.get(reverse("home"))
+    client.force_login(pending)
+    free = client.get(reverse("home"))
+
+    assert (forced.status_code, forced["Location"]) == (302, reverse("mfa_activate_totp"))
+    assert free.status_code == 200
+
+
+def test_participant_is_not_forced_and_can_turn_it_on(client, mfa_on, participant):
+    client.force_login(participant)
+
+    home = client.get(reverse("home"))
+    security = client.get(reverse("accounts:security"))
+
+    assert home.status_code == 200
+    assert f'href="{reverse("mfa_index")}">Set up two-factor authentication</a>' in security.content.decode()
+
+
+@pytest.mark.parametrize("flags", [{"is_superuser": True, "is_staff": True}, {"is_staff": True}])
+def test_superusers_and_staff_are_forced(client, mfa_on, db, flags):
+    admin = UserFactory(**flags)
+    client.force_login(admin)
+
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+    assert client.get("/admin/")["Location"] == reverse("mfa_activate_totp")
+
+
+def test_setup_pages_logout_and_health_stay_reachable(client, mfa_on, coordinator):
+    client.force_login(coordinator)
+
+    assert client.get(reverse("mfa_index")).status_code == 200
+    # Turning it on asks for the password again first; that page must be reachable too.
+    activate = client.get(reverse("mfa_activate_totp"))
+    assert activate["Location"].startswith(reverse("account_reauthenticate"))
+    assert client.get(activate["Location"]).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("account_email")).status_code == 200
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert client.get(reverse("home")).context["user"].is_authenticated is False
+
+
+def test_coordinator_sets_up_totp_through_the_pages_then_gets_through(client, mfa_on, coordinator):
+    client.force_login(coordinator)
+    reauth = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert reauth.status_code == 302
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<svg" in body and "data:image" not in body  # inline QR code: nothing for the CSP to allow
+    assert (len(H1.findall(body)), STYLE_ATTR.findall(body), INLINE_SCRIPT.findall(body)) == (1, [], [])
+    secret = page.context["form"].secret
+
+    done = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+
+    assert done.status_code == 302
+    assert done["Location"] == reverse("mfa_view_recovery_codes")
+    assert Authenticator.objects.filter(user=coordinator, type=Authenticator.Type.TOTP).count() == 1
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("sessions:program_list")).status_code == 200
+
+
+def test_wrong_code_does_not_turn_it_on(client, mfa_on, coordinator):
+    client.force_login(coordinator)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+
+    response = client.post(reverse("mfa_activate_totp"), {"code": "000000"})
+
+    assert response.status_code == 200
+    assert "Incorrect code" in response.content.decode()
+    assert Authenticator.objects.filter(user=coordinator).exists() is False
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_login_of_mfa_user_asks_for_the_code(client, mfa_on, coordinator):
+    secret = with_totp(verified(coordinator))
+
+    first = _login(client, coordinator)
+
+    assert first.status_code == 302
+    assert first["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("home")).context["user"].is_authenticated is False
+    wrong = client.post(reverse("mfa_authenticate"), {"code": "123456"})
+    assert wrong.status_code == 200
+    assert client.get(reverse("home")).context["user"].is_authenticated is False
+
+    second = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+
+    assert second.status_code == 302
+    assert client.get(reverse("home")).context["user"] == coordinator
+
+
+def test_recovery_code_signs_in_once(client, mfa_on, coordinator):
+    with_totp(verified(coordinator))
+    code = RecoveryCodes.activate(coordinator).get_unused_codes()[0]
+
+    _login(client, coordinator)
+    used = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert used.status_code == 302
+    assert client.get(reverse("home")).context["user"] == coordinator
+    client.post(reverse("account_logout"))
+
+    _login(client, coordinator)
+    again = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    assert again.status_code == 200
+    assert "Incorrect code" in again.content.decode()
+    assert client.get(reverse("home")).context["user"].is_authenticated is False
+
+
+def test_hub_staff_cannot_turn_their_authenticator_off(client, mfa_on, coordinator, participant):
+    coordinator_auth = TOTP.activate(coordinator, generate_totp_secret()).instance
+    participant_auth = TOTP.activate(participant, generate_totp_secret()).instance
+    adapter = get_mfa_adapter()
+
+    assert adapter.can_delete_authenticator(coordinator_auth) is False
+    assert adapter.can_delete_authenticator(participant_auth) is True
+
+
+def test_participant_login_without_mfa_needs_no_code(client, mfa_on, participant):
+    verified(participant)
+
+    response = _login(client, participant)
+
+    assert response.status_code == 302
+    assert response["Location"] != reverse("mfa_authenticate")
+    assert client.get(reverse("home")).context["user"] == participant
+
+
+def test_production_settings_require_mfa_for_hub_roles():
+    env = _env(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="echo.example.org")
+    env.pop("MFA_REQUIRED_FOR_HUB_ROLES", None)
+    code = "from django.conf import settings; print(settings.MFA_REQUIRED_FOR_HUB_ROLES, settings.MFA_SUPPORTED_TYPES)"
+
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == "True ['totp', 'recovery_codes']", result.stderr
+
+
+def test_authenticator_secrets_are_encrypted_at_rest_and_survive_a_key_rotation(
+    client, settings, coordinator
+):
+    secret = with_totp(verified(coordinator))
+    codes = RecoveryCodes.activate(coordinator)
+    stored = Authenticator.objects.get(user=coordinator, type=Authenticator.Type.TOTP).data["secret"]
+    # Fernet tokens (version byte 0x80) in the database, never the secret or the codes' seed.
+    assert secret not in stored and stored.startswith("gAAAAA")
+    assert codes.instance.data["seed"].startswith("gAAAAA")
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "y" * 50, [settings.SECRET_KEY]
+
+    _login(client, coordinator)
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == coordinator
+
+
+def test_login_sends_a_coordinator_without_authenticator_to_setup(client, mfa_on, coordinator):
+    verified(coordinator)
+
+    login = _login(client, coordinator)
+    home = client.get(login["Location"])
+    # allauth asks for the password again before adding an authenticator, even just after login.
+    confirm = client.get(reverse("mfa_activate_totp"))
+    confirmed = client.post(confirm["Location"], {"password": PASSWORD})
+    setup = client.get(confirmed["Location"])
+
+    assert home["Location"] == reverse("mfa_activate_totp")
+    assert confirm["Location"].startswith(reverse("account_reauthenticate"))
+    assert confirmed["Location"] == reverse("mfa_activate_totp")
+    assert setup.status_code == 200
+    assert '<h1 class="h3 mb-3">Set up two-factor authentication</h1>' in setup.content.decode()

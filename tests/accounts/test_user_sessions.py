@@ -1,0 +1,279 @@
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session as DjangoSession
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from echo_hub.accounts import services
+from echo_hub.accounts.models import UserSession, describe_user_agent
+from tests.test_settings import BASE_DIR, _env
+
+PASSWORD = "correct-horse-battery"
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:131.0) Gecko/20100101 Firefox/131.0"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+class Clock:
+    """Moves the session rules' clock forward without sleeping."""
+
+    def __init__(self, monkeypatch):
+        self.moment = timezone.now()
+        monkeypatch.setattr(services, "now", lambda: self.moment)
+
+    def advance(self, **delta) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return Clock(monkeypatch)
+
+
+def device(user, user_agent: str, ip: str) -> Client:
+    """A browser that signs in through the login form."""
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    browser = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
+    response = browser.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return browser
+
+
+def signed_in(browser: Client) -> bool:
+    return browser.get(reverse("home")).context["user"].is_authenticated
+
+
+def test_sign_in_records_the_device_ip_and_times(participant, clock):
+    device(participant, FIREFOX, "203.0.113.7")
+
+    row = UserSession.objects.get(user=participant)
+    assert (row.device, row.ip, row.created, row.last_seen) == (
+        "Firefox on Windows",
+        "203.0.113.7",
+        clock.moment,
+        clock.moment,
+    )
+    assert DjangoSession.objects.filter(session_key=row.session_key).exists()
+
+
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        (FIREFOX, "Firefox on Windows"),
+        (IPHONE, "Safari on iPhone"),
+        ("", "Unknown device"),
+        ("curl/8", "Unknown device"),
+    ],
+)
+def test_device_names_read_from_user_agent(agent, expected):
+    assert describe_user_agent(agent) == expected
+
+
+def test_session_ends_after_30_idle_minutes(participant, clock):
+    browser = device(participant, FIREFOX, "203.0.113.7")
+    key = UserSession.objects.get(user=participant).session_key
+    clock.advance(minutes=30)
+    assert signed_in(browser) is True
+
+    clock.advance(minutes=30, seconds=1)
+    response = browser.get(reverse("accounts:profile"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert UserSession.objects.filter(user=participant).exists() is False
+    assert DjangoSession.objects.filter(session_key=key).exists() is False
+    login_page = browser.get(response["Location"])
+    assert "signed out after 30 minutes without activity" in login_page.content.decode()
+
+
+def test_activity_keeps_the_session_alive_and_is_recorded(participant, clock):
+    browser = device(participant, FIREFOX, "203.0.113.7")
+    for _ in range(4):
+        clock.advance(minutes=25)
+        assert signed_in(browser) is True
+
+    assert UserSession.objects.get(user=participant).last_seen == clock.moment
+
+
+def test_session_ends_at_the_absolute_limit_even_when_active(participant, clock, settings):
+    settings.SESSION_MAX_AGE_HOURS = 1
+    browser = device(participant, FIREFOX, "203.0.113.7")
+    clock.advance(minutes=25)
+    assert signed_in(browser) is True
+    clock.advance(minutes=25)
+    assert signed_in(browser) is True
+
+    clock.advance(minutes=11)
+
+    assert signed_in(browser) is False
+    assert UserSession.objects.filter(user=participant).exists() is False
+
+
+def test_session_idle_limit_follows_the_setting(participant, clock, settings):
+    settings.SESSION_IDLE_TIMEOUT_MINUTES = 5
+    browser = device(participant, FIREFOX, "203.0.113.7")
+
+    clock.advance(minutes=5, seconds=1)
+
+    assert signed_in(browser) is False
+
+
+def _statements(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def test_activity_is_written_at_most_once_a_minute(client, participant, clock):
+    client.force_login(participant)
+    client.get(reverse("accounts:profile"))
+    with CaptureQueriesContext(connection) as quiet:
+        client.get(reverse("accounts:profile"))
+    clock.advance(minutes=2)
+
+    with CaptureQueriesContext(connection) as touched:
+        client.get(reverse("accounts:profile"))
+
+    writes = [q["sql"] for q in touched.captured_queries if "accounts_usersession" in q["sql"]]
+    assert len(writes) == 1 and writes[0].startswith("UPDATE")
+    assert not [q for q in quiet.captured_queries if "accounts_usersession" in q["sql"]]
+    # Two more statements: the row's last activity and the session itself (in a savepoint).
+    assert len(_statements(touched)) == len(_statements(quiet)) + 2
+
+
+def test_security_page_lists_other_sessions(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    device(participant, IPHONE, "198.51.100.9")
+
+    body = laptop.get(reverse("accounts:security")).content.decode()
+
+    assert 'Firefox on Windows <span class="badge text-bg-light">This device</span>' in body
+    assert '<td data-label="Device">Safari on iPhone</td>' in body
+    assert '<td data-label="IP address">198.51.100.9</td>' in body
+    assert "Sign out this device" in body
+
+
+def test_ending_one_session_signs_that_device_out(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    phone = device(participant, IPHONE, "198.51.100.9")
+    tablet = device(participant, IPHONE.replace("iPhone;", "iPad;"), "198.51.100.10")
+    phone_row = UserSession.objects.get(ip="198.51.100.9")
+
+    response = laptop.post(reverse("accounts:session_end"), {"session": phone_row.pk})
+
+    assert response["Location"] == reverse("accounts:security")
+    assert (signed_in(laptop), signed_in(phone), signed_in(tablet)) == (True, False, True)
+    assert DjangoSession.objects.filter(session_key=phone_row.session_key).exists() is False
+
+
+def test_ending_all_other_sessions_keeps_this_one(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    others = [device(participant, IPHONE, f"198.51.100.{n}") for n in range(3)]
+
+    laptop.post(reverse("accounts:sessions_end_others"))
+
+    assert signed_in(laptop) is True
+    assert [signed_in(b) for b in others] == [False, False, False]
+    assert UserSession.objects.filter(user=participant).count() == 1
+
+
+def test_another_users_session_cannot_be_ended(participant, outsider, clock):
+    mine = device(participant, FIREFOX, "203.0.113.7")
+    theirs = device(outsider, IPHONE, "198.51.100.9")
+    their_row = UserSession.objects.get(user=outsider)
+
+    mine.post(reverse("accounts:session_end"), {"session": their_row.pk})
+    mine.post(reverse("accounts:sessions_end_others"))
+
+    assert signed_in(theirs) is True
+    assert UserSession.objects.filter(pk=their_row.pk).exists()
+    assert their_row.ip not in mine.get(reverse("accounts:security")).content.decode()
+
+
+def test_bad_session_id_changes_nothing(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    phone = device(participant, IPHONE, "198.51.100.9")
+
+    for value in ["", "abc", "999999", "1.5"]:
+        assert laptop.post(reverse("accounts:session_end"), {"session": value}).status_code == 302
+
+    assert (signed_in(laptop), signed_in(phone)) == (True, True)
+
+
+def test_password_change_ends_the_other_sessions_but_not_this_one(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    phone = device(participant, IPHONE, "198.51.100.9")
+    new = "a-brand-new-pass-phrase-77"
+
+    response = laptop.post(
+        reverse("account_change_password"), {"oldpassword": PASSWORD, "password1": new, "password2": new}
+    )
+
+    assert response.status_code == 302
+    assert (signed_in(laptop), signed_in(phone)) == (True, False)
+    row = UserSession.objects.get(user=participant)
+    assert row.ip == "203.0.113.7"
+    # The change rotates this browser's session key: its row follows it.
+    assert DjangoSession.objects.filter(session_key=row.session_key).exists()
+
+
+def test_logout_deletes_the_session_row(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+
+    laptop.post(reverse("account_logout"))
+
+    assert UserSession.objects.filter(user=participant).exists() is False
+
+
+def test_session_limits_come_from_the_environment():
+    env = _env(DEBUG="true", SESSION_IDLE_TIMEOUT_MINUTES="15", SESSION_MAX_AGE_HOURS="8")
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_IDLE_TIMEOUT_MINUTES, s.SESSION_MAX_AGE_HOURS, s.SESSION_COOKIE_AGE)"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.stdout.strip() == "15 8 28800", result.stderr
+
+
+def test_session_limits_below_one_refuse_to_load():
+    env = _env(DEBUG="true", SESSION_IDLE_TIMEOUT_MINUTES="0")
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1
+    assert "SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1." in result.stderr
+
+
+def test_session_signed_in_before_rows_existed_gets_one_on_its_next_visit(client, participant, clock):
+    client.force_login(participant)
+    UserSession.objects.all().delete()
+    session = client.session
+    for key in (services.ROW_ID, services.SEEN_AT, services.LOGIN_AT):
+        session.pop(key)
+    session.save()
+
+    client.get(reverse("accounts:profile"), HTTP_USER_AGENT=FIREFOX)
+
+    row = UserSession.objects.get(user=participant)
+    assert (row.device, row.session_key) == ("Firefox on Windows", client.session.session_key)
+    assert client.session[services.ROW_ID] == row.pk
