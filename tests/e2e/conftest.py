@@ -68,7 +68,7 @@ def _live_server_settings(settings, live_server):
     """Links the app prints (the certificate's verification URL) must point at the live server.
 
     Nothing else is overridden: settings_test already gives locmem mail and eager Celery, and the
-    production cookie settings (Secure session and CSRF cookies) work as they are, because chromium
+    production cookie settings (Secure, __Host- session and CSRF cookies) work as they are: chromium
     treats http://localhost as a secure context.
     """
     settings.SITE_URL = live_server.url
