@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.urls import absolute_url
 
 from . import services
@@ -105,15 +105,12 @@ def privacy(request):
 def data_export(request):
     """The signed-in user's own data as a zip: built from request.user only, never from an id
     in the URL, so nobody can ask for someone else's."""
-    # FileResponse closes (and so deletes) the file once it is sent.
+    # The response closes (and so deletes) the file once it is sent.
     archive = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)  # noqa: SIM115
     services.write_data_export(request.user, archive)
     archive.seek(0)
     filename = f"echo-hub-my-data-{timezone.localdate():%Y-%m-%d}.zip"
-    response = FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_stream_response(archive, filename=filename, content_type="application/zip")
 
 
 @login_required
