@@ -25,12 +25,17 @@ class EvaluationForm(IdentifierGuardMixin, forms.ModelForm):
         widget=forms.RadioSelect,
         help_text="1 = poor, 5 = excellent",
     )
+    # Declared here: the model field has no default, so Django would add a "---------" radio.
+    objectives_met = forms.ChoiceField(
+        label="Were the session's learning objectives met?",
+        choices=Evaluation.ObjectivesMet.choices,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Evaluation
         fields = ["relevance", "quality", "objectives_met", "commitment_to_change", "comments"]
         widgets = {
-            "objectives_met": forms.RadioSelect,
             "commitment_to_change": forms.Textarea(attrs={"rows": 3}),
             "comments": forms.Textarea(attrs={"rows": 3}),
         }

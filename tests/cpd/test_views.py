@@ -264,7 +264,7 @@ def test_transcript_without_sessions_says_so(client, outsider):
     response = client.get(reverse("cpd:transcript"))
 
     assert response.context["groups"] == []
-    assert '<p class="h5">No sessions yet</p>' in response.content.decode()
+    assert '<p class="h5">No credits yet</p>' in response.content.decode()
 
 
 def test_transcript_lists_cycle_summaries(client, program, participant):

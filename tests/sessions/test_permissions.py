@@ -478,7 +478,7 @@ def _transcript_text(role: str, w: World) -> str:
         return f'href="{reverse("cpd:certificate_download", args=[w.certificate.pk])}">Download PDF</a>'
     if role in MEMBERS:
         return f'href="{w.past_session.get_absolute_url()}">{w.past_session.title}</a>'
-    return '<p class="h5">No sessions yet</p>'
+    return '<p class="h5">No credits yet</p>'
 
 
 def _expected_text(name: str, role: str, w: World) -> str:
