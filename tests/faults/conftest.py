@@ -5,6 +5,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -154,3 +155,11 @@ def instant_backoff(monkeypatch) -> list[float]:
 
     monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", recorded)
     return asked
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """A media directory of this test's own, so that counting its PDFs counts only ours."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -107,7 +106,7 @@ def _age_everything() -> None:
 
 
 def test_work_done_while_redis_is_down_is_delivered_once_when_it_is_back(
-    own_redis, tasks, client, program, coordinator, expert, presenter, participant
+    own_redis, tasks, media_root, client, program, coordinator, expert, presenter, participant
 ):
     own_redis.kill()
     with broker_at(own_redis.url):
@@ -152,7 +151,7 @@ def test_work_done_while_redis_is_down_is_delivered_once_when_it_is_back(
     assert [_pdf_is_whole(c.file, c.sha256) for c in certificates] == [1, 1]
     assert letter.status == "ready" and _pdf_is_whole(letter.file, letter.sha256) >= 1
     # One file per document: a second render would have stored a second file.
-    stored = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*.pdf"))
+    stored = sorted(p.name for p in media_root.rglob("*.pdf"))
     assert stored == sorted(Path(d.file.name).name for d in [*certificates, letter])
 
     sent = [(m.to[0], m.subject) for m in mail.outbox]
