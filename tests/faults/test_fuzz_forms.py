@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from cases.models import Case
 from cpd.services import start_survey_from_template
-from sessions.models import Enrollment, Role
+from sessions.models import Enrollment
 from tests.factories import (
     AttendanceClaimFactory,
     AttendanceFactory,
