@@ -73,7 +73,14 @@ class Response:
 class Gunicorn:
     """gunicorn.conf.py as deployed, on a free port; stderr goes to a file read on failure."""
 
-    def __init__(self, *, static_root: str, workers: int, threads: int, **env: str) -> None:
+    def __init__(
+        self, *, static_root: str, workers: int | None = None, threads: int | None = None, **env: str
+    ) -> None:
+        """workers and threads default to gunicorn.conf.py's (WEB_CONCURRENCY, GUNICORN_THREADS)."""
+        if workers:
+            env["WEB_CONCURRENCY"] = str(workers)
+        if threads:
+            env["GUNICORN_THREADS"] = str(threads)
         self.port = free_port()
         # Closed in stop(): it outlives this method, as gunicorn writes to it.
         self.log = tempfile.NamedTemporaryFile(prefix="faults-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
@@ -83,8 +90,6 @@ class Gunicorn:
             env=production_env(
                 STATIC_ROOT=static_root,
                 PORT=str(self.port),
-                WEB_CONCURRENCY=str(workers),
-                GUNICORN_THREADS=str(threads),
                 **env,
             ),
             stdout=self.log,

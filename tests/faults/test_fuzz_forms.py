@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.conf import settings as dj_settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -303,3 +304,24 @@ def test_random_input_to_every_form_is_never_a_server_error_nor_half_written(cli
             assert changed == {}, (response.status_code, changed)
 
     submit()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(lambda limit: {"reason": "x" * (limit + 1)}, id="a field over the size limit"),
+        pytest.param(lambda limit: {f"field{n}": "x" for n in range(1001)}, id="over a thousand fields"),
+    ],
+)
+def test_a_request_body_over_the_limit_is_a_clear_400_and_writes_nothing(client, world, body):
+    users, url = world
+    client.force_login(users["coordinator"])
+    before = _row_counts()
+
+    response = client.post(
+        url("sessions:manage_session_cancel"), body(dj_settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    )
+
+    assert response.status_code == 400
+    assert "We couldn't accept that request" in response.content.decode()
+    assert _row_counts() == before
