@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, time
 
 from django.contrib import messages
@@ -26,6 +27,10 @@ from .permissions import (
     get_survey_for_coordinator,
     get_survey_for_member,
 )
+
+# Codes are URL-safe tokens (new_certificate_code). Anything else, such as a slash or a NUL
+# byte that PostgreSQL refuses in a query, is no code of ours.
+VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @login_required
@@ -90,14 +95,17 @@ def certificate_download(request, pk):
 @require_GET
 def verify_lookup(request):
     code = request.GET.get("code", "").strip()
-    if code:
+    if code and VERIFICATION_CODE.fullmatch(code):
         return redirect("cpd:verify", code=code)
-    return render(request, "cpd/verify_lookup.html")
+    error = "That is not a verification code: codes have only letters, digits, “-” and “_”." if code else ""
+    return render(request, "cpd/verify_lookup.html", {"error": error})
 
 
 @require_GET
 @ratelimit("verify")
 def verify(request, code):
+    if not VERIFICATION_CODE.fullmatch(code):
+        raise Http404("No such certificate.")
     certificate = get_object_or_404(
         Certificate.objects.select_related("user", "session__program", "cycle__program"), code=code
     )

@@ -73,16 +73,22 @@ class RosterReport:
                 line.note = "Already a member; left as is."
 
 
+NOT_UTF8 = (
+    "The file is not UTF-8 text. In Excel choose File › Save As › “CSV UTF-8 (comma delimited)” "
+    "and upload that file."
+)
+
+
 def decode_roster(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ValidationError("The file is larger than 1 MB. Split the roster into smaller files.")
+    # NUL bytes mean a spreadsheet or UTF-16 file, and PostgreSQL refuses them in any query.
+    if b"\x00" in data:
+        raise ValidationError(NOT_UTF8)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError(
-            "The file is not UTF-8 text. In Excel choose File › Save As › “CSV UTF-8 (comma delimited)” "
-            "and upload that file."
-        ) from exc
+        raise ValidationError(NOT_UTF8) from exc
 
 
 def parse_roster(text: str) -> RosterReport:

@@ -519,6 +519,21 @@ def test_verify_lookup_sends_the_code_to_its_page(client):
     assert (response.status_code, response.url) == (302, reverse("cpd:verify", args=["abc123"]))
 
 
+@pytest.mark.parametrize("code", ["a/b", "/", "abc\x00", "é" * 3, "x" * 65])
+def test_verify_lookup_of_something_that_is_no_code_says_so(client, code):
+    response = client.get(reverse("cpd:verify_lookup"), {"code": code})
+
+    assert response.status_code == 200
+    assert "That is not a verification code" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["abc%00", "%C3%A9t%C3%A9", "x" * 65])
+def test_verify_of_something_that_is_no_code_is_404(client, code):
+    response = client.get(f"/verify/{code}/")
+
+    assert response.status_code == 404
+
+
 def test_verify_post_is_405(client, past_session, participant):
     certificate = CertificateFactory(user=participant, session=past_session)
 

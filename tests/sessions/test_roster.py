@@ -148,6 +148,24 @@ def test_decode_roster_refuses_latin1_bytes_naming_utf8():
     ]
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        (HEADER + "a\x00b@example.org,Marie Tremblay,Family physician,Clinique\n").encode(),
+        (HEADER + "m.tremblay@example.org,Marie Tremblay,Family physician,Clinique\n").encode("utf-16-le"),
+    ],
+    ids=["a NUL byte in a cell", "UTF-16 without a byte order mark"],
+)
+def test_decode_roster_refuses_nul_bytes_naming_utf8(data):
+    with pytest.raises(ValidationError) as caught:
+        decode_roster(data)
+
+    assert caught.value.messages == [
+        "The file is not UTF-8 text. In Excel choose File › Save As › “CSV UTF-8 (comma delimited)” "
+        "and upload that file."
+    ]
+
+
 def test_decode_roster_refuses_a_file_over_1_mb():
     with pytest.raises(ValidationError) as caught:
         decode_roster(b"a" * 1_000_001)

@@ -1,0 +1,174 @@
+import os
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from celery import signals
+from celery.app import autoretry
+from celery.contrib.testing.worker import start_worker
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+
+from echo_hub.celery import app as celery_app
+from tests.conftest import running_in_ci
+from tests.notifications.conftest import celery_configured
+
+from .server import Gunicorn, collect_static
+
+
+def require_postgresql() -> None:
+    """These faults happen to a database server; the SQLite test database lives in memory."""
+    if connection.vendor == "postgresql":
+        return
+    assert not running_in_ci(), "CI must run tests/faults on PostgreSQL (DATABASE_URL)."
+    pytest.skip("Needs PostgreSQL (set DATABASE_URL); CI runs it.")
+
+
+@pytest.fixture(scope="session")
+def static_root() -> str:
+    root = tempfile.mkdtemp(prefix="faults-static-")
+    collect_static(root)
+    return root
+
+
+@pytest.fixture
+def postgres(transactional_db) -> None:
+    """Rows committed, so that a server in another process sees them."""
+    require_postgresql()
+
+
+@pytest.fixture
+def start_gunicorn(postgres, static_root) -> Iterator:
+    servers = []
+
+    def start(**kwargs) -> Gunicorn:
+        server = Gunicorn(static_root=static_root, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for `user`, in the database where gunicorn reads it. Production
+    sends coordinators and experts without an authenticator app to set one up first (MFA):
+    like real people in those roles, each user here has one."""
+    if apps.is_installed("allauth.mfa"):
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def redis_url_for_faults() -> str:
+    """A Redis database of its own on the machine's Redis (FAULTS_REDIS_DB, 13 by default):
+    a run never eats the development broker's queue, the cache's keys or another suite's."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        assert not running_in_ci(), "CI must set REDIS_URL: the fault tests run Celery on the real Redis."
+        pytest.skip("REDIS_URL is not set: these tests need a real Redis (CI runs them).")
+    db = int(os.environ.get("FAULTS_REDIS_DB", "13"))
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+
+
+@contextmanager
+def broker_at(url: str, **conf) -> Iterator[None]:
+    """Out of eager mode: tasks are published to `url` and wait for a worker."""
+    with (
+        override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url),
+        # Keep the root logger's handlers: later tests and Django's logging still need them.
+        celery_configured(task_always_eager=False, broker_url=url, worker_hijack_root_logger=False, **conf),
+    ):
+        yield
+
+
+@pytest.fixture
+def broker(transactional_db) -> Iterator[str]:
+    url = redis_url_for_faults()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    with broker_at(url):
+        yield url
+    client.flushdb()
+    client.close()
+
+
+class Tasks:
+    """Counts every task published (retries included) and every task run to its end."""
+
+    def __init__(self) -> None:
+        self.published: Counter[str] = Counter()
+        self.finished: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def on_publish(self, sender=None, **kwargs) -> None:
+        with self._lock:
+            self.published[sender] += 1
+
+    def on_finish(self, sender=None, **kwargs) -> None:
+        with self._lock:
+            self.finished[sender.name] += 1
+
+    def idle(self) -> bool:
+        with self._lock:
+            return self.finished == self.published
+
+
+@pytest.fixture
+def tasks() -> Iterator[Tasks]:
+    counter = Tasks()
+    signals.after_task_publish.connect(counter.on_publish, weak=False)
+    signals.task_postrun.connect(counter.on_finish, weak=False)
+    yield counter
+    signals.after_task_publish.disconnect(counter.on_publish)
+    signals.task_postrun.disconnect(counter.on_finish)
+
+
+def run_worker_until_idle(tasks: Tasks, seconds: float = 60) -> None:
+    """A worker thread runs until every published task (and those they publish) finished.
+
+    The database is read only before and after: SQLite's shared in-memory test database
+    answers "table is locked" to two threads that touch it at once."""
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        deadline = time.monotonic() + seconds
+        while not tasks.idle():
+            assert time.monotonic() < deadline, f"the worker did not finish: {tasks.__dict__}"
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def instant_backoff(monkeypatch) -> list[float]:
+    """The countdowns the retrying tasks ask for (30 s, 60 s, …), recorded while each retry
+    runs after 1 s so that the test does not sit out minutes."""
+    asked = []
+    exponential = autoretry.get_exponential_backoff_interval
+
+    def recorded(factor, retries, maximum, full_jitter=False):
+        asked.append(exponential(factor, retries, maximum, full_jitter=False))
+        return 1
+
+    monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", recorded)
+    return asked
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    """A media directory of this test's own, so that counting its PDFs counts only ours."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
