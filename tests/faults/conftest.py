@@ -10,10 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from celery import signals
 from celery.app import autoretry
 from celery.contrib.testing.worker import start_worker
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
@@ -64,12 +65,8 @@ def session_cookie(user) -> str:
     """A signed-in session for `user`, in the database where gunicorn reads it. Production
     sends coordinators and experts without an authenticator app to set one up first (MFA):
     like real people in those roles, each user here has one."""
-    if apps.is_installed("allauth.mfa"):
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, generate_totp_secret())
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
     client = Client()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
