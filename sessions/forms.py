@@ -177,6 +177,10 @@ class DeclineForm(forms.Form):
     )
 
 
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
 class InviteForm(forms.Form):
     emails = forms.CharField(
         label="Email addresses",

@@ -134,6 +134,7 @@ class Enrollment(models.Model):
         PENDING = "pending", "Requested"
         APPROVED = "approved", "Approved"
         DECLINED = "declined", "Declined"
+        REMOVED = "removed", "Removed"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")

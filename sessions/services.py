@@ -226,9 +226,9 @@ def _send_enrollment_email(enrollment: Enrollment, kind: str) -> None:
 
 @transaction.atomic
 def request_enrollment(*, user, program: Program) -> Enrollment:
-    """Ask to join a program as a participant. A declined request may be asked again."""
+    """Ask to join a program as a participant. After a decline or a removal, one may ask again."""
     enrollment = Enrollment.objects.select_for_update().filter(user=user, program=program).first()
-    if enrollment and enrollment.status != Enrollment.Status.DECLINED:
+    if enrollment and enrollment.status not in {Enrollment.Status.DECLINED, Enrollment.Status.REMOVED}:
         return enrollment
     if not program.is_open_for_enrollment:
         raise ValidationError("This program is not taking enrollment requests right now.")
@@ -268,6 +268,63 @@ def decline_enrollment(*, enrollment: Enrollment, by, reason: str = "") -> Enrol
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
     _record_enrollment(Action.ENROLLMENT_DECLINED, enrollment, by=by)
     _send_enrollment_email(enrollment, "enrollment_declined")
+    return enrollment
+
+
+def _lock_member(enrollment: Enrollment) -> Enrollment:
+    """Lock the program's coordinators (in one order, so two coordinators changing each other
+    at once queue instead of both leaving), then the member's own row."""
+    list(
+        Enrollment.objects.select_for_update()
+        .filter(program_id=enrollment.program_id, role=Role.COORDINATOR, status=Enrollment.Status.APPROVED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    locked = Enrollment.objects.select_for_update().select_related("user", "program").get(pk=enrollment.pk)
+    if locked.status != Enrollment.Status.APPROVED:
+        raise ValidationError("Only a current member's role can be changed or removed.")
+    return locked
+
+
+def _keep_a_coordinator(enrollment: Enrollment) -> None:
+    if enrollment.role != Role.COORDINATOR:
+        return
+    others = Enrollment.objects.filter(
+        program_id=enrollment.program_id, role=Role.COORDINATOR, status=Enrollment.Status.APPROVED
+    ).exclude(pk=enrollment.pk)
+    if not others.exists():
+        raise ValidationError(
+            "A program needs at least one coordinator: make someone else a coordinator first."
+        )
+
+
+@transaction.atomic
+def change_role(*, enrollment: Enrollment, role: str, by) -> Enrollment:
+    """Make a member a participant, a hub expert or a coordinator of the program."""
+    if role not in Role.values:
+        raise ValidationError("Choose a role: participant, hub expert or coordinator.")
+    enrollment = _lock_member(enrollment)
+    if enrollment.role == role:
+        return enrollment
+    _keep_a_coordinator(enrollment)
+    old_role = enrollment.role
+    enrollment.role = role
+    enrollment.save(update_fields=["role"])
+    _record_enrollment(Action.ROLE_CHANGED, enrollment, by=by, old_role=old_role)
+    return enrollment
+
+
+@transaction.atomic
+def remove_member(*, enrollment: Enrollment, by) -> Enrollment:
+    """Take someone off the roster. The row stays (status removed) with their attendance and
+    certificates, which accreditation keeps; they may ask to join again."""
+    enrollment = _lock_member(enrollment)
+    _keep_a_coordinator(enrollment)
+    enrollment.status = Enrollment.Status.REMOVED
+    enrollment.decided_at = timezone.now()
+    enrollment.decided_by = by
+    enrollment.save(update_fields=["status", "decided_at", "decided_by"])
+    _record_enrollment(Action.MEMBER_REMOVED, enrollment, by=by)
     return enrollment
 
 

@@ -81,6 +81,16 @@ urlpatterns = [
         manage.enrollment_decline,
         name="manage_enrollment_decline",
     ),
+    path(
+        "manage/<slug:slug>/enrollment/<int:pk>/role/",
+        manage.enrollment_role,
+        name="manage_enrollment_role",
+    ),
+    path(
+        "manage/<slug:slug>/enrollment/<int:pk>/remove/",
+        manage.enrollment_remove,
+        name="manage_enrollment_remove",
+    ),
     path("manage/<slug:slug>/invite/", manage.invite, name="manage_invite"),
     path("manage/<slug:slug>/roster/import/", manage.roster_import, name="manage_roster_import"),
     path(

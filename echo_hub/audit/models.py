@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
         ENROLLMENT_DECLINED = "enrollment_declined", "Enrollment declined"
         ENROLLMENT_ADDED = "enrollment_added", "Enrollment added"
         INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        MEMBER_REMOVED = "member_removed", "Member removed"
         LOGGED_IN = "logged_in", "Logged in"
         LOGIN_FAILED = "login_failed", "Login failed"
         LOGGED_OUT = "logged_out", "Logged out"

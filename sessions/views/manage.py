@@ -17,10 +17,12 @@ from ..forms import (
     InviteForm,
     ProgramForm,
     RescheduleForm,
+    RoleForm,
     RosterUploadForm,
     ScheduleForm,
     SessionForm,
 )
+from ..models import Role
 from ..permissions import (
     can_create_program,
     get_enrollment_for_coordinator,
@@ -180,6 +182,7 @@ def enrollment(request, slug):
             "pending": paginate(request, selectors.pending_requests(program), param="pending_page"),
             "roster": paginate(request, selectors.roster(program)),
             "decline_form": DeclineForm(),
+            "role_choices": RoleForm.base_fields["role"].choices,
         },
     )
 
@@ -205,6 +208,42 @@ def enrollment_decline(request, slug, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, f"The request of {enrollment.user} is declined.")
+    return redirect("sessions:manage_enrollment", slug=slug)
+
+
+@login_required
+@require_POST
+def enrollment_role(request, slug, pk):
+    enrollment = get_enrollment_for_coordinator(request.user, slug, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role: participant, hub expert or coordinator.")
+        return redirect("sessions:manage_enrollment", slug=slug)
+    try:
+        enrollment = services.change_role(
+            enrollment=enrollment, role=form.cleaned_data["role"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("sessions:manage_enrollment", slug=slug)
+    messages.success(request, f"{enrollment.user} is now {enrollment.get_role_display().lower()}.")
+    if enrollment.user_id == request.user.pk and enrollment.role != Role.COORDINATOR:
+        return redirect("home")
+    return redirect("sessions:manage_enrollment", slug=slug)
+
+
+@login_required
+@require_POST
+def enrollment_remove(request, slug, pk):
+    enrollment = get_enrollment_for_coordinator(request.user, slug, pk)
+    try:
+        services.remove_member(enrollment=enrollment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("sessions:manage_enrollment", slug=slug)
+    messages.success(request, f"{enrollment.user} is no longer a member of {enrollment.program}.")
+    if enrollment.user_id == request.user.pk:
+        return redirect("home")
     return redirect("sessions:manage_enrollment", slug=slug)
 
 

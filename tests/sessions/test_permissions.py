@@ -113,6 +113,8 @@ MATRIX = {
     "sessions:manage_enrollment":                ("GET",      302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_enrollment_approve":        ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_enrollment_decline":        ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "sessions:manage_enrollment_role":           ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "sessions:manage_enrollment_remove":         ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_invite":                    ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import":             ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import_confirm":     ("POST",     302, 404, 404, 403, 403,  302,  404),
@@ -420,6 +422,9 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"code": w.certificate.code}
     if name in {"sessions:manage_enrollment_approve", "sessions:manage_enrollment_decline"}:
         return {"slug": slug, "pk": w.pending_enrollment.pk}
+    if name in {"sessions:manage_enrollment_role", "sessions:manage_enrollment_remove"}:
+        member = Enrollment.objects.get(program=w.program, user=w.users[PARTICIPANT])
+        return {"slug": slug, "pk": member.pk}
     if name == "sessions:manage_attendance_claim_decide":
         return {"slug": slug, "claim_pk": w.attendance_claim.pk}
     if name == "sessions:manage_retry_message":
@@ -585,6 +590,8 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "sessions:material_remove": reverse("sessions:session_materials", args=[slug, past.pk]),
         "sessions:manage_enrollment_approve": reverse("sessions:manage_enrollment", args=[slug]),
         "sessions:manage_enrollment_decline": reverse("sessions:manage_enrollment", args=[slug]),
+        "sessions:manage_enrollment_role": reverse("sessions:manage_enrollment", args=[slug]),
+        "sessions:manage_enrollment_remove": reverse("sessions:manage_enrollment", args=[slug]),
         "sessions:manage_roster_import_confirm": reverse("sessions:manage_roster_import", args=[slug]),
         "cases:library_index": reverse(
             "cases:library", args=[w.other_program.slug if role == OTHER_COORDINATOR else slug]
