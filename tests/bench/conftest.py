@@ -65,6 +65,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     results: list[BenchResult] = config.stash.get(_RESULTS_KEY, [])
     if not results and not _failed_nodes:
         return
+    if not results:
+        results = [BenchResult("(no figures recorded)", "-", "-", None)]
     header = ("benchmark", "figure", "target", "met", "note")
     rows = [header] + [(r.name, r.figure, r.target or "-", r.verdict, r.note) for r in results]
     widths = _column_widths(rows)

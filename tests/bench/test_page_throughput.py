@@ -10,7 +10,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from cases.models import Case
@@ -64,7 +64,8 @@ def _unloaded_median_ms(port: int, target: load.Target) -> float:
 def test_pages_under_load_against_the_baseline(bench_results):
     redis_url = stack.require_real_stack()
     started = time.perf_counter()
-    call_command("seed_demo", stdout=open(os.devnull, "w"), **LARGE)  # noqa: SIM115
+    with override_settings(DEBUG=True):  # seed_demo refuses to run in production
+        call_command("seed_demo", stdout=open(os.devnull, "w"), **LARGE)  # noqa: SIM115
     print(f"\nlarge demo seeded in {time.perf_counter() - started:.0f} s")
     targets = _targets()
     env = stack.stack_env(REDIS_URL=redis_url)
@@ -104,12 +105,18 @@ def test_pages_under_load_against_the_baseline(bench_results):
             all_met &= met
         else:
             bench_results.record(f"throughput: {target.name}", f"{base_total.rps:.0f} req/s", note=note)
+        is_page = target is not targets[0]
         p95_met = p95 < P95_MS
-        bench_results.record(f"p95 latency: {target.name}", f"{p95:.0f} ms", f"< {P95_MS:g} ms", p95_met)
+        bench_results.record(
+            f"p95 latency: {target.name}",
+            f"{p95:.0f} ms",
+            f"< {P95_MS:g} ms" if is_page else "",
+            p95_met if is_page else None,
+        )
         errors_met = not sample.errors
         if not errors_met:
             bench_results.record(f"errors: {target.name}", str(len(sample.errors)), "0", False, sample.errors[0])
-        all_met &= (p95_met or target is targets[0]) and errors_met
+        all_met &= (p95_met or not is_page) and errors_met
     bench_results.record(
         "throughput: load",
         f"{CLIENTS} clients x {SECONDS:g} s",
