@@ -37,10 +37,14 @@ class BenchResults:
     def __init__(self, results: list[BenchResult]) -> None:
         self._results = results
 
-    def record(self, name: str, figure: str, target: str = "", met: bool | None = None, note: str = "") -> None:
+    def record(
+        self, name: str, figure: str, target: str = "", met: bool | None = None, note: str = ""
+    ) -> None:
         self._results.append(BenchResult(name, figure, target, met, note))
 
-    def under(self, name: str, value: float, limit: float, unit: str, note: str = "", fmt: str = ".1f") -> bool:
+    def under(
+        self, name: str, value: float, limit: float, unit: str, note: str = "", fmt: str = ".1f"
+    ) -> bool:
         """Record a figure whose target is "below `limit`"; returns whether it is met."""
         met = value < limit
         self.record(name, f"{value:{fmt}} {unit}", f"< {limit:g} {unit}", met, note)
@@ -73,7 +77,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     terminalreporter.section(f"benchmarks (load average {load}; {os.cpu_count()} CPUs)")
     for n, row in enumerate(rows):
-        terminalreporter.write_line("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        terminalreporter.write_line(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        )
         if n == 0:
             terminalreporter.write_line("  ".join("-" * w for w in widths))
     missed = [r.name for r in results if r.met is False]

@@ -42,10 +42,16 @@ def _targets() -> list[load.Target]:
     held = Session.objects.filter(program=program, attendances__isnull=False).order_by("-starts_at").first()
     case = Case.objects.filter(program=program).order_by("pk").first()
     return [
-        load.Target("baseline (one query)", reverse("bench_baseline", urlconf="tests.bench.urls_bench"), participant),
+        load.Target(
+            "baseline (one query)", reverse("bench_baseline", urlconf="tests.bench.urls_bench"), participant
+        ),
         load.Target("participant dashboard", reverse("home"), participant),
-        load.Target("session page", reverse("sessions:session_detail", args=[program.slug, held.pk]), participant),
-        load.Target("coordinator program page", reverse("sessions:manage_schedule", args=[program.slug]), coordinator),
+        load.Target(
+            "session page", reverse("sessions:session_detail", args=[program.slug, held.pk]), participant
+        ),
+        load.Target(
+            "coordinator program page", reverse("sessions:manage_schedule", args=[program.slug]), coordinator
+        ),
         load.Target("case page", reverse("cases:detail", args=[case.pk]), coordinator),
         load.Target("CPD transcript", reverse("cpd:transcript"), participant),
         load.Target("program report", reverse("reports:program", args=[program.slug]), coordinator),
@@ -115,7 +121,9 @@ def test_pages_under_load_against_the_baseline(bench_results):
         )
         errors_met = not sample.errors
         if not errors_met:
-            bench_results.record(f"errors: {target.name}", str(len(sample.errors)), "0", False, sample.errors[0])
+            bench_results.record(
+                f"errors: {target.name}", str(len(sample.errors)), "0", False, sample.errors[0]
+            )
         all_met &= (p95_met or not is_page) and errors_met
     bench_results.record(
         "throughput: load",

@@ -268,7 +268,9 @@ def test_query_counts_do_not_grow_with_data(client, quiet_request_log, bench_res
         worst = max(large, key=lambda k: large[k].queries)
         slowest = max(large, key=lambda k: large[k].ms)
         bench_results.record(
-            "query counts: most queries (large)", str(large[worst].queries), note=f"{worst[0]} {_label(worst)}"
+            "query counts: most queries (large)",
+            str(large[worst].queries),
+            note=f"{worst[0]} {_label(worst)}",
         )
         bench_results.record(
             "crawl: slowest page (large, test client)",
