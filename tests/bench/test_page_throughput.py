@@ -55,6 +55,12 @@ def _targets() -> list[load.Target]:
         load.Target("case page", reverse("cases:detail", args=[case.pk]), coordinator),
         load.Target("CPD transcript", reverse("cpd:transcript"), participant),
         load.Target("program report", reverse("reports:program", args=[program.slug]), coordinator),
+        # Not in the list: the page that rendered all 5,000 members before it was paged.
+        load.Target(
+            "attendance roster (5,000 members)",
+            reverse("sessions:manage_attendance", args=[program.slug, held.pk]),
+            coordinator,
+        ),
     ]
 
 
