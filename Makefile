@@ -34,12 +34,16 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Benchmarks run on the real stack: PostgreSQL (pytest-django creates and drops the database
+# test_<name> of DATABASE_URL), Redis (the broker and cache; the bench flushes its db) plus the
+# gunicorn and Celery workers the benches start themselves. Point them elsewhere with
+# DATABASE_URL=... REDIS_URL=... make bench; PYTEST_ARGS="-k throughput" runs some.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/echo_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+
 bench: setup
-	@if [ -d tests/bench ]; then \
-		$(PY) -m pytest tests/bench -m bench -p no:cacheprovider -s; \
-	else \
-		echo "make bench: there is no tests/bench directory yet, so there is nothing to benchmark."; \
-	fi
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(BENCH_REDIS_URL)}" \
+		$(PY) -m pytest tests/bench -m bench -p no:cacheprovider -s $(PYTEST_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A echo_hub worker -l info

@@ -213,7 +213,13 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(program=program).order_by("-starts_at")
+        # Only sessions with cases on their agenda: the others would filter the queue to nothing,
+        # and a program's years of weekly sessions made the select grow with the schedule.
+        self.fields["session"].queryset = (
+            Session.objects.filter(program=program, case_slots_taken__isnull=False)
+            .distinct()
+            .order_by("-starts_at")
+        )
 
 
 class LibrarySearchForm(forms.Form):

@@ -92,9 +92,12 @@ def record_join(*, session: Session, user, now: datetime | None = None) -> Atten
 
 
 @transaction.atomic
-def set_roster(*, session: Session, present_user_ids: Iterable[int], by) -> int:
+def set_roster(
+    *, session: Session, present_user_ids: Iterable[int], by, shown_user_ids: Iterable[int] | None = None
+) -> int:
     """Tick who was there: ticked members get the whole session unless a better number
-    exists; unticked roster-only rows are removed. Returns how many rows changed."""
+    exists; unticked roster-only rows are removed, among `shown_user_ids` only when given (the
+    page of the roster the coordinator saw). Returns how many rows changed."""
     if session.is_cancelled:
         raise ValidationError("This session was cancelled: there is no attendance to record.")
     present = set(present_user_ids)
@@ -102,7 +105,10 @@ def set_roster(*, session: Session, present_user_ids: Iterable[int], by) -> int:
     unknown = present - set(members)
     if unknown:
         raise ValidationError("Some ticked people are not members of this program.")
-    existing = {a.user_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+    rows = Attendance.objects.select_for_update().filter(session=session)
+    if shown_user_ids is not None:
+        rows = rows.filter(user_id__in=set(shown_user_ids) | present)
+    existing = {a.user_id: a for a in rows}
     changed = 0
     for user_id, user in members.items():
         row = existing.get(user_id)

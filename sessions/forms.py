@@ -222,8 +222,30 @@ class RosterUploadForm(forms.Form):
         return text
 
 
+class MemberField(forms.ModelChoiceField):
+    """A program member typed by email (or given by id): a select of every member of a program
+    of thousands would weigh a megabyte and take a second to render."""
+
+    widget = forms.EmailInput(attrs={"autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        value = str(value).strip()
+        lookup = {"pk": int(value)} if value.isdigit() else {"email__iexact": value}
+        try:
+            return self.queryset.get(**lookup)
+        except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    def prepare_value(self, value):
+        return value.email if isinstance(value, User) else value
+
+
 class AdjustAttendanceForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Person")
+    user = MemberField(
+        queryset=User.objects.none(), label="Person's email", help_text="As on the roster above."
+    )
     minutes = forms.IntegerField(min_value=0, max_value=24 * 60, help_text="Minutes attended.")
     reason = forms.CharField(max_length=300, help_text="Kept with the change for accreditation audits.")
 

@@ -5,7 +5,7 @@ see it but not change it gets 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from echo_hub.audit.services import denied
@@ -56,10 +56,12 @@ def visible_programs(user) -> QuerySet[Program]:
         return Program.objects.filter(is_open_for_enrollment=True)
     if user.is_superuser:
         return Program.objects.all()
-    return Program.objects.filter(
-        Q(is_open_for_enrollment=True)
-        | Q(enrollments__user=user, enrollments__status=Enrollment.Status.APPROVED)
-    ).distinct()
+    # EXISTS, not a join: OR-ing a join condition joins every member's enrollment of the open
+    # programs and de-duplicates them (21 ms at 5,000 members, on every program page).
+    membership = Enrollment.objects.filter(
+        program=OuterRef("pk"), user=user, status=Enrollment.Status.APPROVED
+    )
+    return Program.objects.filter(Q(is_open_for_enrollment=True) | Exists(membership))
 
 
 def get_visible_program(user, slug: str) -> tuple[Program, str | None]:

@@ -1,11 +1,16 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.pagination import paginate
 from echo_hub.lib.ratelimit import ratelimit
 
 from .. import attendance as services
@@ -60,30 +65,62 @@ def _members(program):
     ).order_by("full_name", "email")
 
 
+ROSTER_PER_PAGE = 50
+SEARCH_MAX_LENGTH = 200
+
+
+def _roster_search(request) -> str:
+    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+
+def _search(members, query: str):
+    if not query:
+        return members
+    return members.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage_attendance(request, slug, pk):
-    """The roster for one session: tick who was there, adjust minutes with a reason."""
+    """The roster for one session, a page of members at a time (a program can have thousands):
+    tick who was there, adjust minutes with a reason."""
     session = get_session_for_coordinator(request.user, slug, pk)
-    members = list(_members(session.program))
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("present") if v.isdigit()]
+        # The page's form lists the members it showed: unticking one of them removes the tick,
+        # members on other pages keep theirs.
+        shown = _ids(request.POST.getlist("shown")) if "shown" in request.POST else None
         try:
-            changed = services.set_roster(session=session, present_user_ids=ids, by=request.user)
+            changed = services.set_roster(
+                session=session,
+                present_user_ids=_ids(request.POST.getlist("present")),
+                shown_user_ids=shown,
+                by=request.user,
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
-        return redirect("sessions:manage_attendance", slug=slug, pk=pk)
-    attendance = {a.user_id: a for a in Attendance.objects.filter(session=session)}
-    rows = [(m, attendance.get(m.pk)) for m in members]
+        back = reverse("sessions:manage_attendance", kwargs={"slug": slug, "pk": pk})
+        return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+    query = _roster_search(request)
+    page = paginate(request, _search(_members(session.program), query), per_page=ROSTER_PER_PAGE)
+    attendance = {
+        a.user_id: a for a in Attendance.objects.filter(session=session, user__in=[m.pk for m in page])
+    }
     return render(
         request,
         "sessions/manage/attendance.html",
         {
             "session": session,
             "program": session.program,
-            "rows": rows,
+            "page": page,
+            "rows": [(m, attendance.get(m.pk)) for m in page],
+            "query": query,
+            "extra_query": urlencode({"q": query}) if query else "",
             "adjust_form": AdjustAttendanceForm(members=_members(session.program)),
             "claims": list(
                 AttendanceClaim.objects.filter(

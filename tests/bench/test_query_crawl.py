@@ -190,7 +190,7 @@ def quiet_request_log():
     logger.disabled = False
 
 
-def test_query_counts_do_not_grow_with_data(client, quiet_request_log):
+def test_query_counts_do_not_grow_with_data(client, quiet_request_log, bench_results):
     timings = {}
     started = time.perf_counter()
     with override_settings(DEBUG=True):
@@ -257,6 +257,27 @@ def test_query_counts_do_not_grow_with_data(client, quiet_request_log):
         print(f"      slowest query {ms:.1f} ms: {_normalize_sql(sql)[:300]}")
 
     errors = small_errors + large_errors
+    bench_results.record(
+        "query counts: pages that grow with data",
+        f"{len(growing)} of {len(both)}",
+        "0",
+        not growing,
+        note=f"demo vs {LARGE['participants']:,} participants, {LARGE['sessions']} sessions",
+    )
+    if large:
+        worst = max(large, key=lambda k: large[k].queries)
+        slowest = max(large, key=lambda k: large[k].ms)
+        bench_results.record(
+            "query counts: most queries (large)",
+            str(large[worst].queries),
+            note=f"{worst[0]} {_label(worst)}",
+        )
+        bench_results.record(
+            "crawl: slowest page (large, test client)",
+            f"{large[slowest].ms:.0f} ms",
+            note=f"{slowest[0]} {_label(slowest)}",
+        )
+    bench_results.record("crawl: server errors", str(len(errors)), "0", not errors)
     assert not errors, f"pages returned 500: {errors}"
     assert not growing, "query counts grow with the data: " + ", ".join(
         f"{k[0]} {_label(k)}" for k in growing

@@ -113,7 +113,7 @@ def _enroll_members(program, count: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_day_before_reminders_for_10000_members_under_target():
+def test_day_before_reminders_for_10000_members_under_target(bench_results):
     program = ProgramFactory(name="Chronic Pain & Opioid Stewardship", slug="chronic-pain")
     SessionFactory(program=program, title="Session 12", starts_at=timezone.now() + timedelta(hours=23))
     _enroll_members(program, RECIPIENTS)
@@ -141,8 +141,18 @@ def test_day_before_reminders_for_10000_members_under_target():
         f"\nreminders_{RECIPIENTS}  seconds={seconds:.1f}  target=<{TARGET_SECONDS:g} s  met={met}"
         f"  duplicates={duplicates}  database={connection.vendor}"
     )
+    met = bench_results.under(
+        f"reminders, {RECIPIENTS:,} recipients via SMTP sink",
+        seconds,
+        TARGET_SECONDS,
+        "s",
+        note=f"{len(received):,} received, {duplicates} duplicates, {connection.vendor}",
+    )
+    bench_results.record(
+        "reminders: duplicates", str(duplicates), "0", duplicates == 0 and len(received) == RECIPIENTS
+    )
     assert (queued, queued_again) == (RECIPIENTS, 0)
     assert len(received) == RECIPIENTS
     assert len(set(received)) == RECIPIENTS
     assert Notification.objects.filter(status=Notification.Status.SENT).count() == RECIPIENTS
-    assert seconds < TARGET_SECONDS
+    assert met

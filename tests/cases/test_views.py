@@ -677,6 +677,19 @@ def test_queue_filters_by_status_and_session(
     assert sorted(_titles(response)) == titles
 
 
+def test_queue_session_filter_offers_only_sessions_with_cases(client, coordinator, program, session):
+    CaseSlotFactory(session=session, case__program=program)
+    CaseSlotFactory(session=session, case__program=program)
+    empty = SessionFactory(program=program, title="No cases yet")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("cases:queue", kwargs={"slug": program.slug}))
+
+    options = response.context["filters"].fields["session"].queryset
+    assert list(options) == [session]
+    assert f'value="{empty.pk}"' not in response.content.decode()
+
+
 def test_review_list_shows_the_experts_cases_awaiting_recommendations(client, expert, program, session):
     waiting = CaseSlotFactory(session=session, case__program=program, case__title="Alpha").case
     written = CaseSlotFactory(

@@ -5,7 +5,8 @@ from io import BytesIO
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -267,6 +268,43 @@ def test_bulk_issue_for_session_without_required_evaluation_counts_attendance_on
 
     assert result == {"issued": 1, "existing": 0}
     assert Certificate.objects.get().credits == Decimal("2.25")
+
+
+def test_bulk_issue_for_session_takes_the_same_queries_for_3_or_30_people(past_session, program):
+    def issue_all(count: int) -> int:
+        Certificate.objects.all().delete()
+        with CaptureQueriesContext(connection) as ctx:
+            result = services.bulk_issue_for_session(session=past_session)
+        assert result == {"issued": count, "existing": 0}
+        return len(ctx)
+
+    for _ in range(3):
+        _earned(past_session, _member(program))
+    few = issue_all(3)
+    for _ in range(27):
+        _earned(past_session, _member(program))
+
+    assert issue_all(30) == few
+
+
+def test_bulk_issue_for_session_issues_one_by_one_when_the_insert_conflicts(
+    past_session, program, monkeypatch
+):
+    already, newcomer = _member(program), _member(program)
+    _earned(past_session, already)
+    _earned(past_session, newcomer)
+    CertificateFactory(user=already, session=past_session)
+
+    def conflict(objs, **kwargs):
+        # As when a member's own "get my certificate" commits between the check and the insert.
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(Certificate.objects, "bulk_create", conflict)
+
+    result = services.bulk_issue_for_session(session=past_session)
+
+    assert result == {"issued": 1, "existing": 1}
+    assert set(Certificate.objects.values_list("user_id", flat=True)) == {already.pk, newcomer.pk}
 
 
 def test_bulk_issue_for_cycle_issues_one_summary_per_person_with_credits(program):

@@ -37,6 +37,11 @@ def _sweep_twice_at_once() -> list:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_beats_sweeping_at_once_send_each_reminder_once():
+    # SQLite serialises writers, and its in-memory test database fails two threads in ways
+    # that vary from run to run: the race only means something on PostgreSQL, which CI runs.
+    if connection.vendor != "postgresql":
+        assert not running_in_ci(), "CI runs on PostgreSQL, where two beats must be harmless."
+        pytest.skip("Needs PostgreSQL (set DATABASE_URL): SQLite cannot run two writers at once.")
     program = ProgramFactory(name="Chronic Pain & Opioid Stewardship")
     session = SessionFactory(program=program, starts_at=timezone.now() + timedelta(minutes=30))
     members = [f"member{n}@example.org" for n in range(3)]
@@ -45,11 +50,6 @@ def test_two_beats_sweeping_at_once_send_each_reminder_once():
 
     outcomes = _sweep_twice_at_once()
 
-    locked = [outcome for outcome in outcomes if "is locked" in str(outcome)]
-    if locked:
-        assert connection.vendor != "postgresql", locked
-        assert not running_in_ci(), f"CI runs on PostgreSQL, where two beats must be harmless: {locked}"
-        pytest.skip("SQLite serialises writers (“database table is locked”): the race needs PostgreSQL.")
     assert not [outcome for outcome in outcomes if isinstance(outcome, Exception)], outcomes
     assert sorted(outcome["session_reminders"] for outcome in outcomes) in ([0, 3], [3, 3])
     rows = Notification.objects.filter(object_key__startswith=f"session:{session.pk}:")

@@ -103,3 +103,23 @@ def test_gunicorn_config_reads_timeouts_from_the_environment_and_leaves_access_l
     assert config["worker_tmp_dir"] == "/dev/shm"
     assert config["accesslog"] is None
     assert config["logconfig_dict"]["loggers"]["gunicorn.error"]["handlers"] == ["console"]
+
+
+def _production_database_settings(**values: str) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "db = s.DATABASES['default']; print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
+    )
+    env = _production_env(DATABASE_URL="postgres://echo@db.example.invalid:5432/echo", **values)
+    if "CONN_MAX_AGE" not in values:
+        env.pop("CONN_MAX_AGE", None)  # the default, whatever the shell running the tests says
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_keeps_database_connections_a_minute_and_checks_them_before_reuse():
+    assert _production_database_settings() == [60, True]
+    assert _production_database_settings(CONN_MAX_AGE="0") == [0, True]

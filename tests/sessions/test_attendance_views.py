@@ -1,10 +1,13 @@
 import codecs
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -663,3 +666,125 @@ def test_decide_claim_get_is_405(client, past_session, coordinator, participant)
     response = client.get(_decide_url(claim))
 
     assert (response.status_code, response["Allow"]) == (405, "POST")
+
+
+# the roster at size: a page of members at a time
+
+
+def _roster(client, session, query: str = "") -> str:
+    return client.get(_url("sessions:manage_attendance", session) + query).content.decode()
+
+
+def _present_ids(body: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'name="present" value="(\d+)"', body)]
+
+
+def _bulk_members(program, count: int) -> list:
+    return [_member(program, email=f"m{n:03}@example.org", full_name=f"Member {n:03}") for n in range(count)]
+
+
+def test_manage_attendance_query_count_does_not_grow_with_the_program(
+    client, past_session, coordinator, program
+):
+    client.force_login(coordinator)
+    _bulk_members(program, 3)
+    with CaptureQueriesContext(connection) as few:
+        _roster(client, past_session)
+    members = [_member(program) for _ in range(70)]
+    for member in members[:20]:
+        AttendanceFactory(session=past_session, user=member, minutes=60)
+
+    with CaptureQueriesContext(connection) as many:
+        body = _roster(client, past_session)
+
+    assert len(few) == len(many)
+    assert len(_present_ids(body)) == 50
+    assert "<option" not in body  # no select of every member for the adjustment form
+
+
+def test_manage_attendance_pages_through_the_members_in_name_order(
+    client, past_session, coordinator, program
+):
+    members = _bulk_members(program, 60)
+    client.force_login(coordinator)
+
+    first, second = _roster(client, past_session), _roster(client, past_session, "?page=2")
+
+    everyone = sorted([*members, coordinator], key=lambda u: (u.full_name, u.email))
+    assert _present_ids(first) == [u.pk for u in everyone[:50]]
+    assert _present_ids(second) == [u.pk for u in everyone[50:]]
+    assert "61 members, 1–50 shown." in first
+    assert 'href="?page=2">Next</a>' in first
+    assert re.findall(r'name="shown" value="(\d+)"', second) == [str(u.pk) for u in everyone[50:]]
+
+
+def test_manage_attendance_searches_by_name_or_email(client, past_session, coordinator, program):
+    ana = _member(program, email="ana.lopez@clinic.example", full_name="Ana Lopez")
+    bo = _member(program, email="bo@north.example", full_name="Bo Chen")
+    _bulk_members(program, 60)
+    client.force_login(coordinator)
+
+    by_name, by_email = (
+        _roster(client, past_session, "?q=lopez"),
+        _roster(client, past_session, "?q=NORTH.ex"),
+    )
+    nobody = _roster(client, past_session, "?q=zzz")
+
+    assert _present_ids(by_name) == [ana.pk]
+    assert _present_ids(by_email) == [bo.pk]
+    assert "1 member found." in by_name
+    assert _present_ids(nobody) == []
+    assert "No member matches “zzz”." in nobody
+
+
+def test_manage_attendance_search_pages_keep_the_search(client, past_session, coordinator, program):
+    _bulk_members(program, 60)
+    client.force_login(coordinator)
+
+    body = _roster(client, past_session, "?q=member")
+
+    assert 'href="?q=member&amp;page=2">Next</a>' in body
+
+
+def test_saving_one_page_of_the_roster_leaves_the_other_pages_ticked(
+    client, past_session, coordinator, program
+):
+    on_page, elsewhere = _bulk_members(program, 2)
+    client.force_login(coordinator)
+    url = _url("sessions:manage_attendance", past_session)
+    client.post(url, {"present": [on_page.pk, elsewhere.pk]})
+
+    response = client.post(f"{url}?q=m000", {"shown": [on_page.pk], "present": []})
+
+    assert (response.status_code, response.url) == (302, f"{url}?q=m000")
+    assert _messages(response)[-1] == "Roster saved (1 change)."
+    assert _minutes(past_session) == {
+        "m000@example.org": (0, "roster"),
+        "m001@example.org": (120, "roster"),
+    }
+
+
+def test_adjust_finds_the_member_by_email_in_any_case(client, past_session, coordinator, participant):
+    client.force_login(coordinator)
+
+    response = client.post(
+        _url("sessions:manage_attendance_adjust", past_session),
+        {"user": " Participant@Example.org ", "minutes": "45", "reason": "Left early"},
+    )
+
+    assert _messages(response) == [f"Attendance of {participant} set to 45 minutes."]
+    assert _minutes(past_session) == {"participant@example.org": (45, "adjusted")}
+
+
+def test_adjust_by_an_unknown_email_stores_nothing(client, past_session, coordinator, outsider):
+    client.force_login(coordinator)
+
+    response = client.post(
+        _url("sessions:manage_attendance_adjust", past_session),
+        {"user": outsider.email, "minutes": "45", "reason": "Left early"},
+    )
+
+    assert _messages(response) == [
+        "Adjustment not saved: Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert Attendance.objects.count() == 0

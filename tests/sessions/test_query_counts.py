@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import Enrollment, Role
+from sessions.permissions import visible_programs
 from tests.factories import CycleFactory, EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,21 @@ def test_calendar_feed_query_count_is_constant(client, participant, program):
     ctx3 = _capture(client, url, "BEGIN:VEVENT", 3)
 
     assert len(ctx1) == len(ctx3) == 2, _sql(ctx1, ctx3)
+
+
+def test_visible_programs_checks_membership_without_joining_every_enrollment():
+    open_program = ProgramFactory(name="Open", is_open_for_enrollment=True)
+    closed_mine = ProgramFactory(name="Closed, mine", is_open_for_enrollment=False)
+    ProgramFactory(name="Closed, not mine", is_open_for_enrollment=False)
+    user = UserFactory()
+    EnrollmentFactory(program=closed_mine, user=user)
+    EnrollmentFactory(program=open_program, user=user)
+    for _ in range(3):
+        EnrollmentFactory(program=open_program)
+
+    programs = visible_programs(user).order_by("name")
+
+    assert list(programs) == [closed_mine, open_program]  # each once, though 4 are enrolled in Open
+    sql = str(programs.query).upper()
+    assert "EXISTS" in sql
+    assert " JOIN " not in sql and "DISTINCT" not in sql
