@@ -3,11 +3,13 @@ import io
 import json
 import secrets
 import shutil
+import time
 import zipfile
 from datetime import datetime, timedelta
 from importlib import import_module
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -36,6 +38,10 @@ MFA_OK_UNTIL = "echo_hub.mfa_ok_until"
 # Last activity is written at most once a minute: most requests then cost no extra query.
 TOUCH_EVERY_SECONDS = 60
 USER_AGENT_MAX = 300
+
+
+# A sign-in whose password was typed this recently counts as allauth's password confirmation.
+FRESH_PASSWORD_SECONDS = 60
 
 
 def now() -> datetime:
@@ -117,7 +123,23 @@ def record_sign_in(request: HttpRequest, user: User) -> UserSession:
     )
     request.session[ROW_ID] = row.pk
     _prune_silent_rows(user)
+    _password_sign_in_counts_for_mfa_setup(request, user)
     return row
+
+
+def _password_sign_in_counts_for_mfa_setup(request: HttpRequest, user: User) -> None:
+    """allauth asks for the password again before an authenticator is added, even seconds
+    after a password sign-in. Hub staff are sent to that setup straight from signing in, so a
+    password sign-in of someone who must set it up counts as that confirmation (for allauth's
+    usual ACCOUNT_REAUTHENTICATION_TIMEOUT). Other ways in (an email link) still confirm."""
+    records = get_authentication_records(request, user)
+    just_typed_password = (
+        bool(records)
+        and records[-1].get("method") == "password"
+        and time.time() - records[-1].get("at", 0) < FRESH_PASSWORD_SECONDS
+    )
+    if just_typed_password and mfa_required(user) and not has_authenticator_app(user):
+        record_authentication(request, user, method="password", reauthenticated=True)
 
 
 def _prune_silent_rows(user: User) -> None:

@@ -229,18 +229,31 @@ def test_authenticator_secrets_are_encrypted_at_rest_and_survive_a_key_rotation(
     assert client.get(reverse("home")).context["user"] == coordinator
 
 
-def test_login_sends_a_coordinator_without_authenticator_to_setup(client, mfa_on, coordinator):
+def test_login_sends_a_coordinator_without_authenticator_straight_to_setup(client, mfa_on, coordinator):
     verified(coordinator)
 
     login = _login(client, coordinator)
     home = client.get(login["Location"])
-    # allauth asks for the password again before adding an authenticator, even just after login.
-    confirm = client.get(reverse("mfa_activate_totp"))
-    confirmed = client.post(confirm["Location"], {"password": PASSWORD})
-    setup = client.get(confirmed["Location"])
+    # The password typed to sign in is the confirmation allauth asks for before setup.
+    setup = client.get(home["Location"])
 
     assert home["Location"] == reverse("mfa_activate_totp")
-    assert confirm["Location"].startswith(reverse("account_reauthenticate"))
-    assert confirmed["Location"] == reverse("mfa_activate_totp")
     assert setup.status_code == 200
     assert '<h1 class="h3 mb-3">Set up two-factor authentication</h1>' in setup.content.decode()
+
+
+def test_a_sign_in_without_a_typed_password_still_confirms_before_setup(client, mfa_on, coordinator):
+    client.force_login(coordinator)
+
+    activate = client.get(reverse("mfa_activate_totp"))
+
+    assert activate["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_a_participant_password_sign_in_does_not_skip_the_confirmation(client, mfa_on, participant):
+    verified(participant)
+    _login(client, participant)
+
+    activate = client.get(reverse("mfa_activate_totp"))
+
+    assert activate["Location"].startswith(reverse("account_reauthenticate"))
