@@ -379,7 +379,9 @@ def test_case_assign_gives_the_case_a_slot_and_tells_the_presenter(
 
     submitted_case.refresh_from_db()
     slot = CaseSlot.objects.get()
-    assert f'<option value="{session.pk}">Session 1' in detail.content.decode()
+    option = re.search(rf'<option value="{session.pk}">([^<]*)</option>', detail.content.decode())
+    assert option is not None
+    assert option.group(1).endswith(" · 0/3 taken · Session 1")
     assert response["Location"] == reverse("cases:detail", kwargs={"pk": submitted_case.pk})
     assert _messages(response) == ["Scheduled as case 1 of Session 1. The presenter is told."]
     assert (slot.case, slot.session, slot.position, slot.assigned_by) == (
