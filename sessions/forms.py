@@ -222,6 +222,10 @@ class RosterUploadForm(forms.Form):
         return text
 
 
+MAX_EMAIL_LENGTH = 254
+MAX_ID_DIGITS = 18
+
+
 class MemberField(forms.ModelChoiceField):
     """A program member typed by email (or given by id): a select of every member of a program
     of thousands would weigh a megabyte and take a second to render."""
@@ -232,7 +236,12 @@ class MemberField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         value = str(value).strip()
-        lookup = {"pk": int(value)} if value.isdigit() else {"email__iexact": value}
+        if "\x00" in value or len(value) > MAX_EMAIL_LENGTH:
+            # PostgreSQL refuses NUL in a query; no address is that long.
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        # ASCII digits only ("²".isdigit() is true), and short enough for a bigint.
+        is_id = value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS
+        lookup = {"pk": int(value)} if is_id else {"email__iexact": value}
         try:
             return self.queryset.get(**lookup)
         except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):

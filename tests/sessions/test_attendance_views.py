@@ -352,6 +352,24 @@ def test_adjust_of_a_non_member_stores_nothing(client, past_session, coordinator
     assert Attendance.objects.count() == 0
 
 
+@pytest.mark.parametrize("typed", ["pat\x00ient@example.org", "\x00", "²", "9" * 30, "x" * 300])
+def test_adjust_refuses_a_person_that_cannot_be_anyone(client, past_session, coordinator, participant, typed):
+    """NUL bytes, non-ASCII digits, ids past a bigint and overlong text are a clear refusal,
+    never a database error."""
+    client.force_login(coordinator)
+
+    response = client.post(
+        _url("sessions:manage_attendance_adjust", past_session),
+        {"user": typed, "minutes": "100", "reason": "Phone"},
+    )
+
+    assert response.status_code == 302
+    assert _messages(response) == [
+        "Adjustment not saved: Select a valid choice. That choice is not one of the available choices."
+    ]
+    assert Attendance.objects.count() == 0
+
+
 def test_adjust_by_a_participant_is_403(client, past_session, participant):
     client.force_login(participant)
 
