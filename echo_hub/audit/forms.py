@@ -3,12 +3,14 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from echo_hub.lib.forms import DateRangeMixin
+
 from .models import AuditEvent
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(DateRangeMixin, forms.Form):
     action = forms.ChoiceField(
         required=False,
         choices=[("", "All actions"), *AuditEvent.Action.choices],
@@ -22,13 +24,6 @@ class AuditFilterForm(forms.Form):
     )
     start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
     end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
-        return cleaned
 
     def filters(self) -> dict:
         """The valid filters as selector arguments; dates cover whole days in the viewer's zone."""

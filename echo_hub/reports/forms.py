@@ -1,11 +1,12 @@
 from django import forms
 
+from echo_hub.lib.forms import DateRangeMixin
 from sessions.models import Cycle, Program
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(DateRangeMixin, forms.Form):
     cycle = forms.ModelChoiceField(
         queryset=Cycle.objects.none(),
         required=False,
@@ -18,10 +19,3 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = Cycle.objects.filter(program=program).order_by("-start_date")
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
-        return cleaned

@@ -13,7 +13,6 @@ import redis
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from celery import signals
-from celery.app import autoretry
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
@@ -21,7 +20,7 @@ from django.test import Client, override_settings
 
 from echo_hub.celery import app as celery_app
 from tests.conftest import running_in_ci
-from tests.notifications.conftest import celery_configured
+from tests.notifications.conftest import backoffs, celery_configured  # noqa: F401 (backoffs: a fixture)
 
 from .server import Gunicorn, collect_static
 
@@ -146,21 +145,6 @@ def run_worker_until_idle(tasks: Tasks, seconds: float = 60) -> None:
         while not tasks.idle():
             assert time.monotonic() < deadline, f"the worker did not finish: {tasks.__dict__}"
             time.sleep(0.1)
-
-
-@pytest.fixture
-def instant_backoff(monkeypatch) -> list[float]:
-    """The countdowns the retrying tasks ask for (30 s, 60 s, …), recorded while each retry
-    runs after 1 s so that the test does not sit out minutes."""
-    asked = []
-    exponential = autoretry.get_exponential_backoff_interval
-
-    def recorded(factor, retries, maximum, full_jitter=False):
-        asked.append(exponential(factor, retries, maximum, full_jitter=False))
-        return 1
-
-    monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", recorded)
-    return asked
 
 
 @pytest.fixture

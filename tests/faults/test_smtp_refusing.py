@@ -70,7 +70,7 @@ def _statuses() -> dict[str, tuple[str, int, str]]:
 
 
 def test_refused_mail_is_retried_with_backoff_then_failed_visible_and_sent_again(
-    broker, tasks, instant_backoff, smtp_server, client, program, coordinator
+    broker, tasks, backoffs, smtp_server, client, program, coordinator
 ):
     for email in (UNKNOWN, OVERLOADED, FINE):
         EnrollmentFactory(program=program, user=UserFactory(email=email))
@@ -93,7 +93,7 @@ def test_refused_mail_is_retried_with_backoff_then_failed_visible_and_sent_again
     }
     # Each refused message backed off 30, 60, 120, 240 s between its five tries (1 s here);
     # Celery computes the countdown (480) before it sees the retries are spent.
-    assert sorted(instant_backoff) == sorted([30, 60, 120, 240, 480] * 2)
+    assert sorted(backoffs) == sorted([30, 60, 120, 240, 480] * 2)
     assert sorted(smtp_server.delivered) == sorted([coordinator.email, FINE])
     assert UNKNOWN in failed_page and OVERLOADED in failed_page and FINE not in failed_page
     assert "550" in failed_page and "451" in failed_page

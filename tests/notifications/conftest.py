@@ -4,6 +4,7 @@ from contextlib import contextmanager
 import icalendar
 import kombu.pools
 import pytest
+from celery.app import autoretry
 from django.core.mail import EmailMessage
 
 from echo_hub.celery import app as celery_app
@@ -54,3 +55,18 @@ def celery_configured(**conf) -> Iterator[None]:
 def vancouver_member(program):
     user = UserFactory(email="np.west@example.org", full_name="Nadia West", time_zone="America/Vancouver")
     return EnrollmentFactory(program=program, user=user).user
+
+
+@pytest.fixture
+def backoffs(monkeypatch) -> list[float]:
+    """The countdowns the task's backoff asks for (30 s, 60 s, …), recorded while each retry
+    runs after 1 s so that the test does not sit out minutes."""
+    asked = []
+    exponential = autoretry.get_exponential_backoff_interval
+
+    def recorded(factor, retries, maximum, full_jitter=False):
+        asked.append(exponential(factor, retries, maximum, full_jitter=False))
+        return 1
+
+    monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", recorded)
+    return asked

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 import redis
 from celery import signals
-from celery.app import autoretry
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
@@ -123,21 +122,6 @@ def flaky_smtp(settings):
     settings.EMAIL_BACKEND = "tests.notifications.test_celery_integration.FlakySMTP"
     FlakySMTP.failures, FlakySMTP.calls = 0, 0
     return FlakySMTP
-
-
-@pytest.fixture
-def backoffs(monkeypatch) -> list[float]:
-    """The countdowns the task's backoff asks for (30 s, 60 s, …), recorded while each retry
-    runs after 1 s so that the test does not sit out minutes."""
-    asked = []
-    exponential = autoretry.get_exponential_backoff_interval
-
-    def recorded(factor, retries, maximum, full_jitter=False):
-        asked.append(exponential(factor, retries, maximum, full_jitter=False))
-        return 1
-
-    monkeypatch.setattr(autoretry, "get_exponential_backoff_interval", recorded)
-    return asked
 
 
 def _statuses() -> list[tuple[str, str, int]]:
