@@ -24,7 +24,7 @@ def assign_case(coord: Visitor, slug: str, case_title: str, session_title: str) 
     open_case_from_queue(coord, slug, case_title)
     page = coord.page
     select = page.get_by_label("Give it a slot in")
-    option = select.locator("option").filter(has_text=re.compile(rf"^{re.escape(session_title)} —"))
+    option = select.locator("option").filter(has_text=re.compile(rf" · {re.escape(session_title)}$"))
     select.select_option(value=option.get_attribute("value"))
     coord.click_and_check(page.get_by_role("button", name="Screened: schedule this case"), "case scheduled")
     assert f"of {session_title}" in main_text(coord)
