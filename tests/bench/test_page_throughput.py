@@ -9,6 +9,8 @@ import statistics
 import time
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
@@ -31,6 +33,10 @@ UNLOADED_RUNS = 15
 
 
 def _cookie(user) -> str:
+    """A signed-in session for `user`. Production settings send hub staff without an
+    authenticator app to set one up (MFA): like real coordinators, each user here has one."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
     client = Client()
     client.force_login(user)
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
