@@ -4,10 +4,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from sessions.models import Attendance, Cycle, Enrollment, Program, Session
+from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
 from .credits import CreditResult
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -86,6 +86,41 @@ def pending_evaluations(user) -> QuerySet[Session]:
         .select_related("program")
         .order_by("-starts_at")
     )
+
+
+@dataclass
+class SurveyToAnswer:
+    survey: Survey
+    phase: str
+
+    @property
+    def label(self) -> str:
+        return Survey.Phase(self.phase).label
+
+
+def surveys_to_answer(user, *, limit: int = 5) -> list[SurveyToAnswer]:
+    """The current phase (post once it is sent, pre before) of each survey of the user's
+    programs as a participant, when the user has not answered it yet. One query."""
+    participating = Enrollment.objects.filter(
+        user=user, status=Enrollment.Status.APPROVED, role=Role.PARTICIPANT
+    ).values("program")
+    answered = SurveyResponse.objects.filter(survey=OuterRef("pk"), user=user)
+    surveys = (
+        Survey.objects.filter(cycle__program__in=participating)
+        .exclude(pre_opens_at=None, post_opens_at=None)
+        .annotate(
+            answered_pre=Exists(answered.filter(phase=Survey.Phase.PRE)),
+            answered_post=Exists(answered.filter(phase=Survey.Phase.POST)),
+        )
+        .select_related("cycle__program")
+        .order_by("-cycle__start_date", "pk")
+    )
+    due = []
+    for survey in surveys:
+        phase = Survey.Phase.POST if survey.post_opens_at else Survey.Phase.PRE
+        if not (survey.answered_post if phase == Survey.Phase.POST else survey.answered_pre):
+            due.append(SurveyToAnswer(survey=survey, phase=phase))
+    return due[:limit]
 
 
 def certificate_progress(*, session: Session | None = None, cycle: Cycle | None = None) -> dict:

@@ -46,6 +46,7 @@ def home(request):
             "coordinated": list(coordinated.order_by("name")),
             "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
             "pending_evaluations": list(cpd_selectors.pending_evaluations(user)[:5]),
+            "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
         },
     )
     return allow_form_redirects(response, [s.join_url for s in upcoming if s.join_url and s.join_open])

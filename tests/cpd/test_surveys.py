@@ -338,3 +338,72 @@ def test_survey_answer_page_is_a_preview_for_a_coordinator(client, coordinator, 
 
     assert "This is a preview: only the program's participants answer the survey." in body
     assert "Save my answers" not in body
+
+
+# The dashboard's to-do: the survey phase a participant has not answered yet.
+
+
+@pytest.fixture
+def unsent_survey(cycle, coordinator):
+    services.add_survey_question(
+        cycle=cycle, by=coordinator, kind=LIKERT, text="I feel confident managing chronic pain.", choices=[]
+    )
+    return Survey.objects.get(cycle=cycle)
+
+
+def _due(user) -> list[tuple[int, str]]:
+    return [(due.survey.pk, due.phase) for due in selectors.surveys_to_answer(user)]
+
+
+def test_dashboard_lists_the_sent_phase_until_it_is_answered(client, unsent_survey, participant):
+    survey = unsent_survey
+    assert _due(participant) == []
+
+    services.send_survey_phase(survey=survey, phase="pre")
+    client.force_login(participant)
+    page = client.get(reverse("home")).content.decode()
+
+    url = reverse("cpd:survey_answer", args=[survey.cycle.program.slug, survey.pk, "pre"])
+    assert "Surveys to answer" in page
+    assert f'href="{url}"' in page
+    assert "Before the cycle" in page
+
+    question = survey.questions.get()
+    services.submit_survey_response(survey=survey, user=participant, phase="pre", answers={question.pk: 4})
+    assert _due(participant) == []
+    assert "Surveys to answer" not in client.get(reverse("home")).content.decode()
+
+    services.send_survey_phase(survey=survey, phase="post")
+    assert _due(participant) == [(survey.pk, "post")]
+
+
+def test_once_the_post_phase_is_sent_an_unanswered_pre_is_no_longer_asked(unsent_survey, participant):
+    services.send_survey_phase(survey=unsent_survey, phase="pre")
+    services.send_survey_phase(survey=unsent_survey, phase="post")
+
+    assert _due(participant) == [(unsent_survey.pk, "post")]
+
+
+def test_surveys_are_not_listed_for_experts_nor_other_programs_members(unsent_survey, expert, other_program):
+    services.send_survey_phase(survey=unsent_survey, phase="pre")
+    elsewhere = EnrollmentFactory(program=other_program).user
+
+    assert _due(expert) == []
+    assert _due(elsewhere) == []
+
+
+def test_surveys_to_answer_is_one_query_for_any_number_of_surveys(program, coordinator, participant):
+    def add_sent_survey(name):
+        cycle = CycleFactory(program=program, name=name)
+        services.add_survey_question(cycle=cycle, by=coordinator, kind=LIKERT, text="Confident?", choices=[])
+        services.send_survey_phase(survey=Survey.objects.get(cycle=cycle), phase="pre")
+
+    add_sent_survey("Winter")
+    with CaptureQueriesContext(connection) as one:
+        assert len(selectors.surveys_to_answer(participant)) == 1
+    add_sent_survey("Spring")
+    add_sent_survey("Summer")
+    with CaptureQueriesContext(connection) as three:
+        assert len(selectors.surveys_to_answer(participant)) == 3
+
+    assert len(one) == len(three) == 1

@@ -56,7 +56,7 @@ def test_home_for_participant_query_count_is_constant(client, participant, progr
 
     ctx3 = _capture(client, url, '<span class="small text-secondary">Participant</span>', 4)
 
-    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 11, _sql(ctx1, ctx3)
 
 
 def test_home_for_coordinator_query_count_is_constant(client, coordinator, program):
@@ -69,7 +69,7 @@ def test_home_for_coordinator_query_count_is_constant(client, coordinator, progr
 
     ctx3 = _capture(client, url, "1 enrollment request<", 3)
 
-    assert len(ctx1) == len(ctx3) == 10, _sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 11, _sql(ctx1, ctx3)
 
 
 def test_home_for_anonymous_query_count_is_constant(client, db):
