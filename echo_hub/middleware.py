@@ -4,7 +4,7 @@ from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject, empty
 
-from .observability import accept_request_id, redact, request_id, request_logger
+from .observability import accept_request_id, current_request, redact, request_id, request_logger
 
 
 class RequestLogMiddleware:
@@ -20,6 +20,7 @@ class RequestLogMiddleware:
         # Not reset on the way out: Django logs 4xx/5xx after the middleware has returned,
         # and that line should carry the id too. request_finished clears it.
         request_id.set(current)
+        current_request.set(request)
         response = self.get_response(request)
         response["X-Request-ID"] = current
         request_logger.info(
@@ -35,11 +36,12 @@ class RequestLogMiddleware:
         return response
 
 
-def _forget_request_id(**kwargs) -> None:
+def _forget_request(**kwargs) -> None:
     request_id.set(None)
+    current_request.set(None)
 
 
-request_finished.connect(_forget_request_id, dispatch_uid="echo_hub.forget_request_id")
+request_finished.connect(_forget_request, dispatch_uid="echo_hub.forget_request_id")
 
 
 def _user_id(request: HttpRequest) -> int | None:

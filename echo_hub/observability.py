@@ -9,10 +9,16 @@ import re
 import time
 import uuid
 from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The request being served, for code deep in a request that is not handed it (audit events).
+current_request: ContextVar["HttpRequest | None"] = ContextVar("current_request", default=None)
 
 TASK_HEADER = "echo_request_id"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")

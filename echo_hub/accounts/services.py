@@ -8,19 +8,19 @@ import zipfile
 from datetime import datetime, timedelta
 from importlib import import_module
 
-from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.internal.flows.login import get_authentication_records, record_authentication
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from cpd import selectors as cpd_selectors
 from cpd.models import Certificate
+from echo_hub.lib.client import client_ip
 from echo_hub.lib.csv_export import safe_cell
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.models import Notification, NotificationPreference
@@ -91,13 +91,6 @@ def needs_mfa_setup(request: HttpRequest) -> bool:
 # --- Signed-in sessions -------------------------------------------------------------------
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    try:
-        return get_account_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None
-
-
 def _session_store(session_key: str):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
@@ -115,7 +108,7 @@ def record_sign_in(request: HttpRequest, user: User) -> UserSession:
         session_key=request.session.session_key,
         defaults={
             "user": user,
-            "ip": _client_ip(request),
+            "ip": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
             "created": moment,
             "last_seen": moment,
@@ -195,7 +188,7 @@ def touch_session(request: HttpRequest) -> None:
             session_key=request.session.session_key,
             defaults={
                 "user": request.user,
-                "ip": _client_ip(request),
+                "ip": client_ip(request),
                 "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
                 "created": moment,
                 "last_seen": moment,

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.core.signals import request_finished, request_started
 
 
 class AuditConfig(AppConfig):
@@ -13,8 +12,6 @@ class AuditConfig(AppConfig):
 
         from . import receivers
 
-        request_started.connect(receivers.remember_request, dispatch_uid="audit.remember_request")
-        request_finished.connect(receivers.forget_request, dispatch_uid="audit.forget_request")
         user_logged_in.connect(receivers.logged_in, dispatch_uid="audit.logged_in")
         user_logged_out.connect(receivers.logged_out, dispatch_uid="audit.logged_out")
         user_login_failed.connect(receivers.login_failed, dispatch_uid="audit.login_failed")

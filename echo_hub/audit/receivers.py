@@ -1,15 +1,7 @@
-"""Signal receivers: they remember the request being served and turn authentication
-events into audit events. Nothing else happens here."""
+"""Signal receivers: they turn authentication events into audit events. Nothing else
+happens here."""
 
-from .services import Action, current_environ, record
-
-
-def remember_request(sender, environ=None, **kwargs) -> None:
-    current_environ.set(environ)
-
-
-def forget_request(sender, **kwargs) -> None:
-    current_environ.set(None)
+from .services import Action, record
 
 
 def logged_in(sender, request, user, **kwargs) -> None:

@@ -1,26 +1,21 @@
 """Writing the audit trail. `record` is the only verb: events are never changed.
 
 Callers pass the request when they have it (views, auth signals); services deep in a
-request do not need to: the request this thread is serving is remembered when it starts
-(`receivers.remember_request`), and its client address, user agent and path are taken
+request do not need to: the request being served is in `observability.current_request`
+(set by the request middleware), and its client address, user agent and path are taken
 from there. Outside a request (Celery, management commands) those stay empty."""
 
 from collections.abc import Mapping
-from contextvars import ContextVar
 from decimal import Decimal
 
-from allauth.account.adapter import get_adapter
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.core.handlers.wsgi import WSGIRequest
 from django.http import Http404, HttpRequest
 
-from echo_hub.observability import redact, request_id
+from echo_hub.lib.client import client_ip
+from echo_hub.observability import current_request, redact, request_id
 
 from .models import AuditEvent
 
 Action = AuditEvent.Action
-
-current_environ: ContextVar[dict | None] = ContextVar("audit_environ", default=None)
 
 MAX_EXTRA_TEXT = 60
 _PROGRAM = "echo_sessions.program"
@@ -52,22 +47,12 @@ def _clean_extra(extra: Mapping | None) -> dict:
     return clean
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    # allauth's reading of the client address honours the proxy settings its rate limits use.
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except (PermissionDenied, ImproperlyConfigured, ValueError):
-        return None
-
-
 def _request_facts(request: HttpRequest | None) -> dict:
+    request = request or current_request.get()
     if request is None:
-        environ = current_environ.get()
-        if environ is None:
-            return {}
-        request = WSGIRequest(environ)
+        return {}
     return {
-        "ip": _client_ip(request),
+        "ip": client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:200],
         "path": redact(request.path)[:200],
     }
