@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from echo_hub.audit.services import Action, denied, record
 from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.pagecache import serve
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.storage import private_file_response
 from sessions.models import Role
@@ -133,6 +134,11 @@ def case_submit(request, pk):
 def case_detail(request, pk):
     case, role = get_case_for_user(request.user, pk)
     record(Action.CASE_VIEWED, actor=request.user, obj=case, request=request)
+    # Recorded on every view; the page itself may come from the cache.
+    return serve(request, lambda: _case_page(request, case, role))
+
+
+def _case_page(request, case, role):
     lists = selectors.case_detail_lists(case)
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.

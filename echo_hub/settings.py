@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "echo_hub.context_processors.navigation",
+                # After Django's own csrf processor: cached pages hold a placeholder instead.
+                "echo_hub.lib.pagecache.csrf_context",
             ],
             "libraries": {"echo": "echo_hub.templatetags.echo"},
         },
@@ -287,16 +289,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The busiest signed-in pages are served from a cache keyed on a content version that every
+# committed write moves on (echo_hub/lib/pagecache.py). Off: every page is rendered.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 if REDIS_URL:
     # Shared by every process (allauth's and our rate limits); while Redis is unreachable,
     # the database cache stands in, and a breaker skips Redis for REDIS_BREAKER_SECONDS.
+    # Cached pages are not worth the database: while Redis is down they are not cached.
+    redis_cache = {
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-            "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
-        }
+        "default": {"BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache", **redis_cache},
+        "pages": {"BACKEND": "echo_hub.lib.cache.RedisOrMissCache", **redis_cache, "KEY_PREFIX": "pages"},
     }
 # Any web process can serve any user: sessions live in the database. Not cached_db: a
 # session saved or ended while Redis is down would come back stale from Redis afterwards.

@@ -154,3 +154,35 @@ class RedisWithDatabaseFallbackCache(BaseCache):
     def close(self, **kwargs):
         self.primary.close(**kwargs)
         self.fallback.close(**kwargs)
+
+
+class RedisOrMissCache(RedisCache):
+    """CACHES entry for what can be recomputed (the page cache, echo_hub/lib/pagecache.py):
+    Redis, and while Redis is unreachable every read misses and every write is dropped, with
+    the same circuit breaker as the shared cache. Nothing falls back to the database: pages
+    there would push the rate-limit counters out of its bounded table."""
+
+    def __init__(self, server: str, params: dict) -> None:
+        super().__init__(server, params)
+        self.breaker = breaker_for(server, params.get("BREAKER_SECONDS", DEFAULT_BREAKER_SECONDS))
+
+    def _try(self, operation: str, default, *args, **kwargs):
+        if not self.breaker.allows_try():
+            return default
+        try:
+            result = getattr(super(), operation)(*args, **kwargs)
+        except REDIS_DOWN as exc:
+            self.breaker.failed()
+            logger.warning("redis unreachable: page cache off", extra={"error": type(exc).__name__})
+            return default
+        self.breaker.succeeded()
+        return result
+
+    def get(self, key, default=None, version=None):
+        return self._try("get", default, key, default, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try("set", None, key, value, timeout=timeout, version=version)
+
+    def clear(self):
+        return self._try("clear", None)

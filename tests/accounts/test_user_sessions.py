@@ -51,7 +51,7 @@ def device(user, user_agent: str, ip: str) -> Client:
 
 
 def signed_in(browser: Client) -> bool:
-    return browser.get(reverse("home")).context["user"].is_authenticated
+    return browser.get(reverse("home")).wsgi_request.user.is_authenticated
 
 
 def test_sign_in_records_the_device_ip_and_times(participant, clock):
