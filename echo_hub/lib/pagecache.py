@@ -39,7 +39,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
@@ -67,17 +67,10 @@ WATCH_EXCLUDED_COLUMNS = (
     ("accounts.User", "last_login"),
     ("mfa.Authenticator", "last_used_at"),
 )
-_READS = (
-    "SELECT",
-    "SAVEPOINT",
-    "RELEASE",
-    "ROLLBACK",
-    "BEGIN",
-    "COMMIT",
-    "SET ",
-    "SHOW",
-    "EXPLAIN",
-    "PRAGMA",
+# Statements that change no row. Schema changes are `migrate`'s, which bumps once at its end.
+_NOT_WRITES = (
+    *("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ", "SHOW", "EXPLAIN"),
+    *("PRAGMA", "CREATE", "ALTER", "DROP", "COMMENT", "ANALYZE", "VACUUM"),
 )
 _TARGET = re.compile(
     r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?(?:\s+SET\s+"?(\w+)"?\s*=\s*%s\s+WHERE\b)?',
@@ -115,13 +108,13 @@ def _excluded() -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
 
 def is_content_write(sql) -> bool:
     """Whether a statement may change what a cached page shows. Anything unfamiliar counts
-    (TRUNCATE, DDL, a statement Django does not write): a needless bump only costs renders."""
+    (TRUNCATE, a statement Django does not write): a needless bump only costs renders."""
     if not isinstance(sql, str):
         return True
     if sql.startswith("SELECT"):  # nearly every statement, and Django writes them unindented
         return False
     head = sql.lstrip()[:10].upper()
-    if head.startswith(_READS):
+    if head.startswith(_NOT_WRITES):
         return False
     match = _TARGET.match(sql)
     if match is None:
@@ -134,30 +127,39 @@ def is_content_write(sql) -> bool:
 def watch_writes(execute, sql, params, many, context):
     """Execute wrapper on every connection (installed by echo_hub.lib.apps)."""
     result = execute(sql, params, many, context)
-    if state.watching and is_content_write(sql):
-        _written(context["connection"])
+    connection = context["connection"]
+    if state.watching and connection.alias in settings.DATABASES and is_content_write(sql):
+        _written(connection)
     return result
 
 
 def _written(connection) -> None:
     if not connection.in_atomic_block:
-        bump_version(connection.alias)  # autocommit: the write is already committed
+        bump_version(connection)  # autocommit: the write is already committed
     elif connection.atomic_blocks[0]._from_testcase:
         state.test_writes += 1  # a test's transaction is rolled back, never committed
     else:
-        bump = _bump_on_commit(connection.alias)
+        bump = _bump_on_commit(connection)
         if not any(func is bump for _, func, _ in connection.run_on_commit):
             connection.on_commit(bump, robust=True)
 
 
-@functools.cache
-def _bump_on_commit(alias: str) -> Callable[[], None]:
-    return functools.partial(bump_version, alias)
+def _bump_on_commit(connection) -> Callable[[], None]:
+    """One callable per connection, so a transaction registers it once."""
+    if not hasattr(connection, "_page_cache_bump"):
+        connection._page_cache_bump = functools.partial(bump_version, connection)
+    return connection._page_cache_bump
 
 
-def bump_version(alias: str = DEFAULT_DB_ALIAS) -> None:
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f'UPDATE "{VERSION_TABLE}" SET "value" = "value" + 1 WHERE "id" = 1')
+def bump_version(connection=None) -> None:
+    """Move the content version on. Never fails the caller, whose write is committed: a bump
+    that fails leaves pages at most a minute old (the minute is part of every key)."""
+    connection = connection or connections[DEFAULT_DB_ALIAS]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'UPDATE "{VERSION_TABLE}" SET "value" = "value" + 1 WHERE "id" = 1')
+    except DatabaseError:
+        logger.exception("page cache: could not move the content version on")
 
 
 def install(connection, **kwargs) -> None:
@@ -180,7 +182,7 @@ def ensure_version_row(using=DEFAULT_DB_ALIAS, **kwargs) -> None:
     except LookupError:  # migrated back past the table
         return
     ContentVersion.objects.using(using).get_or_create(pk=1, defaults={"value": secrets.randbits(62)})
-    bump_version(using)
+    bump_version(connections[using])
 
 
 def settings_changed(**kwargs) -> None:
@@ -209,7 +211,7 @@ def code_fingerprint() -> str:
     for root in sorted(set(roots)):
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -254,14 +256,27 @@ def page_key(request: HttpRequest) -> str | None:
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def serve(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
-    """The page from the cache, or `render()`'s, stored when it can be."""
+def serve(
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    on_hit: Callable[[dict], None] | None = None,
+) -> HttpResponse:
+    """The page from the cache, or `render()`'s, stored when it can be.
+
+    What must happen on every request, not only when the page is rendered (the audit trail's
+    "case viewed"), goes in `on_hit`: `render` sets `response.page_cache_facts`, a dict of
+    plain values stored with the page, and a request served from the cache calls
+    `on_hit(facts)`. The facts are those of a render for the same user, URL, data and minute,
+    so they are what rendering now would give."""
     key = page_key(request)
     if key is None:
         return render()
     cache = caches[CACHE_ALIAS]
     stored = cache.get(key)
     if stored is not None:
+        if on_hit is not None:
+            on_hit(stored["facts"])
         return _with_token(request, _thaw(stored))
     request._rendering_for_page_cache = True
     try:
@@ -299,6 +314,7 @@ def _freeze(response: HttpResponse) -> dict:
         "content": response.content,
         "headers": dict(response.headers),
         "attributes": {name: getattr(response, name) for name in _CSP_ATTRIBUTES if hasattr(response, name)},
+        "facts": getattr(response, "page_cache_facts", {}),
     }
 
 
