@@ -1,6 +1,6 @@
 """A small closed-loop load generator: N threads, each a client that sends its next request as
-soon as the previous answer is read, with its own logged-in session cookie (locust's model,
-without its dependencies)."""
+soon as the previous answer is read, each signed in as its own user where the target has
+enough (locust's model, without its dependencies)."""
 
 import http.client
 import statistics
@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 class Target:
     name: str
     path: str
-    cookie: str  # "sessionid=..." of the user the page is measured for
+    cookies: tuple[str, ...]  # "sessionid=..." of each user the page is measured for
+
+    def cookie(self, client: int = 0) -> str:
+        return self.cookies[client % len(self.cookies)]
 
 
 @dataclass
@@ -46,22 +49,24 @@ class Sample:
 def fetch(port: int, target: Target, timeout: float = 30.0) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", target.path, headers=_headers(target))
+        conn.request("GET", target.path, headers=_headers(target.cookie()))
         response = conn.getresponse()
         return response.status, response.read()
     finally:
         conn.close()
 
 
-def _headers(target: Target) -> dict[str, str]:
+def _headers(cookie: str) -> dict[str, str]:
     # As behind the TLS-terminating proxy of production (SECURE_PROXY_SSL_HEADER).
-    return {"Cookie": target.cookie, "X-Forwarded-Proto": "https", "Accept": "text/html"}
+    return {"Cookie": cookie, "X-Forwarded-Proto": "https", "Accept": "text/html"}
 
 
-def _client(port: int, target: Target, stop_at: float, sample: Sample, lock: threading.Lock) -> None:
+def _client(
+    port: int, target: Target, cookie: str, stop_at: float, sample: Sample, lock: threading.Lock
+) -> None:
     latencies, errors = [], []
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = _headers(target)
+    headers = _headers(cookie)
     while time.monotonic() < stop_at:
         started = time.perf_counter()
         try:
@@ -88,8 +93,10 @@ def run(port: int, target: Target, *, clients: int, seconds: float) -> Sample:
     sample, lock = Sample(seconds), threading.Lock()
     stop_at = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=_client, args=(port, target, stop_at, sample, lock), daemon=True)
-        for _ in range(clients)
+        threading.Thread(
+            target=_client, args=(port, target, target.cookie(i), stop_at, sample, lock), daemon=True
+        )
+        for i in range(clients)
     ]
     started = time.monotonic()
     for thread in threads:
