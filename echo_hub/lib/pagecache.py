@@ -1,8 +1,9 @@
 """Whole-page cache for the busiest signed-in pages, keyed on everything their HTML depends on.
 
 Usage: `@cached_page` under `@login_required` on a GET view whose output depends only on the
-database, the signed-in user and the URL; or `serve(request, render)` inside a view that must
-do something on every request first (the case page records that it was viewed).
+database, the signed-in user, the URL and the clock; `serve(request, render, on_hit=...)` when
+something must happen on every request, also when the page is served from the cache (the case
+page records each view in the audit trail).
 
 A page is stored under a hash of:
 - the content version: one number in the database (ContentVersion) that goes up after every
@@ -17,7 +18,7 @@ A page is stored under a hash of:
 - a fingerprint of the code, templates and static files, so a deploy never serves old HTML.
 - in the test runner only: the writes made inside a test's transaction, which never commits.
 
-Writes that no cached page shows do not bump the version (WATCH_EXCLUDED_TABLES and
+Writes that no cached page shows do not bump the version (WATCH_EXCLUDED_MODELS and
 WATCH_EXCLUDED_COLUMNS below): sign-ins, session activity, the audit trail and the database
 cache would otherwise invalidate every page many times a second.
 
