@@ -18,5 +18,5 @@ class LibConfig(AppConfig):
 
         connection_created.connect(pagecache.install, dispatch_uid="pagecache-install")
         pre_migrate.connect(pagecache.pause_watching, dispatch_uid="pagecache-pause")
-        post_migrate.connect(pagecache.ensure_version_row, sender=self, dispatch_uid="pagecache-row")
+        post_migrate.connect(pagecache.after_migrate, sender=self, dispatch_uid="pagecache-migrated")
         setting_changed.connect(pagecache.settings_changed, dispatch_uid="pagecache-settings")

@@ -1,16 +1,3 @@
-from django.db import models
-
-
-class ContentVersion(models.Model):
-    """A single row (pk 1): the number every cached page's key includes. Every process adds
-    one to it after committing a write (echo_hub/lib/pagecache.py), so a page cached before
-    the write is never served after it. It lives in the database, not in the cache, so that a
-    cache restart or outage cannot bring back an older number."""
-
-    value = models.BigIntegerField()
-
-    class Meta:
-        db_table = "echo_content_version"
-
-    def __str__(self) -> str:
-        return str(self.value)
+"""No models: this app's tables (the database cache, the page cache's content version) are
+made by its migrations. The module exists because Django sends post_migrate only to apps that
+have one, and echo_hub.lib.apps listens for its own (pagecache.after_migrate)."""

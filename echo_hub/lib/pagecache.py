@@ -6,8 +6,8 @@ something must happen on every request, also when the page is served from the ca
 page records each view in the audit trail).
 
 A page is stored under a hash of:
-- the content version: one number in the database (ContentVersion) that goes up after every
-  committed write. Writes are seen at the database cursor (an execute wrapper installed on
+- the content version: one number in the database (a sequence on PostgreSQL, a one-row table
+  elsewhere; migration echo_lib 0002) that goes up after every committed write. Writes are seen at the database cursor (an execute wrapper installed on
   every connection), so save(), update(), bulk_create(), delete(), raw SQL, the admin, Celery
   workers and management commands all count, in every process. A write inside a transaction
   bumps the version when the transaction commits; a rolled-back one never does.
@@ -40,7 +40,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.response import SimpleTemplateResponse
@@ -55,7 +55,8 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 # A page is served only in the minute it was rendered in: longer would only keep dead entries.
 TIMEOUT_SECONDS = 120
-VERSION_TABLE = "echo_content_version"
+VERSION_SEQUENCE = "echo_content_version_seq"  # PostgreSQL
+VERSION_TABLE = "echo_content_version"  # other databases
 # Writes to these never change a cached page. Each entry says why.
 WATCH_EXCLUDED_MODELS = (
     "sessions.Session",  # sign-in state: read by middleware before any cached page is served
@@ -152,13 +153,23 @@ def _bump_on_commit(connection) -> Callable[[], None]:
     return connection._page_cache_bump
 
 
+def _version_sql(connection) -> tuple[str, str]:
+    """(read, bump) statements of the content version on this connection's database."""
+    if connection.vendor == "postgresql":
+        return (f'SELECT "last_value" FROM "{VERSION_SEQUENCE}"', f"SELECT nextval('\"{VERSION_SEQUENCE}\"')")
+    return (
+        f'SELECT "value" FROM "{VERSION_TABLE}" WHERE "id" = 1',
+        f'UPDATE "{VERSION_TABLE}" SET "value" = "value" + 1 WHERE "id" = 1',
+    )
+
+
 def bump_version(connection=None) -> None:
     """Move the content version on. Never fails the caller, whose write is committed: a bump
     that fails leaves pages at most a minute old (the minute is part of every key)."""
     connection = connection or connections[DEFAULT_DB_ALIAS]
     try:
         with connection.cursor() as cursor:
-            cursor.execute(f'UPDATE "{VERSION_TABLE}" SET "value" = "value" + 1 WHERE "id" = 1')
+            cursor.execute(_version_sql(connection)[1])
     except DatabaseError:
         logger.exception("page cache: could not move the content version on")
 
@@ -174,16 +185,23 @@ def pause_watching(**kwargs) -> None:
     state.watching = False
 
 
-def ensure_version_row(using=DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """post_migrate receiver (after `migrate`, and after `flush` emptied every table): make
-    sure the row exists and move it on, so no page cached before a deploy is served after it."""
+def after_migrate(using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """post_migrate receiver, after `migrate` and after `flush`: watch writes again, put back
+    the one-row table's row that `flush` deleted, and move the version on, so no page cached
+    before a deploy is served after it. Does nothing where the migration is not applied."""
     state.watching = True
-    try:  # migrate passes the migrated state's models; flush passes none
-        ContentVersion = (kwargs.get("apps") or apps).get_model("echo_lib", "ContentVersion")
-    except LookupError:  # migrated back past the table
+    connection = connections[using]
+    try:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.execute(
+                    f'INSERT INTO "{VERSION_TABLE}" ("id", "value") SELECT 1, %s '
+                    f'WHERE NOT EXISTS (SELECT 1 FROM "{VERSION_TABLE}")',
+                    [secrets.randbits(62)],
+                )
+            cursor.execute(_version_sql(connection)[1])
+    except DatabaseError:  # migrated back past echo_lib 0002, or not that far yet
         return
-    ContentVersion.objects.using(using).get_or_create(pk=1, defaults={"value": secrets.randbits(62)})
-    bump_version(connections[using])
 
 
 def settings_changed(**kwargs) -> None:
@@ -192,8 +210,9 @@ def settings_changed(**kwargs) -> None:
 
 
 def current_version(alias: str = DEFAULT_DB_ALIAS) -> int | None:
-    with connections[alias].cursor() as cursor:
-        cursor.execute(f'SELECT "value" FROM "{VERSION_TABLE}" WHERE "id" = 1')
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(connection)[0])
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -239,7 +258,7 @@ def page_key(request: HttpRequest) -> str | None:
     if not request.user.is_authenticated or len(messages.get_messages(request)):
         return None
     version = current_version()
-    if version is None:  # the row is gone (a flush): render, and store nothing
+    if version is None:  # the one-row table's row is gone (a flush): render, store nothing
         return None
     parts = (
         code_fingerprint(),
