@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import caches
 
 from echo_hub.accounts.models import CommunityType, Profession
+from echo_hub.lib.email import close_held_connection
 from sessions.models import Enrollment, Role
 
 from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
@@ -26,6 +27,7 @@ def _empty_caches():
     for alias in settings.CACHES:
         caches[alias].clear()
     yield
+    close_held_connection()  # the mail connection a test's messages went through
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from echo_hub.lib.email import render_text
+from echo_hub.lib.email import render_text, send_reusing_connection
 
 from .kinds import OPTIONAL_KINDS, is_optional
 from .models import Notification, NotificationPreference
@@ -222,7 +222,7 @@ def send_notification(*, notification_id: int) -> bool:
         return False
     notification = Notification.objects.get(pk=notification_id)
     try:
-        _build(notification).send()
+        send_reusing_connection(_build(notification))
     except Exception as exc:
         status = (
             Notification.Status.FAILED
