@@ -224,11 +224,15 @@ def current_version(alias: str = DEFAULT_DB_ALIAS) -> int | None:
 def code_fingerprint() -> str:
     """A hash of every file of the project's apps, templates and static files, read once per
     process: HTML rendered by other code is never served."""
-    roots = [Path(c.path) for c in apps.get_app_configs() if Path(c.path).is_relative_to(settings.BASE_DIR)]
+    roots = [Path(__file__).resolve().parents[1]]  # the echo_hub package: views, URLs, tags
+    roots += [Path(c.path) for c in apps.get_app_configs() if Path(c.path).is_relative_to(settings.BASE_DIR)]
     roots += [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
     roots += [Path(d) for d in settings.STATICFILES_DIRS]
+    roots = {
+        root for root in roots if not any(root != other and root.is_relative_to(other) for other in roots)
+    }
     digest = hashlib.sha256()
-    for root in sorted(set(roots)):
+    for root in sorted(roots):
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode())

@@ -4,6 +4,7 @@ kind of write makes the next request render, and nothing per request or per user
 import re
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -382,6 +383,26 @@ def test_the_code_fingerprint_follows_the_files(tmp_path, settings):
         assert pagecache.code_fingerprint() != first
     finally:
         pagecache.code_fingerprint.cache_clear()
+
+
+def test_the_code_fingerprint_covers_the_project_package_and_every_app(monkeypatch):
+    read = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path) or real(path))
+    pagecache.code_fingerprint.cache_clear()
+    try:
+        pagecache.code_fingerprint()
+    finally:
+        pagecache.code_fingerprint.cache_clear()
+
+    names = {str(path.relative_to(settings.BASE_DIR)) for path in read}
+    assert {
+        "echo_hub/views.py",
+        "echo_hub/templatetags/echo.py",
+        "cases/views.py",
+        "templates/base.html",
+    } <= names
+    assert len(names) == len(read)  # each file once
 
 
 def test_the_placeholder_never_reaches_a_browser_even_when_not_stored(signed_in, program, session):
