@@ -292,22 +292,33 @@ CELERY_BEAT_SCHEDULE = {
 # The busiest signed-in pages are served from a cache keyed on a content version that every
 # committed write moves on (echo_hub/lib/pagecache.py). Off: every page is rendered.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# Cached pages hold what their users see (case pages too) and can be thrown away at any time:
+# production keeps them in a Redis of their own that never writes to disk and evicts the least
+# recently used (docker-compose.yml, service `pagecache`), away from the broker's queues.
+PAGE_CACHE_REDIS_URL = env.str("PAGE_CACHE_REDIS_URL", default=REDIS_URL)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+redis_options = {
+    "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
+}
+if PAGE_CACHE_REDIS_URL:
+    # While that Redis is unreachable, pages are rendered: they are not worth the database.
+    CACHES["pages"] = {
+        "BACKEND": "echo_hub.lib.cache.RedisOrMissCache",
+        "LOCATION": PAGE_CACHE_REDIS_URL,
+        "KEY_PREFIX": "pages",
+        **redis_options,
+    }
 if REDIS_URL:
     # Shared by every process (allauth's and our rate limits); while Redis is unreachable,
     # the database cache stands in, and a breaker skips Redis for REDIS_BREAKER_SECONDS.
-    # Cached pages are not worth the database: while Redis is down they are not cached.
-    redis_cache = {
+    CACHES["default"] = {
+        "BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
-    }
-    CACHES = {
-        "default": {"BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache", **redis_cache},
-        "pages": {"BACKEND": "echo_hub.lib.cache.RedisOrMissCache", **redis_cache, "KEY_PREFIX": "pages"},
+        **redis_options,
     }
 # Any web process can serve any user: sessions live in the database. Not cached_db: a
 # session saved or ended while Redis is down would come back stale from Redis afterwards.
