@@ -9,6 +9,7 @@ from aiosmtpd.controller import Controller
 from django.core.mail import EmailMessage
 
 from echo_hub.lib import email
+from tests.faults.server import free_port
 
 REFUSED = "left-the-clinic@example.org"
 
@@ -36,12 +37,6 @@ class CountingHandler:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def server_factory(settings):
     logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -49,7 +44,7 @@ def server_factory(settings):
 
     def start() -> CountingHandler:
         handler = CountingHandler()
-        controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
         controller.start()
         controllers.append(controller)
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
