@@ -66,6 +66,23 @@ class Breaker:
             with self._lock:
                 self.failing = False
 
+    def run(self, attempt, otherwise, *, while_down: str):
+        """`attempt()` when Redis may be tried; `otherwise()` while the breaker is open or
+        when the attempt finds Redis down (which opens it)."""
+        if self.allows_try():
+            try:
+                result = attempt()
+            except REDIS_DOWN as exc:
+                self.failed()
+                logger.warning(
+                    f"redis unreachable: {while_down}",
+                    extra={"error": type(exc).__name__, "retry_in_s": self.seconds},
+                )
+            else:
+                self.succeeded()
+                return result
+        return otherwise()
+
 
 _breakers: dict[str, Breaker] = {}
 _breakers_lock = threading.Lock()
@@ -99,19 +116,11 @@ class RedisWithDatabaseFallbackCache(BaseCache):
         self.breaker = breaker_for(server, params.get("BREAKER_SECONDS", DEFAULT_BREAKER_SECONDS))
 
     def _call(self, operation: str, *args, **kwargs):
-        if self.breaker.allows_try():
-            try:
-                result = getattr(self.primary, operation)(*args, **kwargs)
-            except REDIS_DOWN as exc:
-                self.breaker.failed()
-                logger.warning(
-                    "redis unreachable: using the database cache",
-                    extra={"error": type(exc).__name__, "retry_in_s": self.breaker.seconds},
-                )
-            else:
-                self.breaker.succeeded()
-                return result
-        return getattr(self.fallback, operation)(*args, **kwargs)
+        return self.breaker.run(
+            lambda: getattr(self.primary, operation)(*args, **kwargs),
+            lambda: getattr(self.fallback, operation)(*args, **kwargs),
+            while_down="using the database cache",
+        )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout=timeout, version=version)
@@ -167,16 +176,10 @@ class RedisOrMissCache(RedisCache):
         self.breaker = breaker_for(server, params.get("BREAKER_SECONDS", DEFAULT_BREAKER_SECONDS))
 
     def _try(self, operation: str, default, *args, **kwargs):
-        if not self.breaker.allows_try():
-            return default
-        try:
-            result = getattr(super(), operation)(*args, **kwargs)
-        except REDIS_DOWN as exc:
-            self.breaker.failed()
-            logger.warning("redis unreachable: page cache off", extra={"error": type(exc).__name__})
-            return default
-        self.breaker.succeeded()
-        return result
+        redis_operation = getattr(super(), operation)
+        return self.breaker.run(
+            lambda: redis_operation(*args, **kwargs), lambda: default, while_down="page cache off"
+        )
 
     def get(self, key, default=None, version=None):
         return self._try("get", default, key, default, version=version)

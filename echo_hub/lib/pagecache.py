@@ -130,7 +130,7 @@ def watch_writes(execute, sql, params, many, context):
     """Execute wrapper on every connection (installed by echo_hub.lib.apps)."""
     result = execute(sql, params, many, context)
     connection = context["connection"]
-    if state.watching and connection.alias in settings.DATABASES and is_content_write(sql):
+    if state.watching and is_content_write(sql) and connection.alias in settings.DATABASES:
         _written(connection)
     return result
 
