@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from echo_hub.audit.services import Action, denied, record
 from echo_hub.lib.forms import add_service_errors
-from echo_hub.lib.pagecache import serve
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.storage import private_file_response
 from sessions.models import Role
@@ -132,26 +131,15 @@ def case_submit(request, pk):
 @login_required
 @require_GET
 def case_detail(request, pk):
-    # Every view is recorded in the audit trail, also when the page comes from the cache.
-    return serve(
-        request, lambda: _case_page(request, pk), on_hit=lambda facts: _record_view(request, **facts)
-    )
-
-
-def _record_view(request, case_id: int, program_id: int) -> None:
+    case, role = get_case_for_user(request.user, pk)
     record(
         Action.CASE_VIEWED,
         actor=request.user,
         object_type=Case._meta.label_lower,
-        object_id=case_id,
-        program=program_id,
+        object_id=case.pk,
+        program=case.program_id,
         request=request,
     )
-
-
-def _case_page(request, pk):
-    case, role = get_case_for_user(request.user, pk)
-    _record_view(request, case.pk, case.program_id)
     lists = selectors.case_detail_lists(case)
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.
@@ -176,9 +164,7 @@ def _case_page(request, pk):
     }
     if context["is_coordinator"] and case.status == Case.Status.SUBMITTED:
         context["assign_sessions"] = list(selectors.upcoming_sessions_with_free_slots(case.program))
-    response = render(request, "cases/case_detail.html", context)
-    response.page_cache_facts = {"case_id": case.pk, "program_id": case.program_id}
-    return response
+    return render(request, "cases/case_detail.html", context)
 
 
 @login_required

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from echo_hub.lib.csv_export import csv_response
 from echo_hub.lib.forms import add_service_errors
-from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.ratelimit import ratelimit
 from echo_hub.lib.storage import private_file_response
@@ -61,7 +60,6 @@ def evaluate(request, slug, pk):
 
 @login_required
 @require_GET
-@cached_page
 def transcript(request):
     groups = selectors.transcript(request.user)
     return render(

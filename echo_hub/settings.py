@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "echo_hub.accounts",
     "echo_hub.notifications",
     "echo_hub.audit",
@@ -97,8 +98,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "echo_hub.context_processors.navigation",
-                # After Django's own csrf processor: cached pages hold a placeholder instead.
-                "echo_hub.lib.pagecache.csrf_context",
             ],
             "libraries": {"echo": "echo_hub.templatetags.echo"},
         },
@@ -289,37 +288,39 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The busiest signed-in pages are served from a cache keyed on a content version that every
-# committed write moves on (echo_hub/lib/pagecache.py). Off: every page is rendered.
-PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
-# Cached pages hold what their users see (case pages too) and can be thrown away at any time:
-# production keeps them in a Redis of their own that never writes to disk and evicts the least
-# recently used (docker-compose.yml, service `pagecache`), away from the broker's queues.
-PAGE_CACHE_REDIS_URL = env.str("PAGE_CACHE_REDIS_URL", default=REDIS_URL)
+# The shared cache (allauth's sign-in limits, computed report numbers) is the database: it
+# needs no other service, so a Redis outage takes nothing away from the web processes.
+# Rate-limit counters need atomic increments (django-ratelimit's requirement, which the
+# database cache lacks): with a Redis they live there, and while it is unreachable the limits
+# are not applied (RATELIMIT_FAIL_OPEN) rather than failing the request.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Created by the echo_lib migration 0001, so every environment has it.
+        "LOCATION": "echo_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+    # One process without Redis (make run, the tests): counters in its memory.
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
 }
-redis_options = {
-    "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-    "BREAKER_SECONDS": env.int("REDIS_BREAKER_SECONDS", default=30),
-}
-if PAGE_CACHE_REDIS_URL:
-    # While that Redis is unreachable, pages are rendered: they are not worth the database.
-    CACHES["pages"] = {
-        "BACKEND": "echo_hub.lib.cache.RedisOrMissCache",
-        "LOCATION": PAGE_CACHE_REDIS_URL,
-        "KEY_PREFIX": "pages",
-        **redis_options,
-    }
 if REDIS_URL:
-    # Shared by every process (allauth's and our rate limits); while Redis is unreachable,
-    # the database cache stands in, and a breaker skips Redis for REDIS_BREAKER_SECONDS.
-    CACHES["default"] = {
-        "BACKEND": "echo_hub.lib.cache.RedisWithDatabaseFallbackCache",
+    CACHES["ratelimit"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        **redis_options,
+        "KEY_PREFIX": "ratelimit",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            # An unreachable Redis reads as "no count": RATELIMIT_FAIL_OPEN lets the request on.
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+else:
+    # django-ratelimit refuses a per-process cache; without Redis there is only one process.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "echo_hub.lib.client.ratelimit_ip"
 # Any web process can serve any user: sessions live in the database. Not cached_db: a
 # session saved or ended while Redis is down would come back stale from Redis afterwards.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -381,6 +382,7 @@ RATE_LIMITS = {
 for _scope, _rate in RATE_LIMITS.items():
     if not re.fullmatch(r"\s*[1-9]\d*\s*/\s*[1-9]\d*\s*[smh]?\s*", _rate):
         raise ImproperlyConfigured(f"RATE_LIMIT_{_scope.upper()} must look like 30/5m, not {_rate!r}.")
+    RATE_LIMITS[_scope] = re.sub(r"\s", "", _rate)
 # Behind a reverse proxy every request comes from the proxy's address: the client's is the
 # n-th address from the right of X-Forwarded-For, n being the number of proxies we run.
 # allauth's rate limits and ours both read it.

@@ -9,7 +9,6 @@ from cases import selectors as case_selectors
 from cases.models import Case
 from cpd import selectors as cpd_selectors
 from echo_hub.lib.csp import allow_form_redirects
-from echo_hub.lib.pagecache import cached_page
 from echo_hub.notifications.models import Notification
 from sessions import selectors
 from sessions.models import Enrollment
@@ -19,7 +18,6 @@ DASHBOARD_SESSIONS = 6
 
 
 @require_GET
-@cached_page
 def home(request):
     if not request.user.is_authenticated:
         programs = selectors.open_programs().order_by("name")[:12]

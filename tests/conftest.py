@@ -17,16 +17,24 @@ def running_in_ci() -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _empty_caches():
+def _empty_caches(request):
     """Every test starts with empty caches.
 
     Rate limits (allauth's one confirmation email per address every few minutes) live in the
-    cache, which is Redis in CI and outlives a run: without this, a second run within minutes, or
-    a second test signing up the same address, is silently rate-limited.
+    caches: the database cache, which a test that commits (a browser test's live server) leaves
+    behind for the next, and Redis in CI, which outlives a run. Without this, a second test
+    signing up the same address, or a second run within minutes, is silently rate-limited. A
+    test inside a transaction leaves the database cache as it found it.
     """
-    for alias in settings.CACHES:
+    commits = bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    if commits:
+        request.getfixturevalue("transactional_db")
+    aliases = [alias for alias in settings.CACHES if commits or alias != "default"]
+    for alias in aliases:
         caches[alias].clear()
     yield
+    for alias in aliases:
+        caches[alias].clear()
     close_held_connection()  # the mail connection a test's messages went through
 
 

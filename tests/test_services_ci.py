@@ -1,9 +1,10 @@
 import os
 import uuid
 
+import pytest
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 
 from echo_hub import settings as base_settings
@@ -53,26 +54,36 @@ def test_database_is_postgresql_in_ci():
     assert connection.vendor == ("postgresql" if on_postgres else "sqlite")
 
 
-def test_cache_round_trips_through_redis_when_configured():
+def test_rate_limit_counters_round_trip_through_redis_when_configured():
     url = _redis_url()
+    counters = caches["ratelimit"]
     key = f"echo-hub-ci-check-{uuid.uuid4().hex}"
     expected_backend = (
-        "echo_hub.lib.cache.RedisWithDatabaseFallbackCache"
-        if url
-        else "django.core.cache.backends.locmem.LocMemCache"
+        "django_redis.cache.RedisCache" if url else "django.core.cache.backends.locmem.LocMemCache"
     )
 
-    cache.set(key, {"answer": 42}, timeout=60)
+    counters.add(key, 0, timeout=60)
     try:
-        assert settings.CACHES["default"]["BACKEND"] == expected_backend
-        assert cache.get(key) == {"answer": 42}
+        assert settings.CACHES["ratelimit"]["BACKEND"] == expected_backend
+        assert counters.incr(key) == 1
         if url:
             client = redis.Redis.from_url(url)
             try:
-                assert client.exists(cache.make_key(key)) == 1
+                assert client.exists(counters.make_key(key)) == 1
             finally:
                 client.close()
     finally:
-        cache.delete(key)
+        counters.delete(key)
 
-    assert cache.get(key) is None
+    assert counters.get(key) is None
+
+
+@pytest.mark.django_db
+def test_shared_cache_is_the_database():
+    key = f"echo-hub-ci-check-{uuid.uuid4().hex}"
+    cache.set(key, {"answer": 42}, timeout=60)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM echo_cache WHERE cache_key LIKE %s", [f"%{key}"])
+        assert cursor.fetchone() == (1,)
+    assert cache.get(key) == {"answer": 42}

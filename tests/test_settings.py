@@ -45,7 +45,12 @@ def test_settings_with_a_bad_debug_value_refuse_to_load():
 
 def test_settings_pass_the_deploy_check_in_production():
     secret_key = "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^*-_") for _ in range(60))
-    env = _env(DEBUG="false", SECRET_KEY=secret_key, ALLOWED_HOSTS="echo.example.org")
+    env = _env(
+        DEBUG="false",
+        SECRET_KEY=secret_key,
+        ALLOWED_HOSTS="echo.example.org",
+        REDIS_URL="redis://redis:6379/0",
+    )
 
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 

@@ -12,3 +12,9 @@ def client_ip(request: HttpRequest) -> str | None:
         return get_adapter(request).get_client_ip(request)
     except (PermissionDenied, ImproperlyConfigured, ValueError):
         return None
+
+
+def ratelimit_ip(request: HttpRequest) -> str:
+    """The address django-ratelimit counts (RATELIMIT_IP_META_KEY): the same reading, or the
+    connecting address when the forwarding header cannot be read."""
+    return client_ip(request) or request.META.get("REMOTE_ADDR") or "0.0.0.0"

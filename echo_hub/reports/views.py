@@ -9,7 +9,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from echo_hub.lib.csv_export import csv_response
-from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pdf import render_pdf
 from sessions.models import Program
 from sessions.permissions import get_program_for_coordinator
@@ -150,7 +149,6 @@ def _context(program: Program, report: ProgramReport, *, organizations_limit: in
 
 @login_required
 @require_GET
-@cached_page
 def program_report(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form, scope = _scope(request, program)

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
-from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.ratelimit import ratelimit
 
@@ -86,7 +85,6 @@ def _ids(values: list[str]) -> list[int]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@cached_page
 def manage_attendance(request, slug, pk):
     """The roster for one session, a page of members at a time (a program can have thousands):
     tick who was there, adjust minutes with a reason."""

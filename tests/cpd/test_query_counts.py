@@ -51,7 +51,7 @@ def test_transcript_query_count_is_constant(client, participant, program):
 
     ctx3 = _capture(client, url, ">Download PDF</a>", 6)
 
-    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
 
 
 def _add_certificate(program) -> None:
@@ -91,7 +91,7 @@ def test_manage_attendance_query_count_is_constant(client, coordinator, past_ses
 
     ctx3 = _capture(client, url, "Dropped off the call", 3)
 
-    assert len(ctx1) == len(ctx3) == 14, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 13, sql(ctx1, ctx3)
 
 
 def _add_failed_certificate(session) -> None:

@@ -4,15 +4,13 @@ while other addresses and users carry on."""
 
 from datetime import timedelta
 
+import django_ratelimit.core
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from cpd.models import Evaluation
-from echo_hub.lib import ratelimit
-from echo_hub.lib.ratelimit import Rate, parse_rate
 from sessions.models import Attendance
 from tests.factories import CertificateFactory, SessionFactory
 
@@ -29,10 +27,10 @@ def _small_limits(settings):
 
 @pytest.fixture
 def frozen_clock(monkeypatch):
-    """A clock the test moves, standing 100 s into a 5-minute window."""
+    """A clock the test moves (django-ratelimit's windows follow time.time())."""
     now = [300_000_100.0]
 
-    monkeypatch.setattr(ratelimit.time, "time", lambda: now[0])
+    monkeypatch.setattr(django_ratelimit.core.time, "time", lambda: now[0])
     return now
 
 
@@ -56,8 +54,8 @@ def test_verify_the_fourth_lookup_from_one_address_is_refused_and_others_are_not
     other = client.get(url, REMOTE_ADDR=BOB)
 
     assert ok == [200, 200, 200]
-    # The window is [300_000_000, 300_000_300); the clock stands 100 s into it.
-    _assert_limited(refused, retry_after=200)
+    _assert_limited(refused)
+    assert 0 < int(refused["Retry-After"]) <= 300
     assert other.status_code == 200
 
 
@@ -79,11 +77,11 @@ def test_verify_counts_again_when_the_window_has_passed(client, frozen_clock):
     for _ in range(3):
         client.get(url, REMOTE_ADDR=ALICE)
 
-    limited = client.get(url, REMOTE_ADDR=ALICE).status_code
-    frozen_clock[0] += 200
+    limited = client.get(url, REMOTE_ADDR=ALICE)
+    frozen_clock[0] += int(limited["Retry-After"])
     after = client.get(url, REMOTE_ADDR=ALICE).status_code
 
-    assert (limited, after) == (429, 404)
+    assert (limited.status_code, after) == (429, 404)
 
 
 def _join(client, session, ip):
@@ -179,17 +177,3 @@ def test_ipv6_clients_are_counted_by_their_64_network(client):
 
     assert statuses == [404, 404, 404, 429]
     assert neighbour == 404
-
-
-@pytest.mark.parametrize(
-    ("text", "rate"),
-    [("30/5m", Rate(30, 300)), ("10/60", Rate(10, 60)), ("5 / 2h", Rate(5, 7200)), ("1/1s", Rate(1, 1))],
-)
-def test_parse_rate_reads_count_and_period(text, rate):
-    assert parse_rate(text) == rate
-
-
-@pytest.mark.parametrize("text", ["", "30", "0/5m", "30/0", "30/5d", "thirty/5m", "-1/5m"])
-def test_parse_rate_refuses_a_malformed_limit(text):
-    with pytest.raises(ImproperlyConfigured, match="must look like 30/5m"):
-        parse_rate(text)

@@ -48,7 +48,7 @@ def test_home_for_participant_query_count_is_constant(client, participant, progr
 
     ctx3 = _capture(client, url, '<span class="small text-secondary">Participant</span>', 4)
 
-    assert len(ctx1) == len(ctx3) == 12, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
 
 
 def test_home_for_coordinator_query_count_is_constant(client, coordinator, program):
@@ -61,7 +61,7 @@ def test_home_for_coordinator_query_count_is_constant(client, coordinator, progr
 
     ctx3 = _capture(client, url, "1 enrollment request<", 3)
 
-    assert len(ctx1) == len(ctx3) == 12, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
 
 
 def test_home_for_anonymous_query_count_is_constant(client, db):
@@ -136,7 +136,7 @@ def test_manage_schedule_query_count_is_constant(client, coordinator, program, w
 
     ctx3 = _capture(client, url, "Dr Presenter", 3)
 
-    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
 
 
 def _add_pending_and_member(program) -> None:

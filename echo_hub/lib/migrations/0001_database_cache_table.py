@@ -1,10 +1,10 @@
-"""The table of the database cache that the shared cache falls back to when Redis is down
-(echo_hub/lib/cache.py). A migration, so every environment has it without an extra step."""
+"""The table of the database cache, the shared cache (settings.CACHES["default"]). A
+migration, so every environment has it without an extra step."""
 
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations
 
-from echo_hub.lib.cache import DATABASE_CACHE_TABLE
+DATABASE_CACHE_TABLE = "echo_cache"
 
 
 def create_table(apps, schema_editor):

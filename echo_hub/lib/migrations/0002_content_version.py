@@ -1,4 +1,4 @@
-"""The page cache's content version (echo_hub/lib/pagecache.py).
+"""The content version of a whole-page cache, since removed (0003 drops it).
 
 PostgreSQL: a sequence. Moving it on (nextval) is not part of any transaction and needs no
 commit of its own, so the bump after every committed write costs no wait for the disk; it
@@ -10,7 +10,8 @@ import secrets
 
 from django.db import migrations
 
-from echo_hub.lib.pagecache import VERSION_SEQUENCE, VERSION_TABLE
+VERSION_SEQUENCE = "echo_content_version_seq"
+VERSION_TABLE = "echo_content_version"
 
 
 def create(apps, schema_editor):
