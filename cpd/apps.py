@@ -5,3 +5,9 @@ class CpdConfig(AppConfig):
     name = "cpd"
     label = "cpd"
     verbose_name = "CPD credits and certificates"
+
+    def ready(self) -> None:
+        from echo_hub.audit.services import register_label
+
+        # The start of the public code is how coordinators and holders name a certificate.
+        register_label("cpd.certificate", lambda certificate: f"Certificate {certificate.code[:8]}…")

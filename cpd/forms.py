@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import IdentifierGuardMixin
+from echo_hub.deid.forms import IdentifierGuardMixin
 from sessions.models import Cycle, Session
 
 from .models import Evaluation, SurveyQuestion

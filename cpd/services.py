@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cases.deid import explain, find_identifiers
 from echo_hub.accounts.models import Profession
 from echo_hub.audit.services import Action, record, record_many
+from echo_hub.deid import explain, find_identifiers
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.urls import absolute_url

@@ -3,7 +3,7 @@ import os
 from celery import Celery
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 
-from .observability import add_request_id_header, finish_task, start_task
+from echo_hub.lib.observability import add_request_id_header, finish_task, start_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "echo_hub.settings")
 

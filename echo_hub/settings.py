@@ -60,14 +60,13 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "cases.apps.CasesConfig",
     "cpd.apps.CpdConfig",
-    "echo_hub.reports",
-    "echo_hub.demo",
+    "echo_hub.site.apps.SiteConfig",
     "echo_hub.lib.apps.LibConfig",
 ]
 
 MIDDLEWARE = [
     # First, so the request id and the log line cover every other middleware too.
-    "echo_hub.middleware.RequestLogMiddleware",
+    "echo_hub.lib.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -97,9 +96,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "echo_hub.context_processors.navigation",
+                "echo_hub.site.context_processors.navigation",
             ],
-            "libraries": {"echo": "echo_hub.templatetags.echo"},
+            "libraries": {"echo": "echo_hub.lib.templatetags.echo"},
         },
     },
 ]
@@ -169,6 +168,7 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="ECHO Hub")
 MFA_ADAPTER = "echo_hub.accounts.mfa.HubMFAAdapter"
 # Coordinators, experts, staff and superusers must set up an authenticator before anything else.
 MFA_REQUIRED_FOR_HUB_ROLES = env_bool("MFA_REQUIRED_FOR_HUB_ROLES", True)
+MFA_REQUIRED_RULE = "echo_hub.site.mfa.hub_staff_must_use_mfa"
 
 # Sessions end after this long without a request, and this long after sign-in whatever happens.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
@@ -268,7 +268,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A user's save must never wait on a dead broker: fail fast, the beat sweep resends.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 2}
-CELERY_IMPORTS = ["echo_hub.tasks"]
+CELERY_IMPORTS = ["echo_hub.site.tasks"]
 CELERY_BEAT_SCHEDULE = {
     "due-messages-sweep": {
         "task": "echo_hub.sweep_due_messages",
@@ -389,7 +389,7 @@ for _scope, _rate in RATE_LIMITS.items():
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Request bodies: form fields (not files) over this many bytes are refused with a 413 page
-# (echo_hub.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
+# (echo_hub.site.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
@@ -397,8 +397,8 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "echo_hub.observability.RequestIdFilter"}},
-    "formatters": {"json": {"()": "echo_hub.observability.JsonFormatter"}},
+    "filters": {"request_id": {"()": "echo_hub.lib.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "echo_hub.lib.observability.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
     },
@@ -412,7 +412,7 @@ LOGGING = {
 
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    from echo_hub.observability import init_sentry
+    from echo_hub.lib.observability import init_sentry
 
     init_sentry(
         dsn=SENTRY_DSN,

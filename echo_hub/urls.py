@@ -1,12 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from echo_hub.site import health, views
 from sessions.views.member import calendar_feed
 
-from . import health, views
-
 # A request body over DATA_UPLOAD_MAX_MEMORY_SIZE (or too many fields) gets a clear page.
-handler400 = "echo_hub.views.bad_request"
+handler400 = "echo_hub.site.views.bad_request"
 
 admin.site.site_header = "ECHO Hub administration"
 admin.site.site_title = "ECHO Hub admin"
@@ -16,6 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("", include("echo_hub.site.urls")),
     path("account/", include("echo_hub.accounts.urls")),
     path("", include("echo_hub.notifications.urls")),
     path("accounts/", include("allauth.urls")),
@@ -23,6 +23,6 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("cases.urls")),
     path("", include("cpd.urls")),
-    path("", include("echo_hub.reports.urls")),
+    path("", include("echo_hub.site.reports.urls")),
     path("", include("echo_hub.audit.urls")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, manage, materials, member
+from .views import attendance, audit, manage, materials, member
 
 app_name = "sessions"
 
@@ -33,6 +33,8 @@ urlpatterns = [
     path("sessions/", member.my_sessions, name="my_sessions"),
     path("invitations/<str:token>/", member.invitation_accept, name="invitation_accept"),
     path("manage/<slug:slug>/", manage.schedule, name="manage_schedule"),
+    path("manage/<slug:slug>/audit/", audit.program_events, name="manage_audit"),
+    path("manage/<slug:slug>/audit/export.csv", audit.program_events_csv, name="manage_audit_csv"),
     path("manage/<slug:slug>/settings/", manage.program_edit, name="manage_program_edit"),
     path("manage/<slug:slug>/cycles/new/", manage.cycle_create, name="manage_cycle_create"),
     path("manage/<slug:slug>/schedule/new/", manage.schedule_new, name="manage_schedule_new"),

@@ -37,8 +37,8 @@ def _pages(program, session, enrollment):
         reverse("account_change_password"),
         reverse("account_email"),
         reverse("accounts:security"),
-        reverse("accounts:privacy"),
-        reverse("accounts:close"),
+        reverse("site:privacy"),
+        reverse("site:close_account"),
         reverse("mfa_index"),
     ]
 

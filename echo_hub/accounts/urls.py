@@ -11,7 +11,4 @@ urlpatterns = [
     path("security/", views.security, name="security"),
     path("security/sessions/end/", views.session_end, name="session_end"),
     path("security/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
-    path("privacy/", views.privacy, name="privacy"),
-    path("privacy/my-data.zip", views.data_export, name="data_export"),
-    path("privacy/close/", views.close_account, name="close"),
 ]

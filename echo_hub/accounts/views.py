@@ -1,23 +1,13 @@
-import tempfile
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from echo_hub.lib.forms import add_service_errors
-from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.urls import absolute_url
 
 from . import services
-from .forms import CloseAccountForm, ProfileForm
-
-# The export is built in memory up to this size, then in a temporary file on disk.
-EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
+from .forms import ProfileForm
 
 
 @login_required
@@ -92,38 +82,3 @@ def sessions_end_others(request):
     else:
         messages.info(request, "You were not signed in anywhere else.")
     return redirect("accounts:security")
-
-
-@login_required
-@require_GET
-def privacy(request):
-    return render(request, "accounts/privacy.html")
-
-
-@login_required
-@require_GET
-def data_export(request):
-    """The signed-in user's own data as a zip: built from request.user only, never from an id
-    in the URL, so nobody can ask for someone else's."""
-    # The response closes (and so deletes) the file once it is sent.
-    archive = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)  # noqa: SIM115
-    services.write_data_export(request.user, archive)
-    archive.seek(0)
-    filename = f"echo-hub-my-data-{timezone.localdate():%Y-%m-%d}.zip"
-    return private_stream_response(archive, filename=filename, content_type="application/zip")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def close_account(request):
-    form = CloseAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.close_account(user=request.user, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            logout(request)
-            messages.success(request, "Your account is closed. Thank you for taking part in ECHO.")
-            return redirect("home")
-    return render(request, "accounts/close.html", {"form": form})

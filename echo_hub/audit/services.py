@@ -5,13 +5,13 @@ request do not need to: the request being served is in `observability.current_re
 (set by the request middleware), and its client address, user agent and path are taken
 from there. Outside a request (Celery, management commands) those stay empty."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 
 from echo_hub.lib.client import client_ip
-from echo_hub.observability import current_request, redact, request_id
+from echo_hub.lib.observability import current_request, redact, request_id
 
 from .models import AuditEvent
 
@@ -19,10 +19,14 @@ Action = AuditEvent.Action
 
 MAX_EXTRA_TEXT = 60
 _PROGRAM = "echo_sessions.program"
-_CUSTOM_LABELS = {
-    # The start of the public code is how coordinators and holders name a certificate.
-    "cpd.certificate": lambda obj: f"Certificate {obj.code[:8]}…",
-}
+# Apps name their own objects (from their AppConfig.ready): the trail knows no app's models.
+_CUSTOM_LABELS: dict[str, Callable[[object], str]] = {}
+
+
+def register_label(object_type: str, label: Callable[[object], str]) -> None:
+    """How events name objects of `object_type` ("cpd.certificate"), from the object itself;
+    never from its content, only from ids or public codes."""
+    _CUSTOM_LABELS[object_type] = label
 
 
 def object_label(object_type: str, object_id, obj=None) -> str:

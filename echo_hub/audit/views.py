@@ -6,7 +6,6 @@ from django.views.decorators.http import require_GET
 
 from echo_hub.lib.csv_export import csv_response
 from echo_hub.lib.pagination import paginate
-from sessions.permissions import get_program_for_coordinator
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -29,7 +28,8 @@ CSV_HEADER = [
 ]
 
 
-def _page(request, *, program=None, csv_url_name: str, title: str):
+def events_page(request, *, program=None, csv_url_name: str, title: str):
+    """The trail, filtered, of one program (its coordinators' page) or of the whole hub."""
     form = AuditFilterForm(request.GET or None)
     page = paginate(request, selectors.events(program=program, **form.filters()), per_page=PER_PAGE)
     query = request.GET.copy()
@@ -48,7 +48,7 @@ def _page(request, *, program=None, csv_url_name: str, title: str):
     )
 
 
-def _csv(request, *, program=None, filename: str):
+def events_csv(request, *, program=None, filename: str):
     form = AuditFilterForm(request.GET or None)
     rows = (
         [
@@ -72,27 +72,13 @@ def _csv(request, *, program=None, filename: str):
 
 @login_required
 @require_GET
-def program_events(request, slug):
-    program = get_program_for_coordinator(request.user, slug)
-    return _page(request, program=program, csv_url_name="audit:program_csv", title="Audit trail")
-
-
-@login_required
-@require_GET
-def program_events_csv(request, slug):
-    program = get_program_for_coordinator(request.user, slug)
-    return _csv(request, program=program, filename=f"audit-{program.slug}.csv")
-
-
-@login_required
-@require_GET
 def site_events(request):
     require_site_auditor(request.user)
-    return _page(request, csv_url_name="audit:site_csv", title="Audit trail of the whole hub")
+    return events_page(request, csv_url_name="audit:site_csv", title="Audit trail of the whole hub")
 
 
 @login_required
 @require_GET
 def site_events_csv(request):
     require_site_auditor(request.user)
-    return _csv(request, filename="audit-all.csv")
+    return events_csv(request, filename="audit-all.csv")

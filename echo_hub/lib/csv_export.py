@@ -1,6 +1,7 @@
 """CSV downloads that open safely in a spreadsheet."""
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
@@ -25,13 +26,25 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def write_csv(target, header: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """Write a spreadsheet-safe CSV to a text file-like `target`, with the BOM Excel needs to
+    read UTF-8."""
+    target.write("\ufeff")
+    writer = csv.writer(target)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    buffer = io.StringIO()
+    write_csv(buffer, header, rows)
+    return buffer.getvalue().encode("utf-8")
+
+
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
+    write_csv(response, header, rows)
     return response

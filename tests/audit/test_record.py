@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from echo_hub.audit.models import AuditEvent
 from echo_hub.audit.services import Action, object_label, record
-from echo_hub.observability import request_id
+from echo_hub.lib.observability import request_id
 from tests.factories import CaseFactory, CertificateFactory, UserFactory
 
 from .conftest import AGENT, IP

@@ -32,7 +32,7 @@ def test_coordinator_sees_only_their_programs_events(client, coordinator, progra
     _event(Action.LOGIN_FAILED, program=None, object_id=33)
     client.force_login(coordinator)
 
-    response = client.get(reverse("audit:program", args=[program.slug]))
+    response = client.get(reverse("sessions:manage_audit", args=[program.slug]))
 
     body = response.content.decode()
     assert _labels(response) == ["Case #11"]
@@ -44,8 +44,8 @@ def test_coordinator_of_another_program_gets_404_and_sees_nothing(client, other_
     _event(program=program, object_id=11)
     client.force_login(other_coordinator)
 
-    page = client.get(reverse("audit:program", args=[program.slug]))
-    export = client.get(reverse("audit:program_csv", args=[program.slug]))
+    page = client.get(reverse("sessions:manage_audit", args=[program.slug]))
+    export = client.get(reverse("sessions:manage_audit_csv", args=[program.slug]))
 
     assert (page.status_code, export.status_code) == (404, 404)
     assert b"Case #11" not in page.content + export.content
@@ -59,7 +59,7 @@ def test_filters_narrow_by_action_actor_and_dates(client, coordinator, program):
     _event(program=program, actor=coordinator, object_id=3, at=now - timedelta(days=3))
     _event(program=program, actor=someone, object_id=4, at=now)
     client.force_login(coordinator)
-    url = reverse("audit:program", args=[program.slug])
+    url = reverse("sessions:manage_audit", args=[program.slug])
     local = timezone.localdate
 
     by_action = client.get(url, {"action": Action.CASE_RETURNED})
@@ -85,7 +85,9 @@ def test_csv_export_holds_the_filtered_events_and_neutralises_formulas(client, c
     _event(program=program, actor=coordinator, object_id=5)
     client.force_login(coordinator)
 
-    response = client.get(reverse("audit:program_csv", args=[program.slug]), {"action": Action.LOGIN_FAILED})
+    response = client.get(
+        reverse("sessions:manage_audit_csv", args=[program.slug]), {"action": Action.LOGIN_FAILED}
+    )
 
     rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff"))))
     assert response["Content-Disposition"] == f'attachment; filename="audit-{program.slug}.csv"'
@@ -113,12 +115,15 @@ def test_manage_tabs_link_to_the_audit_trail(client, coordinator, program):
 
     response = client.get(reverse("sessions:manage_enrollment", args=[program.slug]))
 
-    assert f'href="{reverse("audit:program", args=[program.slug])}">Audit</a>' in response.content.decode()
+    assert (
+        f'href="{reverse("sessions:manage_audit", args=[program.slug])}">Audit</a>'
+        in response.content.decode()
+    )
 
 
 def test_event_list_query_count_does_not_grow_with_pages_of_events(client, coordinator, program):
     client.force_login(coordinator)
-    url = reverse("audit:program", args=[program.slug])
+    url = reverse("sessions:manage_audit", args=[program.slug])
     _event(program=program, actor=coordinator)
     client.get(url)
     with CaptureQueriesContext(connection) as one:
@@ -142,7 +147,7 @@ def test_event_pages_have_one_h1_landmarks_and_nothing_inline(client, coordinato
     coordinator.save(update_fields=["is_superuser"])
     client.force_login(coordinator)
 
-    for url in [reverse("audit:program", args=[program.slug]), reverse("audit:site")]:
+    for url in [reverse("sessions:manage_audit", args=[program.slug]), reverse("audit:site")]:
         html = client.get(url, {"action": "", "actor": ""}).content.decode()
 
         assert "<main" in html and "<nav" in html and "<header" in html, url
@@ -158,7 +163,7 @@ def test_navigation_links_coordinators_and_superusers_to_their_audit_pages(clien
     coordinator.save(update_fields=["is_superuser"])
     as_superuser = client.get(reverse("home")).content.decode()
 
-    program_link = f'href="{reverse("audit:program", args=[program.slug])}">Audit</a>'
+    program_link = f'href="{reverse("sessions:manage_audit", args=[program.slug])}">Audit</a>'
     site_link = f'href="{reverse("audit:site")}">Audit trail</a>'
     assert (program_link in as_coordinator, site_link in as_coordinator) == (True, False)
     assert site_link in as_superuser

@@ -23,7 +23,7 @@ from cpd.models import Certificate
 from cpd.tasks import sweep_certificates_task
 from echo_hub.notifications.models import Notification
 from echo_hub.notifications.tasks import sweep_notifications_task
-from echo_hub.tasks import sweep_due_messages_task
+from echo_hub.site.tasks import sweep_due_messages_task
 from tests.factories import (
     AttendanceFactory,
     CaseSlotFactory,

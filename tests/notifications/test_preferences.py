@@ -11,7 +11,7 @@ from cases.models import Case
 from echo_hub.notifications import services
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
 from echo_hub.notifications.models import Notification, NotificationPreference
-from echo_hub.tasks import sweep_due_messages_task
+from echo_hub.site.tasks import sweep_due_messages_task
 from sessions.reminders import send_due_session_reminders
 from tests.factories import AttendanceFactory, CaseFactory, CaseSlotFactory, SessionFactory
 

@@ -11,7 +11,7 @@ from cpd.services import send_due_evaluation_requests
 from echo_hub.notifications import services
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
 from echo_hub.notifications.models import Notification
-from echo_hub.tasks import sweep_due_messages_task
+from echo_hub.site.tasks import sweep_due_messages_task
 from sessions.models import Enrollment, Role, Session
 from sessions.reminders import send_due_session_reminders
 from sessions.services import cancel_session, reschedule_session, schedule_weekly

@@ -8,7 +8,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from echo_hub import settings as base_settings
-from echo_hub.observability import JsonFormatter
+from echo_hub.lib.observability import JsonFormatter
 
 S3_BUCKET = "echo-hub-test"
 S3_ACCESS_KEY = "ops-test-access-key"

@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
-from echo_hub.tasks import sweep_due_messages_task
+from echo_hub.site.tasks import sweep_due_messages_task
 from tests.conftest import running_in_ci
 from tests.factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
 

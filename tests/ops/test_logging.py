@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from echo_hub.celery import app as echo_app
-from echo_hub.observability import request_id
+from echo_hub.lib.observability import request_id
 from sessions.models import Enrollment
 from tests.factories import CertificateFactory, EnrollmentFactory, UserFactory
 
@@ -140,7 +140,7 @@ def test_task_through_a_real_broker_carries_the_request_id_to_the_worker(log_lin
 
 @pytest.mark.django_db
 def test_task_outside_a_request_gets_its_own_request_id(log_lines):
-    from echo_hub.tasks import sweep_due_messages_task
+    from echo_hub.site.tasks import sweep_due_messages_task
 
     sweep_due_messages_task.delay()
 

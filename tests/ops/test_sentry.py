@@ -13,7 +13,7 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from cases.models import Case
-from echo_hub.observability import init_sentry, scrub_event
+from echo_hub.lib.observability import init_sentry, scrub_event
 from tests.factories import CaseFactory, UserFactory
 
 CONCERN = "Zyxquorrel-7 flare after the Tuesday taper, pain 9/10"

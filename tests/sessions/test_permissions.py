@@ -76,9 +76,9 @@ MATRIX = {
     "accounts:security":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
     "accounts:session_end":                      ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:sessions_end_others":              ("POST",     302, 302, 302, 302, 302,  302,  302),
-    "accounts:privacy":                          ("GET",      302, 200, 200, 200, 200,  200,  200),
-    "accounts:data_export":                      ("GET",      302, 200, 200, 200, 200,  200,  200),
-    "accounts:close":                            ("GET/POST", 302, 200, 200, 200, 200,  200,  200),
+    "site:privacy":                          ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "site:data_export":                      ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "site:close_account":                            ("GET/POST", 302, 200, 200, 200, 200,  200,  200),
     "notifications:preferences":                 ("GET/POST", 302, 200, 200, 200, 200,  200,  200),
     "notifications:unsubscribe":                 ("GET/POST", 200, 200, 200, 200, 200,  200,  200),
     "sessions:program_list":                     ("GET",      200, 200, 200, 200, 200,  200,  200),
@@ -148,8 +148,8 @@ MATRIX = {
     "reports:program":                           ("GET",      302, 404, 404, 403, 403,  200,  404),
     "reports:pdf":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
     "reports:csv":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
-    "audit:program":                             ("GET",      302, 404, 404, 403, 403,  200,  404),
-    "audit:program_csv":                         ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_audit":                             ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_audit_csv":                         ("GET",      302, 404, 404, 403, 403,  200,  404),
     "audit:site":                                ("GET",      302, 404, 404, 404, 404,  404,  404),
     "audit:site_csv":                            ("GET",      302, 404, 404, 404, 404,  404,  404),
 }
@@ -497,8 +497,8 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "accounts:profile": f"Signed in as <strong>{user.email}</strong>",
         "accounts:calendar": f'value="http://testserver/calendar/{user.calendar_token}.ics"',
         "accounts:security": "<h1>Security</h1>",
-        "accounts:privacy": "<h1>Your data</h1>",
-        "accounts:close": "<h1>Close your account?</h1>",
+        "site:privacy": "<h1>Your data</h1>",
+        "site:close_account": "<h1>Close your account?</h1>",
         "sessions:program_list": program,
         "sessions:program_create": "<h1>Create a program</h1>",
         "sessions:program_detail": {
@@ -560,8 +560,8 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "reports:program": f'<td data-label="Session">{past.title}</td>',
         "reports:pdf": w.program.name,
         "reports:csv": f",{past.title},{past.didactic_topic},Held,",
-        "audit:program": f'aria-current="page" href="{reverse("audit:program", args=[w.program.slug])}">Audit</a>',
-        "audit:program_csv": "time (UTC),action,actor email,program,object type,object id,object,ip",
+        "sessions:manage_audit": f'aria-current="page" href="{reverse("sessions:manage_audit", args=[w.program.slug])}">Audit</a>',
+        "sessions:manage_audit_csv": "time (UTC),action,actor email,program,object type,object id,object,ip",
     }
     return texts[name]
 
@@ -658,7 +658,7 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
         assert b"".join(response.streaming_content) == CERTIFICATE_PDF
     elif expected == 200 and name == "sessions:material_download":
         assert b"".join(response.streaming_content) == SLIDES_PDF
-    elif expected == 200 and name == "accounts:data_export":
+    elif expected == 200 and name == "site:data_export":
         archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
         assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email
     elif expected == 200 and name == "reports:pdf":

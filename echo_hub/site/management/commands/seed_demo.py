@@ -11,8 +11,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from echo_hub.accounts.models import CommunityType, Profession
-from echo_hub.demo.cases import seed_demo_cases
-from echo_hub.demo.cpd import seed_demo_cpd
+from echo_hub.site.demo.cases import seed_demo_cases
+from echo_hub.site.demo.cpd import seed_demo_cpd
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 from sessions.services import create_program, schedule_weekly
 

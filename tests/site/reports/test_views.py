@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from echo_hub.reports.selectors import ReportScope, program_report
+from echo_hub.site.reports.selectors import ReportScope, program_report
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

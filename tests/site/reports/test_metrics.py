@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from echo_hub.reports.selectors import ReportScope, program_report
+from echo_hub.site.reports.selectors import ReportScope, program_report
 
 pytestmark = pytest.mark.django_db
 

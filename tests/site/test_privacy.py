@@ -15,9 +15,9 @@ from django.urls import reverse
 from cpd.models import Certificate
 from cpd.services import certificate_context
 from echo_hub.accounts.models import User, UserSession
-from echo_hub.accounts.services import CLOSED_NAME
 from echo_hub.lib.csv_export import safe_cell
 from echo_hub.notifications.models import Notification, NotificationPreference
+from echo_hub.site.privacy import CLOSED_NAME
 from sessions.models import Attendance, Enrollment, ReportAlias
 from tests.factories import (
     CERTIFICATE_PDF,
@@ -61,7 +61,7 @@ def test_data_export_holds_the_users_own_data(client, participant, records, past
     client.force_login(participant)
     mine = records["mine"]
 
-    response = client.get(reverse("accounts:data_export"))
+    response = client.get(reverse("site:data_export"))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -96,7 +96,7 @@ def test_data_export_never_holds_another_users_data(client, participant, records
     client.force_login(participant)
     theirs, classmate = records["theirs"], records["classmate"]
 
-    archive = _zip(client.get(reverse("accounts:data_export")))
+    archive = _zip(client.get(reverse("site:data_export")))
 
     everything = b"".join(archive.read(name) for name in archive.namelist())
     for secret in (classmate.email, classmate.full_name, theirs.code, b"classmate"):
@@ -107,7 +107,7 @@ def test_data_export_never_holds_another_users_data(client, participant, records
 def test_data_export_of_a_new_user_is_a_valid_empty_archive(client, outsider):
     client.force_login(outsider)
 
-    archive = _zip(client.get(reverse("accounts:data_export")))
+    archive = _zip(client.get(reverse("site:data_export")))
 
     assert sorted(archive.namelist()) == [
         "attendance.csv",
@@ -120,7 +120,7 @@ def test_data_export_of_a_new_user_is_a_valid_empty_archive(client, outsider):
 
 
 def test_data_export_needs_sign_in(client):
-    response = client.get(reverse("accounts:data_export"))
+    response = client.get(reverse("site:data_export"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
@@ -129,7 +129,7 @@ def test_data_export_needs_sign_in(client):
 def test_close_account_with_wrong_password_changes_nothing(client, participant, records):
     client.force_login(participant)
 
-    response = client.post(reverse("accounts:close"), {"password": "not-my-password", "confirm": "on"})
+    response = client.post(reverse("site:close_account"), {"password": "not-my-password", "confirm": "on"})
 
     assert response.status_code == 200
     assert "That is not your current password." in response.content.decode()
@@ -140,7 +140,7 @@ def test_close_account_with_wrong_password_changes_nothing(client, participant, 
 def test_close_account_without_confirmation_changes_nothing(client, participant):
     client.force_login(participant)
 
-    response = client.post(reverse("accounts:close"), {"password": PASSWORD})
+    response = client.post(reverse("site:close_account"), {"password": PASSWORD})
 
     assert response.status_code == 200
     assert "Tick the box to confirm" in response.content.decode()
@@ -159,7 +159,7 @@ def test_close_account_anonymizes_the_profile_and_ends_everything(client, partic
     other_device.force_login(participant)
     client.force_login(participant)
 
-    response = client.post(reverse("accounts:close"), {"password": PASSWORD, "confirm": "on"})
+    response = client.post(reverse("site:close_account"), {"password": PASSWORD, "confirm": "on"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
@@ -191,7 +191,7 @@ def test_closed_account_keeps_attendance_and_certificates_that_still_verify(
     printed = participant.name_with_credentials
     client.force_login(participant)
 
-    client.post(reverse("accounts:close"), {"password": PASSWORD, "confirm": "on"})
+    client.post(reverse("site:close_account"), {"password": PASSWORD, "confirm": "on"})
 
     assert Attendance.objects.get(user=participant, session=past_session).minutes == 110
     assert Enrollment.objects.get(user=participant).status == Enrollment.Status.APPROVED
@@ -208,7 +208,7 @@ def test_closing_declines_pending_enrollment_requests(client, outsider, other_pr
     request = EnrollmentFactory(program=other_program, user=outsider, status=Enrollment.Status.PENDING)
     client.force_login(outsider)
 
-    client.post(reverse("accounts:close"), {"password": PASSWORD, "confirm": "on"})
+    client.post(reverse("site:close_account"), {"password": PASSWORD, "confirm": "on"})
 
     request.refresh_from_db()
     assert (request.status, request.decline_reason) == (Enrollment.Status.DECLINED, "Account closed")
@@ -217,7 +217,7 @@ def test_closing_declines_pending_enrollment_requests(client, outsider, other_pr
 def test_closed_addresses_are_unique(client, participant, outsider):
     for user in (participant, outsider):
         client.force_login(user)
-        client.post(reverse("accounts:close"), {"password": PASSWORD, "confirm": "on"})
+        client.post(reverse("site:close_account"), {"password": PASSWORD, "confirm": "on"})
 
     emails = list(User.objects.filter(is_active=False).values_list("email", flat=True))
     assert len(emails) == len(set(emails)) == 2

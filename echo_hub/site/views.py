@@ -1,20 +1,33 @@
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors as case_selectors
 from cases.models import Case
 from cpd import selectors as cpd_selectors
 from echo_hub.lib.csp import allow_form_redirects
+from echo_hub.lib.forms import add_service_errors
+from echo_hub.lib.storage import private_stream_response
 from echo_hub.notifications.models import Notification
 from sessions import selectors
 from sessions.models import Enrollment
 from sessions.permissions import coordinated_programs
 
+from . import privacy as privacy_actions
+from .forms import CloseAccountForm
+
 DASHBOARD_SESSIONS = 6
+# The data export is built in memory up to this size, then in a temporary file on disk.
+EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
 
 
 @require_GET
@@ -70,3 +83,38 @@ def bad_request(request, exception=None):
     if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
         return render(request, "413.html", {"too_many": True}, status=413)
     return render(request, "400.html", status=400)
+
+
+@login_required
+@require_GET
+def privacy(request):
+    return render(request, "site/privacy.html")
+
+
+@login_required
+@require_GET
+def data_export(request):
+    """The signed-in user's own data as a zip: built from request.user only, never from an id
+    in the URL, so nobody can ask for someone else's."""
+    # The response closes (and so deletes) the file once it is sent.
+    archive = tempfile.SpooledTemporaryFile(max_size=EXPORT_SPOOL_BYTES)  # noqa: SIM115
+    privacy_actions.write_data_export(request.user, archive)
+    archive.seek(0)
+    filename = f"echo-hub-my-data-{timezone.localdate():%Y-%m-%d}.zip"
+    return private_stream_response(archive, filename=filename, content_type="application/zip")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_account(request):
+    form = CloseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy_actions.close_account(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            logout(request)
+            messages.success(request, "Your account is closed. Thank you for taking part in ECHO.")
+            return redirect("home")
+    return render(request, "site/close.html", {"form": form})

@@ -1,0 +1,48 @@
+"""What the guard reports, and what it tells the clinician to do about each kind."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+KIND_LABELS: dict[str, str] = {
+    "name": "Name of a person",
+    "date": "Date",
+    "age_over_89": "Age over 89",
+    "phone": "Phone or fax number",
+    "email": "Email address",
+    "url": "Web address",
+    "ip_address": "IP address",
+    "address": "Street or mailing address",
+    "postal_code": "Postal or ZIP code",
+    "health_card": "Health card number",
+    "sin_ssn": "Social insurance or social security number",
+    "record_number": "Medical record or chart number",
+    "other_id": "Licence, claim, account or other identifying number",
+}
+
+FIX_ADVICE: dict[str, str] = {
+    "name": "Remove the name and describe the person by role, such as “the patient”, “her husband” or “the treating surgeon”.",
+    "date": "Give the patient's age band or a relative time such as “three months ago”, never a calendar date.",
+    "age_over_89": "Write “90 or older” instead of the exact age.",
+    "phone": "Delete the phone or fax number; the hub never needs it.",
+    "email": "Delete the email address; the hub never needs it.",
+    "url": "Delete the web address and, if it matters, describe in your own words what the page shows.",
+    "ip_address": "Delete the IP address.",
+    "address": "Delete the address; if distance matters, write something like “lives two hours from the nearest hospital”.",
+    "postal_code": "Delete the postal or ZIP code; if it matters, name a broad region such as “northern Ontario”.",
+    "health_card": "Delete the health card number; the hub never needs it.",
+    "sin_ssn": "Delete the social insurance or social security number; the hub never needs it.",
+    "record_number": "Delete the chart or record number; the hub discusses the case without it.",
+    "other_id": "Delete the number; if it matters, say what it is in words, such as “an open WSIB claim”.",
+}
+
+
+def explain(finding: Finding) -> str:
+    return f"{KIND_LABELS[finding.kind]} “{finding.text}”: {FIX_ADVICE[finding.kind]}"

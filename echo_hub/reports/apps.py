@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class ReportsConfig(AppConfig):
-    name = "echo_hub.reports"
-    label = "reports"
-    verbose_name = "Program reports"
