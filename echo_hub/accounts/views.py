@@ -1,5 +1,7 @@
 import tempfile
 
+from allauth.account.decorators import secure_admin_login
+from allauth.account.utils import get_next_redirect_url
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +20,19 @@ from .forms import CloseAccountForm, ProfileForm
 
 # The export is built in memory up to this size, then in a temporary file on disk.
 EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
+
+
+# Stands in for the admin's own login form, which took a password alone and switched even a
+# signed-in user to whoever's password was posted. Visitors are sent to the site's sign-in
+# (second factor, rate limits, MFA setup); signed-in staff go on; anyone else gets a 403.
+@secure_admin_login
+def admin_login(request, extra_context=None):
+    return redirect(get_next_redirect_url(request) or "admin:index")
+
+
+# The site's page asks for the current password under its rate limit and ends the other sessions.
+def admin_password_change(request, extra_context=None):
+    return redirect("account_change_password")
 
 
 @login_required
