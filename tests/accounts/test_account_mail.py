@@ -169,9 +169,12 @@ def test_account_messages_keep_no_key_once_sent_and_never_log_it(
     pending_body = Notification.objects.get().body_text
     _mail_back(mail_down)
     _sweep_later()
-    key = _link(mail.outbox[0]).rstrip("/").rsplit("/", 1)[-1]
+    link = _link(mail.outbox[0])
+    key = link.rstrip("/").rsplit("/", 1)[-1]
+    opened = client.get(link)
 
     sent = Notification.objects.get()
+    assert opened.status_code == 302
     assert key in pending_body
     assert (sent.status, sent.body_text, sent.body_html) == ("sent", "", "")
     assert [r.getMessage() for r in caplog.records if key in r.getMessage() or key in str(r.__dict__)] == []

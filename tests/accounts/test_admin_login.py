@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
 
+from echo_hub.notifications.models import Notification
 from tests.factories import UserFactory
 
 from .test_mfa import PASSWORD, totp_code, with_totp
@@ -129,3 +130,19 @@ def test_admin_password_change_is_the_site_password_change(client, superuser):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_change_password")
+
+
+def test_a_new_superuser_confirms_the_address_at_the_first_sign_in(
+    client, db, django_capture_on_commit_callbacks
+):
+    # As `manage.py createsuperuser` leaves it: no confirmed address yet.
+    root = UserFactory(email="ops@example.org", is_superuser=True, is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        password = client.post(_site_login("/admin/"), {"login": root.email, "password": PASSWORD})
+
+    assert password["Location"] == reverse("account_email_verification_sent")
+    assert list(Notification.objects.values_list("email", "kind")) == [
+        ("ops@example.org", "account:email_confirmation")
+    ]
+    assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
