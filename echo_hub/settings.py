@@ -147,6 +147,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECHO Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# allauth's messages go through the outbox (echo_hub/notifications), never from the request.
+ACCOUNT_ADAPTER = "echo_hub.accounts.adapter.HubAccountAdapter"
 # allauth's limits, kept in the default cache: "<count>/<period>[/<key>]", period s, m, h or d.
 ACCOUNT_RATE_LIMITS = {
     # Failed logins: 10 a minute from one IP, and 5 in 5 minutes for one account from anywhere.
@@ -252,6 +254,11 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+# Seconds any step of talking to the mail server may take: a server that hangs fails the
+# attempt (the outbox retries later) instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 second.")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ECHO Hub <no-reply@echo-hub.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

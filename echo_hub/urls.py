@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from echo_hub.accounts.views import admin_login, admin_password_change
 from echo_hub.site import health, views
 from sessions.views.member import calendar_feed
 
@@ -9,6 +10,9 @@ handler400 = "echo_hub.site.views.bad_request"
 
 admin.site.site_header = "ECHO Hub administration"
 admin.site.site_title = "ECHO Hub admin"
+# The admin signs in and changes passwords through allauth, like the rest of the site.
+admin.site.login = admin_login
+admin.site.password_change = admin_password_change
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -90,6 +90,32 @@ def test_a_malformed_rate_limit_refuses_to_load():
     )
 
 
+MAIL_SETTINGS = (
+    "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup(); "
+    "from django.conf import settings as s; print(json.dumps([s.EMAIL_TIMEOUT, s.ACCOUNT_ADAPTER]))"
+)
+
+
+def test_production_mail_never_waits_on_the_server_for_more_than_ten_seconds_a_step():
+    env = _env(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="echo.example.org")
+    env.pop("EMAIL_TIMEOUT", None)
+
+    default = _run(["-c", MAIL_SETTINGS], env)
+    chosen = _run(["-c", MAIL_SETTINGS], env | {"EMAIL_TIMEOUT": "4"})
+
+    assert json.loads(default.stdout) == [10, "echo_hub.accounts.adapter.HubAccountAdapter"], default.stderr
+    assert json.loads(chosen.stdout)[0] == 4
+
+
+def test_an_email_timeout_under_one_second_refuses_to_load():
+    result = _run(["-c", SETUP], _env(DEBUG="true", EMAIL_TIMEOUT="0"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: EMAIL_TIMEOUT must be at least 1 second."
+    )
+
+
 def test_ci_runs_the_deploy_check_with_production_settings():
     script = (BASE_DIR / ".ci" / "run").read_text()
 

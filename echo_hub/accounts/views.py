@@ -1,3 +1,5 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.account.utils import get_next_redirect_url
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +10,19 @@ from echo_hub.lib.urls import absolute_url
 
 from . import services
 from .forms import ProfileForm
+
+
+# Stands in for the admin's own login form, which took a password alone and switched even a
+# signed-in user to whoever's password was posted. Visitors are sent to the site's sign-in
+# (second factor, rate limits, MFA setup); signed-in staff go on; anyone else gets a 403.
+@secure_admin_login
+def admin_login(request, extra_context=None):
+    return redirect(get_next_redirect_url(request) or "admin:index")
+
+
+# The site's page asks for the current password under its rate limit and ends the other sessions.
+def admin_password_change(request, extra_context=None):
+    return redirect("account_change_password")
 
 
 @login_required

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
+from .kinds import is_account_message
 from .models import Notification
+
+BODY_FIELDS = ("body_text", "body_html")
 
 
 @admin.register(Notification)
@@ -9,3 +12,11 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["email", "object_key", "subject"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A pending confirmation or password-reset link opens someone's account: staff who may
+        # read the outbox must not be able to read it.
+        if obj is not None and is_account_message(obj.kind):
+            return [name for name in fields if name not in BODY_FIELDS]
+        return fields

@@ -12,3 +12,12 @@ OPTIONAL_KINDS: dict[str, str] = {
 
 def is_optional(kind: str) -> bool:
     return kind in OPTIONAL_KINDS
+
+
+# allauth's messages (email confirmation and password reset links, sign-in notices) are queued
+# as "account:<template>". Their links open an account, so their text is not kept once sent.
+ACCOUNT_KIND_PREFIX = "account:"
+
+
+def is_account_message(kind: str) -> bool:
+    return kind.startswith(ACCOUNT_KIND_PREFIX)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from echo_hub.lib.email import render_text, send_reusing_connection
 
-from .kinds import OPTIONAL_KINDS, is_optional
+from .kinds import OPTIONAL_KINDS, is_account_message, is_optional
 from .models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -124,10 +124,36 @@ def queue_email(
     _body.txt and _body.html."""
     if is_optional(kind) and kind in muted_kinds(user):
         return None
-    message = Message(email, kind, object_key, template, context, user, attachment)
+    return _save_and_enqueue(_render(Message(email, kind, object_key, template, context, user, attachment)))
+
+
+def queue_rendered(
+    *,
+    email: str,
+    kind: str,
+    object_key: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user=None,
+) -> Notification | None:
+    """Record a message another library rendered (allauth's account emails) in the outbox and
+    hand it to a worker after commit. Returns None when (email, kind, object) was queued before."""
+    notification = Notification(
+        user=user,
+        email=email,
+        kind=kind,
+        object_key=object_key,
+        subject=" ".join(subject.split())[:255],
+        body_text=body_text,
+        body_html=body_html,
+    )
+    return _save_and_enqueue(notification)
+
+
+def _save_and_enqueue(notification: Notification) -> Notification | None:
     try:
         with transaction.atomic():
-            notification = _render(message)
             notification.save()
     except IntegrityError:
         return None
@@ -234,8 +260,13 @@ def send_notification(*, notification_id: int) -> bool:
         )
         logger.warning("Sending notification %s failed (%s).", notification_id, type(exc).__name__)
         raise
+    forget = {"body_text": "", "body_html": ""} if is_account_message(notification.kind) else {}
     Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+        status=Notification.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        updated_at=timezone.now(),
+        **forget,
     )
     return True
 

@@ -8,15 +8,17 @@ from echo_hub.accounts.models import User
 
 
 @pytest.mark.django_db
-def test_signup_requires_email_verification_then_leads_to_profile(client):
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "Dr.Lee@Clinic.example",
-            "password1": "a-long-pass-phrase-42",
-            "password2": "a-long-pass-phrase-42",
-        },
-    )
+def test_signup_requires_email_verification_then_leads_to_profile(client, django_capture_on_commit_callbacks):
+    # The confirmation goes out through the outbox once the sign-up commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "Dr.Lee@Clinic.example",
+                "password1": "a-long-pass-phrase-42",
+                "password2": "a-long-pass-phrase-42",
+            },
+        )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")

@@ -1,3 +1,6 @@
+import smtplib
+import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -261,3 +264,63 @@ def test_failing_message_is_retried_by_the_sweep_after_each_wait_then_marked_fai
     assert notification.last_error == "OSError: Connection refused by smtp.example.org"
     assert notification.sent_at is None
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_send_notification_to_a_mail_server_that_never_answers_gives_up_after_email_timeout(settings):
+    notification = NotificationFactory()
+    # Connections are accepted (the listen backlog) and never greeted, as by a hung mail server.
+    with socket.create_server(("127.0.0.1", 0)) as hung:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", hung.getsockname()[1]
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 1
+        started = time.monotonic()
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            services.send_notification(notification_id=notification.pk)
+        waited = time.monotonic() - started
+
+    notification.refresh_from_db()
+    assert 1 <= waited < 3
+    assert (notification.status, notification.attempts, notification.last_error) == (
+        Notification.Status.PENDING,
+        1,
+        "SMTPServerDisconnected: Connection unexpectedly closed: timed out",
+    )
+
+
+@pytest.mark.django_db
+def test_queue_rendered_records_the_message_as_given_once_per_key(django_capture_on_commit_callbacks):
+    def queue():
+        return services.queue_rendered(
+            email="np.west@example.org",
+            kind="account:password_reset_key",
+            object_key="request-1",
+            subject="[ECHO Hub] Password\nReset Email",
+            body_text="Reset it here: http://testserver/accounts/password/reset/key/1-abc/",
+            body_html="<p>Reset it <a href='http://testserver/accounts/password/reset/key/1-abc/'>here</a></p>",
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first, again = queue(), queue()
+
+    (message,) = mail.outbox
+    assert (first.subject, again) == ("[ECHO Hub] Password Reset Email", None)
+    assert (message.to, message.subject, message.body) == (
+        ["np.west@example.org"],
+        "[ECHO Hub] Password Reset Email",
+        "Reset it here: http://testserver/accounts/password/reset/key/1-abc/",
+    )
+    assert message.alternatives[0][1] == "text/html"
+    first.refresh_from_db()
+    assert (first.status, first.body_text, first.body_html) == (Notification.Status.SENT, "", "")
+
+
+@pytest.mark.django_db
+def test_other_messages_keep_their_text_once_sent(enrollment, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _queue_approval(enrollment)
+
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert "Addiction Medicine" in notification.body_text
