@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_ratelimit",
@@ -141,9 +142,12 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-# The device that changes (or resets) the password stays signed in; every OTHER session of the
-# user is ended by accounts.services.end_other_sessions (see accounts/signals.py).
+# The device that changes (or resets) the password stays signed in; Django's session-hash check
+# signs out every OTHER browser of the user at its next request.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# allauth.usersessions records each signed-in browser at sign-in; activity is not written on
+# every request (the idle limit keeps its own clock in the session, echo_hub/accounts).
+USERSESSIONS_TRACK_ACTIVITY = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECHO Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"

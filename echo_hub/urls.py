@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from echo_hub.accounts.views import admin_login, admin_password_change
 from echo_hub.site import health, views
@@ -22,6 +23,8 @@ urlpatterns = [
     path("", include("echo_hub.site.urls")),
     path("account/", include("echo_hub.accounts.urls")),
     path("", include("echo_hub.notifications.urls")),
+    # allauth.usersessions' own list: the Security page lists and ends signed-in devices.
+    path("accounts/sessions/", RedirectView.as_view(pattern_name="accounts:security")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("sessions.urls")),

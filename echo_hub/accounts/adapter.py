@@ -1,10 +1,15 @@
-"""allauth adapted to the hub: its messages (email confirmation, password reset, unknown account,
+"""allauth adapted to the hub. Its messages (email confirmation, password reset, unknown account,
 security notices) go through the outbox like every other email, so that a slow or refusing mail
-server never fails a sign-up or a password reset: the request writes a row and answers."""
+server never fails a sign-up or a password reset: the request writes a row and answers. Hub
+staff sent to set up an authenticator straight from a password sign-in are not asked for the
+password they have just typed."""
 
+import time
 import uuid
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
@@ -12,6 +17,8 @@ from django.utils.html import strip_tags
 
 from echo_hub.notifications.kinds import ACCOUNT_KIND_PREFIX
 from echo_hub.notifications.services import queue_rendered
+
+from .services import mfa_required, start_session_clocks
 
 # The outbox's unique key is (email, kind, object): the object of an account message is the
 # request that asked for it. Each request (each reset asked for, each confirmation resent) is
@@ -53,3 +60,26 @@ class HubAccountAdapter(DefaultAccountAdapter):
             body_text=text,
             body_html=html,
         )
+
+    def login(self, request: HttpRequest, user) -> None:
+        super().login(request, user)
+        start_session_clocks(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # allauth asks for the password again before an authenticator is added, even seconds
+        # after a password sign-in; hub staff are sent to that setup straight from signing in.
+        if app == "allauth.mfa" and _password_just_typed_by_hub_staff(allauth_context.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+def _password_just_typed_by_hub_staff(request: HttpRequest | None) -> bool:
+    """The session's last authentication is a password typed within allauth's
+    reauthentication window, by someone who must use two-factor authentication."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    records = get_authentication_records(request, user)
+    last = records[-1] if records else {}
+    recent = time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
+    return last.get("method") == "password" and recent and mfa_required(user)

@@ -5,7 +5,6 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 
 def new_calendar_token() -> str:
@@ -143,53 +142,3 @@ class User(AbstractUser):
     @property
     def profile_complete(self) -> bool:
         return bool(self.full_name and self.profession and self.organization and self.community_type)
-
-
-class UserSession(models.Model):
-    """One signed-in browser of a user, so the user can see where they are signed in and end
-    it. The Django session (keyed by `session_key`) holds the sign-in itself; this row only
-    describes it, and is deleted with it."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
-    session_key = models.CharField(max_length=40, unique=True)
-    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    created = models.DateTimeField("signed in at", default=timezone.now)
-    last_seen = models.DateTimeField("last activity", default=timezone.now)
-
-    class Meta:
-        ordering = ["-last_seen"]
-
-    def __str__(self) -> str:
-        return f"{self.user} on {self.device}"
-
-    @property
-    def device(self) -> str:
-        return describe_user_agent(self.user_agent)
-
-
-_BROWSERS = (
-    ("Edg/", "Edge"),
-    ("OPR/", "Opera"),
-    ("Firefox/", "Firefox"),
-    ("Chrome/", "Chrome"),
-    ("Safari/", "Safari"),
-)
-_SYSTEMS = (
-    ("iPhone", "iPhone"),
-    ("iPad", "iPad"),
-    ("Android", "Android"),
-    ("Windows", "Windows"),
-    ("Mac OS X", "macOS"),
-    ("CrOS", "ChromeOS"),
-    ("Linux", "Linux"),
-)
-
-
-def describe_user_agent(user_agent: str) -> str:
-    """ "Firefox on Windows" from a User-Agent header; good enough to recognise one's devices."""
-    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
-    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
-    if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown device"

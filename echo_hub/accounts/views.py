@@ -57,14 +57,14 @@ def calendar_regenerate(request):
 @login_required
 @require_GET
 def security(request):
-    current = request.session.get(services.ROW_ID)
+    current = request.session.session_key
     sessions = services.signed_in_sessions(user=request.user)
     return render(
         request,
         "accounts/security.html",
         {
-            "current_session": next((s for s in sessions if s.pk == current), None),
-            "other_sessions": [s for s in sessions if s.pk != current],
+            "current_session": next((s for s in sessions if s.session_key == current), None),
+            "other_sessions": [s for s in sessions if s.session_key != current],
             "has_authenticator": services.has_authenticator_app(request.user),
             "mfa_required": services.mfa_required(request.user),
             "idle_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,

@@ -1,4 +1,5 @@
-"""The client's address, read one way everywhere (audit events, signed-in devices)."""
+"""The client: its address, read one way everywhere (audit events, rate limits, signed-in
+devices), and a name for its browser."""
 
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -18,3 +19,30 @@ def ratelimit_ip(request: HttpRequest) -> str:
     """The address django-ratelimit counts (RATELIMIT_IP_META_KEY): the same reading, or the
     connecting address when the forwarding header cannot be read."""
     return client_ip(request) or request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """ "Firefox on Windows" from a User-Agent header; good enough to recognise one's devices."""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or "Unknown device"

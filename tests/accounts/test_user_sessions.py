@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session as DjangoSession
 from django.db import connection
 from django.test import Client
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from echo_hub.accounts import services
-from echo_hub.accounts.models import UserSession, describe_user_agent
+from echo_hub.lib.client import describe_user_agent
 from tests.test_settings import BASE_DIR, _env
 
 PASSWORD = "correct-horse-battery"
@@ -24,19 +25,22 @@ IPHONE = (
 
 
 class Clock:
-    """Moves the session rules' clock forward without sleeping."""
+    """Moves the real clock (Django's, the database session's, allauth's) forward without
+    sleeping."""
 
-    def __init__(self, monkeypatch):
-        self.moment = timezone.now()
-        monkeypatch.setattr(services, "now", lambda: self.moment)
+    def __init__(self, time_machine):
+        self.moment = timezone.now().replace(microsecond=0)
+        self._traveller = time_machine
+        self._traveller.move_to(self.moment, tick=False)
 
     def advance(self, **delta) -> None:
         self.moment += timedelta(**delta)
+        self._traveller.move_to(self.moment, tick=False)
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
+def clock(time_machine):
+    return Clock(time_machine)
 
 
 def device(user, user_agent: str, ip: str) -> Client:
@@ -47,6 +51,7 @@ def device(user, user_agent: str, ip: str) -> Client:
     browser = Client(HTTP_USER_AGENT=user_agent, REMOTE_ADDR=ip)
     response = browser.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
+    assert browser.get(response["Location"]).status_code == 200
     return browser
 
 
@@ -54,14 +59,13 @@ def signed_in(browser: Client) -> bool:
     return browser.get(reverse("home")).wsgi_request.user.is_authenticated
 
 
-def test_sign_in_records_the_device_ip_and_times(participant, clock):
+def test_sign_in_records_the_device_ip_and_time(participant, clock):
     device(participant, FIREFOX, "203.0.113.7")
 
     row = UserSession.objects.get(user=participant)
-    assert (row.device, row.ip, row.created, row.last_seen) == (
+    assert (describe_user_agent(row.user_agent), row.ip, row.created_at) == (
         "Firefox on Windows",
         "203.0.113.7",
-        clock.moment,
         clock.moment,
     )
     assert DjangoSession.objects.filter(session_key=row.session_key).exists()
@@ -91,24 +95,38 @@ def test_session_ends_after_30_idle_minutes(participant, clock):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
-    assert UserSession.objects.filter(user=participant).exists() is False
     assert DjangoSession.objects.filter(session_key=key).exists() is False
     login_page = browser.get(response["Location"])
     assert "signed out after 30 minutes without activity" in login_page.content.decode()
 
 
-def test_activity_keeps_the_session_alive_and_is_recorded(participant, clock):
+def test_activity_keeps_the_session_alive_and_moves_its_expiry(participant, clock):
     browser = device(participant, FIREFOX, "203.0.113.7")
     for _ in range(4):
         clock.advance(minutes=25)
         assert signed_in(browser) is True
 
-    assert UserSession.objects.get(user=participant).last_seen == clock.moment
+    stored = DjangoSession.objects.get(session_key=browser.session.session_key)
+    assert stored.expire_date == clock.moment + timedelta(minutes=31)
+
+
+def test_a_browser_that_never_comes_back_drops_off_the_device_list(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    device(participant, IPHONE, "198.51.100.9")
+    clock.advance(minutes=20)
+    assert signed_in(laptop) is True
+
+    clock.advance(minutes=20)
+    body = laptop.get(reverse("accounts:security")).content.decode()
+
+    assert "Safari on iPhone" not in body
+    assert list(UserSession.objects.filter(user=participant).values_list("ip", flat=True)) == ["203.0.113.7"]
 
 
 def test_session_ends_at_the_absolute_limit_even_when_active(participant, clock, settings):
     settings.SESSION_MAX_AGE_HOURS = 1
     browser = device(participant, FIREFOX, "203.0.113.7")
+    key = browser.session.session_key
     clock.advance(minutes=25)
     assert signed_in(browser) is True
     clock.advance(minutes=25)
@@ -117,7 +135,7 @@ def test_session_ends_at_the_absolute_limit_even_when_active(participant, clock,
     clock.advance(minutes=11)
 
     assert signed_in(browser) is False
-    assert UserSession.objects.filter(user=participant).exists() is False
+    assert DjangoSession.objects.filter(session_key=key).exists() is False
 
 
 def test_session_idle_limit_follows_the_setting(participant, clock, settings):
@@ -143,11 +161,11 @@ def test_activity_is_written_at_most_once_a_minute(client, participant, clock):
     with CaptureQueriesContext(connection) as touched:
         client.get(reverse("accounts:profile"))
 
-    writes = [q["sql"] for q in touched.captured_queries if "accounts_usersession" in q["sql"]]
-    assert len(writes) == 1 and writes[0].startswith("UPDATE")
-    assert not [q for q in quiet.captured_queries if "accounts_usersession" in q["sql"]]
-    # Two more statements: the row's last activity and the session itself (in a savepoint).
-    assert len(_statements(touched)) == len(_statements(quiet)) + 2
+    writes = [q for q in _statements(touched) if q.startswith("UPDATE")]
+    assert len(writes) == 1 and "django_session" in writes[0]
+    assert not [q for q in _statements(quiet) if q.startswith(("UPDATE", "INSERT"))]
+    # One more statement: saving the session with its new activity time and expiry.
+    assert len(_statements(touched)) == len(_statements(quiet)) + 1
 
 
 def test_security_page_lists_other_sessions(participant, clock):
@@ -184,6 +202,7 @@ def test_ending_all_other_sessions_keeps_this_one(participant, clock):
     assert signed_in(laptop) is True
     assert [signed_in(b) for b in others] == [False, False, False]
     assert UserSession.objects.filter(user=participant).count() == 1
+    assert DjangoSession.objects.count() == 1
 
 
 def test_another_users_session_cannot_be_ended(participant, outsider, clock):
@@ -220,18 +239,29 @@ def test_password_change_ends_the_other_sessions_but_not_this_one(participant, c
 
     assert response.status_code == 302
     assert (signed_in(laptop), signed_in(phone)) == (True, False)
-    row = UserSession.objects.get(user=participant)
-    assert row.ip == "203.0.113.7"
+    listed = services.signed_in_sessions(user=participant)
+    assert [row.ip for row in listed] == ["203.0.113.7"]
     # The change rotates this browser's session key: its row follows it.
-    assert DjangoSession.objects.filter(session_key=row.session_key).exists()
+    assert DjangoSession.objects.filter(session_key=listed[0].session_key).exists()
 
 
-def test_logout_deletes_the_session_row(participant, clock):
+def test_a_password_reset_signs_every_browser_out(participant, clock):
     laptop = device(participant, FIREFOX, "203.0.113.7")
+    participant.set_password("reset-by-email-link-2026")
+    participant.save()
+
+    assert signed_in(laptop) is False
+    assert services.signed_in_sessions(user=participant) == []
+
+
+def test_logout_drops_the_browser_from_the_list(participant, clock):
+    laptop = device(participant, FIREFOX, "203.0.113.7")
+    phone = device(participant, IPHONE, "198.51.100.9")
 
     laptop.post(reverse("account_logout"))
 
-    assert UserSession.objects.filter(user=participant).exists() is False
+    assert [row.ip for row in services.signed_in_sessions(user=participant)] == ["198.51.100.9"]
+    assert signed_in(phone) is True
 
 
 def test_session_limits_come_from_the_environment():
@@ -262,18 +292,3 @@ def test_session_limits_below_one_refuse_to_load():
 
     assert result.returncode == 1
     assert "SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1." in result.stderr
-
-
-def test_session_signed_in_before_rows_existed_gets_one_on_its_next_visit(client, participant, clock):
-    client.force_login(participant)
-    UserSession.objects.all().delete()
-    session = client.session
-    for key in (services.ROW_ID, services.SEEN_AT, services.LOGIN_AT):
-        session.pop(key)
-    session.save()
-
-    client.get(reverse("accounts:profile"), HTTP_USER_AGENT=FIREFOX)
-
-    row = UserSession.objects.get(user=participant)
-    assert (row.device, row.session_key) == ("Firefox on Windows", client.session.session_key)
-    assert client.session[services.ROW_ID] == row.pk

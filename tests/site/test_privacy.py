@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session as DjangoSession
 from django.test import Client
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from cpd.models import Certificate
 from cpd.services import certificate_context
-from echo_hub.accounts.models import User, UserSession
+from echo_hub.accounts.models import User
 from echo_hub.lib.csv_export import safe_cell
 from echo_hub.notifications.models import Notification, NotificationPreference
 from echo_hub.site.privacy import CLOSED_NAME
@@ -150,14 +151,15 @@ def test_close_account_without_confirmation_changes_nothing(client, participant)
 
 def test_close_account_anonymizes_the_profile_and_ends_everything(client, participant, records, program):
     EmailAddress.objects.create(user=participant, email=participant.email, verified=True, primary=True)
-    TOTP.activate(participant, generate_totp_secret())
     NotificationPreference.objects.create(user=participant, muted_kinds=["session_reminder_24h"])
     NotificationFactory(user=participant, email=participant.email)
     ReportAlias.objects.create(program=program, key="amira h (iphone)", user=participant)
     old_email, old_token = participant.email, participant.calendar_token
     other_device = Client()
-    other_device.force_login(participant)
-    client.force_login(participant)
+    for browser in (other_device, client):
+        signed_in = browser.post(reverse("account_login"), {"login": participant.email, "password": PASSWORD})
+        assert signed_in.status_code == 302
+    TOTP.activate(participant, generate_totp_secret())
 
     response = client.post(reverse("site:close_account"), {"password": PASSWORD, "confirm": "on"})
 

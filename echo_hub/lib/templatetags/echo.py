@@ -1,6 +1,7 @@
 from django import template
 
 from echo_hub.lib import timefmt
+from echo_hub.lib.client import describe_user_agent
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ def session_time(session) -> str:
 @register.filter
 def date_time(value) -> str:
     return timefmt.date_time(value) if value else ""
+
+
+@register.filter
+def device(user_agent: str) -> str:
+    """ "Firefox on Windows" for a signed-in browser's User-Agent."""
+    return describe_user_agent(user_agent)
