@@ -14,7 +14,7 @@ from cases.library import (
     set_library_sharing,
 )
 from cases.models import Case, LibraryScreening, Recommendation, RecommendationHeading
-from cases.services import save_case_draft, save_recommendations
+from cases.services import add_follow_up, save_case_draft, save_recommendations
 from echo_hub.audit.models import AuditEvent
 from tests.factories import CaseFactory, CaseSlotFactory, RecommendationFactory, publish_to_library
 
@@ -267,3 +267,18 @@ def test_a_case_published_through_the_test_helper_is_the_real_thing(presented, p
 
     assert _state(presented) == (True, LibraryScreening.PUBLISHED, coordinator.pk)
     assert _library(program) == ["Presented"]
+
+
+def test_a_follow_up_presentation_is_not_shared_until_its_presenter_ticks_it(presented, presenter, program):
+    _share(presented)
+
+    add_follow_up(
+        case=presented,
+        author=presenter,
+        fields={"what_changed": "Tapered by half."},
+        medications=[],
+        present_again=True,
+    )
+
+    again = Case.objects.get(follow_up_of=presented)
+    assert (again.status, again.library_shared) == (Case.Status.SUBMITTED, False)

@@ -317,7 +317,9 @@ def test_case_form_without_the_tick_does_not_share(client, presenter, program):
     assert list(Case.objects.values_list("title", "library_shared")) == [(CASE_FIELDS["title"], False)]
 
 
-@pytest.mark.parametrize(("data", "expected"), [({"shared": "yes"}, True), ({}, False)])
+@pytest.mark.parametrize(
+    ("data", "expected"), [({"shared": "yes"}, True), ({"shared": ""}, False), ({}, False)]
+)
 def test_presenter_changes_sharing_of_a_scheduled_case(client, presenter, scheduled_case, data, expected):
     Case.objects.filter(pk=scheduled_case.pk).update(library_shared=not expected)
     client.force_login(presenter)
