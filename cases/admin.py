@@ -23,10 +23,13 @@ class CaseEventInline(admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = ["title", "program", "presenter", "status", "submitted_at", "updated_at"]
-    list_filter = ["status", "program"]
+    list_filter = ["status", "program", "library_shared", "library_screening"]
     search_fields = ["title", "presenter__email", "presenter__full_name"]
     list_select_related = ["program", "presenter"]
     raw_id_fields = ["presenter", "follow_up_of", "requested_session"]
+    # The presenter's agreement and the coordinator's screening change only through their pages,
+    # which check who may do it and record it in the audit trail.
+    readonly_fields = ["library_shared", "library_screening", "library_screened_by", "library_screened_at"]
     inlines = [MedicationInline, RecommendationInline, CaseEventInline]
 
 

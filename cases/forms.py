@@ -6,7 +6,7 @@ from django.utils import timezone
 from echo_hub.deid.forms import IdentifierGuardMixin
 from sessions.models import Session
 
-from .library import MmeBand
+from .library import LIBRARY_AWAITING, MmeBand
 from .mme import DRUG_CHOICES
 from .models import AgeBand, Case, CaseTag, FollowUp, RecommendationHeading
 from .services import MedicationRow
@@ -18,7 +18,8 @@ class CaseForm(IdentifierGuardMixin, forms.ModelForm):
     class Meta:
         model = Case
         fields = [name for name in Case.CONTENT_FIELDS if name != "attested_deidentified"] + [
-            "attested_deidentified"
+            "attested_deidentified",
+            "library_shared",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
@@ -159,7 +160,14 @@ class FollowUpForm(IdentifierGuardMixin, forms.ModelForm):
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "All open"), *list(Case.Status.choices[1:])])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "All open"),
+            *list(Case.Status.choices[1:]),
+            (LIBRARY_AWAITING, "Awaiting library screening"),
+        ],
+    )
     session = forms.ModelChoiceField(
         queryset=Session.objects.none(), required=False, empty_label="Any session"
     )
@@ -224,6 +232,17 @@ class LibrarySearchForm(forms.Form):
             "age_band": data["age_band"],
             "tag": data["tag"],
         }
+
+
+class LibrarySharingForm(forms.Form):
+    shared = forms.BooleanField(required=False)
+
+
+class LibraryScreeningForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("publish", "Publish to library"), ("keep_out", "Keep out of library")]
+    )
+    version = forms.CharField(max_length=64)
 
 
 class CaseTagsForm(forms.Form):

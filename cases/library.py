@@ -1,8 +1,15 @@
 """The case library: past presented cases of a program, searchable by its members.
 
+A case enters the library only when its presenter agreed to share it (`library_shared`,
+changeable until the case is presented) and a coordinator, having screened the hub's
+recommendations for identifiers, published it; a change to the recommendations after that
+takes it out again until it is screened anew.
+
 Only de-identified content and the hub's recommendations are read here; who presented
 a case is shown to the hub team alone (views decide with `shows_presenter_name`)."""
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -11,15 +18,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from echo_hub.audit.services import Action, record
 from sessions.models import Program, Role
 
 from .deid import explain, find_identifiers
-from .models import Case, CaseTag, Medication, Recommendation, RecommendationHeading
+from .models import Case, CaseTag, LibraryScreening, Medication, Recommendation, RecommendationHeading
 
 LIBRARY_STATUSES = (Case.Status.PRESENTED, Case.Status.LETTER_SENT)
 SEARCH_CONFIG = "english"
 HUB_ROLES = (Role.COORDINATOR, Role.EXPERT)
+LIBRARY_AWAITING = "library"  # the case queue's filter value for cases awaiting library screening
 
 
 class MmeBand:
@@ -80,6 +90,35 @@ def _text_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     return cases
 
 
+def _changed_since_screening() -> Exists:
+    # Also catches recommendations edited outside `save_recommendations` (the admin, a shell).
+    return Exists(
+        Recommendation.objects.filter(case=OuterRef("pk"), updated_at__gt=OuterRef("library_screened_at"))
+    )
+
+
+def published_cases(program: Program | int) -> QuerySet[Case]:
+    """Presented cases of the program that members may read in the library."""
+    return Case.objects.filter(
+        program=program,
+        status__in=LIBRARY_STATUSES,
+        library_shared=True,
+        library_screening=LibraryScreening.PUBLISHED,
+    ).exclude(_changed_since_screening())
+
+
+def awaiting_screening(program: Program) -> QuerySet[Case]:
+    """Presented cases their presenters shared whose recommendations no coordinator has
+    screened as they are now."""
+    return Case.objects.filter(program=program, status__in=LIBRARY_STATUSES, library_shared=True).filter(
+        Q(library_screening=LibraryScreening.AWAITING) | _changed_since_screening()
+    )
+
+
+def is_in_library(case: Case) -> bool:
+    return published_cases(case.program_id).filter(pk=case.pk).exists()
+
+
 def library_cases(
     program: Program,
     *,
@@ -92,7 +131,7 @@ def library_cases(
     """Presented cases of the program matching every filter given, newest session first
     (best match first for a text search on PostgreSQL)."""
     cases = (
-        Case.objects.filter(program=program, status__in=LIBRARY_STATUSES)
+        published_cases(program)
         .annotate(original_mme=_original_mme())
         .select_related("presenter", "slot__session")
         .prefetch_related(
@@ -117,7 +156,8 @@ def library_cases(
 
 def library_case(program: Program, pk: int) -> Case | None:
     return (
-        Case.objects.filter(program=program, status__in=LIBRARY_STATUSES, pk=pk)
+        published_cases(program)
+        .filter(pk=pk)
         .select_related("presenter", "slot__session", "follow_up_of")
         .prefetch_related("tags", "recommendations", "medications", "follow_ups")
         .first()
@@ -164,3 +204,74 @@ def set_case_tags(*, case: Case, tags: Sequence[CaseTag], new_names: Sequence[st
         chosen[tag.pk] = tag
     case.tags.set(chosen.values())
     return sorted(chosen.values(), key=lambda t: t.name.lower())
+
+
+# Sharing and screening
+
+
+def recommendations_version(case: Case) -> str:
+    """A digest of the recommendations as they are now. The screening page sends back the
+    version it showed, so a coordinator never publishes text they did not read."""
+    rows = list(Recommendation.objects.filter(case=case).order_by("pk").values_list("pk", "heading", "text"))
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()[:32]
+
+
+def identifier_count(recommendations: Iterable[Recommendation]) -> int:
+    return sum(len(find_identifiers(r.text)) for r in recommendations)
+
+
+@transaction.atomic
+def set_library_sharing(*, case: Case, by, shared: bool) -> Case:
+    """The presenter agrees (or no longer agrees) to share the case in the library."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.presenter_id != by.pk:
+        raise ValidationError("Only the presenter decides whether a case is shared in the library.")
+    if case.status in LIBRARY_STATUSES:
+        raise ValidationError(
+            "This case has been presented, so whether it is shared in the library can no longer be changed."
+        )
+    if case.library_shared == shared:
+        return case
+    case.library_shared = shared
+    case.save(update_fields=["library_shared", "updated_at"])
+    record(Action.CASE_EDITED, actor=by, obj=case, extra={"library_shared": shared})
+    return case
+
+
+@transaction.atomic
+def screen_case_for_library(*, case: Case, by, publish: bool, version: str) -> Case:
+    """The coordinator's decision on a shared, presented case after reading its
+    recommendations (`version` is what they read): publish it or keep it out. Idempotent."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.library_shared:
+        raise ValidationError("The presenter has not agreed to share this case in the library.")
+    if case.status not in LIBRARY_STATUSES:
+        raise ValidationError("A case can be screened for the library once it has been presented.")
+    if version != recommendations_version(case):
+        raise ValidationError(
+            "The recommendations changed while you were reading them. Read them again, then decide."
+        )
+    decision = LibraryScreening.PUBLISHED if publish else LibraryScreening.KEPT_OUT
+    screened_at = case.library_screened_at
+    if (
+        case.library_screening == decision
+        and screened_at is not None
+        and not case.recommendations.filter(updated_at__gt=screened_at).exists()
+    ):
+        return case
+    case.library_screening = decision
+    case.library_screened_by = by
+    case.library_screened_at = timezone.now()
+    case.save(update_fields=["library_screening", "library_screened_by", "library_screened_at", "updated_at"])
+    findings = identifier_count(case.recommendations.all())
+    record(
+        Action.CASE_LIBRARY_SCREENED, actor=by, obj=case, extra={"decision": decision, "findings": findings}
+    )
+    return case
+
+
+def reopen_library_screening(case: Case) -> None:
+    """The recommendations changed: an earlier decision no longer covers them."""
+    Case.objects.filter(pk=case.pk).exclude(library_screening=LibraryScreening.AWAITING).update(
+        library_screening=LibraryScreening.AWAITING, library_screened_by=None, library_screened_at=None
+    )

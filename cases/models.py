@@ -49,6 +49,12 @@ class Consent(models.TextChoices):
     NOT_APPLICABLE = "na", "Not applicable"
 
 
+class LibraryScreening(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting screening"
+    PUBLISHED = "published", "Published to the library"
+    KEPT_OUT = "kept_out", "Kept out of the library"
+
+
 class Case(models.Model):
     """A de-identified patient case a spoke clinician presents to the hub."""
 
@@ -137,6 +143,23 @@ class Case(models.Model):
         "I confirm this case holds no patient identifiers", default=False
     )
 
+    # The presenter's consent, changeable until the case is presented; the coordinator's screening
+    # of the recommendations comes after. Both are needed before the library shows the case.
+    library_shared = models.BooleanField(
+        "share this case in the program's case library",
+        default=False,
+        help_text="Other members of the program can then learn from it and the hub's recommendations, "
+        "after a coordinator has checked the recommendations for identifiers. "
+        "You can change this until the case is presented.",
+    )
+    library_screening = models.CharField(
+        max_length=10, choices=LibraryScreening.choices, default=LibraryScreening.AWAITING
+    )
+    library_screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    library_screened_at = models.DateTimeField(null=True, blank=True)
+
     return_comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,6 +212,13 @@ class Case(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["program", "status"]), models.Index(fields=["presenter", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(library_screening=LibraryScreening.PUBLISHED)
+                | Q(library_shared=True, library_screened_at__isnull=False),
+                name="case_published_only_when_shared",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from sessions.models import Enrollment, Program, Role, Session
 
+from .library import LIBRARY_AWAITING, awaiting_screening
 from .models import Case, CaseSlot, Recommendation
 from .services import OVERDUE_LETTER_DAYS
 
@@ -18,8 +19,11 @@ def my_cases(user) -> QuerySet[Case]:
 
 
 def case_queue(program: Program, *, status: str = "", session: Session | None = None) -> QuerySet[Case]:
-    cases = Case.objects.filter(program=program).exclude(status=Case.Status.DRAFT)
-    cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
+    if status == LIBRARY_AWAITING:
+        cases = awaiting_screening(program)
+    else:
+        cases = Case.objects.filter(program=program).exclude(status=Case.Status.DRAFT)
+        cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
     if session is not None:
         cases = cases.filter(slot__session=session)
     return cases.select_related("presenter", "slot__session", "follow_up_of").order_by("submitted_at", "pk")

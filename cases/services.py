@@ -17,6 +17,7 @@ from echo_hub.notifications.services import queue_email
 from sessions.models import Session
 
 from .deid import explain, find_identifiers
+from .library import reopen_library_screening
 from .mme import daily_mme
 from .models import (
     Case,
@@ -121,7 +122,7 @@ def save_case_draft(
     session = fields.get("requested_session")
     if session is not None and (session.program_id != program.pk or session.is_past or session.is_cancelled):
         raise ValidationError({"requested_session": "Choose an upcoming session of this program."})
-    for name in Case.CONTENT_FIELDS:
+    for name in (*Case.CONTENT_FIELDS, "library_shared"):
         if name in fields:
             setattr(case, name, fields[name])
     created = case.pk is None
@@ -230,7 +231,10 @@ def mark_case_presented(*, case: Case, by) -> Case:
 
 @transaction.atomic
 def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> list[Recommendation]:
-    """Store one expert's recommendations, heading by heading; an empty text removes one."""
+    """Store one expert's recommendations, heading by heading; an empty text removes one.
+    Any change sends a case screened for the library back to screening."""
+    # The lock orders this against a coordinator's library screening of the same case.
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
         raise ValidationError(
             "Recommendations can be written once the case is scheduled, until the letter is sent."
@@ -239,16 +243,24 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
     if unknown:
         raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
     guard_identifiers(dict(texts))
-    saved = []
+    existing = {r.heading: r for r in Recommendation.objects.filter(case=case, author=author)}
+    saved, changed = [], False
     for heading, text in texts.items():
         text = text.strip()
+        current = existing.get(heading)
         if not text:
-            Recommendation.objects.filter(case=case, author=author, heading=heading).delete()
+            if current is not None:
+                current.delete()
+                changed = True
             continue
-        recommendation, _ = Recommendation.objects.update_or_create(
-            case=case, author=author, heading=heading, defaults={"text": text}
-        )
-        saved.append(recommendation)
+        if current is None or current.text != text:
+            current, _ = Recommendation.objects.update_or_create(
+                case=case, author=author, heading=heading, defaults={"text": text}
+            )
+            changed = True
+        saved.append(current)
+    if changed:
+        reopen_library_screening(case)
     record(Action.RECOMMENDATIONS_SAVED, actor=author, obj=case, extra={"headings": len(saved)})
     return saved
 

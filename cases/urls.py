@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import library_views, views
 
 app_name = "cases"
 
@@ -23,8 +23,10 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("library/", views.library_index, name="library_index"),
-    path("programs/<slug:slug>/library/", views.library_search, name="library"),
-    path("programs/<slug:slug>/library/<int:pk>/", views.library_case, name="library_case"),
-    path("cases/<int:pk>/tags/", views.case_tags, name="tags"),
+    path("library/", library_views.library_index, name="library_index"),
+    path("programs/<slug:slug>/library/", library_views.library_search, name="library"),
+    path("programs/<slug:slug>/library/<int:pk>/", library_views.library_case, name="library_case"),
+    path("cases/<int:pk>/tags/", library_views.case_tags, name="tags"),
+    path("cases/<int:pk>/library-sharing/", library_views.case_library_sharing, name="library_sharing"),
+    path("cases/<int:pk>/library-screening/", library_views.case_library_screen, name="library_screen"),
 ]

@@ -12,20 +12,15 @@ from echo_hub.lib.storage import private_file_response
 from sessions.models import Role
 from sessions.permissions import (
     get_program_for_coordinator,
-    get_program_for_member,
     get_session_for_member,
     get_visible_program,
-    member_programs,
 )
 
-from . import library as case_library
 from . import selectors, services
 from .forms import (
     AssignForm,
     CaseForm,
-    CaseTagsForm,
     FollowUpForm,
-    LibrarySearchForm,
     QueueFilterForm,
     RecommendationsForm,
     ReturnCaseForm,
@@ -33,7 +28,7 @@ from .forms import (
     medication_rows,
 )
 from .mme import mme_level
-from .models import Case, CaseTag, RecommendationHeading, RecommendationLetter
+from .models import Case, RecommendationLetter
 from .permissions import (
     can_present_in,
     can_read_letter,
@@ -322,6 +317,8 @@ def queue(request, slug):
             "filters": filters,
             "page": page,
             "overdue": list(selectors.overdue_letters(program)[:20]),
+            "library_awaiting": selectors.awaiting_screening(program).count(),
+            "library_filter": status == selectors.LIBRARY_AWAITING,
             "extra_query": query.urlencode(),
         },
     )
@@ -339,107 +336,5 @@ def session_agenda(request, slug, pk):
             "program": session.program,
             "slots": selectors.session_agenda(session),
             "role": role,
-        },
-    )
-
-
-@login_required
-@require_GET
-def library_index(request):
-    programs = list(member_programs(request.user).order_by("name"))
-    if len(programs) == 1:
-        return redirect("cases:library", slug=programs[0].slug)
-    return render(request, "cases/library_index.html", {"programs": programs})
-
-
-@login_required
-@require_GET
-def library_search(request, slug):
-    program, role = get_program_for_member(request.user, slug)
-    form = LibrarySearchForm(
-        request.GET or None, tags=CaseTag.objects.filter(program=program).order_by("name")
-    )
-    page = paginate(request, case_library.library_cases(program, **form.filters()), per_page=20)
-    for case in page:
-        case.heading_labels = case_library.headings_in_order(case)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/library.html",
-        {
-            "program": program,
-            "form": form,
-            "page": page,
-            "searched": any(form.filters().values()),
-            "show_presenter_name": case_library.shows_presenter_name(role),
-            "extra_query": query.urlencode(),
-        },
-    )
-
-
-@login_required
-@require_GET
-def library_case(request, slug, pk):
-    program, role = get_program_for_member(request.user, slug)
-    case = case_library.library_case(program, pk)
-    if case is None:
-        raise Http404("No such case in the library.")
-    record(Action.CASE_VIEWED, actor=request.user, obj=case, request=request, extra={"via": "library"})
-    medications = list(case.medications.all())
-    original = [m for m in medications if m.follow_up_id is None]
-    follow_ups = list(case.follow_ups.all())
-    for follow_up in follow_ups:
-        follow_up.total_mme = services.total_mme([m for m in medications if m.follow_up_id == follow_up.pk])
-    recommendations = list(case.recommendations.all())
-    by_heading = [
-        (label, [r for r in recommendations if r.heading == value])
-        for value, label in RecommendationHeading.choices
-        if any(r.heading == value for r in recommendations)
-    ]
-    is_coordinator = role == Role.COORDINATOR
-    return render(
-        request,
-        "cases/library_case.html",
-        {
-            "program": program,
-            "case": case,
-            "medications": original,
-            "total_mme": services.total_mme(original),
-            "follow_ups": follow_ups,
-            "by_heading": by_heading,
-            "tags": list(case.tags.all()),
-            "show_presenter_name": case_library.shows_presenter_name(role),
-            "is_coordinator": is_coordinator,
-        },
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_tags(request, pk):
-    case = get_case_for_coordinator(request.user, pk)
-    form = CaseTagsForm(request.POST or None, program=case.program, initial={"tags": list(case.tags.all())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            tags = case_library.set_case_tags(
-                case=case, tags=form.cleaned_data.get("tags", []), new_names=form.cleaned_data["new_tags"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            names = ", ".join(t.name for t in tags) or "none"
-            messages.success(request, f"Library tags saved: {names}.")
-            if case.status in case_library.LIBRARY_STATUSES:
-                return redirect("cases:library_case", slug=case.program.slug, pk=case.pk)
-            return redirect(case)
-    return render(
-        request,
-        "cases/library_tags.html",
-        {
-            "case": case,
-            "program": case.program,
-            "form": form,
-            "in_library": case.status in case_library.LIBRARY_STATUSES,
         },
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from cases.library import recommendations_version, screen_case_for_library
 from cases.mme import daily_mme
 from cases.models import (
     AgeBand,
@@ -265,3 +266,12 @@ class SessionMaterialFactory(factory.django.DjangoModelFactory):
     kind = SessionMaterial.Kind.SLIDES
     title = factory.Sequence(lambda n: f"Tapering opioids safely, part {n}")
     file = factory.django.FileField(data=SLIDES_PDF, filename="slides.pdf")
+
+
+def publish_to_library(case: Case, *, by) -> Case:
+    """A presented case its presenter shared, published by a coordinator through the real
+    screening service, for tests that need it in the case library. Call it after the case's
+    recommendations are written: a later change sends it back to screening."""
+    Case.objects.filter(pk=case.pk).update(library_shared=True)
+    case.library_shared = True
+    return screen_case_for_library(case=case, by=by, publish=True, version=recommendations_version(case))

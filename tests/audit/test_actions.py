@@ -30,6 +30,7 @@ from tests.factories import (
     RecommendationFactory,
     RecommendationLetterFactory,
     UserFactory,
+    publish_to_library,
 )
 
 from .conftest import AGENT, IP, events, facts
@@ -78,8 +79,8 @@ def test_case_detail_view_is_recorded_for_every_reader(as_user, coordinator, pro
     assert events() == views
 
 
-def test_library_case_view_is_recorded(as_user, participant, program):
-    case = CaseFactory(program=program, status=Case.Status.PRESENTED)
+def test_library_case_view_is_recorded(as_user, participant, coordinator, program):
+    case = publish_to_library(CaseFactory(program=program, status=Case.Status.PRESENTED), by=coordinator)
 
     as_user(participant).get(reverse("cases:library_case", args=[program.slug, case.pk]))
 

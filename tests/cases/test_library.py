@@ -22,6 +22,7 @@ from tests.factories import (
     RecommendationFactory,
     SessionFactory,
     UserFactory,
+    publish_to_library,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def _presented(program, presenter, *, days_ago: int, status=Case.Status.PRESENTE
 
 
 @pytest.fixture
-def library(program, presenter, expert, other_program):
+def library(program, presenter, expert, coordinator, other_program):
     taper = _presented(
         program,
         presenter,
@@ -125,6 +126,9 @@ def library(program, presenter, expert, other_program):
     )
     tag = CaseTag.objects.create(program=program, name="tapering")
     tag.cases.add(taper)
+    for case in (taper, sleep, knee, headache):
+        publish_to_library(case, by=coordinator)
+    publish_to_library(foreign, by=UserFactory())
     return Library(taper, sleep, knee, headache, hidden, foreign, tag)
 
 
@@ -346,24 +350,27 @@ def test_library_index_for_someone_in_no_program_says_how_to_join(client, outsid
     assert "No library to show yet" in html
 
 
-def _add_library_case(program, presenter, expert) -> None:
+def _add_library_case(program, presenter, expert, coordinator) -> None:
     case = _presented(program, presenter, days_ago=3, title="Counted library case")
     MedicationFactory(case=case)
     RecommendationFactory(case=case, author=expert)
+    publish_to_library(case, by=coordinator)
     tag, _ = CaseTag.objects.get_or_create(program=program, name=f"tag {case.pk}")
     tag.cases.add(case)
 
 
 @pytest.mark.parametrize("query", ["", "?q=oxycodone&heading=opioid&mme_band=90-plus&age_band=50-59"])
-def test_library_page_query_count_is_constant(client, participant, presenter, expert, program, query):
+def test_library_page_query_count_is_constant(
+    client, participant, presenter, expert, coordinator, program, query
+):
     client.force_login(participant)
     url = reverse("cases:library", args=[program.slug]) + query
-    _add_library_case(program, presenter, expert)
+    _add_library_case(program, presenter, expert, coordinator)
     client.get(url)
     with CaptureQueriesContext(connection) as ctx1:
         first = client.get(url).content.decode()
-    _add_library_case(program, presenter, expert)
-    _add_library_case(program, presenter, expert)
+    _add_library_case(program, presenter, expert, coordinator)
+    _add_library_case(program, presenter, expert, coordinator)
 
     with CaptureQueriesContext(connection) as ctx3:
         third = client.get(url).content.decode()
@@ -373,7 +380,9 @@ def test_library_page_query_count_is_constant(client, participant, presenter, ex
     assert len(ctx1) == len(ctx3) == 12, sql
 
 
-def test_library_case_query_count_does_not_grow_with_follow_ups(client, participant, library, program):
+def test_library_case_query_count_does_not_grow_with_follow_ups(
+    client, participant, coordinator, library, program
+):
     client.force_login(participant)
     url = reverse("cases:library_case", args=[program.slug, library.taper.pk])
     FollowUpFactory(case=library.taper)
@@ -381,6 +390,7 @@ def test_library_case_query_count_does_not_grow_with_follow_ups(client, particip
         client.get(url)
     FollowUpFactory.create_batch(2, case=library.taper)
     RecommendationFactory(case=library.taper, author=UserFactory(), heading=RecommendationHeading.REFERRALS)
+    publish_to_library(library.taper, by=coordinator)
 
     with CaptureQueriesContext(connection) as ctx3:
         client.get(url)

@@ -1,6 +1,7 @@
 """Coordinator: creates a program, opens a cycle and schedules a weekly series; then, in the program
 they already run, approves an enrollment request, screens a case into a slot, finalizes the hub's
-recommendations, imports a Zoom participant report and bulk-issues certificates."""
+recommendations, publishes the shared case to the library after screening it, imports a Zoom
+participant report and bulk-issues certificates."""
 
 import re
 from datetime import datetime, timedelta
@@ -50,6 +51,7 @@ def _seed_running_program():
         title=CASE_TITLE,
         status=Case.Status.SUBMITTED,
         submitted_at=timezone.now(),
+        library_shared=True,
     )
     CaseEventFactory(case=case, actor=presenter)
     return program, coordinator
@@ -103,6 +105,20 @@ def test_coordinator_journey(open_browser):
     expert.assert_clean()
     hub_steps.finalize_letter(coord, slug, CASE_TITLE)
     assert "Download letter (PDF)" in main_text(coord) or "Ready" in main_text(coord)
+
+    # The presenter agreed to share the case: its recommendations are screened, then published.
+    coord.goto(f"/manage/{slug}/cases/", "case queue")
+    assert "1 presented case awaits screening for the case library." in main_text(coord)
+    coord.click_and_check(
+        page.get_by_role("link", name="See the cases awaiting library screening"),
+        "awaiting library screening",
+    )
+    coord.click_and_check(page.get_by_role("link", name="Screen for library"), "screen for library")
+    assert "The identifier guard found nothing that looks identifying." in main_text(coord)
+    coord.click_and_check(page.get_by_role("button", name="Publish to library"), "published to library")
+    assert f"“{CASE_TITLE}” is published in the case library." in main_text(coord)
+    coord.goto(f"/programs/{slug}/library/", "case library")
+    assert CASE_TITLE in main_text(coord)
 
     # Attendance from the Zoom participant report of last year's session 4.
     coord.goto(f"/manage/{slug}/certificates/", "certificates")

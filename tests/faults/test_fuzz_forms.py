@@ -153,6 +153,8 @@ TARGETS = [
     Target("return case", "coordinator", "cases:return"),
     Target("assign case", "coordinator", "cases:detail", action="cases:assign"),
     Target("case tags", "coordinator", "cases:tags"),
+    Target("library sharing", "presenter", "cases:detail", action="cases:library_sharing"),
+    Target("library screening", "coordinator", "cases:library_screen"),
     Target("case queue filter", "coordinator", "cases:queue", method="get"),
     Target("library search", "participant", "cases:library", method="get"),
     Target("evaluation", "participant", "cpd:evaluate"),
@@ -181,7 +183,11 @@ def world(db, program, coordinator, expert, participant, presenter, session):
     draft = CaseFactory(program=program, presenter=presenter)
     submitted = CaseFactory(program=program, presenter=presenter, status=Case.Status.SUBMITTED)
     presented = CaseSlotFactory(
-        session=past, case__program=program, case__presenter=presenter, case__status=Case.Status.PRESENTED
+        session=past,
+        case__program=program,
+        case__presenter=presenter,
+        case__status=Case.Status.PRESENTED,
+        case__library_shared=True,
     ).case
     letter_sent = CaseFactory(program=program, presenter=presenter, status=Case.Status.LETTER_SENT)
     certificate = CertificateFactory(user=participant, session=past)
@@ -213,6 +219,8 @@ def world(db, program, coordinator, expert, participant, presenter, session):
         "cases:return": [submitted.pk],
         "cases:assign": [submitted.pk],
         "cases:tags": [submitted.pk],
+        "cases:library_sharing": [submitted.pk],
+        "cases:library_screen": [presented.pk],
         "cpd:evaluate": [slug, past.pk],
         "cpd:revoke": [certificate.pk],
         "cpd:survey_build": [slug, next_cycle.pk],

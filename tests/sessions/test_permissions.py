@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from cases.models import Case, RecommendationLetter
+from cases.models import Case, LibraryScreening, RecommendationLetter
 from cpd.models import Certificate, Evaluation, Survey, SurveyQuestion, SurveyResponse
 from echo_hub.accounts.models import User
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
@@ -47,6 +47,7 @@ from tests.factories import (
     SessionFactory,
     SessionMaterialFactory,
     UserFactory,
+    publish_to_library,
 )
 
 ANONYMOUS = "anonymous"
@@ -173,6 +174,8 @@ CASE_METHODS = {
     "cases:mark_presented": "POST",
     "cases:finalize": "POST",
     "cases:tags": "GET/POST",
+    "cases:library_sharing": "POST",
+    "cases:library_screen": "GET/POST",
 }
 # fmt: off
 CASE_MATRIX = {
@@ -243,6 +246,18 @@ CASE_MATRIX = {
     ("cases:tags", SCHEDULED):                (302, 404, 404, 403, 403,  200,  404, 403),
     ("cases:tags", PRESENTED):                (302, 404, 404, 403, 403,  200,  404, 403),
     ("cases:tags", LETTER_SENT):              (302, 404, 404, 403, 403,  200,  404, 403),
+    ("cases:library_sharing", DRAFT):         (302, 404, 404, 404, 404,  404,  404, 302),
+    ("cases:library_sharing", SUBMITTED):     (302, 404, 404, 404, 403,  403,  404, 302),
+    ("cases:library_sharing", RETURNED):      (302, 404, 404, 404, 403,  403,  404, 302),
+    ("cases:library_sharing", SCHEDULED):     (302, 404, 404, 403, 403,  403,  404, 302),
+    ("cases:library_sharing", PRESENTED):     (302, 404, 404, 403, 403,  403,  404, 302),
+    ("cases:library_sharing", LETTER_SENT):   (302, 404, 404, 403, 403,  403,  404, 302),
+    ("cases:library_screen", DRAFT):          (302, 404, 404, 404, 404,  404,  404, 403),
+    ("cases:library_screen", SUBMITTED):      (302, 404, 404, 404, 403,  200,  404, 403),
+    ("cases:library_screen", RETURNED):       (302, 404, 404, 404, 403,  200,  404, 403),
+    ("cases:library_screen", SCHEDULED):      (302, 404, 404, 403, 403,  200,  404, 403),
+    ("cases:library_screen", PRESENTED):      (302, 404, 404, 403, 403,  200,  404, 403),
+    ("cases:library_screen", LETTER_SENT):    (302, 404, 404, 403, 403,  200,  404, 403),
 }
 # fmt: on
 
@@ -309,8 +324,9 @@ class World:
     cases: dict[str, Case]
 
 
-def _case_in_state(program, presenter, session, expert, state: str) -> Case:
-    """One case of `presenter` in `state`; scheduled and later ones hold a slot of `session`."""
+def _case_in_state(program, presenter, session, expert, state: str, screener) -> Case:
+    """One case of `presenter` in `state`; scheduled and later ones hold a slot of `session`.
+    The presented one is shared and published to the case library by `screener`."""
     case = CaseFactory(
         program=program,
         presenter=presenter,
@@ -325,6 +341,8 @@ def _case_in_state(program, presenter, session, expert, state: str) -> Case:
     if state == LETTER_SENT:
         RecommendationFactory(case=case, author=expert)
         RecommendationLetterFactory(case=case)
+    if state == PRESENTED:
+        publish_to_library(case, by=screener)
     return case
 
 
@@ -396,7 +414,10 @@ def world(
             OTHER_COORDINATOR: other_coordinator,
             PRESENTER: presenter,
         },
-        cases={state: _case_in_state(program, presenter, session, expert, state) for state in CASE_STATES},
+        cases={
+            state: _case_in_state(program, presenter, session, expert, state, coordinator)
+            for state in CASE_STATES
+        },
     )
 
 
@@ -699,6 +720,7 @@ def _case_text(name: str, case: Case) -> str:
         "cases:recommendations": f"<h1>Recommendations for “{title}”</h1>",
         "cases:return": f"<h1>Return “{title}” to its presenter</h1>",
         "cases:tags": f"Tags help members find “{title}” in the case library",
+        "cases:library_screen": f"<h1>Screen “{title}” for the case library</h1>",
     }[name]
 
 
@@ -741,6 +763,9 @@ def test_case_view_permission_matrix_gives_expected_status(client, world, name, 
         assert case.status == state
         assert RecommendationLetter.objects.filter(case=case).count() == (1 if state == LETTER_SENT else 0)
         assert case.tags.exists() is False
+        assert (case.library_shared, case.library_screening) == (
+            (True, LibraryScreening.PUBLISHED) if state == PRESENTED else (False, LibraryScreening.AWAITING)
+        )
 
 
 @pytest.mark.parametrize("name", list(CASE_METHODS))
@@ -917,8 +942,10 @@ def test_closed_program_in_program_list_only_for_members(client, world, closed_p
 def other_program_cases(other_program, other_session):
     presenter = EnrollmentFactory(program=other_program).user
     expert = EnrollmentFactory(program=other_program, role=Role.EXPERT).user
+    coordinator = EnrollmentFactory(program=other_program, role=Role.COORDINATOR).user
     return {
-        state: _case_in_state(other_program, presenter, other_session, expert, state) for state in CASE_STATES
+        state: _case_in_state(other_program, presenter, other_session, expert, state, coordinator)
+        for state in CASE_STATES
     }
 
 

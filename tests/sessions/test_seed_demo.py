@@ -156,3 +156,18 @@ def test_seed_demo_scaled_up_twice_creates_no_duplicates():
 
     assert _counts() == first
     assert Session.objects.filter(program__slug=PROGRAM_SLUG).count() == 20
+
+
+@pytest.mark.django_db
+def test_seed_demo_library_holds_the_shared_and_screened_case():
+    from cases.library import library_cases
+
+    _seed()
+
+    program = Program.objects.get(slug=PROGRAM_SLUG)
+    shared = program.cases.filter(library_shared=True).order_by("title")
+    assert [c.title for c in library_cases(program)] == ["Tapering high-dose oxycodone after a work injury"]
+    assert [c.title for c in shared] == [
+        "Fibromyalgia with poor sleep and rising tramadol use",
+        "Tapering high-dose oxycodone after a work injury",
+    ]

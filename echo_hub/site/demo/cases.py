@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from cases import library as case_library
 from cases import services as case_services
 from cases.models import Case, RecommendationHeading
 from sessions.models import Program, Session
@@ -39,6 +40,7 @@ CASES = [
         "question_1": "How fast can we taper, and what do we do if withdrawal is hard?",
         "question_2": "Is buprenorphine a reasonable switch here?",
         "medications": [("oxycodone", "120", "60 mg CR q12h"), ("other", "900", "300 mg TID", "Gabapentin")],
+        "library_shared": True,
         "state": "letter_sent",
     },
     {
@@ -57,6 +59,7 @@ CASES = [
         "mental_health": "Anxiety for many years; no suicidal ideation.",
         "substance_use": "No alcohol. Takes extra tramadol on bad days.",
         "social_context": "Single parent of two; works part-time in retail; no pain program within a day's drive.",
+        "library_shared": True,
         "state": "scheduled",
         "sex_gender": "woman",
     },
@@ -175,3 +178,8 @@ def _present_in_past_session(case: Case, session: Session, coordinator, expert) 
         },
     )
     case_services.finalize_recommendations(case=case, by=coordinator)
+    case.refresh_from_db()
+    # The presenter ticked "share in the library"; the coordinator screened and published it.
+    case_library.screen_case_for_library(
+        case=case, by=coordinator, publish=True, version=case_library.recommendations_version(case)
+    )
