@@ -171,6 +171,11 @@ MFA_ADAPTER = "echo_hub.accounts.mfa.HubMFAAdapter"
 # Coordinators, experts, staff and superusers must set up an authenticator before anything else.
 MFA_REQUIRED_FOR_HUB_ROLES = env_bool("MFA_REQUIRED_FOR_HUB_ROLES", True)
 
+# An invitation link works once, for this many days after it is sent (or sent again).
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+if INVITATION_EXPIRY_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_EXPIRY_DAYS must be at least 1.")
+
 # Sessions end after this long without a request, and this long after sign-in whatever happens.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_MAX_AGE_HOURS = env.int("SESSION_MAX_AGE_HOURS", default=12)

@@ -10,6 +10,7 @@ from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pagination import paginate
 from echo_hub.notifications.services import retry_notification
 
+from .. import invitations as invitation_services
 from .. import selectors, services
 from ..forms import (
     CancelSessionForm,
@@ -255,7 +256,7 @@ def invite(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitations = services.invite_to_program(
+        invitations = invitation_services.invite_to_program(
             program=program,
             emails=form.cleaned_data["emails"],
             role=form.cleaned_data["role"],

@@ -13,7 +13,7 @@ from echo_hub.lib.ics import build_calendar
 from echo_hub.lib.pagecache import cached_page
 from echo_hub.lib.pagination import paginate
 
-from .. import selectors, services
+from .. import invitations, selectors, services
 from ..calendar import calendar_event
 from ..models import Enrollment, Invitation, Role, Session
 from ..permissions import (
@@ -161,7 +161,7 @@ def invitation_accept(request, token):
         return redirect(f"{reverse('account_signup')}?next={request.path}")
     if request.method == "POST":
         try:
-            services.accept_invitation(invitation=invitation, user=request.user)
+            invitations.accept_invitation(invitation=invitation, user=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("home")
