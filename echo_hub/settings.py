@@ -147,6 +147,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # user is ended by accounts.services.end_other_sessions (see accounts/signals.py).
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
+ACCOUNT_FORMS = {"login": "echo_hub.accounts.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECHO Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # allauth's limits, kept in the default cache: "<count>/<period>[/<key>]", period s, m, h or d.

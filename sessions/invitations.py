@@ -132,9 +132,8 @@ def _address_refusal(invitation: Invitation, user) -> ValidationError | None:
     )
 
 
-def invitation_refusal(invitation: Invitation, user, enrollment: Enrollment | None) -> ValidationError | None:
-    """Why `user` may not accept `invitation` now (None when they may). `enrollment` is the
-    user's row in the program, if any."""
+def closed_reason(invitation: Invitation) -> ValidationError | None:
+    """Why nobody can accept `invitation` any more (revoked, used, expired), or None."""
     if invitation.revoked_at:
         return ValidationError(
             f"This invitation was withdrawn. Ask {_ask_whom(invitation)} if you still want to join.",
@@ -146,17 +145,30 @@ def invitation_refusal(invitation: Invitation, user, enrollment: Enrollment | No
         return ValidationError(
             f"This invitation has expired. Ask {_ask_whom(invitation)} for a new one.", code="expired"
         )
-    refusal = _address_refusal(invitation, user)
-    if refusal:
-        return refusal
+    return None
+
+
+def _removal_refusal(invitation: Invitation, enrollment: Enrollment | None) -> ValidationError | None:
     # A coordinator's removal stands against every invitation sent before it.
-    removed = enrollment and enrollment.status == Enrollment.Status.REMOVED
-    if removed and enrollment.decided_at and enrollment.decided_at >= invitation.sent_at:
-        return ValidationError(
-            f"You were removed from {invitation.program.name} after this invitation was sent, "
-            "so it cannot bring you back. Ask a coordinator for a new invitation.",
-            code="removed",
-        )
+    if enrollment is None or enrollment.status != Enrollment.Status.REMOVED:
+        return None
+    if enrollment.decided_at and enrollment.decided_at < invitation.sent_at:
+        return None
+    return ValidationError(
+        f"You were removed from {invitation.program.name} after this invitation was sent, "
+        "so it cannot bring you back. Ask a coordinator for a new invitation.",
+        code="removed",
+    )
+
+
+def _refusal(invitation: Invitation, user, enrollment: Enrollment | None) -> ValidationError | None:
+    for refusal in (
+        closed_reason(invitation),
+        _address_refusal(invitation, user),
+        _removal_refusal(invitation, enrollment),
+    ):
+        if refusal is not None:
+            return refusal
     if needs_authenticator_first(invitation, user):
         return ValidationError(
             f"{invitation.get_role_display()}s sign in with an authenticator app. "
@@ -164,6 +176,13 @@ def invitation_refusal(invitation: Invitation, user, enrollment: Enrollment | No
             code="mfa_required",
         )
     return None
+
+
+def refusal_for(invitation: Invitation, user) -> ValidationError | None:
+    """Why the signed-in `user` may not accept `invitation` now, or None when they may: what
+    `accept_invitation` would raise, for pages that explain it before anyone presses a button."""
+    enrollment = Enrollment.objects.filter(user=user, program_id=invitation.program_id).first()
+    return _refusal(invitation, user, enrollment)
 
 
 def needs_authenticator_first(invitation: Invitation, user) -> bool:
@@ -189,8 +208,8 @@ def accept_invitation(*, invitation: Invitation, user) -> Enrollment:
         and enrollment.status == Enrollment.Status.APPROVED
     ):
         return enrollment
-    refusal = invitation_refusal(invitation, user, enrollment)
-    if refusal:
+    refusal = _refusal(invitation, user, enrollment)
+    if refusal is not None:
         raise refusal
     now = timezone.now()
     if enrollment is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, manage, materials, member
+from .views import attendance, invitations, manage, materials, member
 
 app_name = "sessions"
 
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path("programs/<slug:slug>/learning/", materials.learning_library, name="learning_library"),
     path("sessions/", member.my_sessions, name="my_sessions"),
-    path("invitations/<str:token>/", member.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("manage/<slug:slug>/", manage.schedule, name="manage_schedule"),
     path("manage/<slug:slug>/settings/", manage.program_edit, name="manage_program_edit"),
     path("manage/<slug:slug>/cycles/new/", manage.cycle_create, name="manage_cycle_create"),
@@ -92,6 +92,17 @@ urlpatterns = [
         name="manage_enrollment_remove",
     ),
     path("manage/<slug:slug>/invite/", manage.invite, name="manage_invite"),
+    path("manage/<slug:slug>/invitations/", invitations.manage_invitations, name="manage_invitations"),
+    path(
+        "manage/<slug:slug>/invitations/<int:pk>/resend/",
+        invitations.invitation_resend,
+        name="manage_invitation_resend",
+    ),
+    path(
+        "manage/<slug:slug>/invitations/<int:pk>/revoke/",
+        invitations.invitation_revoke,
+        name="manage_invitation_revoke",
+    ),
     path("manage/<slug:slug>/roster/import/", manage.roster_import, name="manage_roster_import"),
     path(
         "manage/<slug:slug>/roster/import/confirm/",

@@ -15,6 +15,7 @@ from echo_hub.lib.urls import absolute_url
 
 from . import services
 from .forms import CloseAccountForm, ProfileForm
+from .mfa import pop_resume_after_setup
 
 # The export is built in memory up to this size, then in a temporary file on disk.
 EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
@@ -65,6 +66,12 @@ def security(request):
             "idle_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
         },
     )
+
+
+@login_required
+@require_GET
+def mfa_continue(request):
+    return redirect(pop_resume_after_setup(request) or "home")
 
 
 @login_required

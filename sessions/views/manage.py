@@ -264,7 +264,7 @@ def invite(request, slug):
         )
         sent = "1 invitation" if len(invitations) == 1 else f"{len(invitations)} invitations"
         messages.success(request, f"{sent} sent.")
-        return redirect("sessions:manage_enrollment", slug=slug)
+        return redirect("sessions:manage_invitations", slug=slug)
     return render(request, "sessions/manage/invite.html", {"form": form, "program": program})
 
 
