@@ -74,6 +74,7 @@ MATRIX = {
     "accounts:calendar":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
     "accounts:calendar_regenerate":              ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:security":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "accounts:mfa_continue":                     ("GET",      302, 302, 302, 302, 302,  302,  302),
     "accounts:session_end":                      ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:sessions_end_others":              ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:privacy":                          ("GET",      302, 200, 200, 200, 200,  200,  200),
@@ -585,6 +586,7 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
     slug, past = w.program.slug, w.past_session
     return {
         "accounts:calendar_regenerate": reverse("accounts:calendar"),
+        "accounts:mfa_continue": reverse("home"),
         "accounts:session_end": reverse("accounts:security"),
         "accounts:sessions_end_others": reverse("accounts:security"),
         "sessions:program_enroll": reverse("sessions:program_detail", args=[slug]),
