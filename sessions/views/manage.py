@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -265,7 +266,11 @@ def invite(request, slug):
         sent = "1 invitation" if len(invitations) == 1 else f"{len(invitations)} invitations"
         messages.success(request, f"{sent} sent.")
         return redirect("sessions:manage_invitations", slug=slug)
-    return render(request, "sessions/manage/invite.html", {"form": form, "program": program})
+    return render(
+        request,
+        "sessions/manage/invite.html",
+        {"form": form, "program": program, "expiry_days": settings.INVITATION_EXPIRY_DAYS},
+    )
 
 
 @login_required
