@@ -221,12 +221,12 @@ def accept_invitation(*, invitation: Invitation, user) -> Enrollment:
         enrollment.decided_by = invitation.invited_by
         enrollment.decline_reason = ""
         enrollment.save()
-        record(
-            Action.INVITATION_ACCEPTED,
-            actor=user,
-            obj=enrollment,
-            extra={"user_id": user.pk, "role": enrollment.role, "invitation_id": invitation.pk},
-        )
+    record(
+        Action.INVITATION_ACCEPTED,
+        actor=user,
+        obj=enrollment,
+        extra={"user_id": user.pk, "role": enrollment.role, "invitation_id": invitation.pk},
+    )
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])

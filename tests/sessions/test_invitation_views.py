@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
@@ -296,6 +297,21 @@ def test_invitation_interrupted_by_the_authenticator_requirement_is_resumed(
 
     assert interrupted["Location"] == reverse("mfa_activate_totp")
     assert back["Location"] == _url(invitation)
+
+
+def test_sign_in_with_an_authenticator_code_comes_back_to_the_invitation(
+    settings, client, invitation, invitee
+):
+    settings.MFA_REQUIRED_FOR_HUB_ROLES = True
+    secret = generate_totp_secret()
+    TOTP.activate(invitee, secret)
+    entrance = client.get(_url(invitation))["Location"]
+
+    password = client.post(entrance, {"login": "jordan@example.org", "password": PASSWORD})
+    code = client.post(password["Location"], {"code": totp_code(secret)})
+
+    assert password["Location"] == reverse("mfa_authenticate")
+    assert code["Location"] == _url(invitation)
 
 
 def test_continue_after_set_up_with_nothing_to_resume_goes_home(client, invitee):

@@ -65,7 +65,7 @@ def test_accept_invitation_approves_a_pending_request_with_the_invited_role(prog
 
 
 def test_accept_invitation_one_second_before_expiry_enrolls(monkeypatch, program, invitation, invitee):
-    _at(monkeypatch, invitation.created_at + timedelta(days=14, seconds=-1))
+    _at(monkeypatch, invitation.expires_at - timedelta(seconds=1))
 
     services.accept_invitation(invitation=invitation, user=invitee)
 
@@ -73,7 +73,7 @@ def test_accept_invitation_one_second_before_expiry_enrolls(monkeypatch, program
 
 
 def test_accept_invitation_at_expiry_is_refused(monkeypatch, program, invitation, invitee):
-    _at(monkeypatch, invitation.created_at + timedelta(days=14))
+    _at(monkeypatch, invitation.expires_at)
 
     messages, code = _refusal(invitation, invitee)
 
@@ -262,6 +262,16 @@ def test_accept_participant_invitation_needs_no_authenticator(settings, program,
     services.accept_invitation(invitation=invitation, user=invitee)
 
     assert _membership(invitee, program) == (Role.PARTICIPANT, Enrollment.Status.APPROVED)
+
+
+def test_accept_invitation_by_a_member_keeps_their_role_and_uses_it_up(program, invitation, invitee):
+    EnrollmentFactory(program=program, user=invitee, role=Role.COORDINATOR)
+
+    services.accept_invitation(invitation=invitation, user=invitee)
+
+    invitation.refresh_from_db()
+    assert _membership(invitee, program) == (Role.COORDINATOR, Enrollment.Status.APPROVED)
+    assert (invitation.state, invitation.accepted_by) == (Invitation.State.ACCEPTED, invitee)
 
 
 # audit trail
