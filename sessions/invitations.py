@@ -64,8 +64,11 @@ def invite_to_program(*, program: Program, emails: Sequence[str], role: str, by)
 
 
 def _lock(invitation: Invitation) -> Invitation:
+    # Only the invitation's row: PostgreSQL cannot lock the nullable side of the inviter's join.
     return (
-        Invitation.objects.select_for_update().select_related("program", "invited_by").get(pk=invitation.pk)
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("program", "invited_by")
+        .get(pk=invitation.pk)
     )
 
 
