@@ -149,6 +149,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # every request (the idle limit keeps its own clock in the session, echo_hub/accounts).
 USERSESSIONS_TRACK_ACTIVITY = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "accounts:profile"
+ACCOUNT_FORMS = {"login": "echo_hub.accounts.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ECHO Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # allauth's messages go through the outbox (echo_hub/notifications), never from the request.
@@ -175,6 +176,11 @@ MFA_ADAPTER = "echo_hub.accounts.mfa.HubMFAAdapter"
 # Coordinators, experts, staff and superusers must set up an authenticator before anything else.
 MFA_REQUIRED_FOR_HUB_ROLES = env_bool("MFA_REQUIRED_FOR_HUB_ROLES", True)
 MFA_REQUIRED_RULE = "echo_hub.site.mfa.hub_staff_must_use_mfa"
+
+# An invitation link works once, for this many days after it is sent (or sent again).
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+if INVITATION_EXPIRY_DAYS < 1:
+    raise ImproperlyConfigured("INVITATION_EXPIRY_DAYS must be at least 1.")
 
 # Sessions end after this long without a request, and this long after sign-in whatever happens.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)

@@ -36,12 +36,13 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "program", "role", "created_at", "accepted_at"]
+    list_display = ["email", "program", "role", "sent_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["role", "program"]
     search_fields = ["email", "program__name"]
     list_select_related = ["program"]
-    raw_id_fields = ["invited_by", "accepted_by"]
-    readonly_fields = ["token"]
+    raw_id_fields = ["invited_by"]
+    # Sending, accepting and revoking go through sessions.invitations, which keeps their rules.
+    readonly_fields = ["token", "sent_at", "accepted_at", "accepted_by", "revoked_at", "revoked_by"]
 
 
 @admin.register(Session)

@@ -1,6 +1,6 @@
 import secrets
 import zoneinfo
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -162,7 +162,19 @@ class Enrollment(models.Model):
         return self.status == self.Status.APPROVED
 
 
+def invitation_expiry(sent_at: datetime | None = None) -> datetime:
+    return (sent_at or timezone.now()) + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+
 class Invitation(models.Model):
+    """A link that enrolls the owner of one email address, once, until it expires."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
@@ -171,16 +183,46 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on by "Resend", with a new token and expiry: a removal after it cannot be undone by it.
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            ),
+        ]
+        indexes = [models.Index(fields=["program", "expires_at"], name="invitation_program_expires")]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.program}"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if timezone.now() >= self.expires_at:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+    @property
+    def masked_email(self) -> str:
+        """“j•••@example.org”: enough for its owner to recognise, little for anyone else."""
+        local, _, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
 
 
 class Session(models.Model):

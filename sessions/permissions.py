@@ -10,7 +10,7 @@ from django.http import Http404
 
 from echo_hub.audit.services import denied
 
-from .models import Enrollment, Program, Role, Session, SessionMaterial
+from .models import Enrollment, Invitation, Program, Role, Session, SessionMaterial
 
 _PROGRAM = Program._meta.label_lower
 _SESSION = Session._meta.label_lower
@@ -156,3 +156,19 @@ def get_enrollment_for_coordinator(user, slug: str, pk: int) -> Enrollment:
             program=program,
         )
     return enrollment
+
+
+def get_invitation_for_coordinator(user, slug: str, pk: int) -> Invitation:
+    program = get_program_for_coordinator(user, slug)
+    invitation = (
+        Invitation.objects.select_related("program", "invited_by").filter(program=program, pk=pk).first()
+    )
+    if invitation is None:
+        raise denied(
+            Http404("No such invitation."),
+            user=user,
+            object_type=Invitation._meta.label_lower,
+            object_id=pk,
+            program=program,
+        )
+    return invitation

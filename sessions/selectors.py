@@ -1,10 +1,13 @@
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
 
-from .models import Enrollment, Program, Session
+from .models import Enrollment, Invitation, Program, Session
+
+User = get_user_model()
 
 
 def upcoming_sessions_for(user) -> QuerySet[Session]:
@@ -82,3 +85,17 @@ def failed_notifications(program: Program) -> QuerySet[Notification]:
         .order_by("-updated_at")
         .distinct()
     )
+
+
+def open_invitations(program: Program) -> QuerySet[Invitation]:
+    """Invitations nobody accepted or revoked, expired ones included (they can be sent again)."""
+    return (
+        Invitation.objects.filter(program=program, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("expires_at", "pk")
+    )
+
+
+def account_exists(email: str) -> bool:
+    """Whether someone already signs in with `email` (any case, any of their addresses)."""
+    return User.objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).exists()

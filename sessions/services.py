@@ -13,7 +13,7 @@ from echo_hub.audit.services import Action, record
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
-from .models import Cycle, Enrollment, Invitation, Program, Role, Session
+from .models import Cycle, Enrollment, Program, Role, Session
 from .reminders import notify_session_changed
 from .roster import RosterRow
 
@@ -325,51 +325,6 @@ def remove_member(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.decided_by = by
     enrollment.save(update_fields=["status", "decided_at", "decided_by"])
     _record_enrollment(Action.MEMBER_REMOVED, enrollment, by=by)
-    return enrollment
-
-
-@transaction.atomic
-def invite_to_program(*, program: Program, emails: Sequence[str], role: str, by) -> list[Invitation]:
-    """Email each address a link that enrolls whoever accepts it with `role`."""
-    invitations = []
-    for email in emails:
-        invitation = Invitation.objects.create(program=program, email=email.lower(), role=role, invited_by=by)
-        queue_email(
-            email=invitation.email,
-            kind="invitation",
-            object_key=f"invitation:{invitation.pk}",
-            template="invitation",
-            context={
-                "invitation": invitation,
-                "program": program,
-                "inviter": by,
-                "accept_url": absolute_url("sessions:invitation_accept", token=invitation.token),
-            },
-        )
-        invitations.append(invitation)
-    return invitations
-
-
-@transaction.atomic
-def accept_invitation(*, invitation: Invitation, user) -> Enrollment:
-    """Enroll `user` as the invitation says. A second acceptance changes nothing."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at and invitation.accepted_by_id != user.pk:
-        raise ValidationError("This invitation has already been used by someone else.")
-    enrollment, _ = Enrollment.objects.get_or_create(
-        user=user, program=invitation.program, defaults={"role": invitation.role}
-    )
-    if enrollment.status != Enrollment.Status.APPROVED:
-        enrollment.role = invitation.role
-        enrollment.status = Enrollment.Status.APPROVED
-        enrollment.decided_at = timezone.now()
-        enrollment.decided_by = invitation.invited_by
-        enrollment.save()
-        _record_enrollment(Action.INVITATION_ACCEPTED, enrollment, by=user, invitation_id=invitation.pk)
-    if invitation.accepted_at is None:
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
     return enrollment
 
 

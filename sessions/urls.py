@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, audit, manage, materials, member
+from .views import attendance, audit, invitations, manage, materials, member
 
 app_name = "sessions"
 
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path("programs/<slug:slug>/learning/", materials.learning_library, name="learning_library"),
     path("sessions/", member.my_sessions, name="my_sessions"),
-    path("invitations/<str:token>/", member.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("manage/<slug:slug>/", manage.schedule, name="manage_schedule"),
     path("manage/<slug:slug>/audit/", audit.program_events, name="manage_audit"),
     path("manage/<slug:slug>/audit/export.csv", audit.program_events_csv, name="manage_audit_csv"),
@@ -94,6 +94,17 @@ urlpatterns = [
         name="manage_enrollment_remove",
     ),
     path("manage/<slug:slug>/invite/", manage.invite, name="manage_invite"),
+    path("manage/<slug:slug>/invitations/", invitations.manage_invitations, name="manage_invitations"),
+    path(
+        "manage/<slug:slug>/invitations/<int:pk>/resend/",
+        invitations.invitation_resend,
+        name="manage_invitation_resend",
+    ),
+    path(
+        "manage/<slug:slug>/invitations/<int:pk>/revoke/",
+        invitations.invitation_revoke,
+        name="manage_invitation_revoke",
+    ),
     path("manage/<slug:slug>/roster/import/", manage.roster_import, name="manage_roster_import"),
     path(
         "manage/<slug:slug>/roster/import/confirm/",

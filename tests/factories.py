@@ -3,6 +3,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from cases.library import recommendations_version, screen_case_for_library
@@ -87,6 +88,13 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Role.PARTICIPANT
+
+
+def with_email_address(user: User, email: str = "", *, verified: bool = True) -> User:
+    """Give `user` an allauth address (their own email unless told): accepting an invitation
+    needs a verified one."""
+    EmailAddress.objects.create(user=user, email=email or user.email, verified=verified, primary=not email)
+    return user
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

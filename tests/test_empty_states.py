@@ -42,6 +42,12 @@ EMPTY_PAGES = [
         ["chronic-pain"],
         ["No requests are waiting", "invite them"],
     ),
+    (
+        "coordinator",
+        "sessions:manage_invitations",
+        ["chronic-pain"],
+        ["No invitations are waiting", "listed here until they accept", "Invite people"],
+    ),
     ("coordinator", "cases:queue", ["chronic-pain"], ["No cases here", "give each a slot"]),
     (
         "coordinator",

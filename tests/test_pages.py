@@ -1,11 +1,13 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions.models import Role
 
-from .factories import CycleFactory, EnrollmentFactory
+from .factories import CycleFactory, EnrollmentFactory, InvitationFactory, with_email_address
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 STYLE_ATTR = re.compile(r"\sstyle\s*=", re.IGNORECASE)
@@ -57,6 +59,29 @@ def test_pages_markup_has_landmarks_one_h1_and_nothing_inline(client, program, c
         assert INLINE_SCRIPT.findall(html) == [], url
         assert STYLE_ATTR.findall(html) == [], url
         assert 'href="#main"' in html, url
+
+
+@pytest.mark.django_db
+def test_pages_of_invitations_have_one_h1_and_nothing_inline(client, program, coordinator):
+    with_email_address(coordinator)
+    mine = InvitationFactory(program=program, email=coordinator.email, role=Role.EXPERT)
+    others = InvitationFactory(program=program, email="someone@example.org")
+    expired = InvitationFactory(program=program, expires_at=timezone.now() - timedelta(days=1))
+    client.force_login(coordinator)
+
+    for url in [
+        reverse("sessions:invitation_accept", args=[mine.token]),
+        reverse("sessions:invitation_accept", args=[others.token]),
+        reverse("sessions:invitation_accept", args=[expired.token]),
+        reverse("sessions:manage_invitations", args=[program.slug]),
+        reverse("sessions:manage_invitation_revoke", args=[program.slug, others.pk]),
+    ]:
+        html = client.get(url).content.decode()
+
+        assert "<main" in html and 'href="#main"' in html, url
+        assert len(H1.findall(html)) == 1, url
+        assert INLINE_SCRIPT.findall(html) == [], url
+        assert STYLE_ATTR.findall(html) == [], url
 
 
 @pytest.mark.django_db

@@ -116,6 +116,28 @@ def test_an_email_timeout_under_one_second_refuses_to_load():
     )
 
 
+INVITATION_DAYS = (
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup(); "
+    "from django.conf import settings as s; print(s.INVITATION_EXPIRY_DAYS)"
+)
+
+
+def test_invitation_expiry_days_come_from_the_environment():
+    default = _run(["-c", INVITATION_DAYS], _env(DEBUG="true"))
+    week = _run(["-c", INVITATION_DAYS], _env(DEBUG="true", INVITATION_EXPIRY_DAYS="7"))
+
+    assert (default.stdout, week.stdout) == ("14\n", "7\n")
+
+
+def test_invitation_expiry_days_below_one_refuse_to_load():
+    result = _run(["-c", SETUP], _env(DEBUG="true", INVITATION_EXPIRY_DAYS="0"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: INVITATION_EXPIRY_DAYS must be at least 1."
+    )
+
+
 def test_ci_runs_the_deploy_check_with_production_settings():
     script = (BASE_DIR / ".ci" / "run").read_text()
 

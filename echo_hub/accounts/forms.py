@@ -1,6 +1,23 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from .models import User, time_zone_choices
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form, with the address filled in from `?email=` (an invitation sends
+    people here with theirs, as sign-up already does)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.request.GET.get("email", "") if self.request is not None and not self.is_bound else ""
+        try:
+            validate_email(email)
+        except ValidationError:
+            return
+        self.fields["login"].initial = email
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """allauth.mfa adapted to the hub: authenticator secrets are encrypted in the database, the
-QR code is drawn inline (no data: URI for the Content Security Policy to allow) and hub staff
-cannot switch their authenticator app off."""
+QR code is drawn inline (no data: URI for the Content Security Policy to allow), hub staff
+cannot switch their authenticator app off, and setting one up leads back to where the person
+was going (an invitation, or the page the requirement interrupted)."""
 
 import base64
 import hashlib
@@ -11,6 +12,12 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# The page to return to once the authenticator is set up: setting one up takes three pages
+# (password, QR code, recovery codes), after which an invitation link would be lost.
+RESUME_AFTER_SETUP = "echo_hub.resume_after_mfa_setup"
 
 
 def _fernet() -> MultiFernet:
@@ -53,3 +60,19 @@ class HubMFAAdapter(DefaultMFAAdapter):
         if authenticator.type == Authenticator.Type.TOTP:
             return not mfa_required(authenticator.user)
         return True
+
+
+def resume_after_setup(request: HttpRequest, path: str, *, keep_earlier: bool = False) -> None:
+    """Come back to `path` (on this site) after setting up an authenticator. With
+    `keep_earlier`, a page remembered before wins: the first page that was interrupted is
+    the one the person wanted, not the favicon or menu links tried afterwards."""
+    if keep_earlier and request.session.get(RESUME_AFTER_SETUP):
+        return
+    request.session[RESUME_AFTER_SETUP] = path
+
+
+def pop_resume_after_setup(request: HttpRequest) -> str | None:
+    path = request.session.pop(RESUME_AFTER_SETUP, None)
+    if path and path.startswith("/") and url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        return path
+    return None

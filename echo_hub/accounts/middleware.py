@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import services
+from .mfa import resume_after_setup
 
 
 class UserTimezoneMiddleware:
@@ -107,6 +108,8 @@ class MFARequiredMiddleware:
                 "Your role in ECHO Hub needs two-factor authentication. "
                 "Set up an authenticator app to continue.",
             )
+            if request.method == "GET" and not request.headers.get("HX-Request"):
+                resume_after_setup(request, request.get_full_path(), keep_earlier=True)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
 

@@ -10,6 +10,7 @@ from echo_hub.lib.urls import absolute_url
 
 from . import services
 from .forms import ProfileForm
+from .mfa import pop_resume_after_setup
 
 
 # Stands in for the admin's own login form, which took a password alone and switched even a
@@ -70,6 +71,12 @@ def security(request):
             "idle_minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
         },
     )
+
+
+@login_required
+@require_GET
+def mfa_continue(request):
+    return redirect(pop_resume_after_setup(request) or "home")
 
 
 @login_required

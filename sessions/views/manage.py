@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
 from echo_hub.notifications.services import retry_notification
 
+from .. import invitations as invitation_services
 from .. import selectors, services
 from ..forms import (
     CancelSessionForm,
@@ -253,7 +255,7 @@ def invite(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        invitations = services.invite_to_program(
+        invitations = invitation_services.invite_to_program(
             program=program,
             emails=form.cleaned_data["emails"],
             role=form.cleaned_data["role"],
@@ -261,8 +263,12 @@ def invite(request, slug):
         )
         sent = "1 invitation" if len(invitations) == 1 else f"{len(invitations)} invitations"
         messages.success(request, f"{sent} sent.")
-        return redirect("sessions:manage_enrollment", slug=slug)
-    return render(request, "sessions/manage/invite.html", {"form": form, "program": program})
+        return redirect("sessions:manage_invitations", slug=slug)
+    return render(
+        request,
+        "sessions/manage/invite.html",
+        {"form": form, "program": program, "expiry_days": settings.INVITATION_EXPIRY_DAYS},
+    )
 
 
 @login_required

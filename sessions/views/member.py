@@ -4,9 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.lib.ics import build_calendar
@@ -14,7 +13,7 @@ from echo_hub.lib.pagination import paginate
 
 from .. import selectors, services
 from ..calendar import calendar_event
-from ..models import Enrollment, Invitation, Role, Session
+from ..models import Enrollment, Role, Session
 from ..permissions import (
     can_create_program,
     can_edit_materials,
@@ -146,23 +145,3 @@ def calendar_feed(request, token):
         [calendar_event(s) for s in sessions], name="ECHO Hub sessions", stamp=timezone.now()
     )
     return _ics_response(body, "echo-hub.ics", attachment=False)
-
-
-@require_http_methods(["GET", "POST"])
-def invitation_accept(request, token):
-    invitation = get_object_or_404(Invitation.objects.select_related("program"), token=token)
-    if not request.user.is_authenticated:
-        messages.info(
-            request,
-            f"Sign up or log in with {invitation.email} to join {invitation.program.name}.",
-        )
-        return redirect(f"{reverse('account_signup')}?next={request.path}")
-    if request.method == "POST":
-        try:
-            services.accept_invitation(invitation=invitation, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("home")
-        messages.success(request, f"Welcome to {invitation.program.name}.")
-        return redirect(invitation.program)
-    return render(request, "sessions/invitation_accept.html", {"invitation": invitation})

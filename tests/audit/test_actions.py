@@ -31,6 +31,7 @@ from tests.factories import (
     RecommendationLetterFactory,
     UserFactory,
     publish_to_library,
+    with_email_address,
 )
 
 from .conftest import AGENT, IP, events, facts
@@ -327,7 +328,7 @@ def test_enrollment_approve_and_decline_are_recorded(as_user, coordinator, progr
 
 def test_invitation_acceptance_is_recorded_with_the_role(as_user, coordinator, program):
     invitation = InvitationFactory(program=program, role=Role.EXPERT, invited_by=coordinator)
-    newcomer = UserFactory()
+    newcomer = with_email_address(UserFactory(email=invitation.email))
 
     as_user(newcomer).post(reverse("sessions:invitation_accept", args=[invitation.token]))
 

@@ -75,6 +75,7 @@ MATRIX = {
     "accounts:calendar":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
     "accounts:calendar_regenerate":              ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:security":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "accounts:mfa_continue":                     ("GET",      302, 302, 302, 302, 302,  302,  302),
     "accounts:session_end":                      ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:sessions_end_others":              ("POST",     302, 302, 302, 302, 302,  302,  302),
     "site:privacy":                          ("GET",      302, 200, 200, 200, 200,  200,  200),
@@ -117,6 +118,9 @@ MATRIX = {
     "sessions:manage_enrollment_role":           ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_enrollment_remove":         ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_invite":                    ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_invitations":               ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_invitation_resend":         ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "sessions:manage_invitation_revoke":         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import":             ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import_confirm":     ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cases:mine":                                ("GET",      302, 200, 200, 200, 200,  200,  200),
@@ -293,6 +297,7 @@ PROGRAM_VIEWS = [
     "sessions:manage_schedule_new",
     "sessions:manage_enrollment",
     "sessions:manage_invite",
+    "sessions:manage_invitations",
     "sessions:manage_roster_import",
     "sessions:manage_failed_messages",
     "cpd:manage_certificates",
@@ -446,6 +451,8 @@ def _url_kwargs(name: str, w: World) -> dict:
     if name in {"sessions:manage_enrollment_role", "sessions:manage_enrollment_remove"}:
         member = Enrollment.objects.get(program=w.program, user=w.users[PARTICIPANT])
         return {"slug": slug, "pk": member.pk}
+    if name in {"sessions:manage_invitation_resend", "sessions:manage_invitation_revoke"}:
+        return {"slug": slug, "pk": w.invitation.pk}
     if name == "sessions:manage_attendance_claim_decide":
         return {"slug": slug, "claim_pk": w.attendance_claim.pk}
     if name == "sessions:manage_retry_message":
@@ -532,7 +539,7 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "sessions:session_detail": session.didactic_topic,
         "sessions:session_ics": f"UID:session-{session.pk}@echo-hub",
         "sessions:my_sessions": session.didactic_topic if role in MEMBERS else "No upcoming sessions",
-        "sessions:invitation_accept": f'<h1 class="h3">Join {program}</h1>',
+        "sessions:invitation_accept": '<h1 class="h3">This invitation is for another address</h1>',
         "sessions:manage_schedule": session.didactic_topic,
         "sessions:manage_program_edit": "Save settings",
         "sessions:manage_cycle_create": "<h1>Open a cycle</h1>",
@@ -542,6 +549,10 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "sessions:manage_session_reschedule": f"<h1>Reschedule {session.title}</h1>",
         "sessions:manage_enrollment": w.pending_enrollment.user.email,
         "sessions:manage_invite": "<h1>Invite people</h1>",
+        "sessions:manage_invitations": f'<td data-label="Email" class="text-break">{w.invitation.email}</td>',
+        "sessions:manage_invitation_revoke": (
+            f'<h1 class="text-break">Revoke the invitation of {w.invitation.email}?</h1>'
+        ),
         "sessions:manage_roster_import": "<h1>Import a roster</h1>",
         "cases:mine": "<h1>My cases</h1>",
         "cases:review": escape(w.cases[SCHEDULED].title) if role == EXPERT else "Nothing waits for you",
@@ -590,12 +601,13 @@ def _expected_text(name: str, role: str, w: World) -> str:
 def _expected_location(name: str, role: str, w: World, url: str) -> str:
     if role == ANONYMOUS:
         if name == "sessions:invitation_accept":
-            return f"/accounts/signup/?next={url}"
+            return f"/accounts/signup/?{urlencode({'next': url, 'email': w.invitation.email})}"
         # Django quotes the query of `next` (cpd:progress has one); plain paths stay as they are.
         return f"/accounts/login/?{urlencode({'next': url}, safe='/')}"
     slug, past = w.program.slug, w.past_session
     return {
         "accounts:calendar_regenerate": reverse("accounts:calendar"),
+        "accounts:mfa_continue": reverse("home"),
         "accounts:session_end": reverse("accounts:security"),
         "accounts:sessions_end_others": reverse("accounts:security"),
         "sessions:program_enroll": reverse("sessions:program_detail", args=[slug]),
@@ -614,6 +626,7 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "sessions:manage_enrollment_role": reverse("sessions:manage_enrollment", args=[slug]),
         "sessions:manage_enrollment_remove": reverse("sessions:manage_enrollment", args=[slug]),
         "sessions:manage_roster_import_confirm": reverse("sessions:manage_roster_import", args=[slug]),
+        "sessions:manage_invitation_resend": reverse("sessions:manage_invitations", args=[slug]),
         "cases:library_index": reverse(
             "cases:library", args=[w.other_program.slug if role == OTHER_COORDINATOR else slug]
         ),
@@ -626,6 +639,9 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
 
 
 def _assert_nothing_changed(w: World) -> None:
+    token = w.invitation.token
+    w.invitation.refresh_from_db()
+    assert (w.invitation.token, w.invitation.accepted_at, w.invitation.revoked_at) == (token, None, None)
     w.pending_enrollment.refresh_from_db()
     assert (w.pending_enrollment.status, w.pending_enrollment.decided_by) == (Enrollment.Status.PENDING, None)
     w.certificate.refresh_from_db()

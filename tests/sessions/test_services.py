@@ -11,9 +11,7 @@ from sessions.models import Enrollment, Role, Session
 from sessions.roster import RosterRow
 from tests.factories import (
     CycleFactory,
-    InvitationFactory,
     SessionFactory,
-    UserFactory,
 )
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -469,92 +467,6 @@ def test_decline_enrollment_refuses_a_request_that_is_not_pending(
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.APPROVED
     assert mail.outbox == []
-
-
-# invitations
-
-
-@pytest.mark.django_db
-def test_invite_to_program_emails_each_address_a_link(
-    program, coordinator, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        invitations = services.invite_to_program(
-            program=program,
-            emails=["Dr.Lee@Clinic.example", "np@fht.example"],
-            role=Role.EXPERT,
-            by=coordinator,
-        )
-
-    assert [(i.email, i.role, i.invited_by) for i in invitations] == [
-        ("dr.lee@clinic.example", Role.EXPERT, coordinator),
-        ("np@fht.example", Role.EXPERT, coordinator),
-    ]
-    assert [(m.to, m.subject) for m in mail.outbox] == [
-        (["dr.lee@clinic.example"], "You're invited to join Chronic Pain & Opioid Stewardship on ECHO Hub"),
-        (["np@fht.example"], "You're invited to join Chronic Pain & Opioid Stewardship on ECHO Hub"),
-    ]
-    assert f"http://testserver/invitations/{invitations[0].token}/" in mail.outbox[0].body
-
-
-@pytest.mark.django_db
-def test_accept_invitation_enrolls_with_the_invited_role(program, coordinator, outsider):
-    invitation = InvitationFactory(program=program, role=Role.EXPERT, invited_by=coordinator)
-
-    enrollment = services.accept_invitation(invitation=invitation, user=outsider)
-
-    enrollment.refresh_from_db()
-    invitation.refresh_from_db()
-    assert (enrollment.user, enrollment.role, enrollment.status, enrollment.decided_by) == (
-        outsider,
-        Role.EXPERT,
-        Enrollment.Status.APPROVED,
-        coordinator,
-    )
-    assert invitation.accepted_by == outsider
-    assert invitation.accepted_at is not None
-
-
-@pytest.mark.django_db
-def test_accept_invitation_approves_a_pending_request_with_the_invited_role(
-    program, coordinator, pending_user
-):
-    invitation = InvitationFactory(program=program, role=Role.EXPERT, invited_by=coordinator)
-
-    services.accept_invitation(invitation=invitation, user=pending_user)
-
-    enrollment = Enrollment.objects.get(user=pending_user, program=program)
-    assert (enrollment.role, enrollment.status) == (Role.EXPERT, Enrollment.Status.APPROVED)
-
-
-@pytest.mark.django_db
-def test_accept_invitation_twice_by_the_same_user_changes_nothing(program, coordinator, outsider):
-    invitation = InvitationFactory(program=program, role=Role.PARTICIPANT, invited_by=coordinator)
-    first = services.accept_invitation(invitation=invitation, user=outsider)
-    invitation.refresh_from_db()
-    accepted_at = invitation.accepted_at
-
-    second = services.accept_invitation(invitation=invitation, user=outsider)
-
-    invitation.refresh_from_db()
-    assert second.pk == first.pk
-    assert invitation.accepted_at == accepted_at
-    assert Enrollment.objects.filter(program=program, user=outsider).count() == 1
-
-
-@pytest.mark.django_db
-def test_accept_invitation_used_by_someone_else_is_refused(program, coordinator, outsider):
-    invitation = InvitationFactory(program=program, role=Role.EXPERT, invited_by=coordinator)
-    services.accept_invitation(invitation=invitation, user=outsider)
-    latecomer = UserFactory(email="latecomer@example.org")
-
-    with pytest.raises(ValidationError) as caught:
-        services.accept_invitation(invitation=invitation, user=latecomer)
-
-    assert caught.value.messages == ["This invitation has already been used by someone else."]
-    assert Enrollment.objects.filter(user=latecomer).count() == 0
-    invitation.refresh_from_db()
-    assert invitation.accepted_by == outsider
 
 
 # import_roster
