@@ -68,8 +68,12 @@ MIDDLEWARE = [
     # First, so the request id and the log line cover every other middleware too.
     "echo_hub.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "echo_hub.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their caching), before sessions and CSRF (it sees the
+    # cookies they set).
+    "echo_hub.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -350,6 +354,44 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 # Load balancers and container health checks probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Browser features the app never uses, turned off on every response with a Permissions-Policy
+# header (echo_hub.middleware.PermissionsPolicyMiddleware); a frame inherits the refusal. Only
+# names Chromium knows: an unknown one puts a warning in every page's console. Sign-in uses TOTP
+# codes, not passkeys: allowing WebAuthn later means taking publickey-credentials-* out.
+PERMISSIONS_POLICY_OFF = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "compute-pressure",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "speaker-selection",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
 
 # Content Security Policy (django-csp): only this origin's files run or style a page; no
 # inline script or style, no eval, no plugins, no framing. Pages keep their JS in static/js
