@@ -431,9 +431,21 @@ for _scope, _rate in RATE_LIMITS.items():
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Request bodies: form fields (not files) over this many bytes are refused with a 413 page
-# (echo_hub.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
+# (echo_hub.views.bad_request).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
-FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Uploaded files: one over FILE_UPLOAD_MAX_BYTES ends the request with the 413 page while it
+# arrives (echo_hub/lib/uploads.py); each form then checks its own smaller limit by the file's
+# size before reading it (roster 1 MB, Zoom report 2 MB, slides SLIDES_MAX_BYTES). A request up
+# to FILE_UPLOAD_MAX_MEMORY_SIZE is parsed in memory; a larger one's files go to a temporary file.
+FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+if FILE_UPLOAD_MAX_BYTES < SLIDES_MAX_BYTES:
+    raise ImproperlyConfigured("FILE_UPLOAD_MAX_BYTES must be at least SLIDES_MAX_BYTES.")
+FILE_UPLOAD_HANDLERS = [
+    "echo_hub.lib.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

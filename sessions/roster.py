@@ -5,9 +5,11 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 
 from echo_hub.accounts.models import Profession
+from echo_hub.lib.uploads import read_upload
 
 REQUIRED_COLUMNS = ("email", "full_name", "profession", "organization")
 MAX_ROWS = 2000
@@ -79,9 +81,16 @@ NOT_UTF8 = (
 )
 
 
+TOO_BIG = "The file is larger than 1 MB. Split the roster into smaller files."
+
+
+def read_roster(upload: UploadedFile) -> str:
+    return decode_roster(read_upload(upload, max_bytes=MAX_BYTES, too_big=TOO_BIG))
+
+
 def decode_roster(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB. Split the roster into smaller files.")
+        raise ValidationError(TOO_BIG)
     # NUL bytes mean a spreadsheet or UTF-16 file, and PostgreSQL refuses them in any query.
     if b"\x00" in data:
         raise ValidationError(NOT_UTF8)

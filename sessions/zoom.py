@@ -29,7 +29,10 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
+
+from echo_hub.lib.uploads import read_upload
 
 MAX_BYTES = 2_000_000
 MAX_MESSAGES = 20
@@ -104,12 +107,19 @@ class _DateOrder:
     value: str = ""
 
 
+TOO_BIG = (
+    "The file is larger than 2 MB. A Zoom participants export is far smaller; "
+    "check that you picked the right file."
+)
+
+
+def read_report(upload: UploadedFile) -> str:
+    return decode_report(read_upload(upload, max_bytes=MAX_BYTES, too_big=TOO_BIG))
+
+
 def decode_report(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ValidationError(
-            "The file is larger than 2 MB. A Zoom participants export is far smaller; "
-            "check that you picked the right file."
-        )
+        raise ValidationError(TOO_BIG)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
