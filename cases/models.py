@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from echo_hub.lib.text import validate_visible_text
 from sessions.models import MAX_CASE_SLOTS, Program, Session
 
 from .mme import DRUG_CHOICES
@@ -77,6 +78,7 @@ class Case(models.Model):
 
     title = models.CharField(
         max_length=120,
+        validators=[validate_visible_text],
         help_text="Short and non-identifying, e.g. “Tapering high-dose oxycodone after a work injury”.",
     )
     age_band = models.CharField(max_length=6, choices=AgeBand.choices, blank=True)

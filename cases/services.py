@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
+from echo_hub.lib.text import invisible_characters_problem
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 from sessions.models import Session
@@ -111,6 +112,9 @@ def save_case_draft(
     *, presenter, program, fields: Mapping, medications: Sequence[MedicationRow], case: Case | None = None
 ) -> Case:
     """Create or update a draft. Nothing is stored when any text looks identifying."""
+    problem = invisible_characters_problem(fields.get("title") or "")
+    if problem:
+        raise ValidationError({"title": f"This text {problem}"})
     guard_identifiers(
         {name: fields.get(name, "") for name in Case.TEXT_FIELDS} | _medication_texts(medications)
     )

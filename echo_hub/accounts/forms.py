@@ -1,5 +1,7 @@
 from django import forms
 
+from echo_hub.lib.text import normalize_name
+
 from .models import User, time_zone_choices
 
 
@@ -30,10 +32,10 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean_full_name(self) -> str:
-        return " ".join(self.cleaned_data["full_name"].split())
+        return normalize_name(self.cleaned_data["full_name"])
 
     def clean_credentials(self) -> str:
-        return " ".join(self.cleaned_data["credentials"].split())
+        return normalize_name(self.cleaned_data["credentials"])
 
 
 class CloseAccountForm(forms.Form):

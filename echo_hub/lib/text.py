@@ -1,0 +1,45 @@
+"""Text people's names and case titles are made of: visible characters only, composed (NFC).
+
+Names are printed on certificates and the public verify page. A bidi control (U+202A–U+202E,
+U+2066–U+2069, U+200E/F, U+061C) can print another name than the one stored (U+202E before
+"retneserP" shows "Presenter"), and a zero-width character makes two names that look alike
+differ. Every such character is in Unicode's category Cf (format): the whole category is refused.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+
+
+def invisible_characters(text: str) -> list[str]:
+    """Each format character of the text once, in the order they first appear."""
+    return list(dict.fromkeys(char for char in text if unicodedata.category(char) == "Cf"))
+
+
+def invisible_characters_problem(text: str) -> str | None:
+    """What is wrong, as the end of a sentence whose subject names the field, or None."""
+    found = invisible_characters(text)
+    if not found:
+        return None
+    names = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}" for char in found)
+    if len(found) == 1:
+        return (
+            f"holds an invisible formatting character ({names}), which can reverse or hide letters "
+            "where it is shown or printed. Retype it without it."
+        )
+    return (
+        f"holds invisible formatting characters ({names}), which can reverse or hide letters "
+        "where it is shown or printed. Retype it without them."
+    )
+
+
+def validate_visible_text(value: str) -> None:
+    """Model and form validator for names and titles."""
+    problem = invisible_characters_problem(value)
+    if problem:
+        raise ValidationError(f"This text {problem}", code="invisible_characters")
+
+
+def normalize_name(value: str) -> str:
+    """One spelling per name: composed accents (NFC, as typed on most keyboards) and single spaces."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
