@@ -7,8 +7,11 @@ differ. Every such character is in Unicode's category Cf (format): the whole cat
 """
 
 import unicodedata
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+
+TOO_LONG = "Keep this to %(limit_value)s characters or fewer (it has %(show_value)s)."
 
 
 def invisible_characters(text: str) -> list[str]:
@@ -43,3 +46,14 @@ def validate_visible_text(value: str) -> None:
 def normalize_name(value: str) -> str:
     """One spelling per name: composed accents (NFC, as typed on most keyboards) and single spaces."""
     return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def check_lengths(texts: Mapping[str, str], limits: Mapping[str, int | None]) -> None:
+    """Raise one error per text longer than its limit, keyed like the texts."""
+    errors = {
+        name: TOO_LONG % {"limit_value": limit, "show_value": len(text)}
+        for name, text in texts.items()
+        if (limit := limits.get(name)) is not None and len(text or "") > limit
+    }
+    if errors:
+        raise ValidationError(errors)
