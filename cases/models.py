@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from echo_hub.lib.text import validate_visible_text
+from echo_hub.lib.text import BoundedTextField, validate_visible_text
 from sessions.models import MAX_CASE_SLOTS, Program, Session
 
 from .mme import DRUG_CHOICES
@@ -17,25 +17,6 @@ DRUG_LABELS = dict(DRUG_CHOICES)
 LONG_TEXT = 4000
 QUESTION_TEXT = 1000
 COMMENT_TEXT = 2000
-
-
-class BoundedTextField(models.TextField):
-    """A text column whose max_length model validation checks too, as for a CharField (Django
-    leaves a TextField's max_length to forms). Services check it with text_limits()."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.max_length is not None:
-            self.validators.append(MaxLengthValidator(self.max_length))
-
-
-def text_limits(model: type[models.Model]) -> dict[str, int]:
-    """The length limit of each text field of a model, by name."""
-    return {
-        field.name: field.max_length
-        for field in model._meta.get_fields()
-        if isinstance(field, (models.CharField, models.TextField)) and field.max_length is not None
-    }
 
 
 class AgeBand(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
-from echo_hub.lib.text import check_lengths, invisible_characters_problem
+from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 from sessions.models import Session
@@ -29,7 +29,6 @@ from .models import (
     Recommendation,
     RecommendationHeading,
     RecommendationLetter,
-    text_limits,
 )
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""Text people's names and case titles are made of: visible characters only, composed (NFC).
+"""What people may type: names and case titles of visible characters only, composed (NFC),
+and free text within a length limit that models, forms and services all check.
 
 Names are printed on certificates and the public verify page. A bidi control (U+202A–U+202E,
 U+2066–U+2069, U+200E/F, U+061C) can print another name than the one stored (U+202E before
@@ -10,6 +11,8 @@ import unicodedata
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 
 TOO_LONG = "Keep this to %(limit_value)s characters or fewer (it has %(show_value)s)."
 
@@ -46,6 +49,25 @@ def validate_visible_text(value: str) -> None:
 def normalize_name(value: str) -> str:
     """One spelling per name: composed accents (NFC, as typed on most keyboards) and single spaces."""
     return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class BoundedTextField(models.TextField):
+    """A text column whose max_length model validation checks too, as for a CharField (Django
+    leaves a TextField's max_length to forms). Services check it with text_limits()."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(MaxLengthValidator(self.max_length))
+
+
+def text_limits(model: type[models.Model]) -> dict[str, int]:
+    """The length limit of each text field of a model, by name."""
+    return {
+        field.name: field.max_length
+        for field in model._meta.get_fields()
+        if isinstance(field, (models.CharField, models.TextField)) and field.max_length is not None
+    }
 
 
 def check_lengths(texts: Mapping[str, str], limits: Mapping[str, int | None]) -> None:
