@@ -29,5 +29,7 @@ logconfig_dict = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
-# Trust X-Forwarded-* from the reverse proxy in front of the container.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+# X-Forwarded-Proto (https) is believed only from these addresses: the reverse proxy's. With "*"
+# anyone who reaches gunicorn directly could claim https. Django reads the scheme gunicorn
+# decides (settings.py sets no SECURE_PROXY_SSL_HEADER). Comma-separated addresses or networks.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

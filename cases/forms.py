@@ -4,15 +4,17 @@ from django import forms
 from django.utils import timezone
 
 from echo_hub.deid.forms import IdentifierGuardMixin
+from echo_hub.lib.forms import CountedTextarea, TextLimitsMixin
+from echo_hub.lib.text import TOO_LONG
 from sessions.models import Session
 
 from .library import LIBRARY_AWAITING, MmeBand
 from .mme import DRUG_CHOICES
-from .models import AgeBand, Case, CaseTag, FollowUp, RecommendationHeading
+from .models import COMMENT_TEXT, LONG_TEXT, AgeBand, Case, CaseTag, FollowUp, RecommendationHeading
 from .services import MedicationRow
 
 
-class CaseForm(IdentifierGuardMixin, forms.ModelForm):
+class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
     guarded_fields = Case.TEXT_FIELDS
 
     class Meta:
@@ -22,7 +24,7 @@ class CaseForm(IdentifierGuardMixin, forms.ModelForm):
             "library_shared",
         ]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 3})
+            name: CountedTextarea()
             for name in (
                 "main_concern",
                 "function_goals",
@@ -50,7 +52,7 @@ class CaseForm(IdentifierGuardMixin, forms.ModelForm):
         self.fields["requested_session"].label = "Preferred session"
 
 
-class MedicationForm(IdentifierGuardMixin, forms.Form):
+class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     guarded_fields = ("drug_other", "schedule")
 
     drug = forms.ChoiceField(
@@ -115,10 +117,12 @@ def medication_rows(formset) -> list[MedicationRow]:
     return [row for row in (form.to_row() for form in formset.forms) if row is not None]
 
 
-class ReturnCaseForm(IdentifierGuardMixin, forms.Form):
+class ReturnCaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     guarded_fields = ("comment",)
     comment = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="The presenter sees this and can edit the case."
+        max_length=COMMENT_TEXT,
+        widget=CountedTextarea(),
+        help_text="The presenter sees this and can edit the case.",
     )
 
 
@@ -137,11 +141,15 @@ class RecommendationsForm(IdentifierGuardMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for value, label in RecommendationHeading.choices:
             self.fields[value] = forms.CharField(
-                label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                label=label,
+                required=False,
+                max_length=LONG_TEXT,
+                widget=CountedTextarea(),
+                error_messages={"max_length": TOO_LONG},
             )
 
 
-class FollowUpForm(IdentifierGuardMixin, forms.ModelForm):
+class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
     guarded_fields = ("what_changed", "pain_change", "function_change", "recommendations_acted_on")
     present_again = forms.BooleanField(
         label="I would like to present this case again",
@@ -153,8 +161,8 @@ class FollowUpForm(IdentifierGuardMixin, forms.ModelForm):
         model = FollowUp
         fields = ["what_changed", "pain_change", "function_change", "recommendations_acted_on"]
         widgets = {
-            "what_changed": forms.Textarea(attrs={"rows": 4}),
-            "recommendations_acted_on": forms.Textarea(attrs={"rows": 3}),
+            "what_changed": CountedTextarea(attrs={"rows": 4}),
+            "recommendations_acted_on": CountedTextarea(),
         }
         labels = {"recommendations_acted_on": "Which recommendations did you act on?"}
 

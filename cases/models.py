@@ -5,11 +5,18 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from echo_hub.lib.text import BoundedTextField, validate_visible_text
 from sessions.models import MAX_CASE_SLOTS, Program, Session
 
 from .mme import DRUG_CHOICES
 
 DRUG_LABELS = dict(DRUG_CHOICES)
+
+# Characters: a narrative (history, treatments, a follow-up, one recommendation), a question to
+# the hub, a coordinator's return comment. A letter prints them whole.
+LONG_TEXT = 4000
+QUESTION_TEXT = 1000
+COMMENT_TEXT = 2000
 
 
 class AgeBand(models.TextChoices):
@@ -83,11 +90,12 @@ class Case(models.Model):
 
     title = models.CharField(
         max_length=120,
+        validators=[validate_visible_text],
         help_text="Short and non-identifying, e.g. “Tapering high-dose oxycodone after a work injury”.",
     )
     age_band = models.CharField(max_length=6, choices=AgeBand.choices, blank=True)
     sex_gender = models.CharField("sex / gender", max_length=12, choices=SexGender.choices, blank=True)
-    main_concern = models.TextField(blank=True)
+    main_concern = BoundedTextField(blank=True, max_length=LONG_TEXT)
     pain_onset = models.CharField(
         max_length=200, blank=True, help_text="How it started, e.g. “lifting injury at work”."
     )
@@ -97,14 +105,17 @@ class Case(models.Model):
     pain_intensity = models.PositiveSmallIntegerField(
         "pain intensity (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    function_goals = models.TextField("function and goals", blank=True)
-    treatments_tried = models.TextField(
-        "treatments tried and their effect", blank=True, help_text="Drug and non-drug treatments."
+    function_goals = BoundedTextField("function and goals", blank=True, max_length=LONG_TEXT)
+    treatments_tried = BoundedTextField(
+        "treatments tried and their effect",
+        blank=True,
+        max_length=LONG_TEXT,
+        help_text="Drug and non-drug treatments.",
     )
     benzodiazepine_coprescribed = models.BooleanField(
         "benzodiazepine or other sedative co-prescribed", default=False
     )
-    investigations = models.TextField(blank=True)
+    investigations = BoundedTextField(blank=True, max_length=LONG_TEXT)
     peg_score = models.DecimalField(
         "PEG score",
         max_digits=3,
@@ -128,17 +139,19 @@ class Case(models.Model):
     )
     monitoring_checked = models.BooleanField("prescription monitoring (ONMS) checked", default=False)
     treatment_agreement = models.BooleanField("treatment agreement in place", default=False)
-    mental_health = models.TextField("mental health", blank=True)
-    substance_use = models.TextField("substance use", blank=True)
-    social_context = models.TextField(
-        blank=True, help_text="Work, supports, access to services. No names, employers or places."
+    mental_health = BoundedTextField("mental health", blank=True, max_length=LONG_TEXT)
+    substance_use = BoundedTextField("substance use", blank=True, max_length=LONG_TEXT)
+    social_context = BoundedTextField(
+        blank=True,
+        max_length=LONG_TEXT,
+        help_text="Work, supports, access to services. No names, employers or places.",
     )
     consent = models.CharField(
         "patient consent to discuss", max_length=3, choices=Consent.choices, blank=True
     )
-    question_1 = models.TextField("question 1", blank=True)
-    question_2 = models.TextField("question 2", blank=True)
-    question_3 = models.TextField("question 3", blank=True)
+    question_1 = BoundedTextField("question 1", blank=True, max_length=QUESTION_TEXT)
+    question_2 = BoundedTextField("question 2", blank=True, max_length=QUESTION_TEXT)
+    question_3 = BoundedTextField("question 3", blank=True, max_length=QUESTION_TEXT)
     attested_deidentified = models.BooleanField(
         "I confirm this case holds no patient identifiers", default=False
     )
@@ -160,7 +173,7 @@ class Case(models.Model):
     )
     library_screened_at = models.DateTimeField(null=True, blank=True)
 
-    return_comment = models.TextField(blank=True)
+    return_comment = BoundedTextField(blank=True, max_length=COMMENT_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -306,7 +319,7 @@ class Recommendation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     heading = models.CharField(max_length=20, choices=RecommendationHeading.choices)
-    text = models.TextField()
+    text = BoundedTextField(max_length=LONG_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -348,10 +361,10 @@ class RecommendationLetter(models.Model):
 class FollowUp(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    what_changed = models.TextField()
+    what_changed = BoundedTextField(max_length=LONG_TEXT)
     pain_change = models.CharField(max_length=200, blank=True, help_text="For example “pain 8/10 → 6/10”.")
     function_change = models.CharField(max_length=200, blank=True)
-    recommendations_acted_on = models.TextField(blank=True)
+    recommendations_acted_on = BoundedTextField(blank=True, max_length=LONG_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
+from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 from sessions.models import Session
@@ -20,6 +21,7 @@ from .deid import explain, find_identifiers
 from .library import reopen_library_screening
 from .mme import daily_mme
 from .models import (
+    LONG_TEXT,
     Case,
     CaseEvent,
     CaseSlot,
@@ -52,6 +54,15 @@ def guard_identifiers(texts: Mapping[str, str]) -> None:
             errors[field] = [ValidationError(explain(f), code=f"identifier_{f.kind}") for f in findings]
     if errors:
         raise ValidationError(errors)
+
+
+def _medication_limits(rows: Sequence[MedicationRow]) -> dict[str, int]:
+    limits = text_limits(Medication)
+    return {
+        f"medications-{index}-{part}": limits[part]
+        for index in range(len(rows))
+        for part in ("drug_other", "schedule")
+    }
 
 
 def _medication_texts(rows: Sequence[MedicationRow]) -> dict[str, str]:
@@ -112,9 +123,12 @@ def save_case_draft(
     *, presenter, program, fields: Mapping, medications: Sequence[MedicationRow], case: Case | None = None
 ) -> Case:
     """Create or update a draft. Nothing is stored when any text looks identifying."""
-    guard_identifiers(
-        {name: fields.get(name, "") for name in Case.TEXT_FIELDS} | _medication_texts(medications)
-    )
+    texts = {name: fields.get(name) or "" for name in Case.TEXT_FIELDS} | _medication_texts(medications)
+    check_lengths(texts, text_limits(Case) | _medication_limits(medications))
+    problem = invisible_characters_problem(texts["title"])
+    if problem:
+        raise ValidationError({"title": f"This text {problem}"})
+    guard_identifiers(texts)
     if case is None:
         case = Case(presenter=presenter, program=program)
     elif not case.is_editable:
@@ -162,6 +176,7 @@ def return_case(*, case: Case, by, comment: str) -> Case:
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": "Tell the presenter what to change."})
+    check_lengths({"comment": comment}, {"comment": text_limits(Case)["return_comment"]})
     guard_identifiers({"comment": comment})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.SUBMITTED:
@@ -242,6 +257,8 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
     unknown = set(texts) - set(RecommendationHeading.values)
     if unknown:
         raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
+    limit = text_limits(Recommendation)["text"]
+    check_lengths({heading: text.strip() for heading, text in texts.items()}, dict.fromkeys(texts, limit))
     guard_identifiers(dict(texts))
     existing = {r.heading: r for r in Recommendation.objects.filter(case=case, author=author)}
     saved, changed = [], False
@@ -359,7 +376,13 @@ def add_follow_up(
         raise ValidationError("Only the presenter reports follow-ups.")
     if case.status not in (Case.Status.PRESENTED, Case.Status.LETTER_SENT, Case.Status.SCHEDULED):
         raise ValidationError("Follow-ups can be reported once the case has been presented.")
-    guard_identifiers(_follow_up_texts(fields) | _medication_texts(medications))
+    texts = _follow_up_texts(fields)
+    check_lengths(
+        texts | _medication_texts(medications), text_limits(FollowUp) | _medication_limits(medications)
+    )
+    if present_again:
+        _check_re_presentation_fits(case, texts["what_changed"])
+    guard_identifiers(texts | _medication_texts(medications))
     follow_up = FollowUp.objects.create(case=case, author=author, **_follow_up_texts(fields))
     _replace_medications(case, medications, follow_up=follow_up)
     _event(case, CaseEvent.Kind.FOLLOW_UP, author)
@@ -369,13 +392,30 @@ def add_follow_up(
     return follow_up
 
 
+ORIGINAL_CONCERN = "\n\nOriginal concern: "
+
+
+def _check_re_presentation_fits(case: Case, what_changed: str) -> None:
+    """The case presented again opens with what changed, then the original concern: together
+    they must fit the concern's limit."""
+    room = max(LONG_TEXT - len(ORIGINAL_CONCERN) - len(case.main_concern), 0)
+    if len(what_changed) > room:
+        raise ValidationError(
+            {
+                "what_changed": "To present the case again, what changed goes before the original concern "
+                f"in the new case, and the two may hold {LONG_TEXT} characters together: keep this to "
+                f"{room} characters or fewer (it has {len(what_changed)})."
+            }
+        )
+
+
 def _create_re_presentation(case: Case, follow_up: FollowUp, medications: Sequence[MedicationRow]) -> Case:
     again = Case(program=case.program, presenter=case.presenter, follow_up_of=case)
     for name in Case.CONTENT_FIELDS:
         setattr(again, name, getattr(case, name))
     again.title = f"Follow-up: {case.title}"[:120]
     again.requested_session = None
-    again.main_concern = f"{follow_up.what_changed}\n\nOriginal concern: {case.main_concern}"
+    again.main_concern = f"{follow_up.what_changed}{ORIGINAL_CONCERN}{case.main_concern}"
     again.status = Case.Status.SUBMITTED
     again.submitted_at = timezone.now()
     again.save()

@@ -69,8 +69,12 @@ MIDDLEWARE = [
     # First, so the request id and the log line cover every other middleware too.
     "echo_hub.lib.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "echo_hub.lib.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their caching), before sessions and CSRF (it sees the
+    # cookies they set).
+    "echo_hub.lib.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -354,7 +358,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto from anyone. gunicorn
+    # sets the request's scheme from it only for FORWARDED_ALLOW_IPS (gunicorn.conf.py), the
+    # reverse proxy's addresses, and passes the header on from everyone else.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -368,6 +374,44 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 # Load balancers and container health checks probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Browser features the app never uses, turned off on every response with a Permissions-Policy
+# header (echo_hub.lib.middleware.PermissionsPolicyMiddleware); a frame inherits the refusal. Only
+# names Chromium knows: an unknown one puts a warning in every page's console. Sign-in uses TOTP
+# codes, not passkeys: allowing WebAuthn later means taking publickey-credentials-* out.
+PERMISSIONS_POLICY_OFF = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "compute-pressure",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "speaker-selection",
+    "storage-access",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
+)
 
 # Content Security Policy (django-csp): only this origin's files run or style a page; no
 # inline script or style, no eval, no plugins, no framing. Pages keep their JS in static/js
@@ -406,9 +450,21 @@ for _scope, _rate in RATE_LIMITS.items():
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Request bodies: form fields (not files) over this many bytes are refused with a 413 page
-# (echo_hub.site.views.bad_request); uploaded files go to disk above FILE_UPLOAD_MAX_MEMORY_SIZE.
+# (echo_hub.site.views.bad_request).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
-FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Uploaded files: one over FILE_UPLOAD_MAX_BYTES ends the request with the 413 page while it
+# arrives (echo_hub/lib/uploads.py); each form then checks its own smaller limit by the file's
+# size before reading it (roster 1 MB, Zoom report 2 MB, slides SLIDES_MAX_BYTES). A request up
+# to FILE_UPLOAD_MAX_MEMORY_SIZE is parsed in memory; a larger one's files go to a temporary file.
+FILE_UPLOAD_MAX_BYTES = env.int("FILE_UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+if FILE_UPLOAD_MAX_BYTES < SLIDES_MAX_BYTES:
+    raise ImproperlyConfigured("FILE_UPLOAD_MAX_BYTES must be at least SLIDES_MAX_BYTES.")
+FILE_UPLOAD_HANDLERS = [
+    "echo_hub.lib.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {

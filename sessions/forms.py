@@ -8,8 +8,9 @@ from django.core.validators import validate_email
 from echo_hub.accounts.models import User, time_zone_choices
 
 from .models import MAX_CASE_SLOTS, Cycle, Program, Role, Session, SessionMaterial
-from .roster import decode_roster, parse_roster
+from .roster import parse_roster, read_roster
 from .services import MAX_SERIES_LENGTH
+from .zoom import read_report
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -215,9 +216,8 @@ class RosterUploadForm(forms.Form):
         help_text="Columns: email, full_name, profession, organization. UTF-8, at most 1 MB.",
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        text = decode_roster(upload.read())
+    def clean_file(self) -> str:
+        text = read_roster(self.cleaned_data["file"])
         self.report = parse_roster(text)
         return text
 
@@ -275,6 +275,11 @@ class ReportUploadForm(forms.Form):
         label="Participant report (CSV)",
         help_text="Zoom: Reports › Usage › Participants › Export. UTF-8, UTF-16 or Windows text, at most 2 MB.",
     )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        self.filename = upload.name[:100]
+        return read_report(upload)
 
 
 class SlidesForm(forms.Form):

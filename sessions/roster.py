@@ -5,9 +5,12 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 
 from echo_hub.accounts.models import Profession
+from echo_hub.lib.text import invisible_characters_problem, normalize_name
+from echo_hub.lib.uploads import read_upload
 
 REQUIRED_COLUMNS = ("email", "full_name", "profession", "organization")
 MAX_ROWS = 2000
@@ -38,6 +41,8 @@ class RosterRow:
     full_name: str
     profession: str
     organization: str
+    # The file line, for messages; two rows for the same person are equal wherever they were.
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
@@ -79,9 +84,16 @@ NOT_UTF8 = (
 )
 
 
+TOO_BIG = "The file is larger than 1 MB. Split the roster into smaller files."
+
+
+def read_roster(upload: UploadedFile) -> str:
+    return decode_roster(read_upload(upload, max_bytes=MAX_BYTES, too_big=TOO_BIG))
+
+
 def decode_roster(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ValidationError("The file is larger than 1 MB. Split the roster into smaller files.")
+        raise ValidationError(TOO_BIG)
     # NUL bytes mean a spreadsheet or UTF-16 file, and PostgreSQL refuses them in any query.
     if b"\x00" in data:
         raise ValidationError(NOT_UTF8)
@@ -152,8 +164,11 @@ def _check_line(number: int, values: dict[str, str], seen: dict[str, int]) -> Ro
                 line.errors.append(f"Same email as line {seen[email]}; each person once.")
             else:
                 seen[email] = number
-    if not values["full_name"]:
+    full_name = normalize_name(values["full_name"])
+    if not full_name:
         line.errors.append("Full name is missing.")
+    elif problem := invisible_characters_problem(full_name):
+        line.errors.append(f"Full name {problem}")
     profession = _PROFESSIONS.get(values["profession"].lower())
     if not values["profession"]:
         line.errors.append("Profession is missing.")
@@ -168,8 +183,9 @@ def _check_line(number: int, values: dict[str, str], seen: dict[str, int]) -> Ro
     if not line.errors:
         line.row = RosterRow(
             email=email,
-            full_name=" ".join(values["full_name"].split())[:150],
+            full_name=full_name[:150],
             profession=profession,
             organization=values["organization"][:200],
+            line=number,
         )
     return line

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from echo_hub.audit.services import Action, record
+from echo_hub.lib.text import invisible_characters_problem, normalize_name
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
@@ -331,7 +332,15 @@ def remove_member(*, enrollment: Enrollment, by) -> Enrollment:
 @transaction.atomic
 def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[Enrollment]:
     """Add validated roster rows as approved participants, creating accounts as needed.
-    People already approved in the program are left as they are."""
+    People already approved in the program are left as they are. A name with invisible
+    characters refuses the whole import, naming the lines."""
+    problems = [
+        f"{f'Line {row.line}' if row.line else row.email}: the full name {problem}"
+        for row in rows
+        if (problem := invisible_characters_problem(row.full_name))
+    ]
+    if problems:
+        raise ValidationError(problems)
     emails = [row.email for row in rows]
     users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
     enrollments = {e.user_id: e for e in Enrollment.objects.filter(program=program, user__in=users.values())}
@@ -342,7 +351,7 @@ def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[En
         if created:
             user = User.objects.create_user(
                 email=row.email,
-                full_name=row.full_name,
+                full_name=normalize_name(row.full_name),
                 profession=row.profession,
                 organization=row.organization,
             )

@@ -12,6 +12,8 @@ Rules, chosen so that importing the same file twice always gives the same answer
   and 13/11 in a session crossing midnight are read alike. A time that happens twice when clocks
   fall back is read as the first of the two (fold=0); a time skipped when clocks spring forward is
   read with the offset in force before the change.
+- A time must fall in the years 2000–2099: the year 9999 (or 1) moved to UTC leaves the calendar
+  Python can count in, and no meeting happened outside them anyway.
 - Rows marked "In Waiting Room: Yes" are checked like any other but not counted: waiting is not
   attending.
 """
@@ -27,11 +29,15 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
+
+from echo_hub.lib.uploads import read_upload
 
 MAX_BYTES = 2_000_000
 MAX_MESSAGES = 20
 TIME_EXAMPLE = "11/25/2026 11:58:03 AM"
+YEARS = range(2000, 2100)
 
 _COLUMN_ALIASES = {
     "name (original name)": "name",
@@ -101,12 +107,19 @@ class _DateOrder:
     value: str = ""
 
 
+TOO_BIG = (
+    "The file is larger than 2 MB. A Zoom participants export is far smaller; "
+    "check that you picked the right file."
+)
+
+
+def read_report(upload: UploadedFile) -> str:
+    return decode_report(read_upload(upload, max_bytes=MAX_BYTES, too_big=TOO_BIG))
+
+
 def decode_report(data: bytes) -> str:
     if len(data) > MAX_BYTES:
-        raise ValidationError(
-            "The file is larger than 2 MB. A Zoom participants export is far smaller; "
-            "check that you picked the right file."
-        )
+        raise ValidationError(TOO_BIG)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -278,6 +291,14 @@ def _check_row(
     times: dict[str, datetime | None] = {}
     for role, label in _TIME_LABELS.items():
         value = " ".join(values.get(role, "").split())
+        year = _year(value)
+        if year is not None and int(year) not in YEARS:
+            times[role] = None
+            errors.append(
+                f"Line {number}: the {label} “{value}” is in the year {year}; a participants report has "
+                f"dates between {YEARS.start} and {YEARS.stop - 1}."
+            )
+            continue
         times[role] = _utc_time(value, zone=zone, day_first=order.day_first) if value else None
         if value and times[role] is None:
             if order.day_first and _utc_time(value, zone=zone, day_first=False) is not None:
@@ -310,6 +331,14 @@ def _minutes(value: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return minutes if minutes.is_finite() else None
+
+
+def _year(value: str) -> str | None:
+    if match := _SLASH_TIME.fullmatch(value):
+        return match[3]
+    if match := _ISO_TIME.fullmatch(value):
+        return match[1]
+    return None
 
 
 def _utc_time(value: str, *, zone: ZoneInfo, day_first: bool) -> datetime | None:

@@ -2,10 +2,12 @@
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from sessions.models import Role, SessionMaterial
+from tests.factories import EnrollmentFactory, PastSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,24 @@ def test_other_refused_requests_get_the_400_page(client):
 
     assert response.status_code == 400
     assert "We couldn't read that request" in response.content.decode()
+
+
+def test_a_file_over_the_upload_limit_gets_413_naming_it_and_saves_nothing(csrf_client, settings):
+    settings.FILE_UPLOAD_MAX_BYTES = 1024 * 1024
+    session = PastSessionFactory()
+    coordinator = EnrollmentFactory(program=session.program, role=Role.COORDINATOR).user
+    csrf_client.force_login(coordinator)
+    url = reverse("sessions:session_materials", kwargs={"slug": session.program.slug, "pk": session.pk})
+    token = _csrf_token(csrf_client, url)
+    pdf = SimpleUploadedFile(
+        "slides.pdf", b"%PDF-1.7\n" + b"x" * (1024 * 1024), content_type="application/pdf"
+    )
+
+    response = csrf_client.post(
+        url, {"csrfmiddlewaretoken": token, "form": "slides", "slides-title": "Slides", "slides-file": pdf}
+    )
+
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "The file was larger than 1 MB, the most this site accepts." in body
+    assert SessionMaterial.objects.count() == 0

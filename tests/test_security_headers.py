@@ -1,17 +1,18 @@
 """Every page the project serves, as every role sees it, carries the security headers:
-a strict Content Security Policy, nosniff, a referrer policy, no framing, COOP, and HSTS
-over https. The pages come from the permission matrix, so a new view is covered too."""
+a strict Content Security Policy, nosniff, a referrer policy, no framing, COOP, a permissions
+policy turning off every powerful feature, HSTS over https, and, signed in, no caching. The
+pages come from the permission matrix, so a new view is covered too."""
 
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from echo_hub.lib.csp import allow_form_redirects, url_origin
-from tests.factories import SessionFactory
+from tests.factories import CaseFactory, InvitationFactory, SessionFactory
 from tests.sessions.test_permissions import (  # noqa: F401  (world is a fixture)
     CASE_METHODS,
     CASE_STATES,
@@ -36,6 +37,18 @@ POLICY = {
     "frame-ancestors": ["'none'"],
 }
 HSTS = "max-age=31536000; includeSubDomains; preload"
+# Nothing in the app films, listens, locates, pays, or talks to devices: every powerful feature
+# is off, for the page and anything it could frame.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), clipboard-read=(), "
+    "compute-pressure=(), display-capture=(), encrypted-media=(), fullscreen=(), gamepad=(), "
+    "geolocation=(), gyroscope=(), hid=(), identity-credentials-get=(), idle-detection=(), "
+    "local-fonts=(), magnetometer=(), microphone=(), midi=(), otp-credentials=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-create=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), speaker-selection=(), storage-access=(), usb=(), "
+    "window-management=(), xr-spatial-tracking=()"
+)
+PRIVATE = "private, no-store"
 # Pages outside the matrix: allauth's, the admin's, and the 404 page.
 EXTRA_PAGES = [
     "/accounts/login/",
@@ -82,6 +95,7 @@ def assert_security_headers(response, *, secure: bool) -> None:
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
     if secure:
         assert response["Strict-Transport-Security"] == HSTS
     else:
@@ -101,6 +115,9 @@ def test_every_page_carries_the_security_headers_for_every_role(client, world, r
         assert response.status_code < 500, url
         assert_security_headers(response, secure=True)
         assert parse_policy(response["Content-Security-Policy"]) == _expected_policy(url, role), url
+        if user is not None:
+            # readyz is never_cache: its longer header says no-store too.
+            assert {"private", "no-store"} <= set(response["Cache-Control"].split(", ")), url
         if response.has_header("Content-Disposition"):
             # Any file the page sends is private: tests/test_private_files.py lists them.
             assert response["Cache-Control"] == "private, no-store", url
@@ -203,3 +220,64 @@ def test_cookies_over_https_use_host_prefixed_secure_names(client, outsider):
 @override_settings(DEBUG=True)
 def test_csp_is_sent_in_debug_too(client, db):
     assert parse_policy(client.get(reverse("home"))["Content-Security-Policy"]) == POLICY
+
+
+def test_static_files_carry_the_permissions_policy_and_keep_their_caching(settings, db):
+    settings.WHITENOISE_USE_FINDERS = True  # a new client builds the middleware with it
+    client = Client()
+
+    response = client.get("/static/css/echo.css")
+
+    assert response.status_code == 200
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert response["Cache-Control"] == "max-age=60, public"
+
+
+def test_signed_in_case_page_is_never_cached(client, presenter):
+    case = CaseFactory(presenter=presenter, program=presenter.enrollments.get().program)
+    client.force_login(presenter)
+
+    response = client.get(case.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_signed_in_redirects_and_errors_are_never_cached(client, participant):
+    client.force_login(participant)
+
+    responses = [
+        client.get(reverse("cases:detail", kwargs={"pk": 999_999})),
+        client.post(reverse("accounts:calendar_regenerate")),
+    ]
+
+    assert [(r.status_code, r["Cache-Control"]) for r in responses] == [(404, PRIVATE), (302, PRIVATE)]
+
+
+def test_anonymous_page_without_a_session_keeps_its_caching(db):
+    response = Client().get(reverse("home"))
+
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert "Cache-Control" not in response
+
+
+def test_anonymous_response_that_sets_a_cookie_is_never_cached(program, coordinator):
+    invitation = InvitationFactory(program=program, invited_by=coordinator)
+
+    response = Client().get(reverse("sessions:invitation_accept", kwargs={"token": invitation.token}))
+
+    assert response.status_code == 302
+    assert list(response.cookies) == [settings.SESSION_COOKIE_NAME]
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_signing_out_is_never_cached_nor_the_page_after_it(client, participant):
+    client.force_login(participant)
+
+    signed_out = client.post(reverse("account_logout"))
+    home = client.get(reverse("home"))
+
+    assert signed_out["Cache-Control"] == PRIVATE
+    assert "Vary" in home and "Cookie" in home["Vary"]
+    assert home["Cache-Control"] == PRIVATE

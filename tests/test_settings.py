@@ -138,6 +138,30 @@ def test_invitation_expiry_days_below_one_refuse_to_load():
     )
 
 
+def test_upload_limits_come_from_the_environment():
+    code = (
+        f"{SETUP}; from django.conf import settings as s; "
+        "print(json.dumps([s.FILE_UPLOAD_MAX_BYTES, s.FILE_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_HANDLERS[0]]))"
+    )
+    default = _run(["-c", f"import json; {code}"], _env(DEBUG="true"))
+    chosen = _run(
+        ["-c", f"import json; {code}"],
+        _env(DEBUG="true", FILE_UPLOAD_MAX_BYTES="31457280", FILE_UPLOAD_MAX_MEMORY_SIZE="65536"),
+    )
+
+    assert json.loads(default.stdout) == [26_214_400, 1_048_576, "echo_hub.lib.uploads.UploadLimitHandler"]
+    assert json.loads(chosen.stdout) == [31_457_280, 65_536, "echo_hub.lib.uploads.UploadLimitHandler"]
+
+
+def test_an_upload_limit_below_the_slides_limit_refuses_to_load():
+    result = _run(["-c", SETUP], _env(DEBUG="true", FILE_UPLOAD_MAX_BYTES="1048576"))
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: FILE_UPLOAD_MAX_BYTES must be at least SLIDES_MAX_BYTES."
+    )
+
+
 def test_ci_runs_the_deploy_check_with_production_settings():
     script = (BASE_DIR / ".ci" / "run").read_text()
 

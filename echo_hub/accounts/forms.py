@@ -3,6 +3,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from echo_hub.lib.text import normalize_name
+
 from .models import User, time_zone_choices
 
 
@@ -47,7 +49,7 @@ class ProfileForm(forms.ModelForm):
             self.fields[name].required = True
 
     def clean_full_name(self) -> str:
-        return " ".join(self.cleaned_data["full_name"].split())
+        return normalize_name(self.cleaned_data["full_name"])
 
     def clean_credentials(self) -> str:
-        return " ".join(self.cleaned_data["credentials"].split())
+        return normalize_name(self.cleaned_data["credentials"])

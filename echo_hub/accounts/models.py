@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
+from echo_hub.lib.text import validate_visible_text
+
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
@@ -100,11 +102,12 @@ class User(AbstractUser):
     first_name = None
     last_name = None
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_visible_text])
     profession = models.CharField(max_length=32, choices=Profession.choices, blank=True)
     credentials = models.CharField(
         max_length=80,
         blank=True,
+        validators=[validate_visible_text],
         help_text='Printed after your name on certificates, e.g. "MD, CCFP".',
     )
     organization = models.CharField("organization or site", max_length=200, blank=True)

@@ -1,4 +1,7 @@
+from django import forms
 from django.core.exceptions import ValidationError
+
+from .text import TOO_LONG
 
 
 class DateRangeMixin:
@@ -20,3 +23,27 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class CountedTextarea(forms.Textarea):
+    """A textarea whose characters are counted under it as the person types
+    (static/js/char-count.js reads the maxlength its form field sets). Browsers count a line
+    break as one character but send it as two (CRLF): it arrives here as one (LF), so a text
+    the browser let through is never refused as too long."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"rows": 3, **(attrs or {}), "data-char-count": ""})
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class TextLimitsMixin:
+    """Every text field's "too long" error in the words the services use."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                field.error_messages["max_length"] = TOO_LONG

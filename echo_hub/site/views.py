@@ -17,6 +17,7 @@ from cpd import selectors as cpd_selectors
 from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.storage import private_stream_response
+from echo_hub.lib.uploads import UploadTooBig
 from echo_hub.notifications.models import Notification
 from sessions import selectors
 from sessions.models import Enrollment
@@ -78,6 +79,9 @@ def healthz(request):
 def bad_request(request, exception=None):
     """Django answers a request it refuses to parse with 400: say why when the body was too
     big (413, Content Too Large) or had too many fields or files."""
+    if isinstance(exception, UploadTooBig):
+        limit = f"{exception.limit / (1024 * 1024):.0f} MB"
+        return render(request, "413.html", {"file_limit": limit}, status=413)
     if isinstance(exception, RequestDataTooBig):
         return render(request, "413.html", {"too_many": False}, status=413)
     if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):

@@ -17,7 +17,7 @@ from .. import attendance as services
 from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ReportUploadForm
 from ..models import Attendance, AttendanceChange, AttendanceClaim, Enrollment
 from ..permissions import get_program_for_coordinator, get_session_for_coordinator, get_session_for_member
-from ..zoom import decode_report, parse_zoom_report
+from ..zoom import parse_zoom_report
 
 User = get_user_model()
 _REPORT_KEY = "attendance-report-{}"
@@ -166,14 +166,13 @@ def import_report(request, slug, pk):
     form = ReportUploadForm(request.POST or None, request.FILES or None)
     matches = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        text = form.cleaned_data["file"]
         try:
-            text = decode_report(upload.read())
             report = parse_zoom_report(text, zone=session.program.zone)
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": upload.name[:100]}
+            request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": form.filename}
             matches = services.match_report(session=session, report=report)
     return render(
         request,

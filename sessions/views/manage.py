@@ -299,8 +299,11 @@ def roster_import_confirm(request, slug):
         return redirect("sessions:manage_roster_import", slug=slug)
     report = parse_roster(text)
     report.skip_members(selectors.member_emails(program, [row.email for row in report.valid_rows]))
-    rows = report.valid_rows
-    added = services.import_roster(program=program, rows=rows, by=request.user)
+    try:
+        added = services.import_roster(program=program, rows=report.valid_rows, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, "Nothing was imported. " + " ".join(exc.messages))
+        return redirect("sessions:manage_roster_import", slug=slug)
     people = "person" if len(added) == 1 else "people"
     messages.success(request, f"{len(added)} {people} added to the roster and emailed.")
     return redirect("sessions:manage_enrollment", slug=slug)

@@ -57,7 +57,7 @@ def fetch(port: int, target: Target, timeout: float = 30.0) -> tuple[int, bytes]
 
 
 def _headers(cookie: str) -> dict[str, str]:
-    # As behind the TLS-terminating proxy of production (SECURE_PROXY_SSL_HEADER).
+    # As behind the TLS-terminating proxy of production (gunicorn trusts it from 127.0.0.1).
     return {"Cookie": cookie, "X-Forwarded-Proto": "https", "Accept": "text/html"}
 
 

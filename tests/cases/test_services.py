@@ -117,6 +117,19 @@ def test_save_case_draft_with_an_identifier_in_a_medication_stores_nothing(progr
     assert (Case.objects.count(), Medication.objects.count()) == (0, 0)
 
 
+def test_save_case_draft_with_a_bidi_override_in_the_title_stores_nothing(program, presenter):
+    with pytest.raises(ValidationError) as caught:
+        _save(presenter, program, title="Tapering \u202eenodocyxo")
+
+    assert caught.value.message_dict == {
+        "title": [
+            "This text holds an invisible formatting character (U+202E RIGHT-TO-LEFT OVERRIDE), which can "
+            "reverse or hide letters where it is shown or printed. Retype it without it."
+        ]
+    }
+    assert (Case.objects.count(), Medication.objects.count()) == (0, 0)
+
+
 def test_save_case_draft_refused_for_an_existing_draft_keeps_what_was_stored(program, presenter):
     case = _save(presenter, program)
 

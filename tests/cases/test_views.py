@@ -220,6 +220,25 @@ def test_case_create_with_an_identifier_shows_it_keeps_the_input_and_stores_noth
     assert _input("medications-1-schedule", "150 mg BID") in body
 
 
+def test_case_create_with_a_zero_width_space_in_the_title_keeps_the_input_and_stores_nothing(
+    client, presenter, program
+):
+    client.force_login(presenter)
+    title = "Tapering\u200b oxycodone"
+
+    response = client.post(_create_url(program), _case_post(title=title))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "title": [
+            "This text holds an invisible formatting character (U+200B ZERO WIDTH SPACE), which can "
+            "reverse or hide letters where it is shown or printed. Retype it without it."
+        ]
+    }
+    assert _input("title", title) in response.content.decode()
+    assert Case.objects.count() == 0
+
+
 def test_case_create_with_an_identifier_in_a_medication_row_stores_nothing(client, presenter, program):
     client.force_login(presenter)
     rows = [("oxycodone", "", "120", "as OHIP 1234-567-890 allows")]

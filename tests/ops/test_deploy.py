@@ -1,4 +1,5 @@
 import gzip
+import http.client
 import json
 import os
 import re
@@ -7,7 +8,12 @@ import secrets
 import string
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import yaml
+
+from tests.faults.server import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BOOTSTRAP = "vendor/bootstrap-5.3.9/bootstrap.min.css"
@@ -105,6 +111,57 @@ def test_gunicorn_config_reads_timeouts_from_the_environment_and_leaves_access_l
     assert config["logconfig_dict"]["loggers"]["gunicorn.error"]["handlers"] == ["console"]
 
 
+def test_gunicorn_trusts_forwarded_headers_only_from_this_machine_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+    assert config["forwarded_allow_ips"] == "127.0.0.1,::1"
+
+
+def _hsts_behind(forwarded_allow_ips: str | None) -> str | None:
+    """Start gunicorn as deployed and ask /healthz from 127.0.0.1 claiming https: the
+    Strict-Transport-Security header comes back only when the app believed the claim."""
+    port = free_port()
+    env = _production_env(PORT=str(port), WEB_CONCURRENCY="1", LOG_LEVEL="WARNING")
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    if forwarded_allow_ips is not None:
+        env["FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "echo_hub.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, "gunicorn exited"
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            try:
+                conn.request(
+                    "GET", "/healthz", headers={"Host": "echo.example.org", "X-Forwarded-Proto": "https"}
+                )
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200
+                return response.getheader("Strict-Transport-Security")
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not answer in 30 s"
+                time.sleep(0.2)
+            finally:
+                conn.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_client_reaching_gunicorn_directly_cannot_claim_https():
+    assert _hsts_behind("192.0.2.10") is None
+    assert _hsts_behind(None) == "max-age=31536000; includeSubDomains; preload"
+
+
 def _production_database_settings(**values: str) -> dict:
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
@@ -144,3 +201,12 @@ def test_production_counts_rate_limits_in_redis_and_lets_requests_on_while_it_is
         True,
         True,
     ]
+
+
+def test_compose_trusts_forwarded_headers_only_from_its_network_gateway():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+
+    (network,) = compose["networks"]["default"]["ipam"]["config"]
+    assert network == {"subnet": "172.30.255.0/24", "gateway": "172.30.255.1"}
+    assert compose["x-app"]["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-172.30.255.1}"
+    assert "FORWARDED_ALLOW_IPS=*" not in (BASE_DIR / ".env.example").read_text()

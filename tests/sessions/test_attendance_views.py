@@ -538,6 +538,26 @@ def test_import_with_a_negative_duration_names_the_line_and_stores_nothing(
     assert _minutes(past_session) == {"participant@example.org": (90, "report")}
 
 
+def test_import_with_a_time_in_the_year_9999_names_the_line_and_stores_nothing(
+    client, past_session, coordinator, participant
+):
+    text = HEADER + "Participant,participant@example.org,12/31/9999 11:58 PM,12/31/9999 11:59 PM,1,No,No\n"
+    client.force_login(coordinator)
+
+    response = _import(client, past_session, text.encode())
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "file": [
+            "Line 2: the join time “12/31/9999 11:58 PM” is in the year 9999; "
+            "a participants report has dates between 2000 and 2099.",
+            "Line 2: the leave time “12/31/9999 11:59 PM” is in the year 9999; "
+            "a participants report has dates between 2000 and 2099.",
+        ]
+    }
+    assert Attendance.objects.count() == 0
+
+
 def test_import_of_a_pdf_says_it_is_not_a_csv(client, past_session, coordinator):
     client.force_login(coordinator)
 

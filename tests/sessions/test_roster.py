@@ -49,6 +49,35 @@ def test_parse_roster_flags_a_bad_email():
     assert report.valid_rows == []
 
 
+def test_parse_roster_refuses_a_name_with_invisible_characters_on_its_line():
+    report = parse_roster(
+        HEADER
+        + "r.singh@example.org,Ravi Singh,Pharmacist,Timmins Pharmacy\n"
+        + "l.gagnon@example.org,Louise\u200b \u202eGagnon,Registered nurse,Hearst CHC\n"
+    )
+
+    assert _errors(report) == [
+        (2, []),
+        (
+            3,
+            [
+                "Full name holds invisible formatting characters (U+200B ZERO WIDTH SPACE, U+202E "
+                "RIGHT-TO-LEFT OVERRIDE), which can reverse or hide letters where it is shown or printed. "
+                "Retype it without them."
+            ],
+        ),
+    ]
+    assert [row.email for row in report.valid_rows] == ["r.singh@example.org"]
+
+
+def test_parse_roster_composes_names_and_keeps_their_line():
+    report = parse_roster(
+        HEADER + "\nh.cote@example.org,He\u0301le\u0300ne Co\u0302te\u0301,Pharmacist,Hearst\n"
+    )
+
+    assert [(row.full_name, row.line) for row in report.valid_rows] == [("Hélène Côté", 3)]
+
+
 def test_parse_roster_flags_missing_values():
     report = parse_roster(HEADER + " ,Ravi Singh,,\nr.singh@example.org\n")
 

@@ -1,3 +1,4 @@
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -499,6 +500,35 @@ def test_import_roster_creates_accounts_and_approved_enrollments(
         ("r.singh@example.org", Role.PARTICIPANT, Enrollment.Status.APPROVED, coordinator),
     ]
     assert sorted(m.to[0] for m in mail.outbox) == ["l.gagnon@example.org", "r.singh@example.org"]
+
+
+@pytest.mark.django_db
+def test_import_roster_refuses_rows_with_invisible_characters_naming_their_lines(program, coordinator):
+    rows = [
+        _row("r.singh@example.org"),
+        dataclasses.replace(_row("l.gagnon@example.org", "Louise \u202eGagnon"), line=7),
+    ]
+
+    with pytest.raises(ValidationError) as caught:
+        services.import_roster(program=program, rows=rows, by=coordinator)
+
+    assert caught.value.messages == [
+        "Line 7: the full name holds an invisible formatting character (U+202E RIGHT-TO-LEFT OVERRIDE), "
+        "which can reverse or hide letters where it is shown or printed. Retype it without it."
+    ]
+    assert User.objects.filter(email__in=["r.singh@example.org", "l.gagnon@example.org"]).count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_import_roster_stores_names_composed(program, coordinator):
+    services.import_roster(
+        program=program,
+        rows=[_row("h.cote@example.org", "He\u0301le\u0300ne Co\u0302te\u0301")],
+        by=coordinator,
+    )
+
+    assert User.objects.get(email="h.cote@example.org").full_name == "Hélène Côté"
 
 
 @pytest.mark.django_db

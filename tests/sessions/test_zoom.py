@@ -367,6 +367,36 @@ def test_parse_zoom_report_refuses_a_bad_row_naming_its_line(row, message):
     assert _messages(HEADER + row) == [message]
 
 
+@pytest.mark.parametrize(
+    ("zone", "row", "message"),
+    [
+        (
+            TORONTO,
+            _row(join="12/31/9999 11:58:03 PM", leave=""),
+            "Line 2: the join time “12/31/9999 11:58:03 PM” is in the year 9999; "
+            "a participants report has dates between 2000 and 2099.",
+        ),
+        (
+            TORONTO,
+            _row(leave="9999-12-31 23:59"),
+            "Line 2: the leave time “9999-12-31 23:59” is in the year 9999; "
+            "a participants report has dates between 2000 and 2099.",
+        ),
+        (
+            ZoneInfo("Asia/Tokyo"),
+            _row(join="1/1/0001 00:10", leave=""),
+            "Line 2: the join time “1/1/0001 00:10” is in the year 0001; "
+            "a participants report has dates between 2000 and 2099.",
+        ),
+    ],
+)
+def test_parse_zoom_report_refuses_a_year_out_of_range_naming_its_line(zone, row, message):
+    with pytest.raises(ValidationError) as caught:
+        parse_zoom_report(HEADER + _row() + row, zone=zone)
+
+    assert caught.value.messages == [message.replace("Line 2", "Line 3")]
+
+
 def test_parse_zoom_report_lists_every_bad_row_and_returns_nothing():
     text = (
         HEADER

@@ -1,0 +1,37 @@
+"""The case form counts the characters left under each narrative field as the person types,
+and a screen reader hears the count with the field and once typing pauses."""
+
+import pytest
+
+from tests.factories import EnrollmentFactory
+
+from . import seed
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_case_form_counts_the_characters_left_as_the_person_types(open_browser):
+    program = seed.hub_program()
+    presenter = seed.person("spoke@example.org", full_name="Nadia Presenter")
+    EnrollmentFactory(program=program, user=presenter)
+    spoke = open_browser("spoke")
+    spoke.log_in("spoke@example.org")
+    page = spoke.goto(f"/programs/{program.slug}/cases/new/", "case form with counts")
+    count = page.locator("#id_main_concern_count")
+    live = page.locator("#id_main_concern_count + [aria-live=polite]")
+
+    before = count.inner_text()
+    page.locator("#id_main_concern").fill("On oxycodone CR 60 mg twice daily.\nAsks about tapering.")
+    after = count.inner_text()
+    page.locator("#id_question_1").press_sequentially("How fast?")
+    spoke.check("case form after typing")
+
+    assert before == "You have 4,000 characters left"
+    assert after == "You have 3,945 characters left"
+    assert page.locator("#id_question_1_count").inner_text() == "You have 991 characters left"
+    assert page.locator("#id_main_concern").get_attribute("aria-describedby").split()[-1] == (
+        "id_main_concern_count"
+    )
+    assert live.inner_text(timeout=3000) == "You have 3,945 characters left"
+    assert page.locator("textarea[data-char-count]").count() == page.locator(".char-count").count() == 10
+    spoke.assert_clean()
