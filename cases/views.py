@@ -336,6 +336,7 @@ def queue(request, slug):
             "filters": filters,
             "page": page,
             "overdue": list(selectors.overdue_letters(program)[:20]),
+            "failed_letters": list(selectors.failed_letters(program)[:20]),
             "extra_query": query.urlencode(),
         },
     )

@@ -1,6 +1,7 @@
 from django import template
 
 from echo_hub.lib import timefmt
+from echo_hub.lib.renders import explain_render_error
 
 register = template.Library()
 
@@ -13,3 +14,9 @@ def session_time(session) -> str:
 @register.filter
 def date_time(value) -> str:
     return timefmt.date_time(value) if value else ""
+
+
+@register.filter
+def render_problem(last_error: str) -> str:
+    """Why a certificate or letter PDF could not be made, in a coordinator's words."""
+    return explain_render_error(last_error)

@@ -123,6 +123,7 @@ MATRIX = {
     "cases:create":                              ("GET/POST", 302, 404, 404, 200, 200,  200,  404),
     "cases:session_agenda":                      ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:queue":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cases:letter_retry":                        ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cases:library_index":                       ("GET",      302, 200, 200, 302, 302,  302,  302),
     "cases:library":                             ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:library_case":                        ("GET",      302, 404, 404, 200, 200,  200,  404),
@@ -136,6 +137,7 @@ MATRIX = {
     "cpd:claim":                                 ("POST",     302, 404, 404, 302, 302,  302,  404),
     "cpd:manage_certificates":                   ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:bulk_issue":                            ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "cpd:certificate_retry":                     ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:progress":                              ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:export_attendance":                     ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_list":                           ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -433,6 +435,10 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "pk": w.session.pk}
     if name == "cases:library_case":
         return {"slug": slug, "pk": w.cases[PRESENTED].pk}
+    if name == "cases:letter_retry":
+        return {"slug": slug, "pk": w.cases[LETTER_SENT].pk}
+    if name == "cpd:certificate_retry":
+        return {"slug": slug, "pk": w.certificate.pk}
     if name == "cpd:survey_answer":
         return {"slug": slug, "pk": w.survey.pk, "phase": "pre"}
     if name == "cpd:survey_send":
@@ -599,6 +605,8 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "cpd:claim": reverse("cpd:transcript"),
         "cpd:reissue": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:bulk_issue": f"{reverse('cpd:progress', args=[slug])}?session={past.pk}",
+        "cpd:certificate_retry": reverse("cpd:manage_certificates", args=[slug]),
+        "cases:letter_retry": w.cases[LETTER_SENT].get_absolute_url(),
         "cpd:survey_use_template": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
         "cpd:survey_send": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
     }[name]
