@@ -14,7 +14,7 @@ from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.renders import Renders
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
-from sessions.models import Session
+from sessions.models import Session, program_scope
 
 from .deid import explain, find_identifiers
 from .mme import daily_mme
@@ -111,6 +111,7 @@ def _email_presenter(case: Case, kind: str, key: str, context: dict) -> None:
         object_key=key,
         template=kind,
         context={"case": case, "case_url": absolute_url("cases:detail", pk=case.pk), **context},
+        scope=program_scope(case.program_id),
     )
 
 

@@ -19,7 +19,7 @@ from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.renders import Renders
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Message, queue_email, queue_many
-from sessions.models import Attendance, Cycle, Enrollment, Role, Session
+from sessions.models import Attendance, Cycle, Enrollment, Role, Session, program_scope
 
 from .credits import CreditResult, session_credits
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -414,6 +414,7 @@ def render_certificate(*, certificate_id: int) -> bool:
             object_key=f"certificate:{certificate.pk}:{certificate.issue_number}",
             template="certificate_ready",
             context={"certificate": certificate, "cpd_url": absolute_url("cpd:transcript")},
+            scope=program_scope(certificate.program.pk),
         )
     return True
 
@@ -448,6 +449,7 @@ def send_due_evaluation_requests(*, now=None) -> int:
                 "session": a.session,
                 "evaluate_url": absolute_url("cpd:evaluate", slug=a.session.program.slug, pk=a.session_id),
             },
+            scope=program_scope(a.session.program_id),
         )
         for a in attendances
     ]
@@ -543,6 +545,7 @@ def send_survey_phase(*, survey: Survey, phase: str, now=None) -> int:
             object_key=f"survey:{survey.pk}:{phase}",
             template="survey_request",
             context={"survey": survey, "program": program, "phase": phase, "answer_url": answer_url},
+            scope=program_scope(program.pk),
         )
         for e in enrollments
     ]

@@ -1,6 +1,6 @@
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,7 +12,7 @@ from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.lib.pagecache import cached_page
 from echo_hub.notifications.models import Notification
 from sessions import selectors
-from sessions.models import Enrollment
+from sessions.models import PROGRAM_SCOPE_PREFIX, Enrollment
 from sessions.permissions import coordinated_programs
 
 DASHBOARD_SESSIONS = 6
@@ -30,8 +30,9 @@ def home(request):
     to_screen = Case.objects.filter(program=OuterRef("pk"), status=Case.Status.SUBMITTED)
     overdue = case_selectors.overdue_letters_for_programs().filter(program=OuterRef("pk"))
     failed = Notification.objects.filter(
-        status=Notification.Status.FAILED, user__enrollments__program=OuterRef("pk")
-    ).values("user__enrollments__program")
+        status=Notification.Status.FAILED,
+        scope=Concat(Value(PROGRAM_SCOPE_PREFIX), Cast(OuterRef("pk"), output_field=CharField())),
+    ).values("scope")
     coordinated = coordinated_programs(user).annotate(
         pending_count=_count(pending),
         screen_count=_count(to_screen),

@@ -13,7 +13,7 @@ from echo_hub.audit.services import Action, record
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
-from .models import Cycle, Enrollment, Invitation, Program, Role, Session
+from .models import Cycle, Enrollment, Invitation, Program, Role, Session, program_scope
 from .reminders import notify_session_changed
 from .roster import RosterRow
 
@@ -216,6 +216,7 @@ def _send_enrollment_email(enrollment: Enrollment, kind: str) -> None:
         kind=kind,
         object_key=f"enrollment:{enrollment.pk}:{enrollment.decided_at:%Y%m%d%H%M%S}",
         template=kind,
+        scope=program_scope(enrollment.program_id),
         context={
             "enrollment": enrollment,
             "program": enrollment.program,
@@ -339,6 +340,7 @@ def invite_to_program(*, program: Program, emails: Sequence[str], role: str, by)
             kind="invitation",
             object_key=f"invitation:{invitation.pk}",
             template="invitation",
+            scope=program_scope(program.pk),
             context={
                 "invitation": invitation,
                 "program": program,
@@ -408,6 +410,7 @@ def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[En
             kind="roster_added",
             object_key=f"enrollment:{enrollment.pk}",
             template="roster_added",
+            scope=program_scope(program.pk),
             context={
                 "program": program,
                 "user": user,

@@ -50,6 +50,7 @@ class Message:
     user: object | None = None
     attachment: Attachment | None = None
     extra: dict = field(default_factory=dict)
+    scope: str = ""
 
 
 def muted_kinds(user) -> set[str]:
@@ -100,6 +101,7 @@ def _render(message: Message) -> Notification:
         email=message.email,
         kind=message.kind,
         object_key=message.object_key,
+        scope=message.scope,
         subject=subject[:255],
         body_text=text,
         body_html=html,
@@ -118,15 +120,17 @@ def queue_email(
     context: dict,
     user=None,
     attachment: Attachment | None = None,
+    scope: str = "",
 ) -> Notification | None:
     """Record one message in the outbox and hand it to a worker after commit.
 
     Returns None when this exact message (email, kind, object) was queued before, or when
     the recipient turned this optional kind off. Templates: emails/<template>_subject.txt,
-    _body.txt and _body.html."""
+    _body.txt and _body.html. `scope` names who answers for the message when it fails
+    ("program:12"); every message a program causes has one."""
     if is_optional(kind) and kind in muted_kinds(user):
         return None
-    message = Message(email, kind, object_key, template, context, user, attachment)
+    message = Message(email, kind, object_key, template, context, user, attachment, scope=scope)
     try:
         with transaction.atomic():
             notification = _render(message)

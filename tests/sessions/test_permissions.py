@@ -26,6 +26,7 @@ from sessions.models import (
     Role,
     Session,
     SessionMaterial,
+    program_scope,
 )
 from tests.factories import (
     CERTIFICATE_PDF,
@@ -330,10 +331,11 @@ def _case_in_state(program, presenter, session, expert, state: str) -> Case:
     return case
 
 
-def _failed_message(user: User) -> Notification:
+def _failed_message(user: User, program: Program) -> Notification:
     return NotificationFactory(
         user=user,
         email=user.email,
+        scope=program_scope(program.pk),
         subject="Your certificate is ready",
         status=Notification.Status.FAILED,
         attempts=5,
@@ -385,7 +387,7 @@ def world(
         invitation=InvitationFactory(program=program, email="invitee@example.org"),
         certificate=CertificateFactory(user=participant, session=past_session),
         attendance_claim=AttendanceClaimFactory(session=past_session, user=participant),
-        failed_message=_failed_message(participant),
+        failed_message=_failed_message(participant, program),
         survey=_survey(program),
         material=SessionMaterialFactory(session=past_session, title="Tapering opioids safely — slides"),
         users={
@@ -1171,7 +1173,7 @@ def test_claim_decision_on_other_programs_request_changes_nothing(client, world,
 
 
 def test_retry_of_other_programs_failed_message_changes_nothing(client, world, other_program, other_member):
-    message = _failed_message(other_member)
+    message = _failed_message(other_member, other_program)
     client.force_login(world.users[COORDINATOR])
 
     own_slug = client.get(reverse("sessions:manage_failed_messages", args=[world.program.slug]))
