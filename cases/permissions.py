@@ -75,10 +75,8 @@ def get_case_for_expert(user, pk: int) -> Case:
 def get_letter_for_coordinator(user, slug: str, case_pk: int) -> RecommendationLetter:
     """The letter of a case of a program the user coordinates, reached from that program's pages."""
     program = get_program_for_coordinator(user, slug)
-    letter = RecommendationLetter.objects.select_related("case").filter(
-        case__program=program, case_id=case_pk
-    )
-    letter = letter.first()
+    letters = RecommendationLetter.objects.select_related("case")
+    letter = letters.filter(case__program=program, case_id=case_pk).first()
     if letter is None:
         raise denied(
             Http404("No such letter."),

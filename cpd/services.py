@@ -13,7 +13,6 @@ from django.utils import timezone
 from cases.deid import explain, find_identifiers
 from echo_hub.accounts.models import Profession
 from echo_hub.audit.services import Action, record, record_many
-from echo_hub.lib.enqueue import enqueue_each_on_commit
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.renders import Renders
@@ -227,7 +226,7 @@ def bulk_issue_for_session(*, session: Session, by=None) -> dict:
                     "bulk": True,
                 },
             )
-            enqueue_each_on_commit(RENDER_TASK, [{"certificate_id": c.pk} for c in created])
+            CERTIFICATE_RENDERS.enqueue(*(c.pk for c in created))
     except IntegrityError:
         # Someone's own "get my certificate" won a row meanwhile: issue one by one instead.
         return _bulk_issue_one_by_one(session=session, users=[user for user, _ in eligible], by=by)

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .enqueue import enqueue_each, enqueue_on_commit
+from .enqueue import enqueue_each, enqueue_each_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +64,9 @@ class Renders:
     def _status(self, value: str) -> dict:
         return {self.status_field: value}
 
-    def enqueue(self, pk: int) -> None:
-        enqueue_on_commit(self.task_name, **{self.id_name: pk})
+    def enqueue(self, *pks: int) -> None:
+        """Render these documents once the transaction commits."""
+        enqueue_each_on_commit(self.task_name, [{self.id_name: pk} for pk in pks])
 
     def restart(self, pk: int, *, failed_only: bool = False) -> bool:
         """Render again, with a fresh set of tries, once the transaction commits. With
