@@ -353,6 +353,9 @@ class RecommendationLetter(models.Model):
     finalized_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Tries of the render so far and when the sweep makes the next (echo_hub/lib/renders.py).
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    next_render_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Letter for {self.case}"

@@ -10,9 +10,9 @@ from django.http import Http404
 
 from echo_hub.audit.services import denied
 from sessions.models import Enrollment, Program, Role
-from sessions.permissions import active_role
+from sessions.permissions import active_role, get_program_for_coordinator
 
-from .models import Case
+from .models import Case, RecommendationLetter
 
 VISIBLE_TO_HUB = (
     Case.Status.SUBMITTED,
@@ -70,6 +70,22 @@ def get_case_for_expert(user, pk: int) -> Case:
             PermissionDenied("Only the program's hub experts write recommendations."), user=user, obj=case
         )
     return case
+
+
+def get_letter_for_coordinator(user, slug: str, case_pk: int) -> RecommendationLetter:
+    """The letter of a case of a program the user coordinates, reached from that program's pages."""
+    program = get_program_for_coordinator(user, slug)
+    letters = RecommendationLetter.objects.select_related("case")
+    letter = letters.filter(case__program=program, case_id=case_pk).first()
+    if letter is None:
+        raise denied(
+            Http404("No such letter."),
+            user=user,
+            object_type=Case._meta.label_lower,
+            object_id=case_pk,
+            program=program,
+        )
+    return letter
 
 
 def can_read_letter(user, case: Case, role: str | None) -> bool:

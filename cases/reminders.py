@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Message, queue_many
-from sessions.models import Enrollment, Role
+from sessions.models import Enrollment, Role, program_scope
 
 from .models import Case, CaseSlot
 from .selectors import overdue_letters_for_programs
@@ -35,6 +35,7 @@ def send_due_case_reminders(*, now: datetime | None = None) -> int:
                 "session": slot.session,
                 "case_url": absolute_url("cases:detail", pk=slot.case_id),
             },
+            scope=program_scope(slot.case.program_id),
         )
         for slot in slots
     ]
@@ -65,6 +66,7 @@ def _send_overdue() -> int:
                 "session": case.slot.session,
                 "case_url": absolute_url("cases:detail", pk=case.pk),
             },
+            scope=program_scope(case.program_id),
         )
         for case in overdue
         for user in by_program.get(case.program_id, [])

@@ -6,7 +6,7 @@ from django.utils import timezone
 from sessions.models import Enrollment, Program, Role, Session
 
 from .library import LIBRARY_AWAITING, awaiting_screening
-from .models import Case, CaseSlot, Recommendation
+from .models import Case, CaseSlot, Recommendation, RecommendationLetter
 from .services import OVERDUE_LETTER_DAYS
 
 OPEN_STATUSES = (Case.Status.SUBMITTED, Case.Status.RETURNED, Case.Status.SCHEDULED, Case.Status.PRESENTED)
@@ -43,6 +43,15 @@ def overdue_letters(program: Program) -> QuerySet[Case]:
         .filter(program=program)
         .select_related("presenter", "slot__session")
         .order_by("slot__session__starts_at")
+    )
+
+
+def failed_letters(program: Program) -> QuerySet[RecommendationLetter]:
+    """Letters of the program whose tries ran out: they wait for a coordinator's Retry."""
+    return (
+        RecommendationLetter.objects.filter(case__program=program, status=RecommendationLetter.Status.FAILED)
+        .select_related("case")
+        .order_by("finalized_at")
     )
 
 

@@ -1,6 +1,5 @@
 """The verbs of a case's life: draft, submit, screen, schedule, recommend, letter, follow up."""
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,10 +11,11 @@ from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
+from echo_hub.lib.renders import Renders
 from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
-from sessions.models import Session
+from sessions.models import Session, program_scope
 
 from .deid import explain, find_identifiers
 from .library import reopen_library_screening
@@ -32,9 +32,17 @@ from .models import (
     RecommendationLetter,
 )
 
-logger = logging.getLogger(__name__)
-
 OVERDUE_LETTER_DAYS = 7
+RENDER_TASK = "cases.render_letter"
+LETTER_RENDERS = Renders(
+    model=RecommendationLetter,
+    status_field="status",
+    waiting=RecommendationLetter.Status.RENDERING,
+    failed=RecommendationLetter.Status.FAILED,
+    created_field="finalized_at",
+    task_name=RENDER_TASK,
+    id_name="letter_id",
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +123,7 @@ def _email_presenter(case: Case, kind: str, key: str, context: dict) -> None:
         object_key=key,
         template=kind,
         context={"case": case, "case_url": absolute_url("cases:detail", pk=case.pk), **context},
+        scope=program_scope(case.program_id),
     )
 
 
@@ -299,17 +308,14 @@ def finalize_recommendations(*, case: Case, by) -> RecommendationLetter:
     record(Action.RECOMMENDATIONS_FINALIZED, actor=by, obj=case, extra={"letter_id": letter.pk})
     case.status = Case.Status.PRESENTED
     case.save(update_fields=["status", "updated_at"])
-    from .tasks import render_letter_task
-
-    transaction.on_commit(lambda: _enqueue_letter(render_letter_task, letter.pk))
+    LETTER_RENDERS.enqueue(letter.pk)
     return letter
 
 
-def _enqueue_letter(task, letter_id: int) -> None:
-    try:
-        task.delay(letter_id=letter_id)
-    except Exception:
-        logger.warning("Could not enqueue letter %s; the sweep will render it.", letter_id)
+def retry_letter_render(*, letter: RecommendationLetter) -> None:
+    """A coordinator asks for another try at a letter whose tries ran out."""
+    if not LETTER_RENDERS.restart(letter.pk, failed_only=True):
+        raise ValidationError("This letter is not waiting for a retry: it is ready or being prepared.")
 
 
 def letter_context(case: Case) -> dict:

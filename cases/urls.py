@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import library_views, views
+from . import letter_views, library_views, views
 
 app_name = "cases"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("programs/<slug:slug>/cases/new/", views.case_create, name="create"),
     path("programs/<slug:slug>/sessions/<int:pk>/cases/", views.session_agenda, name="session_agenda"),
     path("manage/<slug:slug>/cases/", views.queue, name="queue"),
+    path("manage/<slug:slug>/cases/<int:pk>/letter/retry/", letter_views.letter_retry, name="letter_retry"),
 ]
 
 urlpatterns += [

@@ -319,6 +319,7 @@ def queue(request, slug):
             "overdue": list(selectors.overdue_letters(program)[:20]),
             "library_awaiting": selectors.awaiting_screening(program).count(),
             "library_filter": status == selectors.LIBRARY_AWAITING,
+            "failed_letters": list(selectors.failed_letters(program)[:20]),
             "extra_query": query.urlencode(),
         },
     )

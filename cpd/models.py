@@ -92,6 +92,9 @@ class Certificate(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Tries of the render so far and when the sweep makes the next (echo_hub/lib/renders.py).
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    next_render_at = models.DateTimeField(null=True, blank=True)
     # Filled when the holder closes their account (their profile is then anonymized): the
     # name as printed, so the PDF they hold still verifies and a reissue prints the same name.
     holder_name = models.CharField(max_length=240, blank=True)
@@ -113,6 +116,7 @@ class Certificate(models.Model):
                 name="certificate_kind_matches_target",
             ),
         ]
+        indexes = [models.Index(fields=["render_status", "next_render_at"], name="certificate_render_due")]
 
     def __str__(self) -> str:
         return f"Certificate {self.code[:8]}… for {self.user}"

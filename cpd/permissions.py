@@ -2,6 +2,7 @@
 may see it but not change it."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from echo_hub.audit.services import denied
@@ -36,6 +37,25 @@ def get_certificate_for_user(user, pk: int, *, write: bool = False) -> Certifica
             PermissionDenied("Only the program's coordinators can change certificates."),
             user=user,
             obj=certificate,
+            program=program,
+        )
+    return certificate
+
+
+def get_certificate_for_coordinator(user, slug: str, pk: int) -> Certificate:
+    """A certificate of a program the user coordinates, reached from that program's pages."""
+    program = get_program_for_coordinator(user, slug)
+    certificate = (
+        Certificate.objects.select_related("user")
+        .filter(Q(session__program=program) | Q(cycle__program=program), pk=pk)
+        .first()
+    )
+    if certificate is None:
+        raise denied(
+            Http404("No such certificate."),
+            user=user,
+            object_type=_CERTIFICATE,
+            object_id=pk,
             program=program,
         )
     return certificate

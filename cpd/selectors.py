@@ -123,19 +123,34 @@ def surveys_to_answer(user, *, limit: int = 5) -> list[SurveyToAnswer]:
     return due[:limit]
 
 
+# A try failed and the sweep makes another later.
+_RETRYING = Q(render_status=Certificate.RenderStatus.PENDING, render_attempts__gt=0) & ~Q(last_error="")
+
+
 def certificate_progress(*, session: Session | None = None, cycle: Cycle | None = None) -> dict:
     target = {"session": session} if session else {"cycle": cycle}
     counts = Certificate.objects.filter(**target).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=Q(render_status=Certificate.RenderStatus.READY)),
         failed=Count("pk", filter=Q(render_status=Certificate.RenderStatus.FAILED)),
+        retrying=Count("pk", filter=_RETRYING),
     )
     failures = list(
-        Certificate.objects.filter(**target, render_status=Certificate.RenderStatus.FAILED)
+        Certificate.objects.filter(Q(render_status=Certificate.RenderStatus.FAILED) | _RETRYING, **target)
         .select_related("user")
         .order_by("user__full_name")[:50]
     )
-    return {**counts, "failures": failures, "done": counts["total"] == counts["ready"] + counts["failed"]}
+    settled = counts["ready"] + counts["failed"] + counts["retrying"]
+    return {**counts, "failures": failures, "done": counts["total"] == settled}
+
+
+def failed_certificates(program: Program) -> QuerySet[Certificate]:
+    """Certificates of the program whose tries ran out: they wait for a coordinator's Retry."""
+    return (
+        program_certificates(program)
+        .filter(render_status=Certificate.RenderStatus.FAILED)
+        .order_by("-issued_at")
+    )
 
 
 def program_certificates(program: Program) -> QuerySet[Certificate]:

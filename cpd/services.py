@@ -1,6 +1,5 @@
 """Evaluations, credits and certificates."""
 
-import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
@@ -16,16 +15,25 @@ from echo_hub.audit.services import Action, record, record_many
 from echo_hub.deid import explain, find_identifiers
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
+from echo_hub.lib.renders import Renders
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Message, queue_email, queue_many
-from sessions.models import Attendance, Cycle, Enrollment, Role, Session
+from sessions.models import Attendance, Cycle, Enrollment, Role, Session, program_scope
 
 from .credits import CreditResult, session_credits
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
-logger = logging.getLogger(__name__)
-
 PHYSICIANS = {Profession.FAMILY_PHYSICIAN, Profession.SPECIALIST_PHYSICIAN}
+RENDER_TASK = "cpd.render_certificate"
+CERTIFICATE_RENDERS = Renders(
+    model=Certificate,
+    status_field="render_status",
+    waiting=Certificate.RenderStatus.PENDING,
+    failed=Certificate.RenderStatus.FAILED,
+    created_field="issued_at",
+    task_name=RENDER_TASK,
+    id_name="certificate_id",
+)
 
 
 def credit_for(*, session: Session, attended_minutes: int, evaluation_done: bool) -> CreditResult:
@@ -83,15 +91,6 @@ def submit_evaluation(*, session: Session, user, fields: Mapping) -> Evaluation:
         raise ValidationError("You have already evaluated this session. Thank you!") from None
 
 
-def _enqueue_render(certificate_id: int) -> None:
-    from .tasks import render_certificate_task
-
-    try:
-        render_certificate_task.delay(certificate_id=certificate_id)
-    except Exception:
-        logger.warning("Could not enqueue certificate %s; the sweep will render it.", certificate_id)
-
-
 def _issue(
     *,
     user,
@@ -121,7 +120,7 @@ def _issue(
             program=(session or cycle).program_id,
             extra={"holder_id": user.pk, "kind": kind, "credits": credits, "bulk": bulk},
         )
-        transaction.on_commit(lambda: _enqueue_render(certificate.pk))
+        CERTIFICATE_RENDERS.enqueue(certificate.pk)
     return certificate, created
 
 
@@ -227,8 +226,7 @@ def bulk_issue_for_session(*, session: Session, by=None) -> dict:
                     "bulk": True,
                 },
             )
-            for certificate in created:
-                transaction.on_commit(lambda pk=certificate.pk: _enqueue_render(pk))
+            CERTIFICATE_RENDERS.enqueue(*(c.pk for c in created))
     except IntegrityError:
         # Someone's own "get my certificate" won a row meanwhile: issue one by one instead.
         return _bulk_issue_one_by_one(session=session, users=[user for user, _ in eligible], by=by)
@@ -284,8 +282,9 @@ def reissue_certificate(*, certificate: Certificate, by) -> Certificate:
         credits = sum((r.credits for _, r in rows if r.eligible), Decimal("0")) or certificate.credits
     certificate.credits = credits
     certificate.issue_number += 1
+    certificate.save(update_fields=["credits", "issue_number"])
+    CERTIFICATE_RENDERS.restart(certificate.pk)
     certificate.render_status = Certificate.RenderStatus.PENDING
-    certificate.save(update_fields=["credits", "issue_number", "render_status"])
     record(
         Action.CERTIFICATE_REISSUED,
         actor=by,
@@ -293,7 +292,6 @@ def reissue_certificate(*, certificate: Certificate, by) -> Certificate:
         program=_program_id(certificate),
         extra={"issue_number": certificate.issue_number, "credits": credits},
     )
-    transaction.on_commit(lambda: _enqueue_render(certificate.pk))
     return certificate
 
 
@@ -310,13 +308,19 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
         return certificate
     certificate.status = Certificate.Status.REVOKED
     certificate.revoked_reason, certificate.revoked_at, certificate.revoked_by = reason, timezone.now(), by
+    certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
     # Render again so a downloaded copy says REVOKED too.
+    CERTIFICATE_RENDERS.restart(certificate.pk)
     certificate.render_status = Certificate.RenderStatus.PENDING
-    certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by", "render_status"])
     # Not the reason: it is free text, and stays on the certificate.
     record(Action.CERTIFICATE_REVOKED, actor=by, obj=certificate, program=program_id)
-    transaction.on_commit(lambda: _enqueue_render(certificate.pk))
     return certificate
+
+
+def retry_certificate_render(*, certificate: Certificate) -> None:
+    """A coordinator asks for another try at a certificate whose tries ran out."""
+    if not CERTIFICATE_RENDERS.restart(certificate.pk, failed_only=True):
+        raise ValidationError("This certificate is not waiting for a retry: it is ready or being prepared.")
 
 
 def _statements(program, user) -> list[str]:
@@ -409,6 +413,7 @@ def render_certificate(*, certificate_id: int) -> bool:
             object_key=f"certificate:{certificate.pk}:{certificate.issue_number}",
             template="certificate_ready",
             context={"certificate": certificate, "cpd_url": absolute_url("cpd:transcript")},
+            scope=program_scope(certificate.program.pk),
         )
     return True
 
@@ -443,6 +448,7 @@ def send_due_evaluation_requests(*, now=None) -> int:
                 "session": a.session,
                 "evaluate_url": absolute_url("cpd:evaluate", slug=a.session.program.slug, pk=a.session_id),
             },
+            scope=program_scope(a.session.program_id),
         )
         for a in attendances
     ]
@@ -538,6 +544,7 @@ def send_survey_phase(*, survey: Survey, phase: str, now=None) -> int:
             object_key=f"survey:{survey.pk}:{phase}",
             template="survey_request",
             context={"survey": survey, "program": program, "phase": phase, "answer_url": answer_url},
+            scope=program_scope(program.pk),
         )
         for e in enrollments
     ]

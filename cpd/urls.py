@@ -17,6 +17,9 @@ urlpatterns = [
     ),
     path("manage/<slug:slug>/certificates/", views.manage_certificates, name="manage_certificates"),
     path("manage/<slug:slug>/certificates/issue/", views.bulk_issue, name="bulk_issue"),
+    path(
+        "manage/<slug:slug>/certificates/<int:pk>/retry/", views.certificate_retry, name="certificate_retry"
+    ),
     path("manage/<slug:slug>/certificates/progress/", views.progress, name="progress"),
     path("manage/<slug:slug>/exports/attendance/", views.export_attendance, name="export_attendance"),
     path("programs/<slug:slug>/surveys/<int:pk>/<str:phase>/", views.survey_answer, name="survey_answer"),

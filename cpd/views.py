@@ -14,6 +14,7 @@ from echo_hub.lib.csv_export import csv_response
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
 from echo_hub.lib.ratelimit import ratelimit
+from echo_hub.lib.renders import MAX_RENDER_ATTEMPTS
 from echo_hub.lib.storage import private_file_response
 from sessions.models import Cycle, Session
 from sessions.permissions import get_program_for_coordinator, get_session_for_member
@@ -22,6 +23,7 @@ from . import selectors, services
 from .forms import EvaluationForm, ExportForm, RevokeForm, SurveyAnswerForm, SurveyQuestionForm
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyResponse
 from .permissions import (
+    get_certificate_for_coordinator,
     get_certificate_for_user,
     get_cycle_for_coordinator,
     get_survey_for_coordinator,
@@ -144,8 +146,23 @@ def manage_certificates(request, slug):
             "sessions": paginate(request, sessions, per_page=10, param="sessions_page"),
             "cycles": list(Cycle.objects.filter(program=program)),
             "certificates": paginate(request, selectors.program_certificates(program)),
+            "failed": list(selectors.failed_certificates(program)[:50]),
+            "max_attempts": MAX_RENDER_ATTEMPTS,
         },
     )
+
+
+@login_required
+@require_POST
+def certificate_retry(request, slug, pk):
+    certificate = get_certificate_for_coordinator(request.user, slug, pk)
+    try:
+        services.retry_certificate_render(certificate=certificate)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The certificate of {certificate.user} is being made again.")
+    return redirect("cpd:manage_certificates", slug=slug)
 
 
 @login_required

@@ -16,7 +16,7 @@ from echo_hub.lib.timefmt import date_time
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
-from .models import Enrollment, Invitation, Program, Role, invitation_expiry
+from .models import Enrollment, Invitation, Program, Role, invitation_expiry, program_scope
 
 HUB_ROLES = frozenset({Role.COORDINATOR, Role.EXPERT})
 
@@ -32,6 +32,7 @@ def _send(invitation: Invitation, *, by, object_key: str) -> None:
         kind="invitation",
         object_key=object_key,
         template="invitation",
+        scope=program_scope(program.pk),
         context={
             "invitation": invitation,
             "program": program,

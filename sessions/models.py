@@ -26,6 +26,14 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+PROGRAM_SCOPE_PREFIX = "program:"
+
+
+def program_scope(program_id: int) -> str:
+    """The outbox scope (Notification.scope) of the messages a program causes."""
+    return f"{PROGRAM_SCOPE_PREFIX}{program_id}"
+
+
 class Program(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)

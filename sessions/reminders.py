@@ -10,7 +10,7 @@ from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Attachment, Message, queue_many
 
 from .calendar import session_ics
-from .models import Enrollment, Session
+from .models import Enrollment, Session, program_scope
 
 User = get_user_model()
 
@@ -43,6 +43,7 @@ def _messages(session: Session, *, kind: str, object_key: str, template: str, ex
             context=context,
             user=u,
             attachment=ics,
+            scope=program_scope(session.program_id),
         )
         for u in _members(session)
     ]

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
 
-from .models import Enrollment, Invitation, Program, Session
+from .models import Enrollment, Invitation, Program, Session, program_scope
 
 User = get_user_model()
 
@@ -75,16 +75,12 @@ def member_emails(program: Program, emails: list[str]) -> set[str]:
 
 
 def failed_notifications(program: Program) -> QuerySet[Notification]:
-    """Messages to the program's members that ran out of retries."""
-    return (
-        Notification.objects.filter(
-            status=Notification.Status.FAILED,
-            user__enrollments__program=program,
-            user__enrollments__status=Enrollment.Status.APPROVED,
-        )
-        .order_by("-updated_at")
-        .distinct()
-    )
+    """Messages the program caused that ran out of retries. Not every failed message to its
+    members: a member of two programs gets messages of both, and each is the business of the
+    program that sent it."""
+    return Notification.objects.filter(
+        status=Notification.Status.FAILED, scope=program_scope(program.pk)
+    ).order_by("-updated_at")
 
 
 def open_invitations(program: Program) -> QuerySet[Invitation]:

@@ -14,7 +14,7 @@ from echo_hub.lib.text import invisible_characters_problem, normalize_name
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
-from .models import Cycle, Enrollment, Program, Role, Session
+from .models import Cycle, Enrollment, Program, Role, Session, program_scope
 from .reminders import notify_session_changed
 from .roster import RosterRow
 
@@ -217,6 +217,7 @@ def _send_enrollment_email(enrollment: Enrollment, kind: str) -> None:
         kind=kind,
         object_key=f"enrollment:{enrollment.pk}:{enrollment.decided_at:%Y%m%d%H%M%S}",
         template=kind,
+        scope=program_scope(enrollment.program_id),
         context={
             "enrollment": enrollment,
             "program": enrollment.program,
@@ -372,6 +373,7 @@ def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[En
             kind="roster_added",
             object_key=f"enrollment:{enrollment.pk}",
             template="roster_added",
+            scope=program_scope(program.pk),
             context={
                 "program": program,
                 "user": user,

@@ -8,9 +8,9 @@ BODY_FIELDS = ("body_text", "body_html")
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["kind", "email", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["kind", "email", "scope", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
-    search_fields = ["email", "object_key", "subject"]
+    search_fields = ["email", "object_key", "scope", "subject"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 
     def get_fields(self, request, obj=None):

@@ -18,6 +18,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # Who answers for the message, e.g. "program:12" for the program that caused it: its
+    # coordinators see and resend it when it fails. Blank for a person's own account mail.
+    scope = models.CharField(max_length=60, blank=True)
     # Which queue_many call wrote the row: racing sweeps each count only their own.
     batch = models.UUIDField(null=True, blank=True, editable=False)
     attachment_name = models.CharField(max_length=100, blank=True)
@@ -37,7 +40,10 @@ class Notification(models.Model):
                 fields=["email", "kind", "object_key"], name="notification_once_per_message"
             ),
         ]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["scope", "status"], name="notification_scope_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.email} ({self.status})"

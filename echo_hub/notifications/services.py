@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from echo_hub.lib.email import render_text, send_reusing_connection
+from echo_hub.lib.enqueue import enqueue_each, enqueue_each_on_commit, enqueue_on_commit
 
 from .kinds import OPTIONAL_KINDS, is_account_message, is_optional
 from .models import Notification, NotificationPreference
@@ -26,6 +27,7 @@ from .models import Notification, NotificationPreference
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+SEND_TASK = "notifications.send"
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
@@ -48,6 +50,7 @@ class Message:
     user: object | None = None
     attachment: Attachment | None = None
     extra: dict = field(default_factory=dict)
+    scope: str = ""
 
 
 def muted_kinds(user) -> set[str]:
@@ -98,6 +101,7 @@ def _render(message: Message) -> Notification:
         email=message.email,
         kind=message.kind,
         object_key=message.object_key,
+        scope=message.scope,
         subject=subject[:255],
         body_text=text,
         body_html=html,
@@ -116,15 +120,19 @@ def queue_email(
     context: dict,
     user=None,
     attachment: Attachment | None = None,
+    scope: str = "",
 ) -> Notification | None:
     """Record one message in the outbox and hand it to a worker after commit.
 
     Returns None when this exact message (email, kind, object) was queued before, or when
     the recipient turned this optional kind off. Templates: emails/<template>_subject.txt,
-    _body.txt and _body.html."""
+    _body.txt and _body.html. `scope` names who answers for the message when it fails
+    ("program:12"); every message a program causes has one."""
     if is_optional(kind) and kind in muted_kinds(user):
         return None
-    return _save_and_enqueue(_render(Message(email, kind, object_key, template, context, user, attachment)))
+    return _save_and_enqueue(
+        _render(Message(email, kind, object_key, template, context, user, attachment, scope=scope))
+    )
 
 
 def queue_rendered(
@@ -157,7 +165,7 @@ def _save_and_enqueue(notification: Notification) -> Notification | None:
             notification.save()
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    enqueue_on_commit(SEND_TASK, notification_id=notification.pk)
     return notification
 
 
@@ -193,28 +201,8 @@ def queue_many(messages: list[Message]) -> int:
     # A racing sweep may have written some of these first: its rows win, ours are dropped.
     Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
     ids = list(Notification.objects.filter(batch=batch).values_list("pk", flat=True))
-    transaction.on_commit(lambda: _enqueue_many(ids))
+    enqueue_each_on_commit(SEND_TASK, [{"notification_id": pk} for pk in ids])
     return len(ids)
-
-
-def _enqueue(notification_id: int) -> bool:
-    from .tasks import send_notification_task
-
-    try:
-        send_notification_task.delay(notification_id=notification_id)
-    except Exception:
-        # The broker is down: the periodic sweep sends it later; the user's save stands.
-        logger.warning("Could not enqueue notification %s; the sweep will retry.", notification_id)
-        return False
-    return True
-
-
-def _enqueue_many(notification_ids: list[int]) -> None:
-    """Hand many messages to the broker; at the first failure stop trying (each try
-    waits for the broker), the sweep sends the rest when it is back."""
-    for notification_id in notification_ids:
-        if not _enqueue(notification_id):
-            return
 
 
 def _build(notification: Notification) -> EmailMultiAlternatives:
@@ -286,7 +274,7 @@ def sweep_notifications() -> list[int]:
                 status=Notification.Status.PENDING, attempts=attempts, updated_at__lt=now - wait
             ).values_list("pk", flat=True)[:500]
         )
-    _enqueue_many(due)
+    enqueue_each(SEND_TASK, [{"notification_id": pk} for pk in due])
     return due
 
 
@@ -296,4 +284,4 @@ def retry_notification(*, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
         status=Notification.Status.PENDING, attempts=0, updated_at=timezone.now()
     )
-    transaction.on_commit(lambda: _enqueue(notification.pk))
+    enqueue_on_commit(SEND_TASK, notification_id=notification.pk)

@@ -1,10 +1,10 @@
 from celery import shared_task
 
-from .services import send_notification, sweep_notifications
+from .services import SEND_TASK, send_notification, sweep_notifications
 
 
 @shared_task(
-    name="notifications.send",
+    name=SEND_TASK,
     acks_late=True,
     autoretry_for=(OSError,),
     retry_backoff=30,

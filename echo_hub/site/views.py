@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,7 +20,7 @@ from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.uploads import UploadTooBig
 from echo_hub.notifications.models import Notification
 from sessions import selectors
-from sessions.models import Enrollment
+from sessions.models import PROGRAM_SCOPE_PREFIX, Enrollment
 from sessions.permissions import coordinated_programs
 
 from . import privacy as privacy_actions
@@ -42,8 +42,9 @@ def home(request):
     to_screen = Case.objects.filter(program=OuterRef("pk"), status=Case.Status.SUBMITTED)
     overdue = case_selectors.overdue_letters_for_programs().filter(program=OuterRef("pk"))
     failed = Notification.objects.filter(
-        status=Notification.Status.FAILED, user__enrollments__program=OuterRef("pk")
-    ).values("user__enrollments__program")
+        status=Notification.Status.FAILED,
+        scope=Concat(Value(PROGRAM_SCOPE_PREFIX), Cast(OuterRef("pk"), output_field=CharField())),
+    ).values("scope")
     coordinated = coordinated_programs(user).annotate(
         pending_count=_count(pending),
         screen_count=_count(to_screen),

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Medication
+from cases.models import Case, CaseEvent, Medication, RecommendationLetter
 from sessions.models import Role
 from tests.factories import (
     CaseEventFactory,
@@ -16,6 +16,7 @@ from tests.factories import (
     MedicationFactory,
     ProgramFactory,
     RecommendationFactory,
+    RecommendationLetterFactory,
     SessionFactory,
     UserFactory,
 )
@@ -63,6 +64,9 @@ def test_my_cases_query_count_is_constant(client, presenter):
 def _add_queue_cases(program, count: int) -> None:
     for _ in range(count):
         original = CaseFactory(program=program, status=Case.Status.LETTER_SENT, title="Original case")
+        RecommendationLetterFactory(
+            case=original, status=RecommendationLetter.Status.FAILED, file="", last_error="OSError: disk full"
+        )
         CaseSlotFactory(
             session=_session(program, 7 + program.sessions.count()),
             case__program=program,
@@ -76,10 +80,18 @@ def test_case_queue_query_count_is_constant(client, coordinator, program):
     client.force_login(coordinator)
     url = reverse("cases:queue", kwargs={"slug": program.slug})
     _add_queue_cases(program, 1)
-    ctx1 = _capture(client, url, {f">{MARK}</a>": 1, "Follow-up of “Original case”": 1, "Queue Presenter": 1})
+    ctx1 = _capture(
+        client,
+        url,
+        {f">{MARK}</a>": 1, "Follow-up of “Original case”": 1, "Queue Presenter": 1, ">Retry<": 1},
+    )
     _add_queue_cases(program, 2)
 
-    ctx3 = _capture(client, url, {f">{MARK}</a>": 3, "Follow-up of “Original case”": 3, "Queue Presenter": 3})
+    ctx3 = _capture(
+        client,
+        url,
+        {f">{MARK}</a>": 3, "Follow-up of “Original case”": 3, "Queue Presenter": 3, ">Retry<": 3},
+    )
 
     # 11 and the count of cases awaiting library screening.
     assert len(ctx1) == len(ctx3) == 12, sql(ctx1, ctx3)

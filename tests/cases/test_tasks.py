@@ -2,7 +2,6 @@ import hashlib
 from datetime import timedelta
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.utils import timezone
 
@@ -64,7 +63,7 @@ def test_render_letter_task_renders_a_rendering_letter(
     ]
 
 
-def test_render_letter_task_failure_marks_the_letter_failed_and_retries(
+def test_render_letter_task_failure_keeps_the_reason_for_the_next_try(
     presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
     def no_fonts(template_name, context):
@@ -73,14 +72,15 @@ def test_render_letter_task_failure_marks_the_letter_failed_and_retries(
     monkeypatch.setattr(services, "render_pdf", no_fonts)
     letter = _letter(presented_case, coordinator)
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Retry) as retry:
-        render_letter_task.delay(letter_id=letter.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        rendered = render_letter_task.delay(letter_id=letter.pk).get()
 
     letter.refresh_from_db()
     presented_case.refresh_from_db()
-    assert isinstance(retry.value.exc, OSError)
-    assert (letter.status, letter.last_error) == (
-        RecommendationLetter.Status.FAILED,
+    assert rendered is False
+    assert (letter.status, letter.render_attempts, letter.last_error) == (
+        RecommendationLetter.Status.RENDERING,
+        1,
         "OSError: cannot load font DejaVuSans",
     )
     assert (letter.file.name, letter.sha256, letter.rendered_at) == ("", "", None)
@@ -101,8 +101,9 @@ def test_finalize_with_a_failing_render_still_commits_the_letter_for_the_sweep(
         letter = services.finalize_recommendations(case=presented_case, by=coordinator)
 
     letter.refresh_from_db()
-    assert (letter.status, letter.last_error) == (
-        RecommendationLetter.Status.FAILED,
+    assert (letter.status, letter.render_attempts, letter.last_error) == (
+        RecommendationLetter.Status.RENDERING,
+        1,
         "OSError: cannot load font DejaVuSans",
     )
 
@@ -125,25 +126,28 @@ def test_sweep_letters_task_renders_letters_left_behind(
     assert len(mail.outbox) == 1
 
 
-def test_sweep_letters_task_retries_failed_letters_and_skips_ready_ones(
+def test_sweep_letters_task_retries_due_letters_and_skips_failed_and_ready_ones(
     presented_case, scheduled_case_with_recommendation, coordinator, django_capture_on_commit_callbacks
 ):
-    failed = _letter(presented_case, coordinator, status=RecommendationLetter.Status.FAILED, age_minutes=30)
-    ready = _letter(
+    due = _letter(presented_case, coordinator, age_minutes=30)
+    RecommendationLetter.objects.filter(pk=due.pk).update(
+        render_attempts=1, last_error="OSError: disk full", next_render_at=timezone.now()
+    )
+    failed = _letter(
         scheduled_case_with_recommendation,
         coordinator,
-        status=RecommendationLetter.Status.READY,
+        status=RecommendationLetter.Status.FAILED,
         age_minutes=30,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
         swept = sweep_letters_task.delay().get()
 
+    due.refresh_from_db()
     failed.refresh_from_db()
-    ready.refresh_from_db()
     assert swept == 1
-    assert (failed.status, failed.last_error) == (RecommendationLetter.Status.READY, "")
-    assert (ready.status, ready.file.name) == (RecommendationLetter.Status.READY, "")
+    assert (due.status, due.render_attempts, due.last_error) == (RecommendationLetter.Status.READY, 2, "")
+    assert (failed.status, failed.file.name) == (RecommendationLetter.Status.FAILED, "")
 
 
 def test_sweep_letters_task_with_nothing_left_behind_returns_zero(presented_case, coordinator):

@@ -430,7 +430,7 @@ def test_cycle_certificate_pdf_lists_the_sessions_and_the_total(
     assert certificate.code in text
 
 
-def test_failed_render_is_marked_failed_with_its_reason(
+def test_failed_render_keeps_its_reason_for_the_next_try(
     past_session, ana, monkeypatch, django_capture_on_commit_callbacks
 ):
     def fail(*args, **kwargs):
@@ -443,8 +443,9 @@ def test_failed_render_is_marked_failed_with_its_reason(
         certificate = services.issue_session_certificate(user=ana, session=past_session)
 
     certificate.refresh_from_db()
-    assert (certificate.render_status, certificate.last_error) == (
-        "failed",
+    assert (certificate.render_status, certificate.render_attempts, certificate.last_error) == (
+        "pending",
+        1,
         "OSError: No space left on device",
     )
     assert not certificate.file

@@ -11,6 +11,7 @@ from cases.deid import KIND_LABELS, find_identifiers
 from cpd import services
 from cpd.models import Certificate, Evaluation
 from echo_hub.accounts.models import Profession
+from echo_hub.lib.timefmt import date_time
 from sessions.models import Enrollment, Role, Session
 from tests.factories import (
     CERTIFICATE_PDF,
@@ -707,8 +708,12 @@ def test_progress_shows_a_failed_render_with_its_reason(
     response = client.get(_progress_url(program, session=past_session.pk), headers={"HX-Request": "true"})
 
     body = response.content.decode()
-    assert "0 of 1 certificates rendered, 1 failed. Done." in body
-    assert "<li>Ana Lopez: OSError: No space left on device</li>" in body
+    certificate = Certificate.objects.get()
+    assert "0 of 1 certificates rendered, 1 to be tried again. Done for now." in body
+    assert (
+        "<li>Ana Lopez: A file the PDF needs could not be read or saved (a font, the logo, or the file"
+        f" storage). Tried 1 time; the next try is at {date_time(certificate.next_render_at)}.</li>"
+    ) in body
     assert "hx-get" not in body
 
 

@@ -26,6 +26,7 @@ from sessions.models import (
     Role,
     Session,
     SessionMaterial,
+    program_scope,
 )
 from tests.factories import (
     CERTIFICATE_PDF,
@@ -128,6 +129,7 @@ MATRIX = {
     "cases:create":                              ("GET/POST", 302, 404, 404, 200, 200,  200,  404),
     "cases:session_agenda":                      ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:queue":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cases:letter_retry":                        ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cases:library_index":                       ("GET",      302, 200, 200, 302, 302,  302,  302),
     "cases:library":                             ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:library_case":                        ("GET",      302, 404, 404, 200, 200,  200,  404),
@@ -141,6 +143,7 @@ MATRIX = {
     "cpd:claim":                                 ("POST",     302, 404, 404, 302, 302,  302,  404),
     "cpd:manage_certificates":                   ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:bulk_issue":                            ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "cpd:certificate_retry":                     ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:progress":                              ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:export_attendance":                     ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_list":                           ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -351,10 +354,11 @@ def _case_in_state(program, presenter, session, expert, state: str, screener) ->
     return case
 
 
-def _failed_message(user: User) -> Notification:
+def _failed_message(user: User, program: Program) -> Notification:
     return NotificationFactory(
         user=user,
         email=user.email,
+        scope=program_scope(program.pk),
         subject="Your certificate is ready",
         status=Notification.Status.FAILED,
         attempts=5,
@@ -406,7 +410,7 @@ def world(
         invitation=InvitationFactory(program=program, email="invitee@example.org"),
         certificate=CertificateFactory(user=participant, session=past_session),
         attendance_claim=AttendanceClaimFactory(session=past_session, user=participant),
-        failed_message=_failed_message(participant),
+        failed_message=_failed_message(participant, program),
         survey=_survey(program),
         material=SessionMaterialFactory(session=past_session, title="Tapering opioids safely — slides"),
         users={
@@ -461,6 +465,10 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "pk": w.session.pk}
     if name == "cases:library_case":
         return {"slug": slug, "pk": w.cases[PRESENTED].pk}
+    if name == "cases:letter_retry":
+        return {"slug": slug, "pk": w.cases[LETTER_SENT].pk}
+    if name == "cpd:certificate_retry":
+        return {"slug": slug, "pk": w.certificate.pk}
     if name == "cpd:survey_answer":
         return {"slug": slug, "pk": w.survey.pk, "phase": "pre"}
     if name == "cpd:survey_send":
@@ -633,6 +641,8 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "cpd:claim": reverse("cpd:transcript"),
         "cpd:reissue": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:bulk_issue": f"{reverse('cpd:progress', args=[slug])}?session={past.pk}",
+        "cpd:certificate_retry": reverse("cpd:manage_certificates", args=[slug]),
+        "cases:letter_retry": w.cases[LETTER_SENT].get_absolute_url(),
         "cpd:survey_use_template": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
         "cpd:survey_send": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
     }[name]
@@ -1206,7 +1216,7 @@ def test_claim_decision_on_other_programs_request_changes_nothing(client, world,
 
 
 def test_retry_of_other_programs_failed_message_changes_nothing(client, world, other_program, other_member):
-    message = _failed_message(other_member)
+    message = _failed_message(other_member, other_program)
     client.force_login(world.users[COORDINATOR])
 
     own_slug = client.get(reverse("sessions:manage_failed_messages", args=[world.program.slug]))

@@ -2,6 +2,7 @@ from django import template
 
 from echo_hub.lib import timefmt
 from echo_hub.lib.client import describe_user_agent
+from echo_hub.lib.renders import explain_render_error
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def date_time(value) -> str:
 def device(user_agent: str) -> str:
     """ "Firefox on Windows" for a signed-in browser's User-Agent."""
     return describe_user_agent(user_agent)
+
+
+@register.filter
+def render_problem(last_error: str) -> str:
+    """Why a certificate or letter PDF could not be made, in a coordinator's words."""
+    return explain_render_error(last_error)
