@@ -12,6 +12,7 @@ from cases.models import Case
 from cpd import services as cpd_services
 from cpd.models import Survey, SurveyQuestion
 from echo_hub.notifications.models import Notification
+from sessions import invitations
 from sessions import reminders as session_reminders
 from sessions import services as session_services
 from sessions.models import Enrollment
@@ -50,7 +51,7 @@ def test_enrollment_messages_carry_the_programs_scope(program, coordinator, othe
 
     session_services.approve_enrollment(enrollment=approved, by=coordinator)
     session_services.decline_enrollment(enrollment=declined, by=coordinator, reason="Full")
-    session_services.invite_to_program(
+    invitations.invite_to_program(
         program=program, emails=["new@example.org"], role="participant", by=coordinator
     )
     session_services.import_roster(

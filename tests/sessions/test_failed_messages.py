@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from echo_hub.notifications.models import Notification
-from sessions import services
+from sessions import invitations, services
 from sessions.models import Enrollment
 from tests.factories import EnrollmentFactory, UserFactory
 
@@ -119,7 +119,7 @@ def test_the_sending_programs_coordinator_sees_and_resends_the_message(
 def test_failed_invitation_to_a_newcomer_is_listed_for_the_inviting_program(
     client, coordinator, program, other_program, other_coordinator
 ):
-    services.invite_to_program(
+    invitations.invite_to_program(
         program=other_program, emails=["newcomer@example.org"], role="participant", by=other_coordinator
     )
     Notification.objects.update(status=Notification.Status.FAILED, attempts=5, last_error=BOUNCED)

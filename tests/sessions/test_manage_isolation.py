@@ -19,7 +19,7 @@ from django.utils.html import escape
 
 from cases.models import Case, RecommendationLetter
 from cpd.models import Certificate, Survey, SurveyQuestion
-from sessions.models import Cycle, Enrollment, Program, Role, Session, program_scope
+from sessions.models import Cycle, Enrollment, Invitation, Program, Role, Session, program_scope
 from tests.factories import (
     AttendanceClaimFactory,
     AttendanceFactory,
@@ -28,6 +28,7 @@ from tests.factories import (
     CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
+    InvitationFactory,
     NotificationFactory,
     PastSessionFactory,
     RecommendationFactory,
@@ -58,6 +59,7 @@ class Target:
     failed_message: object
     failed_certificate: Certificate
     failed_letter: RecommendationLetter
+    invitation: Invitation
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,11 @@ MANAGE = {
     "reports:program": Row(),
     "reports:pdf": Row(),
     "reports:csv": Row(),
-    "audit:program": Row(),
-    "audit:program_csv": Row(),
+    "sessions:manage_audit": Row(),
+    "sessions:manage_audit_csv": Row(),
+    "sessions:manage_invitations": Row(),
+    "sessions:manage_invitation_resend": Row(get=None, objects=True, post=lambda t: {}),
+    "sessions:manage_invitation_revoke": Row(objects=True, post=lambda t: {}),
 }
 # fmt: on
 
@@ -180,6 +185,8 @@ def _kwargs(name: str, t: Target) -> dict:
         "sessions:manage_enrollment_role": {"pk": t.member.pk},
         "sessions:manage_enrollment_remove": {"pk": t.member.pk},
         "cases:letter_retry": {"pk": t.failed_letter.case_id},
+        "sessions:manage_invitation_resend": {"pk": t.invitation.pk},
+        "sessions:manage_invitation_revoke": {"pk": t.invitation.pk},
         "cpd:certificate_retry": {"pk": t.failed_certificate.pk},
         "cpd:survey_build": {"cycle_pk": t.cycle.pk},
         "cpd:survey_use_template": {"cycle_pk": t.empty_cycle.pk},
@@ -253,6 +260,7 @@ def target(program, other_program, coordinator, participant, expert, pending_use
         failed_letter=RecommendationLetter.objects.create(
             case=letter_case, status="failed", render_attempts=5, last_error="OSError: x"
         ),
+        invitation=InvitationFactory(program=program, invited_by=coordinator),
     )
 
 
