@@ -436,7 +436,7 @@ def test_failed_render_keeps_its_reason_for_the_next_try(
     def fail(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(services, "render_pdf", fail)
+    monkeypatch.setattr(services.certificates, "render_pdf", fail)
     _earned(past_session, ana)
 
     with django_capture_on_commit_callbacks(execute=True):

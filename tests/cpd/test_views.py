@@ -699,7 +699,7 @@ def test_progress_shows_a_failed_render_with_its_reason(
     def fail(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(services, "render_pdf", fail)
+    monkeypatch.setattr(services.certificates, "render_pdf", fail)
     _earned(past_session, ana)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):

@@ -54,7 +54,7 @@ KINDS = {
         Certificate,
         "render_status",
         "pending",
-        cpd_services,
+        cpd_services.certificates,
         render_certificate_task,
         sweep_certificates_task,
         "certificate_id",

@@ -1,27 +1,24 @@
-"""Evaluations, credits and certificates."""
+"""Certificates: issued one by one or in bulk, reissued, revoked, rendered to PDF once."""
 
-from collections.abc import Mapping
-from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from echo_hub.accounts.models import Profession
 from echo_hub.audit.services import Action, record, record_many
-from echo_hub.deid import explain, find_identifiers
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.renders import Renders
 from echo_hub.lib.urls import absolute_url
-from echo_hub.notifications.services import Message, queue_email, queue_many
-from sessions.models import Attendance, Cycle, Enrollment, Role, Session, program_scope
+from echo_hub.notifications.services import queue_email
+from sessions.models import Attendance, Cycle, Session, program_scope
 
-from .credits import CreditResult, session_credits
-from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from ..credits import CreditResult
+from ..models import Certificate, Evaluation
+from .evaluations import credit_for, user_session_credit
 
 PHYSICIANS = {Profession.FAMILY_PHYSICIAN, Profession.SPECIALIST_PHYSICIAN}
 RENDER_TASK = "cpd.render_certificate"
@@ -34,61 +31,6 @@ CERTIFICATE_RENDERS = Renders(
     task_name=RENDER_TASK,
     id_name="certificate_id",
 )
-
-
-def credit_for(*, session: Session, attended_minutes: int, evaluation_done: bool) -> CreditResult:
-    program = session.program
-    return session_credits(
-        attended_minutes=attended_minutes,
-        session_minutes=session.duration_minutes,
-        threshold_percent=program.attendance_threshold_percent,
-        credits_per_hour=program.credits_per_hour,
-        evaluation_required=program.evaluation_required,
-        evaluation_done=evaluation_done,
-    )
-
-
-def user_session_credit(*, user, session: Session) -> CreditResult:
-    minutes = (
-        Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first() or 0
-    )
-    done = Evaluation.objects.filter(session=session, user=user).exists()
-    return credit_for(session=session, attended_minutes=minutes, evaluation_done=done)
-
-
-def _is_member(user, session: Session) -> bool:
-    return Enrollment.objects.filter(
-        user=user, program_id=session.program_id, status=Enrollment.Status.APPROVED
-    ).exists()
-
-
-@transaction.atomic
-def submit_evaluation(*, session: Session, user, fields: Mapping) -> Evaluation:
-    """Record a participant's evaluation once; free text that looks identifying is refused."""
-    if not _is_member(user, session):
-        raise ValidationError("Only members of the program evaluate its sessions.")
-    if session.is_cancelled or session.starts_at > timezone.now():
-        raise ValidationError("You can evaluate a session once it has started.")
-    errors = {}
-    for name in Evaluation.TEXT_FIELDS:
-        findings = find_identifiers(fields.get(name, "") or "")
-        if findings:
-            errors[name] = [explain(f) for f in findings]
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            return Evaluation.objects.create(
-                session=session,
-                user=user,
-                relevance=fields["relevance"],
-                quality=fields["quality"],
-                objectives_met=fields["objectives_met"],
-                commitment_to_change=fields.get("commitment_to_change", ""),
-                comments=fields.get("comments", ""),
-            )
-    except IntegrityError:
-        raise ValidationError("You have already evaluated this session. Thank you!") from None
 
 
 def _issue(
@@ -416,171 +358,3 @@ def render_certificate(*, certificate_id: int) -> bool:
             scope=program_scope(certificate.program.pk),
         )
     return True
-
-
-EVALUATION_REQUEST_WINDOW = timedelta(days=7)
-
-
-def send_due_evaluation_requests(*, now=None) -> int:
-    """Ask each person who attended a session that ended in the last week, once."""
-    now = now or timezone.now()
-    attendances = (
-        Attendance.objects.filter(
-            minutes__gt=0,
-            session__status=Session.Status.SCHEDULED,
-            session__ends_at__lte=now,
-            session__ends_at__gt=now - EVALUATION_REQUEST_WINDOW,
-        )
-        .annotate(
-            evaluated=Exists(Evaluation.objects.filter(session=OuterRef("session"), user=OuterRef("user")))
-        )
-        .filter(evaluated=False)
-        .select_related("user", "session", "session__program")
-    )
-    messages = [
-        Message(
-            email=a.user.email,
-            user=a.user,
-            kind="evaluation_request",
-            object_key=f"session:{a.session_id}",
-            template="evaluation_request",
-            context={
-                "session": a.session,
-                "evaluate_url": absolute_url("cpd:evaluate", slug=a.session.program.slug, pk=a.session_id),
-            },
-            scope=program_scope(a.session.program_id),
-        )
-        for a in attendances
-    ]
-    return queue_many(messages)
-
-
-LIKERT = SurveyQuestion.Kind.LIKERT
-SURVEY_TEMPLATE: list[dict] = [
-    {"kind": LIKERT, "text": "I am confident I can assess chronic pain and its effect on function."},
-    {"kind": LIKERT, "text": "I am confident I can taper a patient's opioid dose safely."},
-    {"kind": LIKERT, "text": "I am confident I can recognise and manage opioid use disorder."},
-    {
-        "kind": LIKERT,
-        "text": "I am confident I can talk with a patient about the risks of long-term opioids.",
-    },
-    {"kind": LIKERT, "text": "I am confident I can offer non-drug treatments for chronic pain."},
-    {
-        "kind": SurveyQuestion.Kind.CHOICE,
-        "text": "The 2017 Canadian guideline for chronic non-cancer pain restricts opioids to less than:",
-        "choices": ["50 MME", "90 MME", "120 MME", "200 MME"],
-    },
-    {
-        "kind": SurveyQuestion.Kind.CHOICE,
-        "text": "Which patient on opioids should be offered a naloxone kit?",
-        "choices": ["Only those with a past overdose", "Only those above 90 MME", "Every patient on opioids"],
-    },
-    {
-        "kind": SurveyQuestion.Kind.NUMBER,
-        "text": "How many patients on long-term opioids did you see in the past month?",
-    },
-    {"kind": SurveyQuestion.Kind.TEXT, "text": "What would you most like to learn in this cycle?"},
-]
-
-
-def _survey_for_cycle(cycle: Cycle, by) -> Survey:
-    survey, _ = Survey.objects.get_or_create(
-        cycle=cycle, defaults={"title": f"{cycle.name} survey", "created_by": by}
-    )
-    if survey.is_locked:
-        raise ValidationError("The questions are fixed once the survey has been sent.")
-    return survey
-
-
-@transaction.atomic
-def add_survey_question(*, cycle: Cycle, by, kind: str, text: str, choices: list[str]) -> SurveyQuestion:
-    survey = _survey_for_cycle(cycle, by)
-    if kind == SurveyQuestion.Kind.CHOICE and len(choices) < 2:
-        raise ValidationError("A single-choice question needs at least two choices.")
-    position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    return SurveyQuestion.objects.create(
-        survey=survey,
-        position=position,
-        kind=kind,
-        text=text,
-        choices=choices if kind == SurveyQuestion.Kind.CHOICE else [],
-    )
-
-
-@transaction.atomic
-def start_survey_from_template(*, cycle: Cycle, by) -> Survey:
-    """Fill an empty questionnaire with SURVEY_TEMPLATE; one that has questions is left alone."""
-    survey = _survey_for_cycle(cycle, by)
-    if survey.questions.exists():
-        raise ValidationError("This survey already has questions; the template only fills an empty one.")
-    SurveyQuestion.objects.bulk_create(
-        SurveyQuestion(
-            survey=survey, position=i, choices=q.get("choices", []), kind=q["kind"], text=q["text"]
-        )
-        for i, q in enumerate(SURVEY_TEMPLATE, start=1)
-    )
-    return survey
-
-
-@transaction.atomic
-def send_survey_phase(*, survey: Survey, phase: str, now=None) -> int:
-    """Open a phase and email every approved participant once; sending again reaches only
-    those enrolled since. Returns how many emails this call queued."""
-    if not survey.questions.exists():
-        raise ValidationError("Add at least one question before sending the survey.")
-    field = "pre_opens_at" if phase == Survey.Phase.PRE else "post_opens_at"
-    Survey.objects.filter(pk=survey.pk, **{f"{field}__isnull": True}).update(**{field: now or timezone.now()})
-    survey.refresh_from_db(fields=[field])
-    program = survey.cycle.program
-    enrollments = Enrollment.objects.filter(
-        program=program, role=Role.PARTICIPANT, status=Enrollment.Status.APPROVED
-    ).select_related("user")
-    answer_url = absolute_url("cpd:survey_answer", slug=program.slug, pk=survey.pk, phase=phase)
-    messages = [
-        Message(
-            email=e.user.email,
-            user=e.user,
-            kind=f"survey_{phase}",
-            object_key=f"survey:{survey.pk}:{phase}",
-            template="survey_request",
-            context={"survey": survey, "program": program, "phase": phase, "answer_url": answer_url},
-            scope=program_scope(program.pk),
-        )
-        for e in enrollments
-    ]
-    return queue_many(messages)
-
-
-def _answer_values(question: SurveyQuestion, value) -> tuple[Decimal | None, str]:
-    if value in (None, ""):
-        return None, ""
-    if question.kind in (SurveyQuestion.Kind.LIKERT, SurveyQuestion.Kind.NUMBER):
-        return Decimal(value), ""
-    return None, str(value)
-
-
-@transaction.atomic
-def submit_survey_response(
-    *, survey: Survey, user, phase: str, answers: Mapping[int, object]
-) -> SurveyResponse:
-    """Record or replace a participant's answers for one phase; identifying free text is refused."""
-    questions = list(survey.questions.all())
-    errors = {}
-    for q in questions:
-        if q.kind == SurveyQuestion.Kind.TEXT:
-            findings = find_identifiers(str(answers.get(q.pk) or ""))
-            if findings:
-                errors[f"q_{q.pk}"] = [explain(f) for f in findings]
-    if errors:
-        raise ValidationError(errors)
-    response, created = SurveyResponse.objects.get_or_create(survey=survey, user=user, phase=phase)
-    if not created:
-        response.save(update_fields=["updated_at"])
-        response.answers.all().delete()
-    rows = []
-    for q in questions:
-        number, text = _answer_values(q, answers.get(q.pk))
-        if number is not None or text:
-            rows.append(SurveyAnswer(response=response, question=q, value_number=number, value_text=text))
-    SurveyAnswer.objects.bulk_create(rows)
-    return response
