@@ -69,7 +69,7 @@ def test_render_letter_task_failure_keeps_the_reason_for_the_next_try(
     def no_fonts(template_name, context):
         raise OSError("cannot load font DejaVuSans")
 
-    monkeypatch.setattr(services, "render_pdf", no_fonts)
+    monkeypatch.setattr(services.recommendations, "render_pdf", no_fonts)
     letter = _letter(presented_case, coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,7 +95,7 @@ def test_finalize_with_a_failing_render_still_commits_the_letter_for_the_sweep(
     def no_fonts(template_name, context):
         raise OSError("cannot load font DejaVuSans")
 
-    monkeypatch.setattr(services, "render_pdf", no_fonts)
+    monkeypatch.setattr(services.recommendations, "render_pdf", no_fonts)
 
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.finalize_recommendations(case=presented_case, by=coordinator)

@@ -64,7 +64,7 @@ KINDS = {
         RecommendationLetter,
         "status",
         "rendering",
-        case_services,
+        case_services.recommendations,
         render_letter_task,
         sweep_letters_task,
         "letter_id",

@@ -1,0 +1,43 @@
+"""The verbs of a case's life, in three modules: the case from draft to presentation, the
+hub's recommendations and their letter, and follow-ups. Import them from here."""
+
+from .cases import (
+    assign_case_to_session,
+    mark_case_presented,
+    return_case,
+    save_case_draft,
+    submit_case,
+)
+from .common import MedicationRow, guard_identifiers, total_mme
+from .follow_ups import ORIGINAL_CONCERN, add_follow_up
+from .recommendations import (
+    LETTER_RENDERS,
+    OVERDUE_LETTER_DAYS,
+    RENDER_TASK,
+    finalize_recommendations,
+    letter_context,
+    render_letter,
+    retry_letter_render,
+    save_recommendations,
+)
+
+__all__ = [
+    "LETTER_RENDERS",
+    "ORIGINAL_CONCERN",
+    "OVERDUE_LETTER_DAYS",
+    "RENDER_TASK",
+    "MedicationRow",
+    "add_follow_up",
+    "assign_case_to_session",
+    "finalize_recommendations",
+    "guard_identifiers",
+    "letter_context",
+    "mark_case_presented",
+    "render_letter",
+    "retry_letter_render",
+    "return_case",
+    "save_case_draft",
+    "save_recommendations",
+    "submit_case",
+    "total_mme",
+]

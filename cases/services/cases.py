@@ -1,0 +1,153 @@
+"""A case from draft to presentation: save, submit, return, schedule, present."""
+
+from collections.abc import Mapping, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from echo_hub.audit.services import Action, record
+from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
+from echo_hub.lib.urls import absolute_url
+from sessions.models import Session
+
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseSlot,
+)
+from .common import (
+    MedicationRow,
+    email_presenter,
+    guard_identifiers,
+    medication_limits,
+    medication_texts,
+    record_event,
+    replace_medications,
+)
+
+
+@transaction.atomic
+def save_case_draft(
+    *, presenter, program, fields: Mapping, medications: Sequence[MedicationRow], case: Case | None = None
+) -> Case:
+    """Create or update a draft. Nothing is stored when any text looks identifying."""
+    texts = {name: fields.get(name) or "" for name in Case.TEXT_FIELDS} | medication_texts(medications)
+    check_lengths(texts, text_limits(Case) | medication_limits(medications))
+    problem = invisible_characters_problem(texts["title"])
+    if problem:
+        raise ValidationError({"title": f"This text {problem}"})
+    guard_identifiers(texts)
+    if case is None:
+        case = Case(presenter=presenter, program=program)
+    elif not case.is_editable:
+        raise ValidationError("This case can no longer be edited: it is with the hub.")
+    session = fields.get("requested_session")
+    if session is not None and (session.program_id != program.pk or session.is_past or session.is_cancelled):
+        raise ValidationError({"requested_session": "Choose an upcoming session of this program."})
+    for name in (*Case.CONTENT_FIELDS, "library_shared"):
+        if name in fields:
+            setattr(case, name, fields[name])
+    created = case.pk is None
+    case.save()
+    replace_medications(case, medications)
+    record(Action.CASE_EDITED, actor=presenter, obj=case, extra={"created": created})
+    return case
+
+
+@transaction.atomic
+def submit_case(*, case: Case, by) -> Case:
+    """Send a draft (or a returned case) to the coordinators for screening."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.SUBMITTED:
+        return case
+    if not case.is_editable:
+        raise ValidationError("Only a draft or a returned case can be submitted.")
+    missing = {
+        name: "Required before you submit." for name in Case.REQUIRED_TO_SUBMIT if not getattr(case, name)
+    }
+    if not case.attested_deidentified:
+        missing["attested_deidentified"] = "Confirm that the case holds no patient identifiers."
+    if missing:
+        raise ValidationError(missing)
+    guard_identifiers({name: getattr(case, name) for name in Case.TEXT_FIELDS})
+    case.status = Case.Status.SUBMITTED
+    case.submitted_at = timezone.now()
+    case.save(update_fields=["status", "submitted_at", "updated_at"])
+    record_event(case, CaseEvent.Kind.SUBMITTED, by)
+    record(Action.CASE_SUBMITTED, actor=by, obj=case)
+    email_presenter(case, "case_submitted", f"case:{case.pk}:{case.submitted_at:%Y%m%d%H%M%S}", {})
+    return case
+
+
+@transaction.atomic
+def return_case(*, case: Case, by, comment: str) -> Case:
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": "Tell the presenter what to change."})
+    check_lengths({"comment": comment}, {"comment": text_limits(Case)["return_comment"]})
+    guard_identifiers({"comment": comment})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Case.Status.SUBMITTED:
+        raise ValidationError("Only a submitted case can be returned.")
+    case.status = Case.Status.RETURNED
+    case.return_comment = comment
+    case.save(update_fields=["status", "return_comment", "updated_at"])
+    record_event(case, CaseEvent.Kind.RETURNED, by, comment)
+    record(Action.CASE_RETURNED, actor=by, obj=case)
+    email_presenter(case, "case_returned", f"case:{case.pk}:returned:{case.events.count()}", {})
+    return case
+
+
+@transaction.atomic
+def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
+    """Screen a submitted case and give it the next free slot of an upcoming session.
+
+    The session row is locked so two coordinators taking the last slot queue up; the
+    unique (session, position) constraint refuses the second even without the lock."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Case.Status.SUBMITTED:
+        raise ValidationError("Only a submitted case can be scheduled.")
+    if session.program_id != case.program_id:
+        raise ValidationError("That session belongs to another program.")
+    if session.is_cancelled or session.is_past:
+        raise ValidationError("Choose an upcoming session that is not cancelled.")
+    taken = CaseSlot.objects.filter(session=session).count()
+    if taken >= session.case_slots:
+        raise ValidationError(
+            f"{session.title} has no free case slot ({session.case_slots} of {session.case_slots} taken)."
+        )
+    try:
+        with transaction.atomic():
+            slot = CaseSlot.objects.create(session=session, case=case, position=taken + 1, assigned_by=by)
+    except IntegrityError:
+        raise ValidationError(f"{session.title} has no free case slot.") from None
+    case.status = Case.Status.SCHEDULED
+    case.save(update_fields=["status", "updated_at"])
+    record_event(case, CaseEvent.Kind.SCREENED, by)
+    record_event(case, CaseEvent.Kind.SCHEDULED, by, session.title)
+    record(Action.CASE_SCHEDULED, actor=by, obj=case, extra={"session_id": session.pk, "slot": slot.position})
+    email_presenter(
+        case,
+        "case_scheduled",
+        f"case:{case.pk}:slot:{slot.pk}",
+        {
+            "session": session,
+            "session_url": absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk),
+        },
+    )
+    return slot
+
+
+@transaction.atomic
+def mark_case_presented(*, case: Case, by) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.PRESENTED:
+        return case
+    if case.status != Case.Status.SCHEDULED:
+        raise ValidationError("Only a scheduled case can be marked as presented.")
+    case.status = Case.Status.PRESENTED
+    case.save(update_fields=["status", "updated_at"])
+    record_event(case, CaseEvent.Kind.PRESENTED, by)
+    return case

@@ -1,0 +1,150 @@
+"""The hub's recommendations and the letter that carries them to the presenter."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from echo_hub.audit.services import Action, record
+from echo_hub.lib.pdf import render_pdf, sha256_hex
+from echo_hub.lib.renders import Renders
+from echo_hub.lib.text import check_lengths, text_limits
+
+from ..library import reopen_library_screening
+from ..models import (
+    Case,
+    CaseEvent,
+    CaseSlot,
+    Recommendation,
+    RecommendationHeading,
+    RecommendationLetter,
+)
+from .common import email_presenter, guard_identifiers, record_event, total_mme
+
+OVERDUE_LETTER_DAYS = 7
+RENDER_TASK = "cases.render_letter"
+LETTER_RENDERS = Renders(
+    model=RecommendationLetter,
+    status_field="status",
+    waiting=RecommendationLetter.Status.RENDERING,
+    failed=RecommendationLetter.Status.FAILED,
+    created_field="finalized_at",
+    task_name=RENDER_TASK,
+    id_name="letter_id",
+)
+
+
+@transaction.atomic
+def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> list[Recommendation]:
+    """Store one expert's recommendations, heading by heading; an empty text removes one.
+    Any change sends a case screened for the library back to screening."""
+    # The lock orders this against a coordinator's library screening of the same case.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
+        raise ValidationError(
+            "Recommendations can be written once the case is scheduled, until the letter is sent."
+        )
+    unknown = set(texts) - set(RecommendationHeading.values)
+    if unknown:
+        raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
+    limit = text_limits(Recommendation)["text"]
+    check_lengths({heading: text.strip() for heading, text in texts.items()}, dict.fromkeys(texts, limit))
+    guard_identifiers(dict(texts))
+    existing = {r.heading: r for r in Recommendation.objects.filter(case=case, author=author)}
+    saved, changed = [], False
+    for heading, text in texts.items():
+        text = text.strip()
+        current = existing.get(heading)
+        if not text:
+            if current is not None:
+                current.delete()
+                changed = True
+            continue
+        if current is None or current.text != text:
+            current, _ = Recommendation.objects.update_or_create(
+                case=case, author=author, heading=heading, defaults={"text": text}
+            )
+            changed = True
+        saved.append(current)
+    if changed:
+        reopen_library_screening(case)
+    record(Action.RECOMMENDATIONS_SAVED, actor=author, obj=case, extra={"headings": len(saved)})
+    return saved
+
+
+@transaction.atomic
+def finalize_recommendations(*, case: Case, by) -> RecommendationLetter:
+    """Close the recommendations and have the letter rendered once, after commit."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    existing = RecommendationLetter.objects.filter(case=case).first()
+    if existing is not None:
+        return existing
+    if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
+        raise ValidationError("Only a scheduled or presented case can be finalized.")
+    if not case.recommendations.exists():
+        raise ValidationError("There are no recommendations to send yet.")
+    if case.status == Case.Status.SCHEDULED:
+        record_event(case, CaseEvent.Kind.PRESENTED, by)
+    letter = RecommendationLetter.objects.create(case=case, finalized_by=by)
+    record(Action.RECOMMENDATIONS_FINALIZED, actor=by, obj=case, extra={"letter_id": letter.pk})
+    case.status = Case.Status.PRESENTED
+    case.save(update_fields=["status", "updated_at"])
+    LETTER_RENDERS.enqueue(letter.pk)
+    return letter
+
+
+def retry_letter_render(*, letter: RecommendationLetter) -> None:
+    """A coordinator asks for another try at a letter whose tries ran out."""
+    if not LETTER_RENDERS.restart(letter.pk, failed_only=True):
+        raise ValidationError("This letter is not waiting for a retry: it is ready or being prepared.")
+
+
+def letter_context(case: Case) -> dict:
+    recommendations = list(case.recommendations.select_related("author").order_by("pk"))
+    by_heading = []
+    for value, label in RecommendationHeading.choices:
+        items = [r for r in recommendations if r.heading == value]
+        if items:
+            by_heading.append((label, items))
+    medications = list(case.medications.filter(follow_up=None))
+    slot = CaseSlot.objects.select_related("session", "session__program").filter(case=case).first()
+    return {
+        "case": case,
+        "program": case.program,
+        "session": slot.session if slot else None,
+        "by_heading": by_heading,
+        "experts": sorted({r.author.name_with_credentials for r in recommendations}),
+        "medications": medications,
+        "total_mme": total_mme(medications),
+    }
+
+
+def render_letter(*, letter_id: int) -> bool:
+    """Render the letter PDF once; a second run finds it ready and does nothing."""
+    claimed = RecommendationLetter.objects.filter(
+        pk=letter_id, status__in=[RecommendationLetter.Status.RENDERING, RecommendationLetter.Status.FAILED]
+    ).exists()
+    if not claimed:
+        return False
+    letter = RecommendationLetter.objects.select_related("case", "case__program", "case__presenter").get(
+        pk=letter_id
+    )
+    pdf = render_pdf("pdf/recommendation_letter.html", letter_context(letter.case) | {"letter": letter})
+    with transaction.atomic():
+        letter = RecommendationLetter.objects.select_for_update().get(pk=letter_id)
+        if letter.status == RecommendationLetter.Status.READY:
+            return False
+        letter.file.save(f"case-{letter.case_id}-recommendations.pdf", ContentFile(pdf), save=False)
+        letter.sha256 = sha256_hex(pdf)
+        letter.status = RecommendationLetter.Status.READY
+        letter.rendered_at = timezone.now()
+        letter.last_error = ""
+        letter.save()
+        case = letter.case
+        case.status = Case.Status.LETTER_SENT
+        case.save(update_fields=["status", "updated_at"])
+        record_event(case, CaseEvent.Kind.LETTER_SENT, letter.finalized_by)
+        email_presenter(case, "letter_ready", f"letter:{letter.pk}", {"letter": letter})
+    return True
