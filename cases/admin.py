@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Case, CaseEvent, CaseSlot, FollowUp, Medication, Recommendation, RecommendationLetter
+from echo_hub.lib.admin import ReadOnlyAdmin
+
+from .models import (
+    Case,
+    CaseEvent,
+    CaseSlot,
+    CaseTag,
+    FollowUp,
+    Medication,
+    Recommendation,
+    RecommendationLetter,
+)
 
 
 class MedicationInline(admin.TabularInline):
@@ -55,3 +66,38 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_display = ["case", "author", "created_at"]
     search_fields = ["case__title"]
     raw_id_fields = ["case", "author"]
+
+
+@admin.register(Medication)
+class MedicationAdmin(admin.ModelAdmin):
+    list_display = ["case", "drug", "daily_dose", "mme"]
+    list_filter = ["drug"]
+    search_fields = ["case__title", "drug", "drug_other"]
+    list_select_related = ["case"]
+    raw_id_fields = ["case", "follow_up"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["case", "heading", "author", "updated_at"]
+    list_filter = ["heading", "case__program"]
+    search_fields = ["case__title", "text"]
+    list_select_related = ["case", "author"]
+    raw_id_fields = ["case", "author"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "actor", "at"]
+    list_filter = ["kind", "case__program"]
+    search_fields = ["case__title", "actor__email"]
+    list_select_related = ["case", "actor"]
+
+
+@admin.register(CaseTag)
+class CaseTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "program", "created_at"]
+    list_filter = ["program"]
+    search_fields = ["name"]
+    list_select_related = ["program"]
+    filter_horizontal = ["cases"]

@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from .models import Cycle, Enrollment, Invitation, Program, Session
+from echo_hub.lib.admin import ReadOnlyAdmin, ReadOnlyInline
+
+from .models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceClaim,
+    Cycle,
+    Enrollment,
+    Invitation,
+    Program,
+    ReportAlias,
+    Session,
+    SessionMaterial,
+)
 
 
 class CycleInline(admin.TabularInline):
@@ -54,3 +67,58 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["program", "cycle"]
     raw_id_fields = ["presenter"]
     readonly_fields = ["sequence", "created_at", "updated_at"]
+
+
+class AttendanceChangeInline(ReadOnlyInline):
+    model = AttendanceChange
+    fk_name = "attendance"
+
+
+# Attendance, its changes and "I attended" requests change only through sessions.attendance,
+# which keeps the time rules and the audit trail: read-only here.
+@admin.register(Attendance)
+class AttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["session", "user", "minutes", "source", "joined_at", "updated_at"]
+    list_filter = ["source", "session__program"]
+    search_fields = ["user__email", "user__full_name", "session__title"]
+    list_select_related = ["session", "user"]
+    inlines = [AttendanceChangeInline]
+
+
+@admin.register(AttendanceChange)
+class AttendanceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["attendance", "old_minutes", "new_minutes", "source", "changed_by", "changed_at"]
+    list_filter = ["source", "attendance__session__program"]
+    search_fields = ["attendance__user__email", "reason"]
+    list_select_related = ["attendance__session", "attendance__user", "changed_by"]
+
+
+@admin.register(AttendanceClaim)
+class AttendanceClaimAdmin(ReadOnlyAdmin):
+    list_display = ["session", "user", "minutes", "status", "created_at", "decided_at"]
+    list_filter = ["status", "session__program"]
+    search_fields = ["user__email", "user__full_name", "session__title"]
+    list_select_related = ["session", "user"]
+
+
+@admin.register(ReportAlias)
+class ReportAliasAdmin(admin.ModelAdmin):
+    """How a name in a participants report was matched to a member, remembered for the next
+    report. Deleting one makes the next report ask again."""
+
+    list_display = ["key", "user", "program", "created_at"]
+    list_filter = ["program"]
+    search_fields = ["key", "user__email"]
+    list_select_related = ["user", "program"]
+    readonly_fields = ["program", "key", "user", "created_by", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(SessionMaterial)
+class SessionMaterialAdmin(ReadOnlyAdmin):
+    list_display = ["title", "session", "kind", "uploaded_by", "created_at"]
+    list_filter = ["kind", "session__program"]
+    search_fields = ["title", "session__title"]
+    list_select_related = ["session", "uploaded_by"]

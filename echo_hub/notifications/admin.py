@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from echo_hub.lib.admin import ReadOnlyAdmin
+
 from .kinds import is_account_message
-from .models import Notification
+from .models import Notification, NotificationPreference
 
 BODY_FIELDS = ("body_text", "body_html")
 
@@ -20,3 +22,12 @@ class NotificationAdmin(admin.ModelAdmin):
         if obj is not None and is_account_message(obj.kind):
             return [name for name in fields if name not in BODY_FIELDS]
         return fields
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    """Each person sets their own on the Notifications page."""
+
+    list_display = ["user", "muted_kinds", "updated_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
