@@ -1,4 +1,7 @@
+from datetime import datetime, time
+
 from django import forms
+from django.db.models import QuerySet
 
 from echo_hub.deid.forms import IdentifierGuardMixin
 from sessions.models import Cycle, Session
@@ -55,6 +58,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
+        self.program = program
         self.fields["session"].queryset = Session.objects.filter(program=program).order_by("-starts_at")
         self.fields["cycle"].queryset = Cycle.objects.filter(program=program)
 
@@ -63,6 +67,20 @@ class ExportForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
             self.add_error("end", "The end date must be on or after the start date.")
         return cleaned
+
+    def sessions(self) -> QuerySet[Session]:
+        """The program's held sessions the chosen filters select (dates in the program's zone)."""
+        data, zone = self.cleaned_data, self.program.zone
+        sessions = Session.objects.filter(program=self.program, status=Session.Status.SCHEDULED)
+        if data["session"]:
+            sessions = sessions.filter(pk=data["session"].pk)
+        if data["cycle"]:
+            sessions = sessions.filter(cycle=data["cycle"])
+        if data["start"]:
+            sessions = sessions.filter(starts_at__gte=datetime.combine(data["start"], time.min, tzinfo=zone))
+        if data["end"]:
+            sessions = sessions.filter(starts_at__lte=datetime.combine(data["end"], time.max, tzinfo=zone))
+        return sessions
 
 
 LIKERT_SCALE = [

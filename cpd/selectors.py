@@ -1,6 +1,7 @@
 import json
 import secrets
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -159,6 +160,44 @@ def program_certificates(program: Program) -> QuerySet[Certificate]:
         .select_related("user", "session", "cycle")
         .order_by("-issued_at")
     )
+
+
+ATTENDANCE_EXPORT_HEADER = [
+    "session",
+    "session_start",
+    "certifying_body_id",
+    "email",
+    "full_name",
+    "profession",
+    "credentials",
+    "organization",
+    "minutes",
+    "evaluation_done",
+    "eligible",
+    "credits",
+    "credit_type",
+]
+
+
+def attendance_export_table(program: Program, *, sessions: QuerySet[Session]) -> Iterator[list]:
+    """The accreditation export's rows (ATTENDANCE_EXPORT_HEADER), times in the program's zone."""
+    for r in attendance_export_rows(program, sessions=sessions):
+        session, user = r["session"], r["attendance"].user
+        yield [
+            session.title,
+            session.starts_at.astimezone(program.zone).isoformat(),
+            session.accreditation_id,
+            user.email,
+            user.full_name,
+            user.get_profession_display(),
+            user.credentials,
+            user.organization,
+            r["attendance"].minutes,
+            "yes" if r["evaluated"] else "no",
+            "yes" if r["result"].eligible else "no",
+            r["result"].credits,
+            program.credit_type_label,
+        ]
 
 
 def attendance_export_rows(program: Program, *, sessions: QuerySet[Session]) -> list[dict]:

@@ -1,5 +1,4 @@
 import re
-from datetime import datetime, time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -238,55 +237,8 @@ def export_attendance(request, slug):
     form = ExportForm(request.GET or None, program=program)
     if not request.GET or not form.is_valid():
         return render(request, "cpd/export.html", {"program": program, "form": form})
-    sessions = Session.objects.filter(program=program, status=Session.Status.SCHEDULED)
-    data = form.cleaned_data
-    if data["session"]:
-        sessions = sessions.filter(pk=data["session"].pk)
-    if data["cycle"]:
-        sessions = sessions.filter(cycle=data["cycle"])
-    zone = program.zone
-    if data["start"]:
-        sessions = sessions.filter(starts_at__gte=datetime.combine(data["start"], time.min, tzinfo=zone))
-    if data["end"]:
-        sessions = sessions.filter(starts_at__lte=datetime.combine(data["end"], time.max, tzinfo=zone))
-    rows = selectors.attendance_export_rows(program, sessions=sessions)
-    header = [
-        "session",
-        "session_start",
-        "certifying_body_id",
-        "email",
-        "full_name",
-        "profession",
-        "credentials",
-        "organization",
-        "minutes",
-        "evaluation_done",
-        "eligible",
-        "credits",
-        "credit_type",
-    ]
-    return csv_response(
-        f"{program.slug}-attendance.csv",
-        header,
-        (
-            [
-                r["session"].title,
-                r["session"].starts_at.astimezone(zone).isoformat(),
-                r["session"].accreditation_id,
-                r["attendance"].user.email,
-                r["attendance"].user.full_name,
-                r["attendance"].user.get_profession_display(),
-                r["attendance"].user.credentials,
-                r["attendance"].user.organization,
-                r["attendance"].minutes,
-                "yes" if r["evaluated"] else "no",
-                "yes" if r["result"].eligible else "no",
-                r["result"].credits,
-                program.credit_type_label,
-            ]
-            for r in rows
-        ),
-    )
+    rows = selectors.attendance_export_table(program, sessions=form.sessions())
+    return csv_response(f"{program.slug}-attendance.csv", selectors.ATTENDANCE_EXPORT_HEADER, rows)
 
 
 @login_required

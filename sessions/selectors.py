@@ -5,7 +5,16 @@ from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
 
-from .models import Enrollment, Invitation, Program, Session, program_scope
+from .models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceClaim,
+    Enrollment,
+    Invitation,
+    Program,
+    Session,
+    program_scope,
+)
 
 User = get_user_model()
 
@@ -95,3 +104,37 @@ def open_invitations(program: Program) -> QuerySet[Invitation]:
 def account_exists(email: str) -> bool:
     """Whether someone already signs in with `email` (any case, any of their addresses)."""
     return User.objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).exists()
+
+
+def members(program: Program, *, search: str = "") -> QuerySet:
+    """The program's approved members by name, optionally those whose name or email contains
+    `search`."""
+    people = User.objects.filter(
+        enrollments__program=program, enrollments__status=Enrollment.Status.APPROVED
+    ).order_by("full_name", "email")
+    if search:
+        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    return people
+
+
+def roster_page(session: Session, *, members) -> dict:
+    """What the attendance roster shows beside a page of `members`: each one's attendance,
+    the pending "I attended" requests and the latest changes."""
+    attendance = {
+        a.user_id: a for a in Attendance.objects.filter(session=session, user__in=[m.pk for m in members])
+    }
+    return {
+        "session": session,
+        "program": session.program,
+        "rows": [(m, attendance.get(m.pk)) for m in members],
+        "claims": list(
+            AttendanceClaim.objects.filter(
+                session=session, status=AttendanceClaim.Status.PENDING
+            ).select_related("user")
+        ),
+        "changes": list(
+            AttendanceChange.objects.filter(attendance__session=session).select_related(
+                "attendance__user", "changed_by"
+            )[:30]
+        ),
+    }

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,8 +13,9 @@ from echo_hub.lib.pagination import paginate
 from echo_hub.lib.ratelimit import ratelimit
 
 from .. import attendance as services
+from .. import selectors
 from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ReportUploadForm
-from ..models import Attendance, AttendanceChange, AttendanceClaim, Enrollment
+from ..models import AttendanceClaim
 from ..permissions import get_program_for_coordinator, get_session_for_coordinator, get_session_for_member
 from ..zoom import parse_zoom_report
 
@@ -59,24 +59,8 @@ def claim(request, slug, pk):
     )
 
 
-def _members(program):
-    return User.objects.filter(
-        enrollments__program=program, enrollments__status=Enrollment.Status.APPROVED
-    ).order_by("full_name", "email")
-
-
 ROSTER_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 200
-
-
-def _roster_search(request) -> str:
-    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-
-
-def _search(members, query: str):
-    if not query:
-        return members
-    return members.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -90,57 +74,46 @@ def manage_attendance(request, slug, pk):
     tick who was there, adjust minutes with a reason."""
     session = get_session_for_coordinator(request.user, slug, pk)
     if request.method == "POST":
-        # The page's form lists the members it showed: unticking one of them removes the tick,
-        # members on other pages keep theirs.
-        shown = _ids(request.POST.getlist("shown")) if "shown" in request.POST else None
-        try:
-            changed = services.set_roster(
-                session=session,
-                present_user_ids=_ids(request.POST.getlist("present")),
-                shown_user_ids=shown,
-                by=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
+        _save_roster(request, session)
         back = reverse("sessions:manage_attendance", kwargs={"slug": slug, "pk": pk})
         return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
-    query = _roster_search(request)
-    page = paginate(request, _search(_members(session.program), query), per_page=ROSTER_PER_PAGE)
-    attendance = {
-        a.user_id: a for a in Attendance.objects.filter(session=session, user__in=[m.pk for m in page])
-    }
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    page = paginate(request, selectors.members(session.program, search=query), per_page=ROSTER_PER_PAGE)
     return render(
         request,
         "sessions/manage/attendance.html",
         {
-            "session": session,
-            "program": session.program,
+            **selectors.roster_page(session, members=page),
             "page": page,
-            "rows": [(m, attendance.get(m.pk)) for m in page],
             "query": query,
             "extra_query": urlencode({"q": query}) if query else "",
-            "adjust_form": AdjustAttendanceForm(members=_members(session.program)),
-            "claims": list(
-                AttendanceClaim.objects.filter(
-                    session=session, status=AttendanceClaim.Status.PENDING
-                ).select_related("user")
-            ),
-            "changes": list(
-                AttendanceChange.objects.filter(attendance__session=session).select_related(
-                    "attendance__user", "changed_by"
-                )[:30]
-            ),
+            "adjust_form": AdjustAttendanceForm(members=selectors.members(session.program)),
         },
     )
+
+
+def _save_roster(request, session) -> None:
+    # The page's form lists the members it showed: unticking one of them removes the tick,
+    # members on other pages keep theirs.
+    shown = _ids(request.POST.getlist("shown")) if "shown" in request.POST else None
+    try:
+        changed = services.set_roster(
+            session=session,
+            present_user_ids=_ids(request.POST.getlist("present")),
+            shown_user_ids=shown,
+            by=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
 
 
 @login_required
 @require_POST
 def adjust(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
-    form = AdjustAttendanceForm(request.POST, members=_members(session.program))
+    form = AdjustAttendanceForm(request.POST, members=selectors.members(session.program))
     if form.is_valid():
         try:
             services.adjust_attendance(session=session, by=request.user, **form.cleaned_data)
@@ -182,7 +155,7 @@ def import_report(request, slug, pk):
             "program": session.program,
             "form": form,
             "matches": matches,
-            "members": list(_members(session.program)),
+            "members": list(selectors.members(session.program)),
         },
     )
 
