@@ -39,6 +39,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The product's name in emails and authenticator apps.
+SITE_NAME = "ECHO Hub"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

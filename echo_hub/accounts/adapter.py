@@ -6,13 +6,16 @@ password they have just typed."""
 
 import time
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
-from django.contrib.sites.shortcuts import get_current_site
+from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
 from echo_hub.notifications.kinds import ACCOUNT_KIND_PREFIX
@@ -34,22 +37,36 @@ def _request_key(request: HttpRequest | None) -> str:
     return getattr(request, _REQUEST_KEY)
 
 
+@dataclass(frozen=True)
+class _Site:
+    """What allauth's messages call the site ("Hello from ECHO Hub!"): the product's name and
+    the public domain of SITE_URL, never the host a request happened to use."""
+
+    name: str
+    domain: str
+
+
+def _site() -> _Site:
+    return _Site(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+
+
 class HubAccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
         message = self.render_mail(
-            template_prefix,
-            email,
-            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            template_prefix, email, {"request": request, "email": email, **context, "current_site": _site()}
         )
         if message.content_subtype == "html":
             text, html = strip_tags(message.body), message.body
         else:
             alternatives = getattr(message, "alternatives", ())
-            text, html = (
-                message.body,
-                next((c for c, mimetype in alternatives if mimetype == "text/html"), ""),
-            )
+            text = message.body
+            html = next((c for c, mimetype in alternatives if mimetype == "text/html"), "")
+        # allauth's messages are plain text: the HTML part lays that text out like every other
+        # email of the hub (logo bar, links as links).
+        html = html or render_to_string(
+            "emails/account_body.html", {"text": text, "subject": message.subject}
+        )
         # Not tied to the user: these rows stay out of the program pages that list a member's
         # failed messages, and an unknown address has no user anyway.
         queue_rendered(

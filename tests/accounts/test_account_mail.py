@@ -242,10 +242,35 @@ def test_the_message_carries_allauths_text_and_html(
     (message,) = mail.outbox
     assert (message.to, message.subject) == (["nobody@example.org"], "[ECHO Hub] Unknown Account")
     assert message.body.startswith(
-        "Hello from testserver!\n\nYou are receiving this email because you, or someone"
+        "Hello from ECHO Hub!\n\nYou are receiving this email because you, or someone"
     )
     assert "tried to access an account with email nobody@example.org." in message.body
     assert signup_url in message.body
     assert [tuple(a) for a in message.alternatives] == [
         ("<p>No account uses nobody@example.org.</p>", "text/html")
     ]
+
+
+def test_account_messages_are_branded_from_site_url_with_an_html_part_in_the_hubs_layout(
+    settings, db, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://echo.example.org"
+    request = Client().get(reverse("account_reset_password"), HTTP_HOST="127.0.0.1:8000").wsgi_request
+
+    with django_capture_on_commit_callbacks(execute=True), allauth_context.request_context(request):
+        get_adapter().send_mail(
+            "account/email/unknown_account",
+            "nobody@example.org",
+            {"signup_url": "https://echo.example.org/s/"},
+        )
+
+    (message,) = mail.outbox
+    html = {mimetype: content for content, mimetype in message.alternatives}["text/html"]
+    assert message.body.startswith("Hello from ECHO Hub!")
+    assert message.body.rstrip().endswith("Thank you for using ECHO Hub!\necho.example.org")
+    assert "127.0.0.1" not in message.body and "127.0.0.1" not in html
+    assert (
+        '<td style="background:#0b5563;color:#ffffff;padding:16px 24px;font-weight:bold;border-radius:8px 8px 0 0">ECHO Hub</td>'
+        in html
+    )
+    assert '<a href="https://echo.example.org/s/" rel="nofollow">https://echo.example.org/s/</a>' in html
