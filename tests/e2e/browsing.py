@@ -1,8 +1,8 @@
 """A Visitor is one person in one browser context, with the checks every page must pass.
 
 Every page a journey lands on goes through `Visitor.check(step)`: a screenshot at desktop and at
-phone width (390 px), an axe-core run that fails on "serious" or "critical" violations, and no
-server error (5xx) or browser console error so far. `assert_clean()` at the end also fails when a
+phone width (360 px, where the page must not scroll sideways), an axe-core run that fails on
+"serious" or "critical" violations, and no server error (5xx) or browser console error so far. `assert_clean()` at the end also fails when a
 page was navigated to but never checked, so no page of a journey escapes the checks.
 """
 
@@ -16,7 +16,7 @@ E2E_DIR = Path(__file__).parent
 SCREENSHOTS = E2E_DIR / "screenshots"
 AXE_SOURCE = (E2E_DIR / "assets" / "axe.min.js").read_text(encoding="utf-8")
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 800}
 BLOCKING_IMPACTS = {"serious", "critical"}
 PASSWORD = "correct-horse-battery"
 
@@ -114,8 +114,17 @@ class Visitor:
         original = self.page.viewport_size
         if original and original["width"] != PHONE["width"]:
             self.page.set_viewport_size(PHONE)
-            self.page.screenshot(path=f"{base}-390.png", full_page=True)
+            self.page.screenshot(path=f"{base}-360.png", full_page=True)
+            self.assert_fits_a_phone(step)
             self.page.set_viewport_size(original)
+        else:
+            self.assert_fits_a_phone(step)
+
+    def assert_fits_a_phone(self, step: str) -> None:
+        width = self.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (
+            f"{self.path} ({step}) scrolls sideways on a {PHONE['width']} px phone: {width} px wide"
+        )
 
     def axe_violations(self) -> list[dict]:
         # page.evaluate is not subject to the page's Content-Security-Policy, unlike a script tag,
