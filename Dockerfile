@@ -5,10 +5,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Pango, HarfBuzz and a font for WeasyPrint (certificates, recommendation letters).
+# Pango, HarfBuzz and a font for WeasyPrint (certificates, recommendation letters); gettext
+# compiles the French catalogue at build time.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system app \
@@ -22,6 +23,7 @@ RUN pip install -r requirements.txt
 # The code stays owned by root; the app user only writes to media/.
 COPY . .
 RUN SECRET_KEY=build-time-only-not-secret python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-time-only-not-secret python manage.py compilemessages --ignore .venv \
     && mkdir -p /app/media \
     && chown app:app /app/media \
     && chmod 0755 /app/docker/entrypoint.sh

@@ -6,9 +6,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench worker beat clean
+.PHONY: setup run test lint format bench worker beat clean messages
 
-setup: $(STAMP)
+# The translations: .po files are committed, .mo files are compiled here (gettext's msgfmt).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+setup: $(STAMP) $(MO_FILES)
+
+locale/%.mo: locale/%.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
+	msgfmt --check-format -o $@ $<
 
 # Re-install only when a requirements file changed since the last install.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -45,6 +52,11 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 bench: setup
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(BENCH_REDIS_URL)}" \
 		$(PY) -m pytest tests/bench -m bench -p no:cacheprovider -s $(PYTEST_ARGS)
+
+# After changing or adding a translatable string: update the catalogue, translate, commit the .po.
+messages: setup
+	$(PY) manage.py makemessages -l fr_CA --ignore .venv --ignore staticfiles --ignore tests --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l fr_CA --ignore .venv --ignore staticfiles --ignore static/vendor --no-obsolete
 
 worker: setup
 	$(VENV)/bin/celery -A echo_hub worker -l info

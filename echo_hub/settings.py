@@ -78,12 +78,15 @@ MIDDLEWARE = [
     # cookies they set).
     "echo_hub.lib.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before the session limits and the MFA check: their messages speak the person's language.
+    "echo_hub.accounts.middleware.UserLanguageMiddleware",
     # Idle and absolute session limits first, so an expired session never reaches the MFA check.
     "echo_hub.accounts.middleware.SessionLimitsMiddleware",
     "echo_hub.accounts.middleware.MFARequiredMiddleware",
@@ -101,6 +104,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "echo_hub.site.context_processors.navigation",
@@ -196,7 +200,16 @@ if SESSION_IDLE_TIMEOUT_MINUTES < 1 or SESSION_MAX_AGE_HOURS < 1:
 # The cookie and the stored session never outlive the absolute limit.
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
 
+# English and Canadian French. A signed-in person's own choice (User.language) wins; others get
+# the language cookie set by the switch in the navigation, else their browser's Accept-Language.
+# URLs are the same in both languages.
 LANGUAGE_CODE = "en-ca"
+LANGUAGES = [("en-ca", "English"), ("fr-ca", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env.str("TIME_ZONE", default="America/Toronto")
 try:
     ZoneInfo(TIME_ZONE)

@@ -1,5 +1,7 @@
 import os
+from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -10,6 +12,14 @@ from echo_hub.lib.email import close_held_connection
 from sessions.models import Enrollment, Role
 
 from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
+
+
+def pytest_sessionstart(session):
+    """The French catalogue as `make setup` compiles it, for runs of pytest on its own."""
+    for po_path in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
 
 
 def running_in_ci() -> bool:

@@ -16,6 +16,7 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from echo_hub.notifications.kinds import ACCOUNT_KIND_PREFIX
@@ -77,6 +78,11 @@ class HubAccountAdapter(DefaultAccountAdapter):
             body_text=text,
             body_html=html,
         )
+
+    def save_user(self, request, user, form, commit=True):
+        # A new account speaks the language the person was browsing in.
+        user.language = translation.get_language_from_request(request) if request else settings.LANGUAGE_CODE
+        return super().save_user(request, user, form, commit=commit)
 
     def login(self, request: HttpRequest, user) -> None:
         super().login(request, user)

@@ -36,6 +36,7 @@ class ProfileForm(forms.ModelForm):
             "organization",
             "community_type",
             "time_zone",
+            "language",
         ]
         help_texts = {
             "full_name": "As it should appear on your CPD certificates.",

@@ -1,6 +1,7 @@
 import secrets
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -113,6 +114,12 @@ class User(AbstractUser):
     organization = models.CharField("organization or site", max_length=200, blank=True)
     community_type = models.CharField(max_length=10, choices=CommunityType.choices, blank=True)
     time_zone = models.CharField(max_length=64, default="America/Toronto", validators=[validate_time_zone])
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="Pages, emails, calendar entries and your certificates use this language.",
+    )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     USERNAME_FIELD = "email"

@@ -33,6 +33,14 @@ def regenerate_calendar_token(*, user: User) -> str:
     return user.calendar_token
 
 
+@transaction.atomic
+def set_language(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Not a language of the site: {language!r}")
+    user.language = language
+    user.save(update_fields=["language"])
+
+
 # --- Two-factor authentication ------------------------------------------------------------
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.lib.urls import absolute_url
@@ -104,3 +106,28 @@ def sessions_end_others(request):
     else:
         messages.info(request, "You were not signed in anywhere else.")
     return redirect("accounts:security")
+
+
+@require_http_methods(["GET", "POST"])
+def set_language(request):
+    """The language switch. A visitor follows a link (GET): only the language cookie changes.
+    A signed-in person posts the form: the choice is also kept on their profile, for emails and
+    PDFs. Then back to the page they were on."""
+    language = request.POST.get("language") if request.method == "POST" else request.GET.get("language")
+    next_url = request.POST.get("next") if request.method == "POST" else request.GET.get("next")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = reverse("home")
+    response = redirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.method == "POST" and request.user.is_authenticated:
+        services.set_language(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -21,6 +21,7 @@ def _profile(**overrides) -> dict:
         "organization": "Sioux Lookout Clinic",
         "community_type": "remote",
         "time_zone": "America/Winnipeg",
+        "language": "en-ca",
     } | overrides
 
 

@@ -76,6 +76,7 @@ MATRIX = {
     "accounts:calendar":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
     "accounts:calendar_regenerate":              ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:security":                         ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "accounts:set_language":                     ("GET/POST", 302, 302, 302, 302, 302,  302,  302),
     "accounts:mfa_continue":                     ("GET",      302, 302, 302, 302, 302,  302,  302),
     "accounts:session_end":                      ("POST",     302, 302, 302, 302, 302,  302,  302),
     "accounts:sessions_end_others":              ("POST",     302, 302, 302, 302, 302,  302,  302),
@@ -607,6 +608,8 @@ def _expected_text(name: str, role: str, w: World) -> str:
 
 
 def _expected_location(name: str, role: str, w: World, url: str) -> str:
+    if name == "accounts:set_language":
+        return reverse("home")  # open to everyone: with no language chosen it only goes home
     if role == ANONYMOUS:
         if name == "sessions:invitation_accept":
             return f"/accounts/signup/?{urlencode({'next': url, 'email': w.invitation.email})}"

@@ -565,6 +565,7 @@ def test_profile_saves_the_form(client, outsider):
             "organization": "Manitoulin Family Health Team",
             "community_type": CommunityType.RURAL,
             "time_zone": "America/Winnipeg",
+            "language": "en-ca",
         },
     )
 
@@ -593,6 +594,7 @@ def test_profile_missing_required_fields_keeps_the_input(client, outsider):
             "organization": "Sioux Lookout Nursing Station",
             "community_type": CommunityType.REMOTE,
             "time_zone": "America/Winnipeg",
+            "language": "en-ca",
         },
     )
 
