@@ -2,7 +2,7 @@
 checks, shared by the pattern rules (rules.py) and the name finder (names.py)."""
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # --- Building blocks ------------------------------------------------------------------------------
@@ -241,3 +241,16 @@ _HOLIDAYS = _phrases(
     "St. Patrick's Day | Halloween"
 )
 _RESIDENCE_CUES = _words("lives live living resides reside residing moved moving house home")
+
+
+def _matches(
+    pattern: re.Pattern, triggers: frozenset[str] | None, text: str, words: dict[str, list[int]]
+) -> Iterator[re.Match]:
+    """Matches of pattern starting where one of its trigger words starts (anywhere when None)."""
+    if triggers is None:
+        yield from pattern.finditer(text)
+        return
+    for word in words.keys() & triggers:
+        for position in words[word]:
+            if match := pattern.match(text, position):
+                yield match

@@ -19,6 +19,8 @@ KINDS = [
     "sin_ssn",
     "record_number",
     "other_id",
+    "place",
+    "employer",
 ]
 
 
@@ -154,6 +156,7 @@ def test_find_identifiers_dense_line():
         Finding("name", 0, 12, "Mr. Beaudoin"),
         Finding("record_number", 18, 25, "0093312"),
         Finding("address", 36, 46, "31 Pine St"),
+        Finding("place", 48, 56, "Espanola"),
         Finding("postal_code", 57, 64, "P5E 1A4"),
     ]
 

@@ -1,0 +1,56 @@
+"""Employers and workplaces after a cue: "works at Foodland", "retired from Inco", "the
+sawmill owned by Resolute", "travaille chez Hydro-Québec". A small town has one sawmill: the
+employer's name points at the patient as surely as the town's."""
+
+import re
+from collections.abc import Iterator
+
+from .lexicon import REGION, lexicon, name_key
+from .text import _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words
+
+_EMPLOYER_CUES = _phrases(
+    "works at | works for | working at | working for | worked at | worked for | work at | work for | "
+    "works with | worked with | employed by | employed at | employed with | employee of | employee at | "
+    "employer is | owned by | run by | retired from | laid off from | laid off by | fired from | let go from | "
+    "let go by | job at | job with | shifts at | hired by | contract with | contractor for | "
+    "travaille chez | travaille pour | travaille à | travaille au | travaillait chez | travaillait pour | "
+    "travaillait à | travaillait au | employé par | employée par | employé de | employée de | employé chez | "
+    "employée chez | à l'emploi de | retraité de | retraitée de | congédié de | congédiée de | "
+    "mis à pied par | mise à pied par | propriété de | appartenant à"
+)
+_ORG_WORD = rf"(?:[{_UPPER}][\w&'’.-]*|[{_UPPER}]{{2,6}})"
+_ORG = rf"{_ORG_WORD}(?:[^\S\n]+(?:(?:&|and|of|de|du|des|la|le|et)[^\S\n]+)?{_ORG_WORD}){{0,4}}"
+_EMPLOYER = re.compile(
+    rf"(?i:\b(?:{_any_of(_EMPLOYER_CUES)}"
+    r"|work(?:s|ed|ing)?\s+as\s+an?\s+(?:[\w-]+\s+){1,3}?(?:at|for)"
+    r"|travaill\w*\s+comme\s+(?:[\w-]+\s+){1,3}?(?:chez|pour|à|au))"
+    rf"[^\S\n]+(?:(?:the|a|an|la|le|les|l['’])[^\S\n]*)?)({_ORG})(?![\w-])"
+)
+_EMPLOYER_TRIGGERS = _first_words(_EMPLOYER_CUES) | {"work", "works", "worked", "working", "travaille"}
+_EMPLOYER_TRIGGERS |= {"travaillait"}
+# Words that say what kind of workplace, not which one: "works at the Band Office".
+_GENERIC = frozenset(
+    _words(
+        """
+    hospital clinic health centre center nursing station band office school board mine mill sawmill store home
+    care long-term long term township municipality town city government ministry police fire department council
+    restaurant hotel motel farm garage legion community family team pharmacy pharmacie hôpital clinique usine
+    scierie dépanneur épicerie école er ed icu ltc fht chc or psw emergency the local public catholic service
+    services post mall plant site camp lodge reserve
+    """
+    )
+)
+_ORG_WORD_RE = re.compile(rf"{_ORG_WORD}|&|\S+")
+_CONNECTORS = frozenset({"and", "of", "de", "du", "des", "la", "le", "et", "&"})
+
+
+def employer_candidates(text: str, words: dict[str, list[int]]) -> Iterator[Span]:
+    names = lexicon()
+    for match in _matches(_EMPLOYER, _EMPLOYER_TRIGGERS, text, words):
+        org = list(_ORG_WORD_RE.finditer(text, match.start(1), match.end(1)))
+        while org and org[-1].group().lower() in _CONNECTORS:
+            org.pop()
+        keys = [name_key(word.group()) for word in org if word.group().lower() not in _CONNECTORS]
+        if all(key in _GENERIC or names.places.get(key) == REGION for key in keys):
+            continue
+        yield match.start(1), org[-1].end()
