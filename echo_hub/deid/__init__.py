@@ -15,8 +15,11 @@ from .findings import FIX_ADVICE, KIND_LABELS, Finding, explain
 from .names import cued_name_candidates
 from .places import place_candidates
 from .rules import _RULES
+from .rules_fr import RULES_FR
 from .running import running_name_candidates
 from .text import _TOKEN, Span, _matches
+
+_ALL_RULES = [*_RULES, *RULES_FR]
 
 __all__ = ["FIX_ADVICE", "KIND_LABELS", "Finding", "explain", "find_identifiers"]
 
@@ -36,7 +39,7 @@ def find_identifiers(text: str) -> list[Finding]:
             capitalised.append(index)
 
     candidates: list[tuple[int, int, int, str]] = []
-    for rank, rule in enumerate(_RULES):
+    for rank, rule in enumerate(_ALL_RULES):
         if rule.needs is not None and rule.needs.search(text) is None:
             continue
         for match in _matches(rule.pattern, rule.triggers, text, words):
@@ -45,7 +48,7 @@ def find_identifiers(text: str) -> list[Finding]:
                 span = rule.check(text, match, *span)
             if span is not None and span[0] < span[1]:
                 candidates.append((span[0], span[1], rank, rule.kind))
-    rank = len(_RULES)
+    rank = len(_ALL_RULES)
     starts = [tokens[index][0] for index in capitalised]
     for kind, spans in (
         ("employer", employer_candidates(text, words)),
