@@ -163,10 +163,11 @@ def _trim_names(
 def _lower_titled_names(text: str, words: dict[str, list[int]]) -> Iterator[Span]:
     names = lexicon()
     for match in _matches(_LOWER_TITLED_NAME, _TITLE_TRIGGERS, text, words):
-        key = name_key(match.group(1))
-        if key in names.clinical or not (key in names.given or key in names.surnames):
+        # "468 ms sous méthadone": after a number, "ms" is a unit.
+        if match.start() and text[max(0, match.start() - 2) : match.start()].strip().isdigit():
             continue
-        if key in names.strong_given or key in names.strong_surnames or key not in names.common:
+        key = name_key(match.group(1))
+        if key not in names.clinical and (key in names.strong_given or key in names.strong_surnames):
             yield match.span()
 
 

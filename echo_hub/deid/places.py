@@ -60,18 +60,20 @@ _PLACE_OF_TRIGGERS = frozenset(
 )
 # "Sandy Lake First Nation", "Six Nations", "Curve Lake Reserve", "Kitigan Zibi Anishinabeg".
 _NATION_SUFFIX = re.compile(
-    r"(?:(?:First|Cree|Indian|Ojibway|Ojibwe|Oji-Cree|Mohawk|Anishinaabe|Anishinabe)[^\S\n]+)?"
+    r"(?:(?:First|Cree|Indian|Ojibway|Ojibwe|Oji-Cree|Mohawk|Anishinaabe|Anishinabe|Premières?)[^\S\n]+)?"
     r"(?:Nations?|Reserve|Band|Settlement|Anishinabeg|Anishinaabek|Anishnawbek)(?![\w-])"
 )
 _NATION_TRIGGERS = frozenset(
     {"first", "cree", "indian", "ojibway", "ojibwe", "oji", "mohawk", "anishinaabe", "anishinabe", "nation"}
+    | {"première", "premières"}
     | {"nations", "reserve", "band", "settlement", "anishinabeg", "anishinaabek", "anishnawbek"}
 )
 _RUN_BEFORE = re.compile(rf"((?:{_PLACE_WORD}(?:[^\S\n]+\d{{1,3}})?[^\S\n]+){{1,4}})$")
 _GENERIC = frozenset(
     _words(
         "the a an our their his her its many several some local nearby remote northern southern rural small "
-        "fly-in indigenous canadian ontario métis metis all most other treaty"
+        "fly-in indigenous canadian ontario métis metis all most other treaty plusieurs certaines nos les des ces "
+        "toutes quelques autres"
     )
 )
 _CONNECTORS = frozenset(_words("de du des la le les sur en aux au à of the and s d l et"))

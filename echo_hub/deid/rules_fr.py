@@ -20,10 +20,23 @@ _MOIS_FULL = _words(
 )
 _MOIS = (
     r"(?i:"
-    + "|".join((*_MOIS_FULL, r"janv\.", r"févr\.", r"fév\.", r"avr\.", r"juil\.", r"déc\."))
+    + "|".join(
+        (
+            *_MOIS_FULL,
+            r"janv\.",
+            r"févr\.",
+            r"fév\.",
+            r"avr\.",
+            r"juil\.",
+            r"sept\.",
+            r"oct\.",
+            r"nov\.",
+            r"déc\.",
+        )
+    )
     + r")(?![\w])"
 )
-_MOIS_TRIGGERS = frozenset((*_MOIS_FULL, "janv", "févr", "fév", "avr", "juil", "déc"))
+_MOIS_TRIGGERS = frozenset((*_MOIS_FULL, "janv", "févr", "fév", "avr", "juil", "sept", "oct", "nov", "déc"))
 _DATE_CUES_FR = _phrases(
     "en | depuis | début | fin | mi | jusqu'en | avant | après | dès | au mois de | le mois de | courant | vers la fin de"
 )
@@ -43,7 +56,7 @@ RULES_FR: list[_Rule] = [
         "date",
         rf"\d(?<![\w]\d)\d?(?:er)?\s+{_MOIS}(?:\s+{_YEAR})?",
         check=_not_a_quantity,
-        needs=r"(?i)" + _any_of(_MOIS_FULL),
+        needs=r"(?i)(?:janv|f[ée]v|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c)",
     ),
     _rule("date", rf"{_MOIS}\s+(?:de\s+l['’]an\s+)?{_YEAR}", triggers=_MOIS_TRIGGERS),
     _rule(

@@ -65,7 +65,7 @@ _NAMES = rf"{_PARTICLES}{_NAME_WORD}(?:{_GAP}+(?:[A-Z]\.{_GAP}*)?{_PARTICLES}{_N
 
 # A chart, claim or card number: digit groups, optionally led by up to four
 # capitals ("H0045213", "ABCD 123", "T1234-56789-01234", "SN-48812-C").
-_ID_CHUNK = r"[A-Z]{0,4}\d[\dA-Z]*"
+_ID_CHUNK = r"(?:[A-Z]{0,4}\d[\dA-Z]*|[A-Z]{1,4}(?=[/-]\d))"
 _ID_VALUE = rf"(?:[A-Z]{{1,4}}[ -]?)?\d[\dA-Z]*(?:[ /-]{_ID_CHUNK})*(?:-[A-Z]{{1,2}}(?![\w-]))?"
 _ID_TAIL = r"(?:\s+(?:number|no\.?|num\.?|#|ID|is|was|reads|card|field|numéro|n°|no|est|était|le|indique))*\s*[:#]?\s*"
 _CUE_END = r"(?:(?<=[#.])|(?![\w-]))"
@@ -228,7 +228,7 @@ _OTHER_ID_CUES = _phrases(
     "WCB | VIN | device | permis de conduire | permis | plaque d'immatriculation | plaque | réclamation | "
     "numéro de réclamation | CNESST | SAAQ | police d'assurance | numéro de police | numéro de membre | "
     "no de membre | numéro de compte | compte | carte de statut | certificat de statut | numéro de bande | "
-    "matricule | numéro d'employé | numéro de série | série"
+    "matricule d'employé | matricule | numéro d'employé | numéro de série | série"
 )
 _HEALTH_CARD_CUES = _phrases(
     "OHIP | health card | healthcard | HCN | PHN | RAMQ | MSP | MSI | AHCIP | MCP | health number | "
