@@ -2,13 +2,16 @@
 Saint-Joseph") and for record numbers by shape ("SJHC-553120"). The cue words of the shared
 rules (carte santé, NAS, dossier, permis) are in text.py with their English counterparts."""
 
+import re
+
 from .text import (
     _AGE_90_PLUS,
+    _UNIT_AFTER,
     _UPPER,
     _YEAR,
+    Span,
     _any_of,
     _first_words,
-    _not_a_quantity,
     _phrases,
     _Rule,
     _rule,
@@ -51,13 +54,19 @@ _STREET_FR = (
 )
 _RESIDENCE_FR = _words("habite habitait demeure demeurait réside résidait vit vivait")
 
+_DAY_BEFORE = re.compile(r"(?<![\w])(?:3[01]|[12]\d|0?[1-9])(?:er)?\s+$")
+
+
+def _with_day(text: str, match: re.Match, start: int, end: int) -> Span | None:
+    """ "14 mars", "1er mai 2025": the month counts with the day in front of it."""
+    day = _DAY_BEFORE.search(text, max(0, start - 6), start)
+    if day is None or _UNIT_AFTER.match(text, end):
+        return None
+    return day.start(), end
+
+
 RULES_FR: list[_Rule] = [
-    _rule(
-        "date",
-        rf"\d(?<![\w]\d)\d?(?:er)?\s+{_MOIS}(?:\s+{_YEAR})?",
-        check=_not_a_quantity,
-        needs=r"(?i)(?:janv|f[ée]v|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c)",
-    ),
+    _rule("date", rf"{_MOIS}(?:\s+{_YEAR})?", check=_with_day, triggers=_MOIS_TRIGGERS),
     _rule("date", rf"{_MOIS}\s+(?:de\s+l['’]an\s+)?{_YEAR}", triggers=_MOIS_TRIGGERS),
     _rule(
         "date",
