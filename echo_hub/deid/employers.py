@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .lexicon import REGION, lexicon, name_key
-from .text import _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words
+from .text import _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words, trim_end
 
 _EMPLOYER_CUES = _phrases(
     "works at | works for | working at | working for | worked at | worked for | work at | work for | "
@@ -53,4 +53,4 @@ def employer_candidates(text: str, words: dict[str, list[int]]) -> Iterator[Span
         keys = [name_key(word.group()) for word in org if word.group().lower() not in _CONNECTORS]
         if all(key in _GENERIC or names.places.get(key) == REGION for key in keys):
             continue
-        yield match.start(1), org[-1].end()
+        yield match.start(1), trim_end(text, match.start(1), org[-1].end())

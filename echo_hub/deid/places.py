@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .lexicon import CUED, LARGE, REGION, SMALL, lexicon, name_key
 from .names import is_plausible_name
-from .text import _LOWER, _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words
+from .text import _LOWER, _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words, trim_end
 
 # Residence and origin: enough to make any capitalised word after it a place.
 _RESIDENCE_CUES = _phrases(
@@ -143,7 +143,11 @@ def _nation_places(text: str, words: dict[str, list[int]]) -> Iterator[Span]:
         if before is None:
             continue
         run = before.group(1).split()
-        while run and (name_key(run[0]) in _GENERIC or lexicon().places.get(name_key(run[0])) == REGION):
+        while run and (
+            name_key(run[0]) in _GENERIC
+            or name_key(run[0]) in lexicon().clinical
+            or lexicon().places.get(name_key(run[0])) == REGION
+        ):
             run.pop(0)
         if run and not all(name_key(word) in lexicon().clinical for word in run):
             yield match.start() - len(before.group(1)) + before.group(1).index(run[0]), match.end()
@@ -160,8 +164,8 @@ def place_candidates(
                 continue
             before = _RUN_BEFORE_PROVINCE.search(text, max(0, position - 60), position)
             if before and _is_named_place(text, before.start(1), before.end(1)):
-                yield before.span(1)
+                yield before.start(1), trim_end(text, before.start(1), before.end(1))
     for pattern, triggers in ((_CUED_PLACE, _RESIDENCE_TRIGGERS), (_PLACE_OF, _PLACE_OF_TRIGGERS)):
         for match in _matches(pattern, triggers, text, words):
             if _is_named_place(text, match.start(1), match.end(1)):
-                yield match.span(1)
+                yield match.start(1), trim_end(text, match.start(1), match.end(1))

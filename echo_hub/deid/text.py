@@ -263,3 +263,10 @@ def _matches(
         for position in words[word]:
             if match := pattern.match(text, position):
                 yield match
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    """End of text[start:end] without the full stop, dash or quote that closes the sentence."""
+    while end > start and text[end - 1] in ".-'’":
+        end -= 1
+    return end

@@ -279,3 +279,48 @@ CLEAN_FR = [
     "Toutefois, elle refuse l'idée d'un sevrage pour l'instant.",
     "Bref, nous aimerions l'avis du hub sur la suite.",
 ]
+
+LONG_CLEAN_CASE_FR = """\
+Présentation de cas : douleur lombaire chronique, opioïdes à forte dose et sevrage au point mort.
+
+Contexte : femme de 61 ans, ancienne préposée aux bénéficiaires, qui vit avec son conjoint dans un \
+petit village du nord de l'Ontario, à environ trois heures du programme interdisciplinaire de douleur \
+le plus proche. Lombalgie chronique depuis 11 ans après une blessure en soulevant une résidente; la \
+réclamation à la CSPAAT a été fermée en 2017. L'IRM de 2020 montre une discopathie dégénérative à \
+plusieurs niveaux, surtout en L4-L5 et L5-S1, avec un léger rétrécissement foraminal et sans sténose \
+du canal. L'EMG était normal. Elle a aussi un diabète de type 2 (HbA1c 7,4 %), de l'hypertension \
+(TA 142/86 aujourd'hui, FC 84), de l'obésité (IMC 32,1), une apnée du sommeil légère non traitée et \
+une dépression (PHQ-9 à 15, GAD-7 à 11).
+
+Médication : hydromorphone 4 mg PO aux 4 heures à l'éveil et Hydromorph Contin 24 mg BID, environ \
+160 MME au total; prégabaline 75 mg BID; duloxétine 60 mg die; metformine 1000 mg BID; ramipril \
+10 mg die; zopiclone 7,5 mg au coucher. Elle a déjà essayé OxyContin, Percocet, Tylenol no 3, un \
+timbre Butrans et Lyrica à plus forte dose. Le naproxène a été cessé parce que son DFGe est à 55.
+
+Fonction et objectifs : PEG à 7, douleur à 7/10 la plupart des jours et à 9/10 après le ménage. Elle \
+marche une dizaine de minutes avant de devoir s'asseoir, dort 4 à 5 heures par nuit et a cessé d'aller \
+à l'église et aux parties de hockey de son petit-fils. Son objectif est de jardiner au printemps et \
+d'aller voir sa fille, qui habite à six heures de route.
+
+Sécurité : ORT à 4. Le dépistage urinaire d'il y a trois mois était positif pour l'hydromorphone et \
+négatif pour les autres opioïdes, les benzodiazépines et la cocaïne. Les décomptes de comprimés sont \
+exacts. Elle a une trousse de naloxone et son conjoint sait l'utiliser. Elle boit 1 ou 2 verres de vin \
+la fin de semaine. Aucun renouvellement hâtif dans la dernière année.
+
+Ce que nous avons essayé : un sevrage de 10 % aux 4 semaines commencé il y a six mois. Elle est passée \
+d'environ 200 MME à 160 MME, puis a eu une poussée après avoir pelleté de la neige et a demandé de \
+remonter la dose. Nous l'avons maintenue sans l'augmenter. La physiothérapie au GMF a un peu aidé, \
+mais la route est longue et le programme a pris fin après 8 séances. Elle a été orientée vers un \
+groupe de TCC pour la douleur chronique offert en virtuel et a assisté à 4 séances sur 8.
+
+Questions pour le hub :
+1. Devrions-nous poursuivre le sevrage, le suspendre ou envisager une rotation vers la buprénorphine, \
+compte tenu de l'humeur et de l'apnée du sommeil? Si oui, un microdosage est-il indiqué?
+2. Y a-t-il une place pour augmenter la duloxétine ou passer à un tricyclique, vu la prégabaline et le \
+risque de sédation la nuit?
+3. Comment rendre les traitements non pharmacologiques plus accessibles pour une personne qui habite \
+loin des services : vidéos d'exercices, physiothérapie virtuelle ou plan de dosage des activités?
+4. Que devrions-nous surveiller de plus près au cours des 3 prochains mois?
+
+Merci à toute l'équipe; vos conseils sur le dernier cas ont changé notre façon de parler du sevrage.
+"""
