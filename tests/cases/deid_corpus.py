@@ -591,3 +591,26 @@ Thank you all; the hub's advice on the last case changed how our team talks abou
 
 IDENTIFYING = IDENTIFYING_EN + IDENTIFYING_FR
 CLEAN = CLEAN_EN + CLEAN_FR
+
+
+def missed_identifiers(find) -> tuple[int, list[str]]:
+    """How many labelled identifiers there are, and a line for each one find() does not cover."""
+    missed, total = [], 0
+    for sentence, expected in IDENTIFYING:
+        findings = find(sentence)
+        for kind, identifier in expected:
+            total += 1
+            start = sentence.index(identifier)
+            end = start + len(identifier)
+            if not any(f.start <= start and f.end >= end for f in findings):
+                missed.append(f"{kind}: {identifier!r} in {sentence!r} -> {findings}")
+    return total, missed
+
+
+def flagged_clean_sentences(find) -> list[str]:
+    """A line for each clean sentence in which find() reports anything."""
+    return [
+        f"{sentence!r}: {[(f.kind, f.text) for f in findings]}"
+        for sentence in CLEAN
+        if (findings := find(sentence))
+    ]
