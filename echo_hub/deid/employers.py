@@ -40,6 +40,18 @@ _GENERIC = frozenset(
     """
     )
 )
+# A business named as such needs no verb: "cleans rooms at the Comfort Inn".
+_BUSINESS = (
+    r"(?:Inn|Hotel|Motel|Stores?|Mills?|Mines?|Mining|Ltd\.?|Inc\.?|Corp\.?|Co\.|Company|Airlines?|Transport"
+    r"|Trucking|Lumber|Forest\s+Products|Steel|Foods|Farms?|Construction|Contracting|Resources|Energy|Railway"
+    r"|Rail|Paper|Pulp|Gold|Casino|Restaurant|Diner|Grill|Pub|Tavern|Motors|Logistics|Outfitters|Marina"
+    r"|Enterprises|Industries|Manufacturing|Hardware|Tire|Dépanneur|Scierie|Épicerie|Quincaillerie)"
+)
+_BUSINESS_AT = re.compile(
+    r"(?i:\b(?:at|for|with|chez|pour)[^\S\n]+(?:(?:the|la|le|les|l['’])[^\S\n]*)?)"
+    rf"((?:{_ORG_WORD}[^\S\n]+){{1,3}}{_BUSINESS})(?![\w-])"
+)
+_BUSINESS_TRIGGERS = frozenset({"at", "for", "with", "chez", "pour"})
 _ORG_WORD_RE = re.compile(rf"{_ORG_WORD}|&|\S+")
 _CONNECTORS = frozenset({"and", "of", "de", "du", "des", "la", "le", "et", "&"})
 
@@ -54,3 +66,5 @@ def employer_candidates(text: str, words: dict[str, list[int]]) -> Iterator[Span
         if all(key in _GENERIC or names.places.get(key) == REGION for key in keys):
             continue
         yield match.start(1), trim_end(text, match.start(1), org[-1].end())
+    for match in _matches(_BUSINESS_AT, _BUSINESS_TRIGGERS, text, words):
+        yield match.span(1)

@@ -157,6 +157,29 @@ IDENTIFYING_FR = [
         "Il travaillait pour Resolute à la scierie de Senneterre.",
         [("employer", "Resolute"), ("place", "Senneterre")],
     ),
+    # Écrites après les règles, pour les vérifier à l'aveugle; gardées comme régressions.
+    ("Sa conjointe Manon l'accompagne toujours.", [("name", "Manon")]),
+    ("Elle habite à Mattice depuis son enfance.", [("place", "Mattice")]),
+    ("Il vient de Constance Lake et parle oji-cri.", [("place", "Constance Lake")]),
+    ("Rendez-vous le 17 novembre à 14 h.", [("date", "17 novembre")]),
+    ("Née en 1951 à la maison, sans acte de naissance.", [("date", "1951")]),
+    ("Il travaille pour Tembec à la scierie.", [("employer", "Tembec")]),
+    ("Son numéro de dossier est le 00481233.", [("record_number", "00481233")]),
+    ("Yvette Charbonneau a 68 ans et vit seule.", [("name", "Yvette Charbonneau")]),
+    ("Le patient, Gilles Proulx, refuse la physiothérapie.", [("name", "Gilles Proulx")]),
+    ("Elle a déménagé à Moosonee pour son travail.", [("place", "Moosonee")]),
+    ("Sa mère a 97 ans et vit au foyer.", [("age_over_89", "97")]),
+    ("Courriel : yvon.b@gmail.com", [("email", "yvon.b@gmail.com")]),
+    (
+        "Il loge au 23, rue Saint-Antoine, app. 2.",
+        [("address", "23, rue Saint-Antoine"), ("address", "app. 2")],
+    ),
+    ("Code postal P0L 1R0.", [("postal_code", "P0L 1R0")]),
+    ("Son NAS figure au dossier : 527 014 930.", [("sin_ssn", "527 014 930")]),
+    ("Elle est employée chez Canadian Tire comme caissière.", [("employer", "Canadian Tire")]),
+    ("Le Dr Nakogee l'a vue en consultation.", [("name", "Nakogee")]),
+    ("Lucie dit que les comprimés ne font plus effet.", [("name", "Lucie")]),
+    ("Son fils habite à Longlac et vient la voir l'été.", [("place", "Longlac")]),
 ]
 
 CLEAN_FR = [
@@ -278,6 +301,27 @@ CLEAN_FR = [
     "Malgré la physiothérapie, la douleur persiste à l'épaule droite.",
     "Toutefois, elle refuse l'idée d'un sevrage pour l'instant.",
     "Bref, nous aimerions l'avis du hub sur la suite.",
+    # Écrites après les règles, pour les vérifier à l'aveugle.
+    "Elle se rend à Sudbury pour ses rendez-vous de spécialistes.",
+    "Il travaille dans une scierie et soulève du bois toute la journée.",
+    "Elle vit dans une communauté éloignée accessible par avion.",
+    "La douleur a commencé après une chute d'une échelle au travail.",
+    "Son frère habite à Montréal et l'appelle chaque semaine.",
+    "Hydromorphone 3 mg aux 4 h au besoin, maximum 6 doses par jour.",
+    "PEG à 6, PHQ-9 à 9 et GAD-7 à 5 au suivi.",
+    "Elle vit avec son mari et leur chien sur une ferme.",
+    "Il est mineur retraité avec une silicose et des maux de dos.",
+    "Le conseil de bande couvre les déplacements médicaux.",
+    "Elle dort dans un fauteuil parce que la position couchée fait mal.",
+    "Selon son médecin de famille, l'humeur s'est améliorée.",
+    "Depuis l'accident, il ne conduit plus la nuit.",
+    "Il a vu le Dr à la clinique sans rendez-vous.",
+    "Mme se plaint surtout de la douleur au réveil.",
+    "Marie-Thérèse est le nom de la résidence où elle vit.",
+    "Saint-Jean-sur-Richelieu est loin de chez elle.",
+    "Elle prend du Tylenol Arthrite deux fois par jour.",
+    "Induction de buprénorphine prévue par microdosage.",
+    "Plan : revoir dans 4 semaines avec le pharmacien.",
 ]
 
 LONG_CLEAN_CASE_FR = """\
