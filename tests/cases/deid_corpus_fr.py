@@ -5,7 +5,7 @@ de-identified sentences with near-misses (doses, scores, eponyms, large cities, 
 as words, relatives without names)."""
 
 IDENTIFYING_FR = [
-    # Noms : titres, relations, indices, prénoms seuls.
+    # Names: titles, relations, cues, given names alone.
     ("Mme Tremblay est une femme de 58 ans avec une lombalgie chronique.", [("name", "Tremblay")]),
     ("M. Bouchard prend de l'hydromorphone 4 mg aux 4 heures au besoin.", [("name", "Bouchard")]),
     ("Son mari Réjean gère les piluliers et garde la naloxone à la maison.", [("name", "Réjean")]),
@@ -36,7 +36,7 @@ IDENTIFYING_FR = [
     ("mme gagnon rapporte que la physiothérapie l'aide un peu.", [("name", "gagnon")]),
     ("Son frère Denis lui fournit des comprimés supplémentaires.", [("name", "Denis")]),
     ("Le conjoint de la patiente, Ghislain, travaille de nuit.", [("name", "Ghislain")]),
-    # Dates plus précises que l'année.
+    # Dates more specific than a year.
     ("Elle a été admise le 14 mars pour une surdose.", [("date", "14 mars")]),
     ("Née le 3 juin 1961, elle vit de l'aide sociale.", [("date", "3 juin 1961")]),
     ("DDN : 1955-11-02, retraité des mines.", [("date", "1955-11-02")]),
@@ -55,13 +55,13 @@ IDENTIFYING_FR = [
     ("Accident de travail survenu le 8 sept. 2023.", [("date", "8 sept. 2023")]),
     ("Prochaine présentation ECHO prévue début mai.", [("date", "mai")]),
     ("Congé de l'hôpital le 30 juin, avec une trousse de naloxone.", [("date", "30 juin")]),
-    # Âges de 90 ans et plus.
+    # Ages of 90 and over.
     ("Patiente de 92 ans avec des fractures de compression.", [("age_over_89", "92")]),
     ("Il a 94 ans et vit encore sur la ferme avec son fils.", [("age_over_89", "94")]),
     ("Sa mère, âgée de 96 ans, habite au CHSLD.", [("age_over_89", "96")]),
     ("Femme nonagénaire avec une arthrose sévère des genoux.", [("age_over_89", "nonagénaire")]),
     ("Homme de 91 ans, douleur post-zostérienne depuis l'automne.", [("age_over_89", "91")]),
-    # Téléphone et télécopieur.
+    # Phone and fax numbers.
     ("Son cellulaire est le 819 555-0142 si l'équipe veut la joindre.", [("phone", "819 555-0142")]),
     (
         "Appeler la pharmacie au 705-555-0188 pour confirmer le service quotidien.",
@@ -71,7 +71,7 @@ IDENTIFYING_FR = [
     ("Télécopieur de la clinique : 613.555.0190.", [("phone", "613.555.0190")]),
     ("On peut le joindre au 1-800-555-0111 poste 4412.", [("phone", "1-800-555-0111 poste 4412")]),
     ("Texto au 4505550177 seulement.", [("phone", "4505550177")]),
-    # Courriel, web et adresses réseau.
+    # Email, web and network addresses.
     (
         "Elle m'a écrit de ginette.lalonde58@videotron.ca pour un renouvellement.",
         [("email", "ginette.lalonde58@videotron.ca")],
@@ -86,7 +86,7 @@ IDENTIFYING_FR = [
         "Elle publie sur facebook.com/chantal.roy.73 à propos de sa douleur.",
         [("url", "facebook.com/chantal.roy.73")],
     ),
-    # Adresses.
+    # Street and mailing addresses.
     ("Il habite au 45, rue Principale, à côté de l'église.", [("address", "45, rue Principale")]),
     ("Adresse : 1200, boul. Lasalle, app. 3.", [("address", "1200, boul. Lasalle"), ("address", "app. 3")]),
     ("Elle demeure au 88 chemin du Lac-Vert.", [("address", "88 chemin du Lac-Vert")]),
@@ -97,23 +97,23 @@ IDENTIFYING_FR = [
     ("Adresse postale : 17, avenue des Pins, à l'entrée du village.", [("address", "17, avenue des Pins")]),
     ("Il loue un appartement au 5 impasse des Bouleaux.", [("address", "5 impasse des Bouleaux")]),
     ("Logement 12, au-dessus du dépanneur.", [("address", "Logement 12")]),
-    # Codes postaux.
+    # Postal codes.
     ("Code postal J9X 5B7 sur la réquisition.", [("postal_code", "J9X 5B7")]),
     ("Sudbury (Ontario) P3A 4R7.", [("postal_code", "P3A 4R7")]),
     ("Son code postal est p0l 1c0, dans le secteur du Nord.", [("postal_code", "p0l 1c0")]),
     ("Le code G0J1J0 figure dans le dossier.", [("postal_code", "G0J1J0")]),
-    # Cartes santé.
+    # Health card numbers.
     ("Sa carte santé est TREM 6203 1412.", [("health_card", "TREM 6203 1412")]),
     ("Numéro d'assurance maladie : GAGR 5512 0345.", [("health_card", "GAGR 5512 0345")]),
     ("Carte santé de l'Ontario 1234 567 890 JK.", [("health_card", "1234 567 890 JK")]),
     ("RAMQ LAVM 7001 2234, transférée d'une autre clinique.", [("health_card", "LAVM 7001 2234")]),
     ("Son NAM, BOUC 4907 1218, figure sur l'ordonnance.", [("health_card", "BOUC 4907 1218")]),
     ("La carte soleil BERC 5603 3110 était expirée.", [("health_card", "BERC 5603 3110")]),
-    # NAS.
+    # Social insurance numbers (NAS).
     ("Son NAS est le 046 454 286 pour les formulaires d'invalidité.", [("sin_ssn", "046 454 286")]),
     ("Numéro d'assurance sociale 123-456-782 sur la demande.", [("sin_ssn", "123-456-782")]),
     ("NAS : 987654321", [("sin_ssn", "987654321")]),
-    # Numéros de dossier.
+    # Chart and record numbers.
     ("Numéro de dossier 448120 à l'hôpital régional.", [("record_number", "448120")]),
     ("Dossier no 55-1203 au GMF.", [("record_number", "55-1203")]),
     ("Son numéro d'hôpital est H0041122.", [("record_number", "H0041122")]),
@@ -121,7 +121,7 @@ IDENTIFYING_FR = [
     ("Épisode 20250311-0042 à l'urgence.", [("record_number", "20250311-0042")]),
     ("DME n° 7781-22 pour les notes de pharmacie.", [("record_number", "7781-22")]),
     ("Numéro de visite 99812 dans le système.", [("record_number", "99812")]),
-    # Permis, réclamations, comptes et autres numéros.
+    # Licences, claims, accounts and other numbers.
     ("Son permis de conduire L1234-56789-01234 est suspendu.", [("other_id", "L1234-56789-01234")]),
     ("Dossier CNESST 112233445 toujours en appel.", [("other_id", "112233445")]),
     ("Numéro de réclamation SAAQ 2023-448812.", [("other_id", "2023-448812")]),
@@ -129,7 +129,7 @@ IDENTIFYING_FR = [
     ("Numéro de membre Croix Bleue 88120044.", [("other_id", "88120044")]),
     ("Carte de statut 0581 12345 01 pour les SSNA.", [("other_id", "0581 12345 01")]),
     ("Matricule d'employé 40418 à la mine.", [("other_id", "40418")]),
-    # Lieux plus petits qu'une province.
+    # Places smaller than a province.
     (
         "Elle habite à Kapuskasing et fait une heure de route pour ses prises de sang.",
         [("place", "Kapuskasing")],
@@ -147,7 +147,7 @@ IDENTIFYING_FR = [
     ("Il fait la route depuis Smooth Rock Falls chaque semaine.", [("place", "Smooth Rock Falls")]),
     ("Elle vient de Fauquier, un village de 400 habitants.", [("place", "Fauquier")]),
     ("Il vit sur la réserve de Kitigan Zibi avec ses parents.", [("place", "Kitigan Zibi")]),
-    # Employeurs.
+    # Employers.
     ("Il travaille chez Hydro-Québec comme monteur de lignes.", [("employer", "Hydro-Québec")]),
     ("Elle travaille comme caissière chez Metro depuis 15 ans.", [("employer", "Metro")]),
     ("Retraité de Rio Tinto après 30 ans à l'aluminerie.", [("employer", "Rio Tinto")]),
@@ -157,7 +157,7 @@ IDENTIFYING_FR = [
         "Il travaillait pour Resolute à la scierie de Senneterre.",
         [("employer", "Resolute"), ("place", "Senneterre")],
     ),
-    # Écrites après les règles, pour les vérifier à l'aveugle; gardées comme régressions.
+    # Written after the rules, as a check they had not seen; kept as regressions.
     ("Sa conjointe Manon l'accompagne toujours.", [("name", "Manon")]),
     ("Elle habite à Mattice depuis son enfance.", [("place", "Mattice")]),
     ("Il vient de Constance Lake et parle oji-cri.", [("place", "Constance Lake")]),
@@ -301,7 +301,7 @@ CLEAN_FR = [
     "Malgré la physiothérapie, la douleur persiste à l'épaule droite.",
     "Toutefois, elle refuse l'idée d'un sevrage pour l'instant.",
     "Bref, nous aimerions l'avis du hub sur la suite.",
-    # Écrites après les règles, pour les vérifier à l'aveugle.
+    # Written after the rules, as a check they had not seen.
     "Elle se rend à Sudbury pour ses rendez-vous de spécialistes.",
     "Il travaille dans une scierie et soulève du bois toute la journée.",
     "Elle vit dans une communauté éloignée accessible par avion.",
