@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .lexicon import CUED, LARGE, REGION, SMALL, lexicon, name_key
 from .names import is_plausible_name
-from .text import _LOWER, _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words, trim_end
+from .text import _LOWER, _TOKEN, _UPPER, Span, _any_of, _first_words, _matches, _phrases, _words, trim_end
 
 # Residence and origin: enough to make any capitalised word after it a place.
 _RESIDENCE_CUES = _phrases(
@@ -76,6 +76,7 @@ _GENERIC = frozenset(
         "toutes quelques autres"
     )
 )
+_WORD = re.compile(r"\S+")
 _CONNECTORS = frozenset(_words("de du des la le les sur en aux au à of the and s d l et"))
 _GAPS = frozenset({" ", "-", ". ", ".", "'", "’", " - ", ".-"})
 _RESIDENCE_TRIGGERS = _first_words(_RESIDENCE_CUES)
@@ -130,7 +131,7 @@ def _known_places(text: str, tokens: list[Span], capitalised: list[int]) -> Iter
 def _is_named_place(text: str, start: int, end: int) -> bool:
     """A capitalised run after a cue names a place unless it is a large one or no place at all."""
     places, names = lexicon().places, lexicon()
-    key = " ".join(word.lower() for word in re.findall(r"[^\W\d_]+", text[start:end]))
+    key = " ".join(word.lower() for word in _TOKEN.findall(text, start, end))
     first = name_key(text[start:end].split()[0])
     if places.get(key) in (LARGE, REGION) or places.get(first) in (LARGE, REGION):
         return False
@@ -138,19 +139,25 @@ def _is_named_place(text: str, start: int, end: int) -> bool:
 
 
 def _nation_places(text: str, words: dict[str, list[int]]) -> Iterator[Span]:
+    names = lexicon()
     for match in _matches(_NATION_SUFFIX, _NATION_TRIGGERS, text, words):
         before = _RUN_BEFORE.search(text, max(0, match.start() - 80), match.start())
         if before is None:
             continue
-        run = before.group(1).split()
+        # "From Sandy Lake First Nation", "Many First Nations": leading words that name no place.
+        run = [
+            word
+            for word in _WORD.finditer(text, before.start(1), before.end(1))
+            if not word.group().isdigit()
+        ]
         while run and (
-            name_key(run[0]) in _GENERIC
-            or name_key(run[0]) in lexicon().clinical
-            or lexicon().places.get(name_key(run[0])) == REGION
+            name_key(run[0].group()) in _GENERIC
+            or name_key(run[0].group()) in names.clinical
+            or names.places.get(name_key(run[0].group())) == REGION
         ):
             run.pop(0)
-        if run and not all(name_key(word) in lexicon().clinical for word in run):
-            yield match.start() - len(before.group(1)) + before.group(1).index(run[0]), match.end()
+        if run and not all(name_key(word.group()) in names.clinical for word in run):
+            yield run[0].start(), match.end()
 
 
 def place_candidates(

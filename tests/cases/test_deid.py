@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 
 from cases.deid import FIX_ADVICE, KIND_LABELS, Finding, explain, find_identifiers
+from echo_hub.deid.lexicon import CUED, LARGE, REGION, SMALL, lexicon
 from tests.cases.deid_corpus import (
     CLEAN,
     IDENTIFYING,
@@ -242,3 +243,29 @@ def test_explain_gives_label_text_and_advice(kind):
     finding = Finding(kind, 0, 4, "abcd")
 
     assert explain(finding) == f"{KIND_LABELS[kind]} “abcd”: {FIX_ADVICE[kind]}"
+
+
+@pytest.mark.parametrize(
+    ("place", "kind"),
+    [
+        ("kapuskasing", SMALL),
+        ("sandy lake", SMALL),
+        ("moonbeam", CUED),
+        ("hope", CUED),
+        ("sudbury", LARGE),
+        ("thunder bay", LARGE),
+        ("ontario", REGION),
+        ("florida", REGION),
+    ],
+)
+def test_word_lists_class_places_by_size_and_ambiguity(place, kind):
+    assert lexicon().places[place] == kind
+
+
+def test_word_lists_tell_strong_names_from_everyday_words():
+    names = lexicon()
+
+    assert {"karen", "okemow", "lavoie", "tremblay"} <= names.strong_given | names.strong_surnames
+    assert {"will", "grace", "baker", "parent"} <= names.given | names.surnames
+    assert {"will", "grace", "baker", "parent"}.isdisjoint(names.strong_given | names.strong_surnames)
+    assert {"plus", "will", "parent"} <= names.common
