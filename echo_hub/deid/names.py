@@ -117,7 +117,7 @@ _ABBREVIATIONS_NOT_INITIALS = frozenset(
         "OA RA MI CP OK NA AA SW PA PM AM CT MR HX DX RX TX SX FX PMH HPI ROS UDS OUD MME PRN BID TID QID ICU CBT "
         "PHQ GAD ORT PEG EMR FHT NSAID TCA SNRI SSRI COPD MVA WSIB ODSP HIV HCV HEP DM HTN CKD AKI UTI GERD OSA "
         "IR SR CR XR ER IUD BMI EKG ECG MRI EMG NCS LBP DVT PE CVA TIA PTSD ADHD AUD SUD OAT MAT ODB OHIP "
-        "TDU TUO MPOC HTA DB2 IRM TDM AVC TSPT ATCD RX"
+        "TDU TUO MPOC HTA DB2 IRM TDM AVC TSPT ATCD RX IP IT"
     )
 )
 
@@ -141,9 +141,10 @@ def is_name_word(text: str, word: re.Match, *, titled: bool = False) -> bool:
 
 
 def is_plausible_name(key: str) -> bool:
-    """A known name, or a word that is no everyday English word ("Okemow", not "Plus")."""
+    """A given name ("Will" after "her husband"), or a word that is no everyday English word
+    ("Okemow"); not "Plus" or "Other", rare surnames though they are."""
     words = lexicon()
-    return key in words.given or key in words.surnames or key not in words.common
+    return key in words.given or key in words.strong_surnames or key not in words.common
 
 
 def _trim_names(
