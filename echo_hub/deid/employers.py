@@ -18,16 +18,27 @@ _EMPLOYER_CUES = _phrases(
     "employée chez | à l'emploi de | retraité de | retraitée de | congédié de | congédiée de | "
     "mis à pied par | mise à pied par | propriété de | appartenant à"
 )
+_OCCUPATION = (
+    r"(?:logger|trucker|truck\s+driver|driver|cook|cashier|miner|teacher|mechanic|welder|labou?rer|operator"
+    r"|clerk|janitor|cleaner|guard|server|waitress|waiter|bartender|carpenter|electrician|plumber|line(?:man|worker)"
+    r"|foreman|supervisor|receptionist|secretary|housekeeper|technician|firefighter|paramedic|guide|fisherman"
+    r"|farmhand|millwright|contractor|employee|worker|camionneur|chauffeur|cuisinier|cuisinière|caissière|caissier"
+    r"|mineur|enseignante?|mécanicien|soudeur|journalier|journalière|opérateur|commis|concierge|serveuse|serveur"
+    r"|menuisier|électricien|plombier|contremaître|réceptionniste|secrétaire|préposée?|technicienne?|pompier"
+    r"|ambulancier|bûcheron|employée?|travailleuse|travailleur)s?"
+)
 _ORG_WORD = rf"(?:[{_UPPER}][\w&'’.-]*|[{_UPPER}]{{2,6}})"
 _ORG = rf"{_ORG_WORD}(?:[^\S\n]+(?:(?:&|and|of|de|du|des|la|le|et)[^\S\n]+)?{_ORG_WORD}){{0,4}}"
 _EMPLOYER = re.compile(
     rf"(?i:\b(?:{_any_of(_EMPLOYER_CUES)}"
     r"|work(?:s|ed|ing)?\s+as\s+an?\s+(?:[\w-]+\s+){1,3}?(?:at|for)"
+    # "a logger for Tembec", "head cook at the Legion", "un camionneur pour Transport Robert"
+    rf"|(?:an?|un|une)\s+(?:[\w-]+\s+)?{_OCCUPATION}\s+(?:at|for|with|pour|chez)"
     r"|travaill\w*\s+comme\s+(?:[\w-]+\s+){1,3}?(?:chez|pour|à|au))"
     rf"[^\S\n]+(?:(?:the|a|an|la|le|les|l['’])[^\S\n]*)?)({_ORG})(?![\w-])"
 )
 _EMPLOYER_TRIGGERS = _first_words(_EMPLOYER_CUES) | {"work", "works", "worked", "working", "travaille"}
-_EMPLOYER_TRIGGERS |= {"travaillait"}
+_EMPLOYER_TRIGGERS |= {"travaillait", "a", "an", "un", "une"}
 # Words that say what kind of workplace, not which one: "works at the Band Office".
 _GENERIC = frozenset(
     _words(

@@ -35,8 +35,12 @@ _WEAK_CUES = (
     "west of",
     "près de",
 )
-_CUE_BEFORE = re.compile(rf"(?i:\b{_any_of(_WEAK_CUES)})[^\S\n]+$")
-_STRONG_CUE_BEFORE = re.compile(rf"(?i:\b{_any_of(_RESIDENCE_CUES)})[^\S\n]+$")
+_CUE_BEFORE = re.compile(
+    rf"(?i:\b{_any_of(_WEAK_CUES)}"
+    # "lives alone in", "has lived all her life in", "vit seule à"
+    r"|\b(?:lives?|living|lived|resides?|stays?|staying|moved|grew\s+up|raised|born|vit|vivait|habite|demeure)"
+    r"(?:[^\S\n]+[^\W\d]+){1,3}?[^\S\n]+(?:in|to|near|à|au))[^\S\n]+$"
+)
 _PROVINCE_AFTER = re.compile(
     r"[^\S\n]*(?:,|\()[^\S\n]*(?:ON|Ont\.|Ontario|QC|Qc|Québec|Quebec|MB|Man\.|Manitoba|SK|Sask\.|Saskatchewan|AB"
     r"|Alta\.|Alberta|BC|B\.C\.|British\s+Columbia|NS|Nova\s+Scotia|NB|New\s+Brunswick|PE|PEI|NL|Nfld\.?|YT|Yukon"

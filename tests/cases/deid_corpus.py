@@ -347,6 +347,10 @@ IDENTIFYING_EN = [
     ("He grew up in Fort Severn and moved to Winnipeg.", [("place", "Fort Severn")]),
     ("Retired from CN Rail after a crush injury.", [("employer", "CN Rail")]),
     ("M. Desrosiers est un homme de 59 ans, ancien camionneur.", [("name", "Desrosiers")]),
+    # Found by probing after the blind check.
+    ("He was a logger for Tembec in town.", [("employer", "Tembec")]),
+    ("She was a cashier at Walmart for years.", [("employer", "Walmart")]),
+    ("Pain since 2019; lives alone in Chapleau.", [("place", "Chapleau")]),
     # Several at once, as a careless first draft would have them.
     (
         "Linda Tremblay, DOB 1961-04-02, OHIP 5584 229 107 KT, lives at 31 Pine St, Espanola P5E 1A4.",
@@ -588,6 +592,8 @@ CLEAN_EN = [
     "He is a retired miner with silicosis and back pain.",
     "The band covers medical travel through NIHB.",
     "Sleeps in a recliner because lying flat hurts.",
+    "She is a nurse at the nursing station and knows everyone.",
+    "He is a miner at the mine, like his father was.",
     "Buprenorphine induction planned with microdosing.",
 ]
 

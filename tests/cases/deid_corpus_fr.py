@@ -180,6 +180,8 @@ IDENTIFYING_FR = [
     ("Le Dr Nakogee l'a vue en consultation.", [("name", "Nakogee")]),
     ("Lucie dit que les comprimés ne font plus effet.", [("name", "Lucie")]),
     ("Son fils habite à Longlac et vient la voir l'été.", [("place", "Longlac")]),
+    ("C'est un camionneur pour Transport Robert, toujours sur la route.", [("employer", "Transport Robert")]),
+    ("Elle vit seule à Chapleau depuis le décès de son mari.", [("place", "Chapleau")]),
 ]
 
 CLEAN_FR = [
@@ -322,6 +324,7 @@ CLEAN_FR = [
     "Elle prend du Tylenol Arthrite deux fois par jour.",
     "Induction de buprénorphine prévue par microdosage.",
     "Plan : revoir dans 4 semaines avec le pharmacien.",
+    "Elle est infirmière au dispensaire et connaît tout le monde.",
 ]
 
 LONG_CLEAN_CASE_FR = """\
