@@ -25,6 +25,8 @@ KIND_LABELS: dict[str, str] = {
     "sin_ssn": "Social insurance or social security number",
     "record_number": "Medical record or chart number",
     "other_id": "Licence, claim, account or other identifying number",
+    "place": "Community, town or other place smaller than a province",
+    "employer": "Employer or workplace",
 }
 
 FIX_ADVICE: dict[str, str] = {
@@ -41,6 +43,10 @@ FIX_ADVICE: dict[str, str] = {
     "sin_ssn": "Delete the social insurance or social security number; the hub never needs it.",
     "record_number": "Delete the chart or record number; the hub discusses the case without it.",
     "other_id": "Delete the number; if it matters, say what it is in words, such as “an open WSIB claim”.",
+    "place": "Remove the place name and describe it broadly, such as “a fly-in First Nation in northern Ontario” "
+    "or “a small town two hours from the nearest hospital”.",
+    "employer": "Remove the employer's name and describe the work instead, such as “works at a sawmill” or "
+    "“a retired miner”.",
 }
 
 

@@ -81,7 +81,7 @@ _RULES: list[_Rule] = [
     _rule(
         "phone",
         r"(?<![\w+])(?:\+\s?1[ .-]?|1[ .-])?(?:\(\d{3}\)\s?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\d)"
-        r"(?:,?\s*(?i:ext\.?|x|extension|local)\s*\d{1,5}(?!\d))?",
+        r"(?:,?\s*(?i:ext\.?|x|extension|local|poste)\s*\d{1,5}(?!\d))?",
         needs=r"\d{3}[ .-]\d{4}(?!\d)",
     ),
     _rule(
@@ -95,7 +95,7 @@ _RULES: list[_Rule] = [
     # SIN and SSN.
     _rule(
         "sin_ssn",
-        rf"(?:\b(?:SIN|SSN)\b|(?i:\bsocial\s+(?:insurance|security)\b)){_ID_TAIL}(\d{{3}}[ -]?\d{{2,3}}[ -]?\d{{3,4}})(?![\w-])",
+        rf"(?:\b(?:SIN|SSN|NAS)\b|(?i:\bsocial\s+(?:insurance|security)\b|\bassurance\s+sociale\b)){_ID_TAIL}(\d{{3}}[ -]?\d{{2,3}}[ -]?\d{{3,4}})(?![\w-])",
         group=1,
         triggers=_first_words(_SIN_CUES),
     ),

@@ -2,7 +2,7 @@
 checks, shared by the pattern rules (rules.py) and the name finder (names.py)."""
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 # --- Building blocks ------------------------------------------------------------------------------
@@ -19,7 +19,7 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 def _any_of(phrases: Iterable[str]) -> str:
     """Alternation of literal phrases, longest first; a space matches any whitespace."""
     escaped = (
-        re.escape(phrase).replace(r"\ ", r"\s+").replace("'", "['’]")
+        re.escape(phrase).replace(r"\ \#", r"\s*\#").replace(r"\ ", r"\s+").replace("'", "['’]")
         for phrase in sorted(phrases, key=len, reverse=True)
     )
     return "(?:" + "|".join(escaped) + ")"
@@ -65,9 +65,9 @@ _NAMES = rf"{_PARTICLES}{_NAME_WORD}(?:{_GAP}+(?:[A-Z]\.{_GAP}*)?{_PARTICLES}{_N
 
 # A chart, claim or card number: digit groups, optionally led by up to four
 # capitals ("H0045213", "ABCD 123", "T1234-56789-01234", "SN-48812-C").
-_ID_CHUNK = r"[A-Z]{0,4}\d[\dA-Z]*"
+_ID_CHUNK = r"(?:[A-Z]{0,4}\d[\dA-Z]*|[A-Z]{1,4}(?=[/-]\d))"
 _ID_VALUE = rf"(?:[A-Z]{{1,4}}[ -]?)?\d[\dA-Z]*(?:[ /-]{_ID_CHUNK})*(?:-[A-Z]{{1,2}}(?![\w-]))?"
-_ID_TAIL = r"(?:\s+(?:number|no\.?|num\.?|#|ID|is|was|reads|card|field))*\s*[:#]?\s*"
+_ID_TAIL = r"(?:\s+(?:number|no\.?|num\.?|#|ID|is|was|reads|card|field|numéro|n°|no|est|était|le|indique))*\s*[:#]?\s*"
 _CUE_END = r"(?:(?<=[#.])|(?![\w-]))"
 # 90 to 119, not part of a longer number or a decimal.
 _AGE_90_PLUS = r"[19](?<![\d.].)(?:(?<=9)\d|(?<=1)[01]\d)(?!\d|\.\d|%)"
@@ -206,15 +206,18 @@ _POSTAL_FIRST = "ABCEGHJ-NPRSTVXYabceghj-nprstvxy"
 _POSTAL_LETTER = "ABCEGHJ-NPRSTV-Zabceghj-nprstv-z"
 
 _PHONE_CUES = _words(
-    "phone phoned tel telephone cell cellphone mobile fax pager call called calls text texted reach reached contact"
+    "phone phoned tel telephone cell cellphone mobile fax pager call called calls text texted reach reached contact "
+    "tél téléphone cellulaire télécopieur joindre rejoindre appeler appelé appelée texto"
 )
-_SIN_CUES = ("SIN", "SSN", "social insurance", "social security")
+_SIN_CUES = ("SIN", "SSN", "NAS", "social insurance", "social security", "assurance sociale")
 _RECORD_CUES = _phrases(
     "MRN | medical record | health record | chart | hospital number | hospital no. | hospital # | "
     "hospital ID | record | patient ID | patient number | patient no. | patient # | encounter | "
     "visit number | visit no. | visit # | visit ID | accession | EMR ID | EMR number | EMR # | "
     "file | registration | requisition | lab number | lab no. | lab # | lab ID | case number | "
-    "case no. | case # | case ID"
+    "case no. | case # | case ID | dossier | numéro de dossier | no de dossier | n° de dossier | "
+    "numéro de patient | no de patient | numéro d'hôpital | no d'hôpital | carte d'hôpital | "
+    "numéro de visite | no de visite | numéro d'épisode | épisode | réquisition | DME"
 )
 _OTHER_ID_CUES = _phrases(
     "driver's licence | drivers licence | driver licence | driver's license | drivers license | "
@@ -222,17 +225,23 @@ _OTHER_ID_CUES = _phrases(
     "acct | policy | member ID | member number | member no. | member # | membership number | "
     "subscriber | group number | group no. | group # | claim | serial | badge | employee | student | "
     "passport | status card | band | treaty | certificate | CPSO | billing | prescriber | WSIB | "
-    "WCB | VIN | device"
+    "WCB | VIN | device | permis de conduire | permis | plaque d'immatriculation | plaque | réclamation | "
+    "numéro de réclamation | CNESST | SAAQ | police d'assurance | numéro de police | numéro de membre | "
+    "no de membre | numéro de compte | compte | carte de statut | certificat de statut | numéro de bande | "
+    "matricule d'employé | matricule | numéro d'employé | numéro de série | série"
 )
 _HEALTH_CARD_CUES = _phrases(
     "OHIP | health card | healthcard | HCN | PHN | RAMQ | MSP | MSI | AHCIP | MCP | health number | "
-    "health insurance number | health no. | card number | card no. | card #"
+    "health insurance number | health no. | card number | card no. | card # | carte santé | carte-santé | "
+    "carte soleil | carte d'assurance maladie | carte d'assurance-maladie | NAM | numéro d'assurance maladie | "
+    "numéro d'assurance-maladie | no d'assurance maladie | numéro de carte"
 )
 _DATE_CUES = _words(
     "in since on of last this next early mid late until till by from during before after around through"
 )
 _BIRTH_CUES = _phrases(
-    "DOB | D.O.B. | D.O.B | date of birth | birth date | birthdate | birthday | born on | born in | born"
+    "DOB | D.O.B. | D.O.B | date of birth | birth date | birthdate | birthday | born on | born in | born | "
+    "né le | née le | né(e) le | né en | née en | né(e) en | date de naissance | DDN | D.D.N."
 )
 _HOLIDAYS = _phrases(
     "Christmas Eve | Christmas Day | Boxing Day | New Year's Eve | New Year's Day | Canada Day | "
@@ -241,3 +250,23 @@ _HOLIDAYS = _phrases(
     "St. Patrick's Day | Halloween"
 )
 _RESIDENCE_CUES = _words("lives live living resides reside residing moved moving house home")
+
+
+def _matches(
+    pattern: re.Pattern, triggers: frozenset[str] | None, text: str, words: dict[str, list[int]]
+) -> Iterator[re.Match]:
+    """Matches of pattern starting where one of its trigger words starts (anywhere when None)."""
+    if triggers is None:
+        yield from pattern.finditer(text)
+        return
+    for word in words.keys() & triggers:
+        for position in words[word]:
+            if match := pattern.match(text, position):
+                yield match
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    """End of text[start:end] without the full stop, dash or quote that closes the sentence."""
+    while end > start and text[end - 1] in ".-'’":
+        end -= 1
+    return end

@@ -8,7 +8,9 @@ CLEAN: de-identified clinical sentences, with near-misses on purpose (doses,
 scores, vertebral levels, lab values, years, brands, eponyms, ages under 90).
 """
 
-IDENTIFYING = [
+from tests.cases.deid_corpus_fr import CLEAN_FR, IDENTIFYING_FR
+
+IDENTIFYING_EN = [
     # Names: titles, cue phrases, relatives, care team, initials, bare first names.
     (
         "Mrs. Tremblay is a 58-year-old woman with chronic low back pain since a fall at work.",
@@ -252,6 +254,103 @@ IDENTIFYING = [
     ("Admitted Christmas Eve with an overdose.", [("date", "Christmas Eve")]),
     ("Her Instagram is @bev_lachance.", [("url", "@bev_lachance")]),
     ("He turned 90 last month.", [("age_over_89", "90")]),
+    # Names in running text, with no title or label, as issue 18 found them missed.
+    ("Nadia Okemow is a 51 year old woman with chronic pelvic pain.", [("name", "Nadia Okemow")]),
+    ("When I called back, mr lavoie says the pain keeps him up most nights.", [("name", "lavoie")]),
+    ("Gaétan Bérubé was switched from Percocet to Tramacet last spring.", [("name", "Gaétan Bérubé")]),
+    (
+        "Tanisha Meekis asked whether her methadone could be carried on weekends.",
+        [("name", "Tanisha Meekis")],
+    ),
+    ("Saw Wapun Sakanee today; he is a 44-year-old trapper with shoulder pain.", [("name", "Wapun Sakanee")]),
+    (
+        "Marie-Josée Lapointe is 63 and has used a walker since her hip fracture.",
+        [("name", "Marie-Josée Lapointe")],
+    ),
+    ("Spoke with Dwight Kakegamic's sister about the overdose.", [("name", "Dwight Kakegamic")]),
+    ("Kowalski reports that the fentanyl patch falls off in the shower.", [("name", "Kowalski")]),
+    ("Jolene, 38, works night shifts and takes oxycodone before bed.", [("name", "Jolene")]),
+    ("Elijah Moonias, the patient's grandson, picks up the blister packs.", [("name", "Elijah Moonias")]),
+    ("Ms okafor tells me the Lyrica makes her foggy.", [("name", "okafor")]),
+    ("Danielle Twoyoungmen has lived with lupus for twenty years.", [("name", "Danielle Twoyoungmen")]),
+    ("Reggie says the physio exercises make it worse.", [("name", "Reggie")]),
+    ("Our patient Keesic Beardy is a 29-year-old with a fractured pelvis.", [("name", "Keesic Beardy")]),
+    ("Then mrs fiddler called to say the pharmacy was closed.", [("name", "fiddler")]),
+    # Communities and First Nations: any place of fewer than 20,000 people.
+    ("She lives in Kapuskasing and drives an hour for bloodwork.", [("place", "Kapuskasing")]),
+    ("He drives in from Moonbeam for each appointment.", [("place", "Moonbeam")]),
+    (
+        "The patient is from Sandy Lake First Nation and flies out for specialist care.",
+        [("place", "Sandy Lake First Nation")],
+    ),
+    ("Grew up in Attawapiskat and moved south for work in his twenties.", [("place", "Attawapiskat")]),
+    ("She moved to Wawa after her husband died.", [("place", "Wawa")]),
+    ("Lives on the reserve at Wikwemikong with her grandmother.", [("place", "Wikwemikong")]),
+    ("He was raised in Hope, BC, and worked in logging camps.", [("place", "Hope")]),
+    ("The family came down from Peawanuck after the spring flooding.", [("place", "Peawanuck")]),
+    ("Works a trapline near Marathon and is away for weeks at a time.", [("place", "Marathon")]),
+    ("Currently staying with her sister in Sioux Lookout.", [("place", "Sioux Lookout")]),
+    ("Their home is in Moose Factory, on the island.", [("place", "Moose Factory")]),
+    ("He is originally from Pikangikum and speaks Oji-Cree at home.", [("place", "Pikangikum")]),
+    (
+        "From Constance Lake First Nation; the band covers his medications through NIHB.",
+        [("place", "Constance Lake First Nation")],
+    ),
+    ("She relocated to Elliot Lake for cheaper housing.", [("place", "Elliot Lake")]),
+    ("Lives in Smooth Rock Falls, a town of about 1,300 people.", [("place", "Smooth Rock Falls")]),
+    (
+        "He commutes from Iron Bridge to the mine at Espanola.",
+        [("place", "Iron Bridge"), ("place", "Espanola")],
+    ),
+    ("She was born in Kenora and moved to Thunder Bay as a teenager.", [("place", "Kenora")]),
+    ("Lives in Foleyet, with no pharmacy within 100 km.", [("place", "Foleyet")]),
+    ("He winters in his trailer outside Quartzsite, AZ.", [("place", "Quartzsite")]),
+    # Employers.
+    ("He works at the sawmill owned by Resolute in town.", [("employer", "Resolute")]),
+    ("She works for Hydro One as a lineworker and is often on call.", [("employer", "Hydro One")]),
+    ("Retired from Inco after 31 years underground.", [("employer", "Inco")]),
+    ("He was laid off from Domtar when the mill closed.", [("employer", "Domtar")]),
+    ("Employed by Kiewit on the highway twinning project.", [("employer", "Kiewit")]),
+    ("She works as a cashier at the Northern Store and stands all day.", [("employer", "Northern Store")]),
+    ("He works for Bearskin Airlines loading baggage.", [("employer", "Bearskin Airlines")]),
+    ("Her job at Tim Hortons means she is on her feet for 10 hours.", [("employer", "Tim Hortons")]),
+    ("Worked for Algoma Steel until the layoffs in 2016.", [("employer", "Algoma Steel")]),
+    # Record numbers with letters or a facility prefix.
+    ("The requisition lists SJHC-553120 at the top.", [("record_number", "SJHC-553120")]),
+    ("Visit# 20251102-0117 has the ED note.", [("record_number", "20251102-0117")]),
+    ("MRN: A1234567, seen in fracture clinic.", [("record_number", "A1234567")]),
+    ("Her chart number at HSN is HSN-0048812.", [("record_number", "HSN-0048812")]),
+    ("Encounter ID NHS2025-88213 was attached to the referral.", [("record_number", "NHS2025-88213")]),
+    ("Lab accession 25-CH-004417 shows the fentanyl result.", [("record_number", "25-CH-004417")]),
+    # Written after the rules above, as a check they had not seen; kept as regressions.
+    (
+        "Patient is Darlene Moonias, 47, from Kasabonika Lake.",
+        [("name", "Darlene Moonias"), ("place", "Kasabonika Lake")],
+    ),
+    ("Her son Tyson drives her in from Nakina every two weeks.", [("name", "Tyson"), ("place", "Nakina")]),
+    ("Raymond Wesley reports the pain is worse in the cold.", [("name", "Raymond Wesley")]),
+    ("mrs okemow called about the refill.", [("name", "okemow")]),
+    ("He was employed by Vale at the Creighton mine for 28 years.", [("employer", "Vale")]),
+    ("She cleans rooms at the Comfort Inn and cannot bend.", [("employer", "Comfort Inn")]),
+    ("Lives in Red Lake with her two kids.", [("place", "Red Lake")]),
+    ("They moved to Dryden last fall.", [("place", "Dryden")]),
+    ("He is a band member of Eabametoong First Nation.", [("place", "Eabametoong First Nation")]),
+    ("Chart# HSN449120 from the previous admission.", [("record_number", "HSN449120")]),
+    ("Her encounter number is ED-2025-114477.", [("record_number", "ED-2025-114477")]),
+    ("DOB: 1958-07-21, widowed.", [("date", "1958-07-21")]),
+    ("Seen on Oct. 3 at the nursing station.", [("date", "Oct. 3")]),
+    ("Age 93, bed-bound since the stroke.", [("age_over_89", "93")]),
+    ("Reach her daughter at 807-555-0182.", [("phone", "807-555-0182")]),
+    ("Her health card number 4455 667 788 ZX was expired.", [("health_card", "4455 667 788 ZX")]),
+    ("The foreman, Rick Lafontaine, sent him home early.", [("name", "Rick Lafontaine")]),
+    ("Cheryl Sutherland, a 56-year-old teacher, has migraines.", [("name", "Cheryl Sutherland")]),
+    ("He grew up in Fort Severn and moved to Winnipeg.", [("place", "Fort Severn")]),
+    ("Retired from CN Rail after a crush injury.", [("employer", "CN Rail")]),
+    ("M. Desrosiers est un homme de 59 ans, ancien camionneur.", [("name", "Desrosiers")]),
+    # Found by probing after the blind check.
+    ("He was a logger for Tembec in town.", [("employer", "Tembec")]),
+    ("She was a cashier at Walmart for years.", [("employer", "Walmart")]),
+    ("Pain since 2019; lives alone in Chapleau.", [("place", "Chapleau")]),
     # Several at once, as a careless first draft would have them.
     (
         "Linda Tremblay, DOB 1961-04-02, OHIP 5584 229 107 KT, lives at 31 Pine St, Espanola P5E 1A4.",
@@ -273,7 +372,7 @@ IDENTIFYING = [
     ),
 ]
 
-CLEAN = [
+CLEAN_EN = [
     "58-year-old woman with chronic low back pain since a workplace fall three years ago.",
     "Currently on oxycodone 5 mg q4-6h PRN, using about four tablets a day.",
     "Hydromorphone 2 mg PO q4h was started in hospital and never tapered.",
@@ -446,8 +545,56 @@ CLEAN = [
     "She has been on 1/2 tablet at night since the fall.",
     "We reduced the dose by 1/3 over two months.",
     "He has been sober since Christmas and goes to meetings.",
+    "Saw Physio Plus twice a week until the funding ran out.",
+    "He drives to Sudbury for his MRI and stays overnight with family.",
+    "She was referred to the pain clinic in Thunder Bay.",
+    "Hope is what keeps her going, she says, along with the grandchildren.",
+    "Works at the mine on a two-weeks-in, one-week-out rotation.",
+    "He retired from the railway after a back injury.",
+    "She works for a cleaning company and lifts heavy buckets all day.",
+    "Normal gait, Romberg negative, and no saddle anesthesia.",
+    "Will discuss the taper with the hub before changing anything.",
+    "Lives in a fly-in First Nation community in northern Ontario.",
+    "She lives in Ontario now but grew up in Manitoba.",
+    "Many First Nations communities in the region have no pharmacist.",
+    "The band office arranges medical travel to the nearest hospital.",
+    "Moved to a larger centre last year to be closer to dialysis.",
+    "His employer offers modified duties through the WSIB return-to-work program.",
+    "She was laid off from her job in the spring and lost her drug plan.",
+    "Bell's palsy two years ago left mild facial weakness.",
+    "Baker's cyst on ultrasound, drained in clinic.",
+    "Mobile crisis team attended twice in the past month.",
+    "The Ontario Telemedicine Network visit worked well with the nurse present.",
+    "He drives down from a small town north of Timmins.",
+    "Her husband works shifts at the mill in town.",
+    "She visits the Friendship Centre for smudging and the elders' lunch.",
+    "He was seen at Health Sciences North in Sudbury.",
+    "Referral to the Northern Ontario pain program is pending.",
     "Chief Complaint: low back pain for 3 years.",
     "Seen by the Nurse Practitioner last week about the taper.",
+    # Written after the rules, as a check they had not seen.
+    "She drives to Timmins for bloodwork every month.",
+    "He works at a sawmill and lifts lumber all day.",
+    "Lives in a remote fly-in community with a nursing station.",
+    "Pain started after a fall from a ladder at work.",
+    "She retired from teaching and now volunteers at the church.",
+    "Dr. Google told him he needs surgery, he jokes.",
+    "His brother lives in Toronto and calls weekly.",
+    "Will start naproxen if the eGFR allows.",
+    "Mark the dose changes on the calendar for home care.",
+    "Grace period on the dispensing fee was granted by the pharmacy.",
+    "Hydromorphone 3 mg q4h PRN, max 6 doses per day.",
+    "Reviewed the Opioid Manager and the CDC guideline together.",
+    "PEG 6, PHQ-9 9, GAD-7 5 at follow-up.",
+    "Parkinson's disease was ruled out; essential tremor is likely.",
+    "She lives with her husband and their dog on a farm.",
+    "Referred to the Sudbury pain clinic, wait time 14 months.",
+    "He is a retired miner with silicosis and back pain.",
+    "The band covers medical travel through NIHB.",
+    "Sleeps in a recliner because lying flat hurts.",
+    "She is a nurse at the nursing station and knows everyone.",
+    "He is a miner at the mine, like his father was.",
+    "Buprenorphine induction planned with microdosing.",
 ]
 
 LONG_CLEAN_CASE = """\
@@ -493,3 +640,29 @@ videos, virtual physio, or a pacing plan we can coach in the office every 2 week
 
 Thank you all; the hub's advice on the last case changed how our team talks about tapering.
 """
+
+IDENTIFYING = IDENTIFYING_EN + IDENTIFYING_FR
+CLEAN = CLEAN_EN + CLEAN_FR
+
+
+def missed_identifiers(find) -> tuple[int, list[str]]:
+    """How many labelled identifiers there are, and a line for each one find() does not cover."""
+    missed, total = [], 0
+    for sentence, expected in IDENTIFYING:
+        findings = find(sentence)
+        for kind, identifier in expected:
+            total += 1
+            start = sentence.index(identifier)
+            end = start + len(identifier)
+            if not any(f.start <= start and f.end >= end for f in findings):
+                missed.append(f"{kind}: {identifier!r} in {sentence!r} -> {findings}")
+    return total, missed
+
+
+def flagged_clean_sentences(find) -> list[str]:
+    """A line for each clean sentence in which find() reports anything."""
+    return [
+        f"{sentence!r}: {[(f.kind, f.text) for f in findings]}"
+        for sentence in CLEAN
+        if (findings := find(sentence))
+    ]

@@ -3,7 +3,15 @@ import dataclasses
 import pytest
 
 from cases.deid import FIX_ADVICE, KIND_LABELS, Finding, explain, find_identifiers
-from tests.cases.deid_corpus import CLEAN, IDENTIFYING, LONG_CLEAN_CASE
+from echo_hub.deid.lexicon import CUED, LARGE, REGION, SMALL, lexicon
+from tests.cases.deid_corpus import (
+    CLEAN,
+    IDENTIFYING,
+    LONG_CLEAN_CASE,
+    flagged_clean_sentences,
+    missed_identifiers,
+)
+from tests.cases.deid_corpus_fr import CLEAN_FR, IDENTIFYING_FR, LONG_CLEAN_CASE_FR
 
 KINDS = [
     "name",
@@ -19,17 +27,22 @@ KINDS = [
     "sin_ssn",
     "record_number",
     "other_id",
+    "place",
+    "employer",
 ]
 
 
-def _covers(findings: list[Finding], start: int, end: int) -> bool:
-    return any(finding.start <= start and finding.end >= end for finding in findings)
+def test_corpus_has_enough_labelled_identifiers_of_enough_kinds_in_both_languages():
+    identifiers = [kind for _, expected in IDENTIFYING for kind, _ in expected]
+    french = [kind for _, expected in IDENTIFYING_FR for kind, _ in expected]
 
-
-def test_corpus_has_enough_labelled_sentences():
-    assert len(IDENTIFYING) >= 100
+    assert len(identifiers) >= 150
+    assert len(set(identifiers)) >= 14
+    assert len(french) / len(identifiers) >= 0.30
     assert len(CLEAN) >= 100
+    assert len(CLEAN_FR) / len(CLEAN) >= 0.30
     assert 2_700 <= len(LONG_CLEAN_CASE) <= 3_300
+    assert 2_700 <= len(LONG_CLEAN_CASE_FR) <= 3_300
 
 
 def test_corpus_labels_are_known_kinds_found_in_their_sentence():
@@ -44,38 +57,28 @@ def test_corpus_labels_are_known_kinds_found_in_their_sentence():
 
 
 def test_find_identifiers_recall_over_identifying_corpus():
-    missed = []
-    total = 0
-    for sentence, expected in IDENTIFYING:
-        findings = find_identifiers(sentence)
-        for kind, identifier in expected:
-            total += 1
-            start = sentence.index(identifier)
-            if not _covers(findings, start, start + len(identifier)):
-                missed.append(f"{kind}: {identifier!r} in {sentence!r} -> {findings}")
+    total, missed = missed_identifiers(find_identifiers)
 
     recall = (total - len(missed)) / total
     print(
         f"\ndeid recall: {recall:.3f} ({total - len(missed)}/{total} identifiers, {len(IDENTIFYING)} sentences)"
     )
-    for line in missed:
-        print(f"  missed {line}")
+    print("\n".join(f"  missed {line}" for line in missed))
     assert recall >= 0.97, "\n".join(missed)
 
 
 def test_find_identifiers_false_alarm_rate_over_clean_corpus():
-    flagged = [(sentence, find_identifiers(sentence)) for sentence in CLEAN]
-    flagged = [(sentence, findings) for sentence, findings in flagged if findings]
+    flagged = flagged_clean_sentences(find_identifiers)
 
     rate = len(flagged) / len(CLEAN)
     print(f"\ndeid false-alarm rate: {rate:.3f} ({len(flagged)}/{len(CLEAN)} clean sentences flagged)")
-    for sentence, findings in flagged:
-        print(f"  flagged {sentence!r}: {[(f.kind, f.text) for f in findings]}")
-    assert rate <= 0.03, "\n".join(f"{sentence!r}: {findings}" for sentence, findings in flagged)
+    print("\n".join(f"  flagged {line}" for line in flagged))
+    assert rate <= 0.03, "\n".join(flagged)
 
 
-def test_find_identifiers_long_clean_case_is_clean():
-    assert find_identifiers(LONG_CLEAN_CASE) == []
+@pytest.mark.parametrize("text", [LONG_CLEAN_CASE, LONG_CLEAN_CASE_FR], ids=["en", "fr"])
+def test_find_identifiers_long_clean_case_is_clean(text):
+    assert find_identifiers(text) == []
 
 
 def test_find_identifiers_empty_text():
@@ -110,6 +113,29 @@ def test_find_identifiers_empty_text():
         ("Chart #4471 has the agreement.", Finding("record_number", 7, 11, "4471")),
         ("WSIB claim 1234567 is open.", Finding("other_id", 11, 18, "1234567")),
         ("Licence plate ABCD 123 was noted.", Finding("other_id", 14, 22, "ABCD 123")),
+        ("Nadia Okemow is a 51 year old woman.", Finding("name", 0, 12, "Nadia Okemow")),
+        ("Later mr lavoie says it helps.", Finding("name", 6, 15, "mr lavoie")),
+        ("Wapun Okemow, 44 y/o, trapper.", Finding("name", 0, 12, "Wapun Okemow")),
+        ("Grace says the patch falls off.", Finding("name", 0, 5, "Grace")),
+        ("She lives in Kapuskasing now.", Finding("place", 13, 24, "Kapuskasing")),
+        ("He drives in from Moonbeam.", Finding("place", 18, 26, "Moonbeam")),
+        ("Lives near Marathon.", Finding("place", 11, 19, "Marathon")),
+        ("Raised in Hope, BC.", Finding("place", 10, 14, "Hope")),
+        ("From Sandy Lake First Nation.", Finding("place", 5, 28, "Sandy Lake First Nation")),
+        ("He lives in Foxhollow, ON.", Finding("place", 12, 21, "Foxhollow")),
+        ("Works at the sawmill owned by Resolute.", Finding("employer", 30, 38, "Resolute")),
+        ("Retired from Algoma Steel in 2016.", Finding("employer", 13, 25, "Algoma Steel")),
+        ("Requisition SJHC-553120 attached.", Finding("record_number", 12, 23, "SJHC-553120")),
+        ("Visit# 20251102-0117 in the ED.", Finding("record_number", 7, 20, "20251102-0117")),
+        ("Mme Gagnon a mal au dos.", Finding("name", 0, 10, "Mme Gagnon")),
+        ("Née le 14 mars 1962.", Finding("date", 7, 19, "14 mars 1962")),
+        ("Vue en avril pour un sevrage.", Finding("date", 7, 12, "avril")),
+        ("Sa mère a 93 ans.", Finding("age_over_89", 10, 16, "93 ans")),
+        ("Carte santé 1234 567 890 à jour.", Finding("health_card", 12, 24, "1234 567 890")),
+        ("Son NAS est le 046 454 286.", Finding("sin_ssn", 15, 26, "046 454 286")),
+        ("Il habite au 12, boul. Lasalle.", Finding("address", 13, 30, "12, boul. Lasalle")),
+        ("Elle vit à Chisasibi.", Finding("place", 11, 20, "Chisasibi")),
+        ("Il travaille chez Hydro-Québec.", Finding("employer", 18, 30, "Hydro-Québec")),
     ],
 )
 def test_find_identifiers_spot_check(text, expected):
@@ -129,6 +155,21 @@ def test_find_identifiers_spot_check(text, expected):
         "She is 89 years old; he is in his 60s.",
         "He was found with RR 6 and pinpoint pupils.",
         "Gabapentin titrated 300-600-900 mg.",
+        "Saw Physio Plus twice a week.",
+        "He drives to Sudbury for his MRI.",
+        "She moved to Toronto to be near her daughter.",
+        "Hope is what keeps her going.",
+        "Will review the taper next visit.",
+        "Many First Nations communities have no pharmacist.",
+        "He works at the mine and his wife works for the school board.",
+        "Her husband is supportive; her physio Plus program ended.",
+        "PHQ-9 14, COVID-19 in 2021, ICD-10 G89.4.",
+        "ECG: QTc 468 ms sous méthadone.",
+        "Le signe de Tinel est positif; maladie de Parkinson chez le père.",
+        "Elle a 89 ans et vit seule.",
+        "Mars a été difficile, mais avril va mieux.",
+        "Elle habite à Ottawa depuis 2019.",
+        "Il travaille à la mine et sa femme travaille pour la commission scolaire.",
     ],
 )
 def test_find_identifiers_ignores_clinical_near_misses(text):
@@ -154,6 +195,7 @@ def test_find_identifiers_dense_line():
         Finding("name", 0, 12, "Mr. Beaudoin"),
         Finding("record_number", 18, 25, "0093312"),
         Finding("address", 36, 46, "31 Pine St"),
+        Finding("place", 48, 56, "Espanola"),
         Finding("postal_code", 57, 64, "P5E 1A4"),
     ]
 
@@ -201,3 +243,29 @@ def test_explain_gives_label_text_and_advice(kind):
     finding = Finding(kind, 0, 4, "abcd")
 
     assert explain(finding) == f"{KIND_LABELS[kind]} “abcd”: {FIX_ADVICE[kind]}"
+
+
+@pytest.mark.parametrize(
+    ("place", "kind"),
+    [
+        ("kapuskasing", SMALL),
+        ("sandy lake", SMALL),
+        ("moonbeam", CUED),
+        ("hope", CUED),
+        ("sudbury", LARGE),
+        ("thunder bay", LARGE),
+        ("ontario", REGION),
+        ("florida", REGION),
+    ],
+)
+def test_word_lists_class_places_by_size_and_ambiguity(place, kind):
+    assert lexicon().places[place] == kind
+
+
+def test_word_lists_tell_strong_names_from_everyday_words():
+    names = lexicon()
+
+    assert {"karen", "okemow", "lavoie", "tremblay"} <= names.strong_given | names.strong_surnames
+    assert {"will", "grace", "baker", "parent"} <= names.given | names.surnames
+    assert {"will", "grace", "baker", "parent"}.isdisjoint(names.strong_given | names.strong_surnames)
+    assert {"plus", "will", "parent"} <= names.common
