@@ -64,16 +64,27 @@ def test_a_french_browser_gets_french_pages_with_the_same_urls(client):
     assert reverse("sessions:program_list") == "/programs/"
 
 
-def test_the_switch_sets_the_language_for_a_visitor_without_an_account(client):
-    switched = client.post(reverse("accounts:set_language"), {"language": "fr-ca", "next": "/programs/"})
+def test_the_switch_is_a_link_for_a_visitor_and_sets_only_the_language_cookie(client):
+    english = client.get("/programs/")
+    switched = client.get(reverse("accounts:set_language"), {"language": "fr-ca", "next": "/programs/"})
     page = client.get("/programs/")
 
+    link = '<a class="nav-link" lang="fr-ca" href="/account/language/?language=fr-ca&amp;next=/programs/">Français</a>'
+    assert link in english.content.decode()
+    assert english.cookies == {}  # no CSRF cookie: the anonymous page stays cacheable
     assert (switched.status_code, switched["Location"]) == (302, "/programs/")
+    assert switched.cookies["django_language"].value == "fr-ca"
     assert '<html lang="fr-ca">' in page.content.decode()
-    assert (
-        '<button type="submit" name="language" value="en-ca" class="btn btn-link nav-link" lang="en-ca">English</button>'
-        in page.content.decode()
+    back = 'lang="en-ca" href="/account/language/?language=en-ca&amp;next=/programs/">English</a>'
+    assert back in page.content.decode()
+
+
+def test_the_switch_never_sends_anyone_to_another_site(client):
+    switched = client.get(
+        reverse("accounts:set_language"), {"language": "fr-ca", "next": "https://evil.example"}
     )
+
+    assert switched["Location"] == "/"
 
 
 def test_a_signed_in_persons_profile_language_wins_over_their_browser(client, participant):
