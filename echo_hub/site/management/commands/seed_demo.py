@@ -280,8 +280,9 @@ class Command(BaseCommand):
             start_date=first,
             end_date=first + timedelta(weeks=15),
         )
+        # The first half of the cycle took place before the demo: it is recorded as past sessions.
         created = schedule_weekly(
-            program=program, first_date=first, start_time=time(12, 0), count=16, cycle=cycle
+            program=program, first_date=first, start_time=time(12, 0), count=16, cycle=cycle, record_past=True
         )
         for session, topic in zip(created, TOPICS, strict=False):
             session.didactic_topic = topic
