@@ -205,7 +205,7 @@ def test_schedule_weekly_numbers_a_recorded_past_session_first(program, fall, co
 
 
 def test_numbering_keeps_a_cancelled_sessions_place(program, fall):
-    first, second, third = _weekly(program, date(2026, 10, 7), 3, cycle=fall)
+    first, second, _third = _weekly(program, date(2026, 10, 7), 3, cycle=fall)
     services.cancel_session(session=second, reason="Statutory holiday")
 
     services.reschedule_session(
