@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd"}
 READ_ONLY = [
+    "echo_sessions.session",
+    "echo_sessions.cycle",
     "echo_sessions.attendance",
     "echo_sessions.attendancechange",
     "echo_sessions.attendanceclaim",
