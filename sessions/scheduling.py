@@ -293,14 +293,17 @@ def update_cycle(*, cycle: Cycle, name: str, start_date: date, end_date: date | 
         raise ValidationError({"name": f"This program already has a cycle named “{name}”."})
     zone = program.zone
     days = sorted({s.starts_at.astimezone(zone).date() for s in cycle.sessions.only("starts_at")})
-    outside = [d for d in days if d < start_date or (end_date is not None and d > end_date)]
-    if outside:
-        raise ValidationError(
-            f"Sessions of this cycle on {_listed([_day(d) for d in outside])} would fall outside "
-            f"those dates. Choose dates {_cycle_span(days[0], days[-1])} or wider, or move those sessions "
-            "first.",
-            code="sessions_outside",
+    errors = {}
+    before = [_day(d) for d in days if d < start_date]
+    after = [_day(d) for d in days if end_date is not None and d > end_date]
+    if before:
+        errors["start_date"] = (
+            f"This cycle has sessions on {_listed(before)}: start on {_day(days[0])} or earlier."
         )
+    if after:
+        errors["end_date"] = f"This cycle has sessions on {_listed(after)}: end on {_day(days[-1])} or later."
+    if errors:
+        raise ValidationError(errors)
     if cycle.name != name:
         cycle.name = name
         cycle.save(update_fields=["name"])

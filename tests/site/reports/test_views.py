@@ -101,7 +101,7 @@ def test_report_page_shows_the_cycle_numbers(client, coordinator, dataset):
     assert "relevance 3.83 · quality 3.67 (of 5)" in summary
     assert '<td data-label="Participants" class="num">3</td>' in html
     assert '<td data-label="Faculty" class="num">2</td>' in html
-    assert "not counted: hub faculty, 2 people · 5.0 h" in summary
+    assert "hub faculty, counted apart: 2 people, 5.0 h" in summary
     assert '<td data-label="Organization">North Clinic</td>' in html
 
 
