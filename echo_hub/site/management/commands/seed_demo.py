@@ -324,8 +324,14 @@ class Command(BaseCommand):
                 start_date=start,
                 end_date=start + timedelta(weeks=batch - 1),
             )
+            # A demo seeded weeks ago and scaled up today continues from its last session, maybe past.
             schedule_weekly(
-                program=program, first_date=start, start_time=time(12, 0), count=batch, cycle=cycle
+                program=program,
+                first_date=start,
+                start_time=time(12, 0),
+                count=batch,
+                cycle=cycle,
+                record_past=True,
             )
             have += batch
             start += timedelta(weeks=batch)
