@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from echo_hub.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 
+from . import services
 from .models import (
     Attendance,
     AttendanceChange,
@@ -33,6 +34,14 @@ class ProgramAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CycleInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so that a change made here is in the program's audit trail too.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.update_program(program=obj, changes=changes, by=request.user)
 
 
 @admin.register(Cycle)
