@@ -128,8 +128,9 @@ def test_finalize_recommendations_of_a_case_marked_presented_too_early_is_refuse
 
 
 def test_letter_names_its_session_and_the_day_it_was_finalized(
-    case, coordinator, clock, session_2, django_capture_on_commit_callbacks
+    case, coordinator, clock, session_2, settings, tmp_path, django_capture_on_commit_callbacks
 ):
+    settings.MEDIA_ROOT = tmp_path  # the rendered letter must not take another test's file name
     # Discussed on 14 October; the coordinator finalizes the letter a week later.
     clock.move_to(datetime(2026, 10, 21, 18, 30, tzinfo=UTC), tick=False)
 
@@ -148,8 +149,9 @@ def test_letter_names_its_session_and_the_day_it_was_finalized(
 
 
 def test_report_counts_a_case_presented_in_its_session_and_its_letter(
-    case, coordinator, clock, program, django_capture_on_commit_callbacks
+    case, coordinator, clock, program, settings, tmp_path, django_capture_on_commit_callbacks
 ):
+    settings.MEDIA_ROOT = tmp_path
     clock.move_to(STARTS + timedelta(days=2), tick=False)
 
     with django_capture_on_commit_callbacks(execute=True):
