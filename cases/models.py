@@ -344,6 +344,8 @@ class RecommendationLetter(models.Model):
         FAILED = "failed", "Failed"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="letter")
+    # The session the case was discussed in, fixed when the letter is finalized.
+    session = models.ForeignKey(Session, null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RENDERING)
     file = models.FileField(upload_to="letters/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)

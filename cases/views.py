@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.audit.services import Action, denied, record
@@ -145,8 +146,13 @@ def case_detail(request, pk):
             [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
         )
     letter = RecommendationLetter.objects.filter(case=case).first()
+    slot = lists["slot"]
     context = {
         "case": case,
+        # Marking presented and finalizing wait for the session: the services refuse them before.
+        "session_started": bool(
+            slot and not slot.session.is_cancelled and slot.session.starts_at <= timezone.now()
+        ),
         "role": role,
         "is_presenter": case.presenter_id == request.user.pk,
         "is_coordinator": role == Role.COORDINATOR,

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from echo_hub.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 
+from . import services
 from .models import (
     Attendance,
     AttendanceChange,
@@ -19,6 +20,11 @@ from .models import (
 class CycleInline(admin.TabularInline):
     model = Cycle
     extra = 0
+    # A cycle's dates hold its sessions: they move through sessions.scheduling, which checks that.
+    readonly_fields = ["start_date", "end_date"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Program)
@@ -29,9 +35,17 @@ class ProgramAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CycleInline]
 
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so that a change made here is in the program's audit trail too.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.update_program(program=obj, changes=changes, by=request.user)
+
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(ReadOnlyAdmin):
     list_display = ["name", "program", "start_date", "end_date"]
     list_filter = ["program"]
     search_fields = ["name", "program__name"]
@@ -58,15 +72,15 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token", "sent_at", "accepted_at", "accepted_by", "revoked_at", "revoked_by"]
 
 
+# Sessions are scheduled, moved and cancelled through sessions.scheduling, which keeps the time
+# rules, the numbering and the audit trail: read-only here.
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ReadOnlyAdmin):
     list_display = ["title", "program", "cycle", "starts_at", "status", "case_slots"]
     list_filter = ["status", "program", "cycle"]
     search_fields = ["title", "didactic_topic", "program__name"]
     date_hierarchy = "starts_at"
     list_select_related = ["program", "cycle"]
-    raw_id_fields = ["presenter"]
-    readonly_fields = ["sequence", "created_at", "updated_at"]
 
 
 class AttendanceChangeInline(ReadOnlyInline):

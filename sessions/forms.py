@@ -9,7 +9,7 @@ from echo_hub.accounts.models import User, time_zone_choices
 
 from .models import MAX_CASE_SLOTS, Cycle, Program, Role, Session, SessionMaterial
 from .roster import parse_roster, read_roster
-from .services import MAX_SERIES_LENGTH
+from .scheduling import MAX_SERIES_LENGTH
 from .zoom import read_report
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -68,6 +68,11 @@ class ProgramForm(forms.ModelForm):
         return cleaned
 
 
+def cycle_label(cycle: Cycle) -> str:
+    end = f"{cycle.end_date:%-d %b %Y}" if cycle.end_date else "no end date"
+    return f"{cycle.name} ({cycle.start_date:%-d %b %Y} – {end})"
+
+
 class CycleForm(forms.Form):
     name = forms.CharField(max_length=120, help_text="For example “Fall 2026”.")
     start_date = forms.DateField(widget=DATE_INPUT)
@@ -115,10 +120,22 @@ class ScheduleForm(forms.Form):
         help_text="Holidays and breaks, one date per line as YYYY-MM-DD.",
     )
 
+    record_past = forms.BooleanField(
+        label="Record a past session",
+        required=False,
+        help_text="Only for sessions that already took place, to enter their attendance afterwards.",
+    )
+    extend_cycle = forms.BooleanField(
+        label="Extend the cycle",
+        required=False,
+        help_text="Move the cycle's start or end date so that it holds these sessions.",
+    )
+
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
         self.fields["cycle"].queryset = program.cycles.all()
+        self.fields["cycle"].label_from_instance = cycle_label
         self.fields[
             "start_time"
         ].help_text = f"Local time in {program.time_zone}; kept across daylight saving."
@@ -161,6 +178,16 @@ class RescheduleForm(forms.Form):
     new_date = forms.DateField(label="Date", widget=DATE_INPUT)
     new_start_time = forms.TimeField(label="Start time", widget=TIME_INPUT)
     duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    record_past = forms.BooleanField(
+        label="Record a past session",
+        required=False,
+        help_text="Only when the session already took place at that earlier time.",
+    )
+    extend_cycle = forms.BooleanField(
+        label="Extend the cycle",
+        required=False,
+        help_text="Move the cycle's start or end date so that it holds the new date.",
+    )
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)

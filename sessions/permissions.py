@@ -10,7 +10,7 @@ from django.http import Http404
 
 from echo_hub.audit.services import denied
 
-from .models import Enrollment, Invitation, Program, Role, Session, SessionMaterial
+from .models import Cycle, Enrollment, Invitation, Program, Role, Session, SessionMaterial
 
 _PROGRAM = Program._meta.label_lower
 _SESSION = Session._meta.label_lower
@@ -142,6 +142,20 @@ def get_material_for_member(
         )
     material.session = session
     return material
+
+
+def get_cycle_for_coordinator(user, slug: str, pk: int) -> Cycle:
+    program = get_program_for_coordinator(user, slug)
+    cycle = Cycle.objects.select_related("program").filter(program=program, pk=pk).first()
+    if cycle is None:
+        raise denied(
+            Http404("No such cycle."),
+            user=user,
+            object_type=Cycle._meta.label_lower,
+            object_id=pk,
+            program=program,
+        )
+    return cycle
 
 
 def get_enrollment_for_coordinator(user, slug: str, pk: int) -> Enrollment:

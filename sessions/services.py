@@ -1,136 +1,48 @@
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping, Sequence
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from echo_hub.audit.services import Action, record
+from echo_hub.audit.services import Action, changes_extra, record
 from echo_hub.lib.text import invisible_characters_problem, normalize_name
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
-from .models import Cycle, Enrollment, Program, Role, Session, program_scope
-from .reminders import notify_session_changed
+from .models import Enrollment, Program, Role, program_scope
 from .roster import RosterRow
 
+# The schedule's verbs live in scheduling.py; callers keep importing them from here.
+from .scheduling import (  # noqa: F401
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_SERIES_LENGTH,
+    cancel_session,
+    create_cycle,
+    edit_session,
+    local_to_utc,
+    reschedule_session,
+    schedule_weekly,
+    update_cycle,
+    update_session,
+)
+
 User = get_user_model()
-
-MAX_SERIES_LENGTH = 52
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
-def local_to_utc(local_date: date, local_time: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a wall-clock time in `zone`; refuses times a DST change makes
-    ambiguous or impossible, since a session there would start at a surprising hour."""
-    if not EARLIEST_YEAR <= local_date.year <= LATEST_YEAR:
-        raise ValidationError(f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="date_range")
-    naive = datetime.combine(local_date, local_time)
-    first = naive.replace(tzinfo=zone, fold=0)
-    second = naive.replace(tzinfo=zone, fold=1)
-    when = f"{local_time:%H:%M} on {local_date:%A %-d %B %Y}"
-    if first.utcoffset() != second.utcoffset():
-        round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-        if round_trip != naive:
-            raise ValidationError(
-                f"{when} does not exist in {zone.key}: the clocks spring forward that night. "
-                "Choose a time outside the change, for example an hour later.",
-                code="dst_gap",
-            )
-        raise ValidationError(
-            f"{when} happens twice in {zone.key}: the clocks fall back that night. "
-            "Choose a time outside the change.",
-            code="dst_fold",
-        )
-    return first.astimezone(UTC)
-
-
-def _next_session_number(*, program: Program, cycle: Cycle | None) -> int:
-    current = Session.objects.filter(program=program, cycle=cycle).aggregate(top=Max("number"))["top"]
-    return (current or 0) + 1
-
-
-def _weekly_dates(first_date: date, count: int, skip_dates: Iterable[date]) -> list[date]:
-    skipped = set(skip_dates)
-    dates: list[date] = []
-    day = first_date
-    while len(dates) < count:
-        if day not in skipped:
-            dates.append(day)
-        day += timedelta(weeks=1)
-    return dates
-
-
-@transaction.atomic
-def schedule_weekly(
-    *,
-    program: Program,
-    first_date: date,
-    start_time: time,
-    count: int,
-    cycle: Cycle | None = None,
-    skip_dates: Sequence[date] = (),
-    duration_minutes: int | None = None,
-) -> list[Session]:
-    """Create `count` weekly sessions on `first_date`'s weekday at the program's local
-    wall-clock `start_time`, skipping `skip_dates` (the series then runs longer)."""
-    if not 1 <= count <= MAX_SERIES_LENGTH:
-        raise ValidationError(f"Schedule between 1 and {MAX_SERIES_LENGTH} sessions at a time.", code="count")
-    if cycle is not None and cycle.program_id != program.pk:
-        raise ValidationError("That cycle belongs to another program.", code="cycle")
-    duration = duration_minutes or program.default_duration_minutes
-    if not 15 <= duration <= 480:
-        raise ValidationError("A session lasts between 15 and 480 minutes.", code="duration")
-
-    if not EARLIEST_YEAR <= first_date.year <= LATEST_YEAR - 2:
-        raise ValidationError(
-            f"Choose a first date between {EARLIEST_YEAR} and {LATEST_YEAR - 2}.", code="date_range"
-        )
-    zone = program.zone
-    starts: list[datetime] = []
-    errors: list[ValidationError] = []
-    for day in _weekly_dates(first_date, count, skip_dates):
-        try:
-            starts.append(local_to_utc(day, start_time, zone))
-        except ValidationError as exc:
-            errors.append(exc)
-    if errors:
-        raise ValidationError(errors)
-
-    clashes = Session.objects.filter(program=program, starts_at__in=starts).order_by("starts_at")
-    if clashes.exists():
-        taken = ", ".join(f"{s.starts_at.astimezone(zone):%a %-d %b %Y %H:%M}" for s in clashes[:5])
-        raise ValidationError(f"This program already has a session at {taken}.", code="clash")
-
-    number = _next_session_number(program=program, cycle=cycle)
-    sessions = [
-        Session(
-            program=program,
-            cycle=cycle,
-            number=number + offset,
-            title=f"Session {number + offset}",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(minutes=duration),
-            join_url=program.default_join_url,
-            case_slots=program.case_slots_per_session,
-        )
-        for offset, starts_at in enumerate(starts)
-    ]
-    return Session.objects.bulk_create(sessions)
 
 
 @transaction.atomic
 def create_program(*, creator, name: str, slug: str = "", **fields) -> Program:
-    """Create a program; its creator becomes its first coordinator."""
+    """Create a program; its creator becomes its first coordinator. Unless told otherwise its
+    sessions keep the wall-clock time of the creator's own time zone."""
     base = slugify(slug or name)[:70] or "program"
     candidate, suffix = base, 2
     while Program.objects.filter(slug=candidate).exists():
         candidate, suffix = f"{base}-{suffix}", suffix + 1
+    fields.setdefault("time_zone", creator.time_zone)
     program = Program.objects.create(name=name, slug=candidate, **fields)
+    record(Action.PROGRAM_CREATED, actor=creator, obj=program, extra={"time_zone": program.time_zone})
     enrollment = Enrollment.objects.create(
         user=creator,
         program=program,
@@ -144,61 +56,20 @@ def create_program(*, creator, name: str, slug: str = "", **fields) -> Program:
 
 
 @transaction.atomic
-def create_cycle(*, program: Program, name: str, start_date: date, end_date: date | None = None) -> Cycle:
-    if Cycle.objects.filter(program=program, name__iexact=name).exists():
-        raise ValidationError({"name": f"This program already has a cycle named “{name}”."})
-    if end_date and end_date < start_date:
-        raise ValidationError({"end_date": "The cycle must end on or after its start date."})
-    return Cycle.objects.create(program=program, name=name, start_date=start_date, end_date=end_date)
-
-
-@transaction.atomic
-def update_session(*, session: Session, **changes) -> Session:
-    """Save edits to one session; calendars see the change through a higher SEQUENCE."""
-    # Compare with the stored row: a bound ModelForm has already copied its input onto `session`.
-    stored = Session.objects.select_for_update().get(pk=session.pk)
-    changed = [name for name, value in changes.items() if getattr(stored, name) != value]
-    if changed:
-        for name in changed:
-            setattr(stored, name, changes[name])
-        stored.sequence = F("sequence") + 1
-        stored.save(update_fields=[*changed, "sequence", "updated_at"])
-    session.refresh_from_db()
-    return session
-
-
-@transaction.atomic
-def cancel_session(*, session: Session, reason: str) -> Session:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the session is cancelled; members will read it."})
-    if Session.objects.filter(pk=session.pk, status=Session.Status.CANCELLED).exists():
-        session.refresh_from_db()
-        return session
-    session = update_session(session=session, status=Session.Status.CANCELLED, cancel_reason=reason)
-    notify_session_changed(session=session)
-    return session
-
-
-@transaction.atomic
-def reschedule_session(
-    *, session: Session, new_date: date, new_start_time: time, duration_minutes: int
-) -> Session:
-    starts_at = local_to_utc(new_date, new_start_time, session.program.zone)
-    clash = Session.objects.filter(program_id=session.program_id, starts_at=starts_at).exclude(pk=session.pk)
-    if clash.exists():
-        raise ValidationError("This program already has a session at that time.", code="clash")
-    before = session.sequence
-    session = update_session(
-        session=session,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=duration_minutes),
-        status=Session.Status.SCHEDULED,
-        cancel_reason="",
-    )
-    if session.sequence != before:
-        notify_session_changed(session=session)
-    return session
+def update_program(*, program: Program, changes: Mapping[str, object], by) -> Program:
+    """Save a coordinator's changes to the program settings, each one in the audit trail."""
+    stored = Program.objects.select_for_update().get(pk=program.pk)
+    real = {name: value for name, value in changes.items() if getattr(stored, name) != value}
+    if not real:
+        program.refresh_from_db()
+        return program
+    extra = changes_extra(stored, real, shown=("time_zone",))
+    for name, value in real.items():
+        setattr(stored, name, value)
+    stored.save(update_fields=list(real))
+    record(Action.PROGRAM_CHANGED, actor=by, obj=stored, extra=extra)
+    program.refresh_from_db()
+    return program
 
 
 def _record_enrollment(action: str, enrollment: Enrollment, *, by, **extra) -> None:

@@ -37,6 +37,7 @@ urlpatterns = [
     path("manage/<slug:slug>/audit/export.csv", audit.program_events_csv, name="manage_audit_csv"),
     path("manage/<slug:slug>/settings/", manage.program_edit, name="manage_program_edit"),
     path("manage/<slug:slug>/cycles/new/", manage.cycle_create, name="manage_cycle_create"),
+    path("manage/<slug:slug>/cycles/<int:pk>/edit/", manage.cycle_edit, name="manage_cycle_edit"),
     path("manage/<slug:slug>/schedule/new/", manage.schedule_new, name="manage_schedule_new"),
     path("manage/<slug:slug>/sessions/<int:pk>/edit/", manage.session_edit, name="manage_session_edit"),
     path("manage/<slug:slug>/sessions/<int:pk>/cancel/", manage.session_cancel, name="manage_session_cancel"),

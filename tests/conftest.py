@@ -1,4 +1,5 @@
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import polib
@@ -112,6 +113,13 @@ def outsider(db):
 @pytest.fixture
 def session(program):
     return SessionFactory(program=program, title="Session 1", didactic_topic="Opioid tapering")
+
+
+@pytest.fixture
+def session_held(session, time_machine):
+    """The clock ten minutes after `session` (made a week ahead) ended: its cases were presented."""
+    time_machine.move_to(session.ends_at + timedelta(minutes=10))
+    return session
 
 
 @pytest.fixture

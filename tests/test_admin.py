@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from cpd.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from echo_hub.audit.models import AuditEvent
 from sessions.models import AttendanceChange, ReportAlias
 from tests.factories import (
     AttendanceClaimFactory,
@@ -27,6 +28,8 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd"}
 READ_ONLY = [
+    "echo_sessions.session",
+    "echo_sessions.cycle",
     "echo_sessions.attendance",
     "echo_sessions.attendancechange",
     "echo_sessions.attendanceclaim",
@@ -121,3 +124,33 @@ def test_reissuing_from_the_admin_goes_through_the_service(client, program):
 
     certificate.refresh_from_db()
     assert certificate.issue_number == 2
+
+
+def test_program_settings_changed_in_the_admin_are_audited(client, program):
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    url = reverse("admin:echo_sessions_program_change", args=[program.pk])
+    data = {
+        field: value
+        for field, value in client.get(url).context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data |= {
+        "attendance_threshold_percent": 60,
+        "cycles-TOTAL_FORMS": 0,
+        "cycles-INITIAL_FORMS": 0,
+        "cycles-MIN_NUM_FORMS": 0,
+        "cycles-MAX_NUM_FORMS": 1000,
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    program.refresh_from_db()
+    assert program.attendance_threshold_percent == 60
+    event = AuditEvent.objects.get(action=AuditEvent.Action.PROGRAM_CHANGED)
+    assert (event.actor_id, event.program_id, event.extra) == (
+        superuser.pk,
+        program.pk,
+        {"attendance_threshold_percent": "75 → 60"},
+    )

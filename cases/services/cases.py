@@ -24,6 +24,7 @@ from .common import (
     medication_texts,
     record_event,
     replace_medications,
+    session_discussed_in,
 )
 
 
@@ -142,12 +143,15 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
 
 @transaction.atomic
 def mark_case_presented(*, case: Case, by) -> Case:
+    """A scheduled case was presented: only once its session has started."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == Case.Status.PRESENTED:
         return case
     if case.status != Case.Status.SCHEDULED:
         raise ValidationError("Only a scheduled case can be marked as presented.")
+    session = session_discussed_in(case)
     case.status = Case.Status.PRESENTED
     case.save(update_fields=["status", "updated_at"])
     record_event(case, CaseEvent.Kind.PRESENTED, by)
+    record(Action.CASE_PRESENTED, actor=by, obj=case, extra={"session_id": session.pk})
     return case

@@ -6,17 +6,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from echo_hub.lib.text import text_limits
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
-from sessions.models import program_scope
+from sessions.models import Session, program_scope
 
 from ..deid import explain, find_identifiers
 from ..mme import daily_mme
 from ..models import (
     Case,
     CaseEvent,
+    CaseSlot,
     FollowUp,
     Medication,
 )
@@ -39,6 +41,29 @@ def guard_identifiers(texts: Mapping[str, str]) -> None:
             errors[field] = [ValidationError(explain(f), code=f"identifier_{f.kind}") for f in findings]
     if errors:
         raise ValidationError(errors)
+
+
+def session_discussed_in(case: Case) -> Session:
+    """The session a case was presented in, once that session has started: a case is never
+    presented, nor its letter sent, before the hub could discuss it."""
+    slot = CaseSlot.objects.select_related("session", "session__program").filter(case=case).first()
+    if slot is None:
+        raise ValidationError("This case has no place on a session's agenda: schedule it first.")
+    session = slot.session
+    if session.is_cancelled:
+        raise ValidationError(
+            f"{session.title} was cancelled: the case was not presented there. Give it a slot in another "
+            "session first.",
+            code="session_cancelled",
+        )
+    if session.starts_at > timezone.now():
+        zone = session.program.zone
+        raise ValidationError(
+            f"{session.title} starts on {session.starts_at.astimezone(zone):%a %-d %b %Y at %H:%M} "
+            f"({zone.key}): a case counts as presented once its session has started.",
+            code="session_not_started",
+        )
+    return session
 
 
 def medication_limits(rows: Sequence[MedicationRow]) -> dict[str, int]:

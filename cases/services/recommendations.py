@@ -16,12 +16,11 @@ from ..library import reopen_library_screening
 from ..models import (
     Case,
     CaseEvent,
-    CaseSlot,
     Recommendation,
     RecommendationHeading,
     RecommendationLetter,
 )
-from .common import email_presenter, guard_identifiers, record_event, total_mme
+from .common import email_presenter, guard_identifiers, record_event, session_discussed_in, total_mme
 
 OVERDUE_LETTER_DAYS = 7
 RENDER_TASK = "cases.render_letter"
@@ -85,9 +84,11 @@ def finalize_recommendations(*, case: Case, by) -> RecommendationLetter:
         raise ValidationError("Only a scheduled or presented case can be finalized.")
     if not case.recommendations.exists():
         raise ValidationError("There are no recommendations to send yet.")
+    session = session_discussed_in(case)
     if case.status == Case.Status.SCHEDULED:
         record_event(case, CaseEvent.Kind.PRESENTED, by)
-    letter = RecommendationLetter.objects.create(case=case, finalized_by=by)
+        record(Action.CASE_PRESENTED, actor=by, obj=case, extra={"session_id": session.pk})
+    letter = RecommendationLetter.objects.create(case=case, session=session, finalized_by=by)
     record(Action.RECOMMENDATIONS_FINALIZED, actor=by, obj=case, extra={"letter_id": letter.pk})
     case.status = Case.Status.PRESENTED
     case.save(update_fields=["status", "updated_at"])
@@ -101,7 +102,10 @@ def retry_letter_render(*, letter: RecommendationLetter) -> None:
         raise ValidationError("This letter is not waiting for a retry: it is ready or being prepared.")
 
 
-def letter_context(case: Case) -> dict:
+def letter_context(letter: RecommendationLetter) -> dict:
+    """What the letter prints: the session it was discussed in and the day it was finalized are
+    the letter's own, fixed when it was finalized."""
+    case = letter.case
     recommendations = list(case.recommendations.select_related("author").order_by("pk"))
     by_heading = []
     for value, label in RecommendationHeading.choices:
@@ -109,11 +113,11 @@ def letter_context(case: Case) -> dict:
         if items:
             by_heading.append((label, items))
     medications = list(case.medications.filter(follow_up=None))
-    slot = CaseSlot.objects.select_related("session", "session__program").filter(case=case).first()
     return {
         "case": case,
         "program": case.program,
-        "session": slot.session if slot else None,
+        "letter": letter,
+        "session": letter.session,
         "by_heading": by_heading,
         "experts": sorted({r.author.name_with_credentials for r in recommendations}),
         "medications": medications,
@@ -128,10 +132,11 @@ def render_letter(*, letter_id: int) -> bool:
     ).exists()
     if not claimed:
         return False
-    letter = RecommendationLetter.objects.select_related("case", "case__program", "case__presenter").get(
-        pk=letter_id
-    )
-    pdf = render_pdf("pdf/recommendation_letter.html", letter_context(letter.case) | {"letter": letter})
+    letter = RecommendationLetter.objects.select_related(
+        "case", "case__program", "case__presenter", "session"
+    ).get(pk=letter_id)
+    with timezone.override(letter.case.program.zone):
+        pdf = render_pdf("pdf/recommendation_letter.html", letter_context(letter))
     with transaction.atomic():
         letter = RecommendationLetter.objects.select_for_update().get(pk=letter_id)
         if letter.status == RecommendationLetter.Status.READY:

@@ -51,6 +51,27 @@ def _clean_extra(extra: Mapping | None) -> dict:
     return clean
 
 
+def changes_extra(instance, changes: Mapping[str, object], *, shown: tuple[str, ...] = ()) -> dict:
+    """What an edit changed, for `extra`: "old → new" for numbers, flags, dates, choices and the
+    fields named in `shown`; only "changed" for free text, which must not reach the trail."""
+    extra = {}
+    for name, new in changes.items():
+        field = instance._meta.get_field(name)
+        old = getattr(instance, name)
+        is_text = field.get_internal_type() in {"CharField", "TextField"} and not field.choices
+        pair = f"{_short(old)} → {_short(new)}"
+        extra[name] = pair if (name in shown or not is_text) and len(pair) <= MAX_EXTRA_TEXT else "changed"
+    return extra
+
+
+def _short(value) -> str:
+    if value is None or value == "":
+        return "none"
+    if hasattr(value, "pk"):
+        return f"#{value.pk}"
+    return str(value)
+
+
 def _request_facts(request: HttpRequest | None) -> dict:
     request = request or current_request.get()
     if request is None:

@@ -27,6 +27,7 @@ from ..forms import (
 from ..models import Role
 from ..permissions import (
     can_create_program,
+    get_cycle_for_coordinator,
     get_enrollment_for_coordinator,
     get_program_for_coordinator,
     get_session_for_coordinator,
@@ -36,12 +37,22 @@ from ..roster import parse_roster
 _ROSTER_SESSION_KEY = "roster-import-{}"
 
 
+def _codes(exc: ValidationError) -> set[str]:
+    if hasattr(exc, "error_dict"):
+        return {e.code for errors in exc.error_dict.values() for e in errors}
+    return {e.code for e in exc.error_list}
+
+
+def _sessions(count: int) -> str:
+    return f"{count} session" if count == 1 else f"{count} sessions"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_create(request):
     if not can_create_program(request.user):
         raise PermissionDenied("Only hub staff can create programs.")
-    form = ProgramForm(request.POST or None)
+    form = ProgramForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         program = services.create_program(creator=request.user, **form.cleaned_data)
         messages.success(request, f"{program.name} is created. Open a cycle, then schedule its sessions.")
@@ -55,7 +66,8 @@ def program_edit(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.update_program(program=program, changes=changes, by=request.user)
         messages.success(request, "Program settings saved.")
         return redirect("sessions:manage_schedule", slug=program.slug)
     return render(request, "sessions/manage/program_form.html", {"form": form, "program": program})
@@ -68,7 +80,7 @@ def cycle_create(request, slug):
     form = CycleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.create_cycle(program=program, **form.cleaned_data)
+            cycle = services.create_cycle(program=program, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -77,6 +89,24 @@ def cycle_create(request, slug):
                 f"{reverse('sessions:manage_schedule_new', args=[program.slug])}?cycle={cycle.pk}"
             )
     return render(request, "sessions/manage/cycle_form.html", {"form": form, "program": program})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request, slug, pk):
+    cycle = get_cycle_for_coordinator(request.user, slug, pk)
+    initial = {"name": cycle.name, "start_date": cycle.start_date, "end_date": cycle.end_date}
+    form = CycleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cycle(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Cycle “{form.cleaned_data['name']}” saved.")
+            return redirect("sessions:manage_schedule", slug=slug)
+    context = {"form": form, "program": cycle.program, "cycle": cycle}
+    return render(request, "sessions/manage/cycle_form.html", context)
 
 
 @login_required
@@ -98,24 +128,22 @@ def schedule_new(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     initial = {"cycle": request.GET.get("cycle")} if request.GET.get("cycle", "").isdigit() else {}
     form = ScheduleForm(request.POST or None, program=program, initial=initial)
+    offer_extend = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            sessions = services.schedule_weekly(
-                program=program,
-                first_date=data["first_date"],
-                start_time=data["start_time"],
-                count=data["count"],
-                cycle=data["cycle"],
-                skip_dates=data["skip_dates"],
-                duration_minutes=data["duration_minutes"],
-            )
+            sessions = services.schedule_weekly(program=program, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            offer_extend = "outside_cycle" in _codes(exc)
         else:
-            messages.success(request, f"{len(sessions)} sessions scheduled.")
+            messages.success(request, f"{_sessions(len(sessions))} scheduled.")
             return redirect("sessions:manage_schedule", slug=program.slug)
-    return render(request, "sessions/manage/schedule_form.html", {"form": form, "program": program})
+    offer_extend = offer_extend or bool(form.is_bound and form.data.get("extend_cycle"))
+    return render(
+        request,
+        "sessions/manage/schedule_form.html",
+        {"form": form, "program": program, "offer_extend": offer_extend},
+    )
 
 
 @login_required
@@ -124,9 +152,8 @@ def session_edit(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        services.update_session(
-            session=session, **{name: form.cleaned_data[name] for name in form.changed_data}
-        )
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        services.edit_session(session=session, changes=changes, by=request.user)
         messages.success(request, f"{session.title} saved.")
         return redirect(session)
     return render(
@@ -142,9 +169,13 @@ def session_cancel(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     form = CancelSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.cancel_session(session=session, reason=form.cleaned_data["reason"])
-        messages.success(request, f"{session.title} is cancelled.")
-        return redirect(session)
+        try:
+            services.cancel_session(session=session, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{session.title} is cancelled.")
+            return redirect(session)
     return render(
         request,
         "sessions/manage/session_cancel.html",
@@ -157,19 +188,19 @@ def session_cancel(request, slug, pk):
 def session_reschedule(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     form = RescheduleForm(request.POST or None, session=session)
+    offer_extend = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.reschedule_session(session=session, **form.cleaned_data)
+            session = services.reschedule_session(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
+            offer_extend = "outside_cycle" in _codes(exc)
         else:
             messages.success(request, f"{session.title} is rescheduled.")
             return redirect(session)
-    return render(
-        request,
-        "sessions/manage/session_reschedule.html",
-        {"form": form, "session": session, "program": session.program},
-    )
+    offer_extend = offer_extend or bool(form.is_bound and form.data.get("extend_cycle"))
+    context = {"form": form, "session": session, "program": session.program, "offer_extend": offer_extend}
+    return render(request, "sessions/manage/session_reschedule.html", context)
 
 
 @login_required

@@ -135,15 +135,19 @@ def test_case_assign_is_recorded(as_user, coordinator, program, session):
     assert event.extra == {"session_id": session.pk, "slot": 1}
 
 
-def test_recommendations_save_and_finalize_are_recorded(as_user, expert, coordinator, program, session):
+def test_recommendations_save_and_finalize_are_recorded(
+    session_held, as_user, expert, coordinator, program, session
+):
     case = CaseSlotFactory(session=session, case__program=program, case__status=Case.Status.SCHEDULED).case
 
     as_user(expert).post(reverse("cases:recommendations", args=[case.pk]), {"investigations": "Repeat MRI."})
     as_user(coordinator).post(reverse("cases:finalize", args=[case.pk]))
 
-    saved, finalized = events()
+    saved, presented, finalized = events()
     assert facts(saved) == (A.RECOMMENDATIONS_SAVED, expert.pk, CASE, case.pk, program.pk, IP)
     assert saved.extra == {"headings": 1}
+    assert facts(presented) == (A.CASE_PRESENTED, coordinator.pk, CASE, case.pk, program.pk, IP)
+    assert presented.extra == {"session_id": session.pk}
     assert facts(finalized) == (A.RECOMMENDATIONS_FINALIZED, coordinator.pk, CASE, case.pk, program.pk, IP)
     assert finalized.extra == {"letter_id": case.letter.pk}
 

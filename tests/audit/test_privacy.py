@@ -3,6 +3,7 @@ case, its return comment and its recommendations goes through the whole workflow
 looked for in every log record, email, outbox row, Celery task argument and audit event."""
 
 import logging
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -69,7 +70,7 @@ def _marked(text: str) -> str:
     return f"{text} {MARKER}"
 
 
-def _walk_the_workflow(client, presenter, coordinator, expert, program, session, capture) -> Case:
+def _walk_the_workflow(client, presenter, coordinator, expert, program, session, capture, clock) -> Case:
     fields = {name: _marked(CASE_FIELDS.get(name) or "Some detail") for name in TEXT_FIELDS}
     rows = [
         ("oxycodone", "", "120", _marked("60 mg CR q12h")),
@@ -97,6 +98,7 @@ def _walk_the_workflow(client, presenter, coordinator, expert, program, session,
             reverse("cases:recommendations", args=[case.pk]),
             {heading: _marked(f"Advice on {heading}") for heading in RecommendationHeading.values},
         )
+    clock.move_to(session.ends_at + timedelta(minutes=10))  # the case is discussed in the session
     client.force_login(coordinator)
     with capture(execute=True):
         client.post(reverse("cases:finalize", args=[case.pk]))
@@ -119,6 +121,7 @@ def _mail_texts() -> list[str]:
 
 
 def test_case_text_reaches_no_log_email_task_or_audit_event(
+    time_machine,
     settings,
     tmp_path,
     client,
@@ -133,7 +136,14 @@ def test_case_text_reaches_no_log_email_task_or_audit_event(
 ):
     settings.MEDIA_ROOT = tmp_path  # the rendered letter must not take another test's file name
     case = _walk_the_workflow(
-        client, presenter, coordinator, expert, program, session, django_capture_on_commit_callbacks
+        client,
+        presenter,
+        coordinator,
+        expert,
+        program,
+        session,
+        django_capture_on_commit_callbacks,
+        time_machine,
     )
 
     # The walk really happened and the marker really is in the case and its letter.

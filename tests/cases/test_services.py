@@ -425,7 +425,7 @@ def test_assign_case_to_a_past_or_cancelled_session_is_refused(submitted_case, c
     assert (submitted_case.status, CaseSlot.objects.count()) == (Case.Status.SUBMITTED, 0)
 
 
-def test_mark_case_presented_moves_a_scheduled_case_once(scheduled_case, coordinator):
+def test_mark_case_presented_moves_a_scheduled_case_once(session_held, scheduled_case, coordinator):
     services.mark_case_presented(case=scheduled_case, by=coordinator)
     services.mark_case_presented(case=scheduled_case, by=coordinator)
 
@@ -561,7 +561,7 @@ def test_finalize_recommendations_before_scheduling_is_refused(program, coordina
 
 
 def test_finalize_recommendations_renders_the_letter_once_and_emails_the_presenter(
-    recommended_case, coordinator, django_capture_on_commit_callbacks
+    session_held, recommended_case, coordinator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.finalize_recommendations(case=recommended_case, by=coordinator)
@@ -590,7 +590,7 @@ def test_finalize_recommendations_renders_the_letter_once_and_emails_the_present
 
 
 def test_finalize_recommendations_twice_keeps_one_letter(
-    recommended_case, coordinator, django_capture_on_commit_callbacks
+    session_held, recommended_case, coordinator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.finalize_recommendations(case=recommended_case, by=coordinator)
@@ -605,7 +605,7 @@ def test_finalize_recommendations_twice_keeps_one_letter(
 
 
 def test_render_letter_again_does_not_render_again(
-    recommended_case, coordinator, django_capture_on_commit_callbacks
+    session_held, recommended_case, coordinator, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.finalize_recommendations(case=recommended_case, by=coordinator)
@@ -626,7 +626,7 @@ def test_render_letter_again_does_not_render_again(
 
 
 def test_finalize_recommendations_of_a_presented_case_records_no_second_presented_event(
-    recommended_case, coordinator, django_capture_on_commit_callbacks
+    session_held, recommended_case, coordinator, django_capture_on_commit_callbacks
 ):
     services.mark_case_presented(case=recommended_case, by=coordinator)
 

@@ -90,7 +90,7 @@ def test_render_letter_task_failure_keeps_the_reason_for_the_next_try(
 
 
 def test_finalize_with_a_failing_render_still_commits_the_letter_for_the_sweep(
-    presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
+    session_held, presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
     def no_fonts(template_name, context):
         raise OSError("cannot load font DejaVuSans")

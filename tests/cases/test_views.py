@@ -477,7 +477,7 @@ def test_case_return_with_an_identifier_in_the_comment_is_refused(client, coordi
     assert CaseEvent.objects.count() == 0
 
 
-def test_case_mark_presented_moves_the_case_on(client, coordinator, scheduled_case):
+def test_case_mark_presented_moves_the_case_on(session_held, client, coordinator, scheduled_case):
     client.force_login(coordinator)
 
     response = client.post(reverse("cases:mark_presented", kwargs={"pk": scheduled_case.pk}))
@@ -544,7 +544,14 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_case_finalize_then_letter_download_holds_the_recommendations(
-    client, coordinator, expert, colleague, presenter, scheduled_case, django_capture_on_commit_callbacks
+    session_held,
+    client,
+    coordinator,
+    expert,
+    colleague,
+    presenter,
+    scheduled_case,
+    django_capture_on_commit_callbacks,
 ):
     MedicationFactory(case=scheduled_case)
     recommendations = [

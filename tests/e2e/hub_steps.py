@@ -1,6 +1,12 @@
 """Steps the hub's staff take in the browser, shared by the coordinator and spoke journeys."""
 
 import re
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.models import CaseSlot
+from sessions.models import Session
 
 from .browsing import Visitor
 
@@ -41,7 +47,21 @@ def write_recommendations(expert: Visitor, case_title: str, text: str) -> None:
     assert "Your recommendations are saved" in main_text(expert)
 
 
+def _session_takes_place(case_title: str) -> None:
+    """The days pass and the case's session is held: it started two hours ago and just ended."""
+    session = CaseSlot.objects.select_related("session").get(case__title=case_title).session
+    now = timezone.now()
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=now - timedelta(hours=2), ends_at=now - timedelta(minutes=1)
+    )
+
+
 def finalize_letter(coord: Visitor, slug: str, case_title: str) -> None:
+    """Before its session the case cannot be presented; once the session is held, the letter goes."""
     open_case_from_queue(coord, slug, case_title)
+    assert coord.page.get_by_role("button", name="Finalize and send letter").count() == 0
+    assert "The case can be marked presented, and its letter sent, once" in main_text(coord)
+    _session_takes_place(case_title)
+    coord.goto(coord.page.url, "case after its session")
     coord.click_and_check(coord.page.get_by_role("button", name="Finalize and send letter"), "finalized")
     assert "Recommendations finalized" in main_text(coord)

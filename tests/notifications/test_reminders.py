@@ -32,6 +32,13 @@ START = datetime(2026, 11, 4, 17, 0, tzinfo=UTC)
 MEMBERS = ["coord@example.org", "expert@example.org", "np.west@example.org", "participant@example.org"]
 
 
+@pytest.fixture(autouse=True)
+def _before_november(time_machine):
+    """The sessions here meet in November 2026: the clock reads 1 October, before any of them,
+    since a session is never scheduled or moved into the past."""
+    time_machine.move_to(datetime(2026, 10, 1, 16, 0, tzinfo=UTC))
+
+
 @pytest.fixture
 def members(coordinator, expert, participant, vancouver_member):
     return [coordinator, expert, participant, vancouver_member]

@@ -111,6 +111,9 @@ MANAGE = {
     "sessions:manage_schedule": Row(),
     "sessions:manage_program_edit": Row(post=_program_data),
     "sessions:manage_cycle_create": Row(post=lambda t: {"name": "Spring 2027", "start_date": _in_days(40)}),
+    "sessions:manage_cycle_edit": Row(objects=True, post=lambda t: {
+        "name": "Winter 2027, renamed", "start_date": _in_days(40), "end_date": _in_days(130),
+    }),
     "sessions:manage_schedule_new": Row(post=lambda t: {
         "cycle": "", "first_date": _in_days(21), "start_time": "12:00", "duration_minutes": "120",
         "count": "2", "skip_dates": "",
@@ -171,6 +174,7 @@ def _kwargs(name: str, t: Target) -> dict:
     """The URL's arguments other than the slug: the target program's objects."""
     session, past = {"pk": t.session.pk}, {"pk": t.past_session.pk}
     return {
+        "sessions:manage_cycle_edit": {"pk": t.empty_cycle.pk},
         "sessions:manage_session_edit": session,
         "sessions:manage_session_cancel": session,
         "sessions:manage_session_reschedule": session,

@@ -103,6 +103,7 @@ MATRIX = {
     "sessions:manage_schedule":                  ("GET",      302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_program_edit":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_cycle_create":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_cycle_edit":                ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_schedule_new":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_session_edit":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_session_cancel":            ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
@@ -478,6 +479,8 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "cycle_pk": w.survey.cycle_id}
     if name == "reports:csv":
         return {"slug": slug, "table": "sessions"}
+    if name == "sessions:manage_cycle_edit":
+        return {"slug": slug, "pk": w.survey.cycle_id}
     if name.startswith(("sessions:", "cases:", "cpd:", "reports:", "audit:")) and name not in {
         "sessions:program_list",
         "sessions:program_create",
@@ -552,6 +555,7 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "sessions:manage_schedule": session.didactic_topic,
         "sessions:manage_program_edit": "Save settings",
         "sessions:manage_cycle_create": "<h1>Open a cycle</h1>",
+        "sessions:manage_cycle_edit": f"<h1>Edit cycle “{w.survey.cycle.name}”</h1>",
         "sessions:manage_schedule_new": "<h1>Schedule weekly sessions</h1>",
         "sessions:manage_session_edit": f"<h1>Edit {session.title}</h1>",
         "sessions:manage_session_cancel": f"<h1>Cancel {session.title}?</h1>",

@@ -22,6 +22,12 @@ def _utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _before_the_2026_series(time_machine):
+    """The series below start in the fall of 2026: schedule them from the summer before."""
+    time_machine.move_to(_utc(2026, 6, 1, 12, 0))
+
+
 # schedule_weekly
 
 

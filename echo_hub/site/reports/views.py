@@ -19,7 +19,7 @@ from .selectors import ProgramReport, ReportScope, Table
 
 ORGANIZATIONS_ON_PAGE = 15
 FILTER_FIELDS = ("cycle", "start", "end")
-SUMMARY_SPLIT = 10  # attendance and credits on the left, cases and evaluations on the right
+SUMMARY_SPLIT = 12  # attendance, faculty and credits on the left, cases and evaluations on the right
 # One page (or more) per section, after the summary.
 PDF_SECTIONS = (
     ("sessions",),
@@ -91,9 +91,9 @@ def _charts(report: ProgramReport) -> dict[str, dict]:
     return {
         "attendance": _chart(
             "line",
-            "Attendees per session",
+            "Participants per session",
             [f"{row[0]:%-d %b %Y}" for row in held],
-            "Attendees",
+            "Participants",
             [row[4] for row in held],
             aspectRatio=2.6,
         ),

@@ -10,13 +10,14 @@ from django.utils import timezone
 
 from cases.models import Case
 from echo_hub.accounts.models import CommunityType, Profession
-from sessions.models import Session
+from sessions.models import Role, Session
 from tests.factories import (
     AttendanceFactory,
     CaseFactory,
     CaseSlotFactory,
     CertificateFactory,
     CycleFactory,
+    EnrollmentFactory,
     EvaluationFactory,
     FollowUpFactory,
     MedicationFactory,
@@ -84,7 +85,20 @@ def dataset(program):
         community_type=CommunityType.RURAL,
         organization="",
     )
+    # The hub's faculty attend too; reports count them apart from the participants.
+    expert = UserFactory(
+        full_name="Dr Hub Expert",
+        profession=Profession.SPECIALIST_PHYSICIAN,
+        community_type=CommunityType.URBAN,
+        organization="Academic Pain Institute",
+    )
+    EnrollmentFactory(program=program, user=expert, role=Role.EXPERT)
+    hub_coordinator = UserFactory(full_name="Hub Coordinator", organization="ECHO hub")
+    EnrollmentFactory(program=program, user=hub_coordinator, role=Role.COORDINATOR)
     attendance = [
+        (s1, expert, 120, None),
+        (s2, expert, 120, None),
+        (s1, hub_coordinator, 60, None),
         (s0, p1, 120, (5, 5)),
         (s1, p1, 120, (5, 4)),
         (s1, p2, 90, (4, 4)),

@@ -1,9 +1,12 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from echo_hub.site.reports.selectors import ReportScope, program_report
+from sessions.models import Role
+from tests.factories import AttendanceFactory, EnrollmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +26,8 @@ def test_program_report_whole_program_summary(dataset):
         "New participants (first session attended in this report)": 4,
         "Attendances": 8,
         "Participant-hours": Decimal("12.9"),
+        "Faculty attending (coordinators and hub experts)": 2,
+        "Faculty-hours": Decimal("5.0"),
         "CPD credits earned": Decimal("9.50"),
         "Session certificates issued": 5,
         "Cycle certificates issued": 1,
@@ -51,6 +56,8 @@ def test_program_report_cycle_summary(dataset):
         "New participants (first session attended in this report)": 3,
         "Attendances": 7,
         "Participant-hours": Decimal("10.9"),
+        "Faculty attending (coordinators and hub experts)": 2,
+        "Faculty-hours": Decimal("5.0"),
         "CPD credits earned": Decimal("7.50"),
         "Session certificates issued": 4,
         "Cycle certificates issued": 1,
@@ -76,6 +83,7 @@ def test_program_report_date_range_counts_local_dates_both_ends_included(dataset
     assert (summary.sessions_held, summary.sessions_cancelled, summary.sessions_upcoming) == (2, 0, 0)
     assert (summary.participants, summary.new_participants, summary.attendances) == (3, 1, 4)
     assert summary.participant_hours == Decimal("6.4")
+    assert (summary.faculty, summary.faculty_hours) == (1, Decimal("2.0"))
     assert summary.credits == Decimal("4.00")
     assert (summary.session_certificates, summary.cycle_certificates) == (2, 0)
     assert (summary.case_presentations, summary.follow_up_presentations) == (2, 1)
@@ -91,13 +99,13 @@ def test_program_report_sessions_table_per_session(dataset):
     report = program_report(ReportScope(program=dataset.program, cycle=dataset.cycle))
 
     assert report.sessions.rows == [
-        (date(2025, 9, 10), "Week 1", "Opioid tapering", "Held", 3, 2, Decimal("4.5"), 1, 3,
+        (date(2025, 9, 10), "Week 1", "Opioid tapering", "Held", 3, 2, Decimal("4.5"), 2, 1, 3,
          Decimal("4.00"), Decimal("3.33")),
-        (date(2025, 9, 17), "Week 2", "Opioid tapering", "Held", 2, 2, Decimal("3.7"), 1, 1,
+        (date(2025, 9, 17), "Week 2", "Opioid tapering", "Held", 2, 2, Decimal("3.7"), 1, 1, 1,
          Decimal("4.00"), Decimal("5.00")),
-        (date(2025, 9, 24), "Week 3", "Buprenorphine", "Held", 2, 1, Decimal("2.8"), 1, 2,
+        (date(2025, 9, 24), "Week 3", "Buprenorphine", "Held", 2, 1, Decimal("2.8"), 0, 1, 2,
          Decimal("3.50"), Decimal("3.50")),
-        (date(2025, 10, 1), "Week 4", "", "Cancelled", 0, 0, Decimal("0.0"), 0, 0, None, None),
+        (date(2025, 10, 1), "Week 4", "", "Cancelled", 0, 0, Decimal("0.0"), 0, 0, 0, None, None),
     ]  # fmt: skip
 
 
@@ -165,3 +173,31 @@ def test_program_report_scope_label_names_cycle_and_dates(dataset):
 
     assert scope.label == "Fall 2025, 1 Sep 2025 – 30 Sep 2025"
     assert ReportScope(program=dataset.program).label == "All sessions"
+
+
+def test_program_report_counts_faculty_apart_by_their_role_in_this_program(program, other_program):
+    session = SessionFactory(program=program, starts_at=timezone.now() - timedelta(days=2))
+    expert_here = EnrollmentFactory(program=program, role=Role.EXPERT).user
+    expert_elsewhere = EnrollmentFactory(program=other_program, role=Role.EXPERT).user
+    EnrollmentFactory(program=program, user=expert_elsewhere, role=Role.PARTICIPANT)
+    for user in (expert_here, expert_elsewhere):
+        AttendanceFactory(session=session, user=user, minutes=90)
+
+    report = program_report(ReportScope(program=program))
+
+    summary = report.summary
+    assert (summary.participants, summary.participant_hours) == (1, Decimal("1.5"))
+    assert (summary.faculty, summary.faculty_hours) == (1, Decimal("1.5"))
+    assert report.sessions.rows[0][4:8] == (1, 1, Decimal("1.5"), 1)
+    assert report.professions.rows == [("Family physician", 1, 1, Decimal("1.5"))]
+
+
+def test_program_report_holds_a_session_in_progress_until_it_ends(program, participant):
+    live = SessionFactory(program=program, starts_at=timezone.now() - timedelta(minutes=30))
+    AttendanceFactory(session=live, user=participant, minutes=30)
+
+    report = program_report(ReportScope(program=program))
+
+    summary = report.summary
+    assert (summary.sessions_held, summary.sessions_upcoming, summary.participants) == (0, 1, 0)
+    assert report.sessions.rows == []

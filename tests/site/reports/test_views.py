@@ -99,7 +99,9 @@ def test_report_page_shows_the_cycle_numbers(client, coordinator, dataset):
     assert "certificates: 4 session, 1 cycle" in summary
     assert "MME went down in 1 of 2 cases (50%)" in summary
     assert "relevance 3.83 · quality 3.67 (of 5)" in summary
-    assert '<td data-label="Attendees" class="num">3</td>' in html
+    assert '<td data-label="Participants" class="num">3</td>' in html
+    assert '<td data-label="Faculty" class="num">2</td>' in html
+    assert "hub faculty, counted apart: 2 people, 5.0 h" in summary
     assert '<td data-label="Organization">North Clinic</td>' in html
 
 
@@ -110,7 +112,7 @@ def test_report_page_charts_carry_the_table_numbers_without_inline_script(client
 
     charts = [json.loads(raw.replace("&quot;", '"')) for raw in DATA_CHART.findall(html)]
     assert [(c["title"], c["labels"], c["series"][0]["data"]) for c in charts] == [
-        ("Attendees per session", ["10 Sep 2025", "17 Sep 2025", "24 Sep 2025"], [3, 2, 2]),
+        ("Participants per session", ["10 Sep 2025", "17 Sep 2025", "24 Sep 2025"], [3, 2, 2]),
         ("Participants by profession", ["Family physician", "Nurse practitioner", "Pharmacist"], [2, 1, 1]),
         ("Participants by community type", ["Rural", "Remote", "Urban"], [2, 1, 1]),
         ("Sessions attended per participant", ["1", "2", "3"], [2, 1, 1]),
@@ -144,12 +146,12 @@ def test_report_csv_sessions_match_the_page(client, coordinator, dataset):
         f'attachment; filename="report-{dataset.program.slug}-fall-2025-sessions.csv"'
     )
     assert _csv_rows(response) == [
-        ["Date", "Session", "Didactic topic", "Status", "Attendees", "Sites", "Participant-hours",
-         "Cases presented", "Evaluations", "Relevance (1–5)", "Quality (1–5)"],
-        ["2025-09-10", "Week 1", "Opioid tapering", "Held", "3", "2", "4.5", "1", "3", "4.00", "3.33"],
-        ["2025-09-17", "Week 2", "Opioid tapering", "Held", "2", "2", "3.7", "1", "1", "4.00", "5.00"],
-        ["2025-09-24", "Week 3", "Buprenorphine", "Held", "2", "1", "2.8", "1", "2", "3.50", "3.50"],
-        ["2025-10-01", "Week 4", "", "Cancelled", "0", "0", "0.0", "0", "0", "", ""],
+        ["Date", "Session", "Didactic topic", "Status", "Participants", "Sites", "Participant-hours",
+         "Faculty", "Cases presented", "Evaluations", "Relevance (1–5)", "Quality (1–5)"],
+        ["2025-09-10", "Week 1", "Opioid tapering", "Held", "3", "2", "4.5", "2", "1", "3", "4.00", "3.33"],
+        ["2025-09-17", "Week 2", "Opioid tapering", "Held", "2", "2", "3.7", "1", "1", "1", "4.00", "5.00"],
+        ["2025-09-24", "Week 3", "Buprenorphine", "Held", "2", "1", "2.8", "0", "1", "2", "3.50", "3.50"],
+        ["2025-10-01", "Week 4", "", "Cancelled", "0", "0", "0.0", "0", "0", "0", "", ""],
     ]  # fmt: skip
 
 
@@ -187,9 +189,9 @@ def test_report_pdf_has_a_page_per_section_with_the_page_numbers(client, coordin
     report = program_report(ReportScope(program=dataset.program, cycle=dataset.cycle))
     assert len(pages) == 6
     assert "Program report: Chronic Pain & Opioid Stewardship" in pages[0]
-    assert [f"{label} {value}" in pages[0] for label, value in report.summary.rows()] == [True] * 21
+    assert [f"{label} {value}" in pages[0] for label, value in report.summary.rows()] == [True] * 23
     assert "CPD credits earned 7.50" in pages[0]
-    assert "Wed 10 Sep 2025 Week 1" in pages[1] and "Held 3 2 4.5 1 3 4.00 3.33" in pages[1]
+    assert "Wed 10 Sep 2025 Week 1" in pages[1] and "Held 3 2 4.5 2 1 3 4.00 3.33" in pages[1]
     assert "Opioid tapering 2 4 4.00 3.75" in pages[2]
     assert "Family physician 2 3 5.7" in pages[3] and "Rural 2 3 5.7" in pages[3]
     assert "North Clinic 2 3 4.7" in pages[4] and "Not given 1 1 2.0" in pages[4]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from echo_hub.accounts.models import CommunityType, Profession
 from echo_hub.site.demo.cases import seed_demo_cases
 from echo_hub.site.demo.cpd import seed_demo_cpd
+from sessions.attendance import adjust_attendance
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 from sessions.services import create_program, schedule_weekly
 
@@ -253,6 +254,7 @@ class Command(BaseCommand):
             seed_demo_cases(program=program, users=users)
         if not Attendance.objects.filter(session__program=program).exists():
             seed_demo_cpd(program=program, coordinator=users["coordinator"], participant=users["participant"])
+            self._faculty_attendance(program, users["expert"], users["coordinator"])
         if sessions:
             self._extend_sessions(program, sessions)
         if participants:
@@ -280,8 +282,9 @@ class Command(BaseCommand):
             start_date=first,
             end_date=first + timedelta(weeks=15),
         )
+        # The first half of the cycle took place before the demo: it is recorded as past sessions.
         created = schedule_weekly(
-            program=program, first_date=first, start_time=time(12, 0), count=16, cycle=cycle
+            program=program, first_date=first, start_time=time(12, 0), count=16, cycle=cycle, record_past=True
         )
         for session, topic in zip(created, TOPICS, strict=False):
             session.didactic_topic = topic
@@ -292,6 +295,18 @@ class Command(BaseCommand):
                 "Recognise when to ask the hub or refer."
             )
         Session.objects.bulk_update(created, ["didactic_topic", "presenter", "learning_objectives"])
+
+    def _faculty_attendance(self, program: Program, expert, coordinator) -> None:
+        """The hub expert gives every didactic: reports count them as faculty, not as a participant."""
+        held = program.sessions.filter(ends_at__lt=timezone.now(), status=Session.Status.SCHEDULED)
+        for session in held:
+            adjust_attendance(
+                session=session,
+                user=expert,
+                minutes=session.duration_minutes,
+                reason="Gave the didactic",
+                by=coordinator,
+            )
 
     def _extend_sessions(self, program: Program, wanted: int) -> None:
         have = program.sessions.count()
@@ -309,8 +324,14 @@ class Command(BaseCommand):
                 start_date=start,
                 end_date=start + timedelta(weeks=batch - 1),
             )
+            # A demo seeded weeks ago and scaled up today continues from its last session, maybe past.
             schedule_weekly(
-                program=program, first_date=start, start_time=time(12, 0), count=batch, cycle=cycle
+                program=program,
+                first_date=start,
+                start_time=time(12, 0),
+                count=batch,
+                cycle=cycle,
+                record_past=True,
             )
             have += batch
             start += timedelta(weeks=batch)

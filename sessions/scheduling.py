@@ -1,0 +1,434 @@
+"""The schedule: weekly series, cycles, and editing, moving and cancelling a session. Every
+rule about when a session may take place lives here, whatever calls it (views, the admin,
+commands, the demo): a session starts inside its cycle, never in the past unless a coordinator
+records one that already took place, and is numbered by date within its cycle."""
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from echo_hub.audit.services import Action, changes_extra, record, record_many
+
+from .models import Cycle, Program, Session
+from .reminders import notify_session_changed
+
+MAX_SERIES_LENGTH = 52
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+MIN_DURATION, MAX_DURATION = 15, 480
+LISTED = 5
+# Moving or cancelling goes through reschedule_session and cancel_session; the cycle changes
+# with renumbering. What is left a coordinator edits freely.
+SCHEDULE_FIELDS = frozenset({"program", "cycle", "number", "starts_at", "ends_at", "status", "cancel_reason"})
+
+
+def local_to_utc(local_date: date, local_time: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time in `zone`; refuses times a DST change makes
+    ambiguous or impossible, since a session there would start at a surprising hour."""
+    if not EARLIEST_YEAR <= local_date.year <= LATEST_YEAR:
+        raise ValidationError(f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="date_range")
+    naive = datetime.combine(local_date, local_time)
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    when = f"{local_time:%H:%M} on {local_date:%A %-d %B %Y}"
+    if first.utcoffset() != second.utcoffset():
+        round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        if round_trip != naive:
+            raise ValidationError(
+                f"{when} does not exist in {zone.key}: the clocks spring forward that night. "
+                "Choose a time outside the change, for example an hour later.",
+                code="dst_gap",
+            )
+        raise ValidationError(
+            f"{when} happens twice in {zone.key}: the clocks fall back that night. "
+            "Choose a time outside the change.",
+            code="dst_fold",
+        )
+    return first.astimezone(UTC)
+
+
+def _day(value: date) -> str:
+    return f"{value:%a %-d %b %Y}"
+
+
+def _listed(items: Sequence[str]) -> str:
+    if len(items) > LISTED:
+        return f"{', '.join(items[:LISTED])} and {len(items) - LISTED} more"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _check_duration(minutes: int) -> None:
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise ValidationError(
+            f"A session lasts between {MIN_DURATION} and {MAX_DURATION} minutes.", code="duration"
+        )
+
+
+def _check_not_past(starts: Sequence[datetime], *, zone: ZoneInfo, record_past: bool, field: str) -> None:
+    """A date in the past is a record of a session that took place, never a slip of the year."""
+    if record_past:
+        return
+    now = timezone.now()
+    past = [f"{when.astimezone(zone):%a %-d %b %Y %H:%M}" for when in starts if when < now]
+    if not past:
+        return
+    one = len(past) == 1
+    raise ValidationError(
+        {
+            field: ValidationError(
+                f"{_listed(past)} {'is' if one else 'are'} in the past. Choose a time from now on, or tick "
+                f"“Record a past session” if {'it' if one else 'they'} already took place.",
+                code="past",
+            )
+        }
+    )
+
+
+def _cycle_dates_to_hold(cycle: Cycle, days: Sequence[date]) -> tuple[date, date | None]:
+    start = min(cycle.start_date, *days)
+    end = None if cycle.end_date is None else max(cycle.end_date, *days)
+    return start, end
+
+
+def _cycle_span(start: date, end: date | None) -> str:
+    return f"from {_day(start)} to {_day(end)}" if end else f"from {_day(start)}, with no end date"
+
+
+def _fit_in_cycle(cycle: Cycle, days: Sequence[date], *, extend: bool, by, field: str) -> None:
+    """Sessions fall inside their cycle's dates; when asked, the cycle grows to hold them."""
+    outside = [d for d in days if d < cycle.start_date or (cycle.end_date is not None and d > cycle.end_date)]
+    if not outside:
+        return
+    start, end = _cycle_dates_to_hold(cycle, days)
+    if not extend:
+        dates = _listed([_day(d) for d in outside])
+        verb = "falls" if len(outside) == 1 else "fall"
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    f"“{cycle.name}” runs {_cycle_span(cycle.start_date, cycle.end_date)}; {dates} {verb} "
+                    f"outside it. Choose dates inside the cycle, or tick “Extend the cycle” to make it run "
+                    f"{_cycle_span(start, end)}.",
+                    code="outside_cycle",
+                )
+            }
+        )
+    _save_cycle_dates(cycle, start=start, end=end, by=by, reason="extended")
+
+
+def _save_cycle_dates(cycle: Cycle, *, start: date, end: date | None, by, reason: str) -> None:
+    changes = {
+        name: value
+        for name, value in (("start_date", start), ("end_date", end))
+        if getattr(cycle, name) != value
+    }
+    if not changes:
+        return
+    extra = changes_extra(cycle, changes) | {"reason": reason}
+    for name, value in changes.items():
+        setattr(cycle, name, value)
+    cycle.save(update_fields=list(changes))
+    record(Action.CYCLE_CHANGED, actor=by, obj=cycle, extra=extra)
+
+
+def _number_by_date(sessions: Iterable[Session]) -> list[Session]:
+    """Number sessions 1, 2, 3… in date order; a cancelled one keeps its place so that the
+    others keep theirs. A title still reading "Session N" follows its number; calendars see
+    that through a higher SEQUENCE. Returns the stored sessions whose number changed."""
+    changed = []
+    ordered = sorted(sessions, key=lambda s: (s.starts_at, s.pk is None, s.pk or 0))
+    for number, session in enumerate(ordered, start=1):
+        if session.pk is None:
+            session.number, session.title = number, session.title or f"Session {number}"
+            continue
+        if session.number == number:
+            continue
+        if session.title == f"Session {session.number}":
+            session.title = f"Session {number}"
+            session.sequence += 1
+        session.number = number
+        changed.append(session)
+    return changed
+
+
+def _renumber(program: Program, cycle_id: int | None, *, adding: Sequence[Session] = ()) -> int:
+    stored = list(Session.objects.select_for_update().filter(program=program, cycle_id=cycle_id))
+    changed = _number_by_date([*stored, *adding])
+    now = timezone.now()
+    for session in changed:
+        session.updated_at = now
+    Session.objects.bulk_update(changed, ["number", "title", "sequence", "updated_at"])
+    return len(changed)
+
+
+def _weekly_dates(first_date: date, count: int, skip_dates: Iterable[date]) -> list[date]:
+    skipped = set(skip_dates)
+    dates: list[date] = []
+    day = first_date
+    while len(dates) < count:
+        if day not in skipped:
+            dates.append(day)
+        day += timedelta(weeks=1)
+    return dates
+
+
+def _lock(program: Program, cycle: Cycle | None) -> tuple[Program, Cycle | None]:
+    """One schedule change of a program at a time: two coordinators inserting sessions at once
+    would otherwise number them twice or take the same time."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if cycle is not None:
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    return program, cycle
+
+
+@transaction.atomic
+def schedule_weekly(
+    *,
+    program: Program,
+    first_date: date,
+    start_time: time,
+    count: int,
+    cycle: Cycle | None = None,
+    skip_dates: Sequence[date] = (),
+    duration_minutes: int | None = None,
+    record_past: bool = False,
+    extend_cycle: bool = False,
+    by=None,
+) -> list[Session]:
+    """Create `count` weekly sessions on `first_date`'s weekday at the program's local
+    wall-clock `start_time`, skipping `skip_dates` (the series then runs longer).
+
+    Times already past are refused unless `record_past` (entering sessions that took place);
+    dates outside the cycle are refused unless `extend_cycle`, which moves the cycle's dates.
+    The cycle's sessions are then numbered by date, the new ones among them."""
+    if not 1 <= count <= MAX_SERIES_LENGTH:
+        raise ValidationError(f"Schedule between 1 and {MAX_SERIES_LENGTH} sessions at a time.", code="count")
+    if cycle is not None and cycle.program_id != program.pk:
+        raise ValidationError("That cycle belongs to another program.", code="cycle")
+    duration = duration_minutes or program.default_duration_minutes
+    _check_duration(duration)
+    if not EARLIEST_YEAR <= first_date.year <= LATEST_YEAR - 2:
+        raise ValidationError(
+            f"Choose a first date between {EARLIEST_YEAR} and {LATEST_YEAR - 2}.", code="date_range"
+        )
+    program, cycle = _lock(program, cycle)
+    zone = program.zone
+    days = _weekly_dates(first_date, count, skip_dates)
+    starts: list[datetime] = []
+    errors: list[ValidationError] = []
+    for day in days:
+        try:
+            starts.append(local_to_utc(day, start_time, zone))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationError(errors)
+    _check_not_past(starts, zone=zone, record_past=record_past, field="first_date")
+    if cycle is not None:
+        _fit_in_cycle(cycle, days, extend=extend_cycle, by=by, field="first_date")
+
+    clashes = Session.objects.filter(program=program, starts_at__in=starts).order_by("starts_at")
+    if clashes.exists():
+        taken = ", ".join(f"{s.starts_at.astimezone(zone):%a %-d %b %Y %H:%M}" for s in clashes[:LISTED])
+        raise ValidationError(f"This program already has a session at {taken}.", code="clash")
+
+    new = [
+        Session(
+            program=program,
+            cycle=cycle,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=duration),
+            join_url=program.default_join_url,
+            case_slots=program.case_slots_per_session,
+        )
+        for starts_at in starts
+    ]
+    renumbered = _renumber(program, cycle.pk if cycle else None, adding=new)
+    created = Session.objects.bulk_create(new)
+    now = timezone.now()
+    record_many(
+        Action.SESSION_SCHEDULED,
+        created,
+        actor=by,
+        extra_of=lambda session: {
+            "number": session.number,
+            "cycle_id": session.cycle_id,
+            "starts_at": session.starts_at.isoformat(),
+            "recorded_past": session.starts_at < now,
+            "renumbered": renumbered,
+        },
+    )
+    return created
+
+
+@transaction.atomic
+def create_cycle(
+    *, program: Program, name: str, start_date: date, end_date: date | None = None, by=None
+) -> Cycle:
+    if Cycle.objects.filter(program=program, name__iexact=name).exists():
+        raise ValidationError({"name": f"This program already has a cycle named “{name}”."})
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": "The cycle must end on or after its start date."})
+    cycle = Cycle.objects.create(program=program, name=name, start_date=start_date, end_date=end_date)
+    record(
+        Action.CYCLE_CREATED,
+        actor=by,
+        obj=cycle,
+        extra={"start_date": start_date.isoformat(), "end_date": end_date.isoformat() if end_date else None},
+    )
+    return cycle
+
+
+@transaction.atomic
+def update_cycle(*, cycle: Cycle, name: str, start_date: date, end_date: date | None, by) -> Cycle:
+    """Rename a cycle or move its dates; dates that would leave a session outside are refused."""
+    program, cycle = _lock(cycle.program, cycle)
+    if end_date and end_date < start_date:
+        raise ValidationError({"end_date": "The cycle must end on or after its start date."})
+    if Cycle.objects.filter(program=program, name__iexact=name).exclude(pk=cycle.pk).exists():
+        raise ValidationError({"name": f"This program already has a cycle named “{name}”."})
+    zone = program.zone
+    days = sorted({s.starts_at.astimezone(zone).date() for s in cycle.sessions.only("starts_at")})
+    errors = {}
+    before = [_day(d) for d in days if d < start_date]
+    after = [_day(d) for d in days if end_date is not None and d > end_date]
+    if before:
+        errors["start_date"] = (
+            f"This cycle has sessions on {_listed(before)}: start on {_day(days[0])} or earlier."
+        )
+    if after:
+        errors["end_date"] = f"This cycle has sessions on {_listed(after)}: end on {_day(days[-1])} or later."
+    if errors:
+        raise ValidationError(errors)
+    if cycle.name != name:
+        cycle.name = name
+        cycle.save(update_fields=["name"])
+    _save_cycle_dates(cycle, start=start_date, end=end_date, by=by, reason="edited")
+    return cycle
+
+
+@transaction.atomic
+def update_session(*, session: Session, **changes) -> Session:
+    """Save edits to one session; calendars see the change through a higher SEQUENCE."""
+    # Compare with the stored row: a bound ModelForm has already copied its input onto `session`.
+    stored = Session.objects.select_for_update().get(pk=session.pk)
+    changed = [name for name, value in changes.items() if getattr(stored, name) != value]
+    if changed:
+        for name in changed:
+            setattr(stored, name, changes[name])
+        stored.sequence = F("sequence") + 1
+        stored.save(update_fields=[*changed, "sequence", "updated_at"])
+    session.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def edit_session(*, session: Session, changes: dict, by) -> Session:
+    """A coordinator's edit of what a session is about (title, didactic, link, case slots…).
+    Its time, cycle and status change only by rescheduling or cancelling."""
+    refused = sorted(SCHEDULE_FIELDS & set(changes))
+    if refused:
+        raise ValidationError(f"Reschedule or cancel the session to change {', '.join(refused)}.")
+    stored = Session.objects.select_for_update().get(pk=session.pk)
+    real = {name: value for name, value in changes.items() if getattr(stored, name) != value}
+    if not real:
+        session.refresh_from_db()
+        return session
+    extra = changes_extra(stored, real, shown=("accreditation_id",))
+    session = update_session(session=session, **real)
+    record(Action.SESSION_EDITED, actor=by, obj=session, extra=extra)
+    return session
+
+
+def _has_attendance(session: Session) -> bool:
+    return session.starts_at <= timezone.now() and session.attendances.exists()
+
+
+@transaction.atomic
+def cancel_session(*, session: Session, reason: str, by=None) -> Session:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session is cancelled; members will read it."})
+    _lock(session.program, None)
+    stored = Session.objects.select_for_update().get(pk=session.pk)
+    if stored.is_cancelled:
+        session.refresh_from_db()
+        return session
+    if _has_attendance(stored):
+        raise ValidationError(
+            f"{stored.title} took place: people attended it, and their attendance and certificates "
+            "stay as evidence. It cannot be cancelled.",
+            code="held",
+        )
+    session = update_session(session=session, status=Session.Status.CANCELLED, cancel_reason=reason)
+    record(
+        Action.SESSION_CANCELLED, actor=by, obj=session, extra={"starts_at": session.starts_at.isoformat()}
+    )
+    notify_session_changed(session=session)
+    return session
+
+
+@transaction.atomic
+def reschedule_session(
+    *,
+    session: Session,
+    new_date: date,
+    new_start_time: time,
+    duration_minutes: int,
+    record_past: bool = False,
+    extend_cycle: bool = False,
+    by=None,
+) -> Session:
+    """Move a session (bringing it back if it was cancelled). The same rules as scheduling hold,
+    and a session people already attended keeps its time: their records refer to it."""
+    _check_duration(duration_minutes)
+    program, cycle = _lock(session.program, session.cycle)
+    stored = Session.objects.select_for_update().get(pk=session.pk)
+    starts_at = local_to_utc(new_date, new_start_time, program.zone)
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    moved = (starts_at, ends_at) != (stored.starts_at, stored.ends_at)
+    if moved and _has_attendance(stored):
+        raise ValidationError(
+            f"{stored.title} has started and people attended it: its time is part of their attendance "
+            "and certificates, so it cannot move.",
+            code="held",
+        )
+    if moved or stored.is_cancelled:
+        _check_not_past([starts_at], zone=program.zone, record_past=record_past, field="new_date")
+    if moved and cycle is not None:
+        _fit_in_cycle(cycle, [new_date], extend=extend_cycle, by=by, field="new_date")
+    clash = Session.objects.filter(program_id=program.pk, starts_at=starts_at).exclude(pk=stored.pk)
+    if clash.exists():
+        raise ValidationError("This program already has a session at that time.", code="clash")
+    before = stored.sequence
+    session = update_session(
+        session=session,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=Session.Status.SCHEDULED,
+        cancel_reason="",
+    )
+    if session.sequence == before:
+        return session
+    renumbered = _renumber(program, session.cycle_id)
+    session.refresh_from_db()
+    record(
+        Action.SESSION_RESCHEDULED,
+        actor=by,
+        obj=session,
+        extra={
+            "from": stored.starts_at.isoformat(),
+            "to": starts_at.isoformat(),
+            "minutes": duration_minutes,
+            "was_cancelled": stored.is_cancelled,
+            "recorded_past": starts_at < timezone.now(),
+            "renumbered": renumbered,
+        },
+    )
+    if session.ends_at > timezone.now():
+        notify_session_changed(session=session)
+    return session
