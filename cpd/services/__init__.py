@@ -1,6 +1,16 @@
-"""The verbs that change CPD records, in three modules: evaluations (and the credits they
-unlock), certificates, and cycle surveys. Import them from here."""
+"""The verbs that change CPD records, in four modules: credit types and accreditation details,
+evaluations (and the credits they unlock), certificates, and cycle surveys. Import them from here."""
 
+from .accreditation import (
+    CreditRules,
+    accreditation_of,
+    check_image,
+    create_credit_type,
+    credit_rules,
+    delete_credit_type,
+    update_accreditation,
+    update_credit_type,
+)
 from .certificates import (
     CERTIFICATE_RENDERS,
     RENDER_TASK,
@@ -31,6 +41,14 @@ from .surveys import (
 )
 
 __all__ = [
+    "CreditRules",
+    "accreditation_of",
+    "check_image",
+    "create_credit_type",
+    "credit_rules",
+    "delete_credit_type",
+    "update_accreditation",
+    "update_credit_type",
     "CERTIFICATE_RENDERS",
     "EVALUATION_REQUEST_WINDOW",
     "RENDER_TASK",

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from cases.models import Case, FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
+from cpd.services.accreditation import credit_rules
 from cpd.models import Certificate, Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Attendance, Cycle, Program, Session
@@ -247,8 +248,9 @@ def _new_participants(scope: ReportScope) -> int:
 
 def _credits(scope: ReportScope) -> Decimal:
     """The credit rule of cpd.credits applied to attendance grouped by (session length,
-    minutes, evaluated): one query, a handful of rows."""
+    minutes, evaluated, profession): two queries (with the credit types), a handful of rows."""
     program = scope.program
+    rules = credit_rules(program)
     evaluated = Evaluation.objects.filter(session=OuterRef("session_id"), user=OuterRef("user_id"))
     groups = (
         _attendance(scope)
@@ -256,17 +258,18 @@ def _credits(scope: ReportScope) -> Decimal:
             length=ExpressionWrapper(F("session__ends_at") - F("session__starts_at"), DurationField()),
             evaluated=Exists(evaluated),
         )
-        .values("length", "minutes", "evaluated")
+        .values("length", "minutes", "evaluated", "user__profession")
         .annotate(n=Count("pk"))
         .order_by()
     )
     total = Decimal("0.00")
     for group in groups:
+        rule, _ = rules.rule_for(group["user__profession"])
         result = session_credits(
             attended_minutes=group["minutes"],
             session_minutes=int(group["length"].total_seconds() // 60),
             threshold_percent=program.attendance_threshold_percent,
-            credits_per_hour=program.credits_per_hour,
+            rule=rule,
             evaluation_required=program.evaluation_required,
             evaluation_done=group["evaluated"],
         )
