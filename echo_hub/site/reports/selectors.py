@@ -34,8 +34,8 @@ from django.utils import timezone
 
 from cases.models import Case, FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
-from cpd.services.accreditation import credit_rules
 from cpd.models import Certificate, Evaluation
+from cpd.services.accreditation import credit_rules
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Attendance, Cycle, Program, Session
 
