@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
-from .credits import CreditResult, credit_phrase
+from .credits import CreditResult, credit_phrase, format_amount
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from .services import credit_for, credit_rules
 
@@ -223,7 +223,7 @@ def attendance_export_table(program: Program, *, sessions: QuerySet[Session]) ->
             "yes" if attendance_is_verified(attendance) else "no",
             "yes" if r["evaluated"] else "no",
             "yes" if r["result"].eligible else "no",
-            r["result"].credits,
+            format_amount(r["result"].credits),
             r["result"].credit_name or "hours of attendance",
             user.licensing_body,
             user.licence_number,
