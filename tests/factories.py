@@ -300,3 +300,10 @@ class CreditTypeFactory(factory.django.DjangoModelFactory):
     professions = factory.LazyFunction(lambda: [Profession.FAMILY_PHYSICIAN])
     credits_per_hour = Decimal("1.00")
     rounding_step = Decimal("0.25")
+
+
+# The smallest valid PNG (1×1, transparent): a logo or signature for views that store and serve it.
+LOGO_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e5270de40000000049454e44ae426082"
+)

@@ -259,7 +259,13 @@ def test_certificate_claim_is_recorded_with_the_holder_as_actor(as_user, partici
     event = _only(A.CERTIFICATE_ISSUED)
     assert facts(event) == (A.CERTIFICATE_ISSUED, participant.pk, CERTIFICATE, certificate.pk, program.pk, IP)
     assert event.object_label == f"Certificate {certificate.code[:8]}…"
-    assert event.extra == {"holder_id": participant.pk, "kind": "session", "credits": "2.00", "bulk": False}
+    assert event.extra == {
+        "holder_id": participant.pk,
+        "kind": "session",
+        "credits": "2.00",
+        "credit_type_id": None,
+        "bulk": False,
+    }
 
 
 def test_bulk_issue_records_one_event_per_certificate(as_user, coordinator, program, past_session):
