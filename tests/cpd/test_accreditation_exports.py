@@ -33,21 +33,28 @@ def held(program):
         program=program, starts_at=datetime(2025, 9, 10, 16, tzinfo=UTC), accreditation_id="240117001"
     )
     people = {
-        "ben": dict(
-            email="ben@example.org", full_name="Dr. Ben Okafor", cfpc_number="123456", licensing_body="CPSO"
-        ),
-        "sam": dict(
-            email="sam@example.org",
-            full_name="Samira de la Cruz",
-            profession=Profession.SPECIALIST_PHYSICIAN,
-            npi="1234567893",
-            birth_month=3,
-            birth_day=14,
-            licensing_body="Texas Medical Board",
-            licence_number="Q1234",
-        ),
-        "ana": dict(email="ana@example.org", full_name="Ana Lopez", profession=Profession.NURSE_PRACTITIONER),
-        "low": dict(email="low@example.org", full_name="Lee Low"),
+        "ben": {
+            "email": "ben@example.org",
+            "full_name": "Dr. Ben Okafor",
+            "cfpc_number": "123456",
+            "licensing_body": "CPSO",
+        },
+        "sam": {
+            "email": "sam@example.org",
+            "full_name": "Samira de la Cruz",
+            "profession": Profession.SPECIALIST_PHYSICIAN,
+            "npi": "1234567893",
+            "birth_month": 3,
+            "birth_day": 14,
+            "licensing_body": "Texas Medical Board",
+            "licence_number": "Q1234",
+        },
+        "ana": {
+            "email": "ana@example.org",
+            "full_name": "Ana Lopez",
+            "profession": Profession.NURSE_PRACTITIONER,
+        },
+        "low": {"email": "low@example.org", "full_name": "Lee Low"},
     }
     users = {}
     for key, fields in people.items():
