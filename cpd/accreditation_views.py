@@ -17,7 +17,12 @@ from . import exports, services
 from .forms import AccreditationForm, CreditExportForm, CreditTypeForm
 from .models import CreditType
 from .permissions import get_credit_type_for_coordinator
-from .services.accreditation import describe_rule, image_extension, professions_without_credit_type
+from .services.accreditation import (
+    describe_rule,
+    image_extension,
+    profession_labels,
+    professions_without_credit_type,
+)
 
 ACCREDITATION_IMAGES = ("logo", "signature")
 CREDIT_EXPORTS = {
@@ -51,7 +56,7 @@ def accreditation(request, slug):
             "program": program,
             "form": form,
             "accreditation": current,
-            "credit_types": [(ct, describe_rule(ct)) for ct in credit_types],
+            "credit_types": [(ct, profession_labels(ct), describe_rule(ct)) for ct in credit_types],
             "uncovered": professions_without_credit_type(program),
         },
     )

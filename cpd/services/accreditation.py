@@ -14,7 +14,7 @@ from echo_hub.audit.services import Action, record
 from echo_hub.lib.uploads import read_upload
 from sessions.models import Program
 
-from ..credits import ATTENDANCE_HOURS, CreditRule
+from ..credits import ATTENDANCE_HOURS, CreditRule, format_amount
 from ..models import ACCREDITATION_IMAGE_MAX_BYTES, Accreditation, CreditType
 
 CREDIT_TYPE_FIELDS = (
@@ -229,5 +229,11 @@ def professions_without_credit_type(program: Program) -> list[str]:
 
 
 def describe_rule(credit_type: CreditType) -> str:
-    maximum = f", at most {credit_type.max_per_session} a session" if credit_type.max_per_session else ""
-    return f"{credit_type.credits_per_hour} per hour in steps of {credit_type.rounding_step}{maximum}"
+    """“1 per hour, in steps of 0.25, at most 2 a session”."""
+    maximum = credit_type.max_per_session
+    rule = f"{format_amount(credit_type.credits_per_hour)} per hour, in steps of {format_amount(credit_type.rounding_step)}"
+    return rule + (f", at most {format_amount(maximum)} a session" if maximum else "")
+
+
+def profession_labels(credit_type: CreditType) -> list[str]:
+    return [Profession(p).label for p in credit_type.professions if p in Profession.values]

@@ -376,8 +376,6 @@ def test_program_creation_records_the_creators_coordinator_role(as_user, coordin
             "didactic_minutes": 30,
             "case_slots_per_session": 2,
             "attendance_threshold_percent": 75,
-            "credits_per_hour": "1.00",
-            "credit_type_label": "Mainpro+ Certified",
         },
     )
 
