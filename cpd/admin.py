@@ -4,7 +4,34 @@ from django.core.exceptions import ValidationError
 from echo_hub.lib.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
-from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .models import (
+    Accreditation,
+    Certificate,
+    CreditType,
+    Evaluation,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+
+@admin.register(CreditType)
+class CreditTypeAdmin(ReadOnlyAdmin):
+    """Changed through cpd.services on the program's Accreditation page, which checks that each
+    profession gets one credit type and audits every change."""
+
+    list_display = ["name", "program", "credits_per_hour", "rounding_step", "max_per_session", "updated_at"]
+    list_filter = ["program"]
+    search_fields = ["name", "program__name"]
+    list_select_related = ["program"]
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(ReadOnlyAdmin):
+    list_display = ["program", "provider_name", "hub_name", "signatory_name", "updated_at"]
+    search_fields = ["program__name", "provider_name", "hub_name"]
+    list_select_related = ["program"]
 
 
 @admin.register(Certificate)

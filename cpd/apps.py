@@ -11,3 +11,7 @@ class CpdConfig(AppConfig):
 
         # The start of the public code is how coordinators and holders name a certificate.
         register_label("cpd.certificate", lambda certificate: f"Certificate {certificate.code[:8]}…")
+        register_label("cpd.credittype", lambda credit_type: f"Credit type #{credit_type.pk}")
+        register_label(
+            "cpd.accreditation", lambda accreditation: f"Accreditation of program #{accreditation.program_id}"
+        )

@@ -1,9 +1,25 @@
-"""The credit rule, in one pure function so it reads like the accreditation policy."""
+"""The credit rule, in pure functions so it reads like the accreditation policy."""
 
+import re
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-QUARTER_HOUR = 15
+QUARTER_HOUR = Decimal("0.25")
+MINUTES_PER_HOUR = Decimal(60)
+
+
+@dataclass(frozen=True)
+class CreditRule:
+    """How attended time turns into credits: a rate, a step every amount is a whole number of,
+    and the certified maximum of one session (None: no maximum)."""
+
+    credits_per_hour: Decimal
+    rounding_step: Decimal = QUARTER_HOUR
+    max_per_session: Decimal | None = None
+
+
+# Professions without a credit type: hours attended, in quarter hours, as a certificate of attendance.
+ATTENDANCE_HOURS = CreditRule(credits_per_hour=Decimal(1))
 
 
 @dataclass(frozen=True)
@@ -12,6 +28,21 @@ class CreditResult:
     credits: Decimal
     counted_minutes: int
     missing: list[str] = field(default_factory=list)
+    # The cpd.CreditType the credits are of; None: hours of attendance.
+    credit_type: object = None
+
+    @property
+    def credit_name(self) -> str:
+        return self.credit_type.name if self.credit_type is not None else ""
+
+
+def credit_amount(*, minutes: int, rule: CreditRule) -> Decimal:
+    """Minutes × rate, counted down to a whole number of steps and never above the maximum.
+    Decimal arithmetic throughout: 75 min at 1.5/h with a 0.25 step is 1.75, never 1.87."""
+    steps = (Decimal(max(minutes, 0)) * rule.credits_per_hour) // (MINUTES_PER_HOUR * rule.rounding_step)
+    if rule.max_per_session is not None:
+        steps = min(steps, rule.max_per_session // rule.rounding_step)
+    return (steps * rule.rounding_step).quantize(Decimal("0.01"))
 
 
 def session_credits(
@@ -19,16 +50,15 @@ def session_credits(
     attended_minutes: int,
     session_minutes: int,
     threshold_percent: int,
-    credits_per_hour: Decimal,
+    rule: CreditRule,
     evaluation_required: bool,
     evaluation_done: bool,
+    credit_type: object = None,
 ) -> CreditResult:
-    """A session earns its attended time, capped at the session's length and counted in
-    whole quarter hours, times the program's credits per hour, once attendance reaches the
-    threshold and (where required) the evaluation is done."""
+    """A session earns its attended time, capped at the session's length, under `rule`, once
+    attendance reaches the threshold and (where required) the evaluation is done."""
     counted = min(max(attended_minutes, 0), session_minutes)
-    quarters = counted // QUARTER_HOUR
-    credits = (Decimal(quarters) / 4 * credits_per_hour).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    credits = credit_amount(minutes=counted, rule=rule)
     missing = []
     needed = -(-session_minutes * threshold_percent // 100)  # ceiling
     if counted < needed:
@@ -36,11 +66,29 @@ def session_credits(
     if evaluation_required and not evaluation_done:
         missing.append("Evaluation not filled")
     if not missing and credits <= 0:
-        missing.append("Less than a quarter hour counts, or the program gives no credits")
+        missing.append("Too little time attended to earn one step of credit")
     eligible = not missing and credits > 0
     return CreditResult(
         eligible=eligible,
         credits=credits if eligible else Decimal("0.00"),
         counted_minutes=counted,
         missing=missing,
+        credit_type=credit_type,
     )
+
+
+def format_amount(value: Decimal) -> str:
+    """An amount exactly as computed, without padding: 1.75, 1.5, 2."""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_NAMES_ITS_UNIT = re.compile(r"credit|hour", re.IGNORECASE)
+
+
+def credit_phrase(credit_name: str) -> str:
+    """What follows the amount on a certificate: “Mainpro+ Certified credits”, “AMA PRA
+    Category 1 Credit™” (already names its unit), or “hours of attendance”."""
+    if not credit_name:
+        return "hours of attendance"
+    return credit_name if _NAMES_ITS_UNIT.search(credit_name) else f"{credit_name} credits"

@@ -3,10 +3,12 @@ from datetime import datetime, time
 from django import forms
 from django.db.models import QuerySet
 
+from echo_hub.accounts.models import Profession
 from echo_hub.deid.forms import IdentifierGuardMixin
 from sessions.models import Cycle, Session
 
-from .models import Evaluation, SurveyQuestion
+from .models import CreditType, Evaluation, SurveyQuestion
+from .services.accreditation import check_image
 
 SCALE = [(i, str(i)) for i in range(1, 6)]
 
@@ -81,6 +83,99 @@ class ExportForm(forms.Form):
         if data["end"]:
             sessions = sessions.filter(starts_at__lte=datetime.combine(data["end"], time.max, tzinfo=zone))
         return sessions
+
+
+class CreditExportForm(ExportForm):
+    """The sessions to export and the credit type the certifying body takes."""
+
+    field_order = ["credit_type", "session", "cycle", "start", "end"]
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, program=program, **kwargs)
+        self.fields["credit_type"] = forms.ModelChoiceField(
+            queryset=CreditType.objects.filter(program=program),
+            label="Credit type",
+            empty_label=None,
+            help_text="Only people who earned credits of this type are listed.",
+        )
+        self.order_fields(self.field_order)
+
+
+class CreditTypeForm(forms.ModelForm):
+    professions = forms.MultipleChoiceField(
+        choices=Profession.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People of these professions get this credit type; each profession gets one. "
+        "Professions with none get a certificate of attendance in hours.",
+    )
+
+    class Meta:
+        model = CreditType
+        fields = ["name", "professions", "credits_per_hour", "rounding_step", "max_per_session", "statement"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
+        labels = {"rounding_step": "Rounding step"}
+        help_texts = {
+            "statement": "Word for word as the certifying body requires, e.g. “This one-credit-per-hour "
+            "Group Learning program meets the certification criteria of the College of Family Physicians "
+            "of Canada…”.",
+        }
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def validate_unique(self) -> None:
+        """The service says which name or profession is taken, in words."""
+
+
+class AccreditationForm(forms.Form):
+    provider_name = forms.CharField(
+        label="Accredited provider",
+        max_length=200,
+        required=False,
+        help_text="The organization certified to give the credits, e.g. “University of Toronto CPD”.",
+    )
+    hub_name = forms.CharField(
+        max_length=200, required=False, help_text="Printed at the top of certificates, e.g. “ECHO Ontario”."
+    )
+    signatory_name = forms.CharField(
+        label="Signatory", max_length=150, required=False, help_text="Who signs the certificates."
+    )
+    signatory_title = forms.CharField(
+        max_length=150, required=False, help_text="For example “Medical Director, ECHO Ontario Chronic Pain”."
+    )
+    attendance_statement = forms.CharField(
+        label="Statement on certificates of attendance",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For professions without a credit type, whose certificate counts the hours attended.",
+    )
+    logo = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text="PNG or JPEG, at most 1,000 kB. Printed above the hub's name.",
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    signature = forms.FileField(
+        label="Signature image",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+        help_text="PNG or JPEG, at most 1,000 kB, on a white or transparent background.",
+    )
+    remove_signature = forms.BooleanField(label="Remove the signature image", required=False)
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        return check_image(upload, what="logo") if upload else None
+
+    def clean_signature(self) -> bytes | None:
+        upload = self.cleaned_data.get("signature")
+        return check_image(upload, what="signature image") if upload else None
+
+    def images(self) -> dict[str, bytes]:
+        return {name: self.cleaned_data[name] for name in ("logo", "signature") if self.cleaned_data[name]}
+
+    def removed(self) -> list[str]:
+        return [name for name in ("logo", "signature") if self.cleaned_data[f"remove_{name}"]]
 
 
 LIKERT_SCALE = [

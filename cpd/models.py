@@ -1,11 +1,15 @@
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from sessions.models import Cycle, Session
+from sessions.models import Cycle, Program, Session
+
+# 1,000 kB: a logo or a scanned signature; larger files only slow every certificate's render.
+ACCREDITATION_IMAGE_MAX_BYTES = 1_000_000
 
 
 def new_certificate_code() -> str:
@@ -53,6 +57,92 @@ class Evaluation(models.Model):
         return f"Evaluation of {self.session} by {self.user}"
 
 
+class CreditType(models.Model):
+    """A kind of credit a program is certified for (e.g. "Mainpro+ Certified"), for the
+    professions it applies to. A profession with no credit type gets hours of attendance."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="credit_types")
+    name = models.CharField(
+        max_length=120, help_text="As the certifying body words it, e.g. “Mainpro+ Certified”."
+    )
+    statement = models.TextField(
+        "certificate statement",
+        blank=True,
+        help_text="The accreditation statement printed on this credit type's certificates.",
+    )
+    professions = models.JSONField(default=list, blank=True)
+    credits_per_hour = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))],
+    )
+    rounding_step = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.25"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
+        help_text="Credits are counted down to a whole number of these steps (0.25: 1.75, never 1.87).",
+    )
+    max_per_session = models.DecimalField(
+        "certified maximum per session",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="The most credits one session may earn, as certified. Empty: no maximum.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="credit_type_name_unique_in_program"),
+            models.CheckConstraint(
+                condition=Q(rounding_step__gt=0, credits_per_hour__gt=0), name="credit_type_positive_rates"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_per_session__isnull=True) | Q(max_per_session__gt=0),
+                name="credit_type_positive_maximum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Accreditation(models.Model):
+    """Who provides a program's credits and how its certificates are signed: one per program."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="accreditation")
+    provider_name = models.CharField(
+        "accredited provider",
+        max_length=200,
+        blank=True,
+        help_text="The organization certified to give the credits, e.g. “University of Toronto CPD”.",
+    )
+    hub_name = models.CharField(
+        max_length=200, blank=True, help_text="The hub as printed on certificates, e.g. “ECHO Ontario”."
+    )
+    signatory_name = models.CharField(max_length=150, blank=True)
+    signatory_title = models.CharField(
+        max_length=150, blank=True, help_text="For example “Medical Director, ECHO Ontario Chronic Pain”."
+    )
+    attendance_statement = models.TextField(
+        "statement for certificates of attendance",
+        blank=True,
+        help_text="Printed for professions with no credit type, whose certificate counts hours attended.",
+    )
+    logo = models.FileField(upload_to="accreditation/", blank=True)
+    signature = models.FileField(upload_to="accreditation/", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Accreditation of {self.program}"
+
+
 class Certificate(models.Model):
     """Proof of credits: one per (user, session) and one per (user, cycle)."""
 
@@ -79,6 +169,13 @@ class Certificate(models.Model):
     )
     code = models.CharField(max_length=64, unique=True, default=new_certificate_code)
     credits = models.DecimalField(max_digits=6, decimal_places=2)
+    # What the credits are, as printed when issued: a later edit of the credit type does not
+    # change an issued certificate. Empty: hours of attendance (no credit type applied).
+    credit_type = models.ForeignKey(
+        CreditType, null=True, blank=True, on_delete=models.PROTECT, related_name="certificates"
+    )
+    credit_name = models.CharField(max_length=120, blank=True)
+    statement = models.TextField(blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.VALID)
     revoked_reason = models.CharField(max_length=300, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

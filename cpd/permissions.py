@@ -9,7 +9,7 @@ from echo_hub.audit.services import denied
 from sessions.models import Cycle, Role
 from sessions.permissions import active_role, get_program_for_coordinator, get_program_for_member
 
-from .models import Certificate, Survey
+from .models import Certificate, CreditType, Survey
 
 _CERTIFICATE = Certificate._meta.label_lower
 _SURVEY = Survey._meta.label_lower
@@ -104,3 +104,17 @@ def get_survey_for_member(user, slug: str, pk: int, phase: str, *, write: bool =
         )
     survey.answerable = role == Role.PARTICIPANT
     return survey
+
+
+def get_credit_type_for_coordinator(user, slug: str, pk: int) -> CreditType:
+    program = get_program_for_coordinator(user, slug)
+    credit_type = CreditType.objects.select_related("program").filter(program=program, pk=pk).first()
+    if credit_type is None:
+        raise denied(
+            Http404("No such credit type."),
+            user=user,
+            object_type=CreditType._meta.label_lower,
+            object_id=pk,
+            program=program,
+        )
+    return credit_type

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
-from .credits import CreditResult
+from .credits import CreditResult, credit_phrase, format_amount
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from .services import credit_for
+from .services import credit_for, credit_rules
 
 
 @dataclass
@@ -34,6 +34,12 @@ class TranscriptGroup:
     def total(self) -> Decimal:
         return sum((r.result.credits for r in self.rows), Decimal("0"))
 
+    @property
+    def unit(self) -> str:
+        """What the total counts: the credit type of the holder's profession in this program."""
+        names = {r.result.credit_name for r in self.rows if r.result.eligible}
+        return credit_phrase(names.pop()) if len(names) == 1 else "credits"
+
 
 def transcript(user) -> list[TranscriptGroup]:
     """Every past session of the user's programs with its credits, grouped by program and year."""
@@ -45,6 +51,7 @@ def transcript(user) -> list[TranscriptGroup]:
             starts_at__lt=timezone.now(),
         )
         .select_related("program")
+        .prefetch_related("program__credit_types")
         .order_by("program__name", "-starts_at")
     )
     minutes = dict(
@@ -61,7 +68,11 @@ def transcript(user) -> list[TranscriptGroup]:
             (s.program_id, year), TranscriptGroup(program=s.program, year=year, rows=[])
         )
         result = credit_for(
-            session=s, attended_minutes=minutes.get(s.pk, 0), evaluation_done=s.pk in evaluated
+            session=s,
+            attended_minutes=minutes.get(s.pk, 0),
+            evaluation_done=s.pk in evaluated,
+            profession=user.profession,
+            rules=credit_rules(s.program),
         )
         group.rows.append(
             TranscriptRow(s, minutes.get(s.pk, 0), s.pk in evaluated, result, certificates.get(s.pk))
@@ -172,17 +183,32 @@ ATTENDANCE_EXPORT_HEADER = [
     "credentials",
     "organization",
     "minutes",
+    "source",
+    "verified",
     "evaluation_done",
     "eligible",
     "credits",
     "credit_type",
+    "licensing_body",
+    "licence_number",
+    "cfpc_number",
+    "npi",
+    "birth_month",
+    "birth_day",
+    "nabp_eprofile_id",
 ]
+
+
+def attendance_is_verified(attendance: Attendance) -> bool:
+    """A join click alone proves no minutes; every other source is a record of attendance."""
+    return attendance.source != Attendance.Source.JOIN
 
 
 def attendance_export_table(program: Program, *, sessions: QuerySet[Session]) -> Iterator[list]:
     """The accreditation export's rows (ATTENDANCE_EXPORT_HEADER), times in the program's zone."""
     for r in attendance_export_rows(program, sessions=sessions):
-        session, user = r["session"], r["attendance"].user
+        session, attendance = r["session"], r["attendance"]
+        user = attendance.user
         yield [
             session.title,
             session.starts_at.astimezone(program.zone).isoformat(),
@@ -192,11 +218,20 @@ def attendance_export_table(program: Program, *, sessions: QuerySet[Session]) ->
             user.get_profession_display(),
             user.credentials,
             user.organization,
-            r["attendance"].minutes,
+            attendance.minutes,
+            attendance.source,
+            "yes" if attendance_is_verified(attendance) else "no",
             "yes" if r["evaluated"] else "no",
             "yes" if r["result"].eligible else "no",
-            r["result"].credits,
-            program.credit_type_label,
+            format_amount(r["result"].credits),
+            r["result"].credit_name or "hours of attendance",
+            user.licensing_body,
+            user.licence_number,
+            user.cfpc_number,
+            user.npi,
+            user.birth_month or "",
+            user.birth_day or "",
+            user.nabp_eprofile_id,
         ]
 
 
@@ -209,11 +244,18 @@ def attendance_export_rows(program: Program, *, sessions: QuerySet[Session]) -> 
     )
     evaluated = set(Evaluation.objects.filter(session__in=sessions).values_list("session_id", "user_id"))
     by_pk = {s.pk: s for s in sessions}
+    rules = credit_rules(program)
     rows = []
     for a in attendances:
         session = by_pk[a.session_id]
         done = (a.session_id, a.user_id) in evaluated
-        result = credit_for(session=session, attended_minutes=a.minutes, evaluation_done=done)
+        result = credit_for(
+            session=session,
+            attended_minutes=a.minutes,
+            evaluation_done=done,
+            profession=a.user.profession,
+            rules=rules,
+        )
         rows.append({"attendance": a, "session": session, "evaluated": done, "result": result})
     return rows
 

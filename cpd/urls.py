@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import accreditation_views, views
 
 app_name = "cpd"
 
@@ -22,6 +22,28 @@ urlpatterns = [
     ),
     path("manage/<slug:slug>/certificates/progress/", views.progress, name="progress"),
     path("manage/<slug:slug>/exports/attendance/", views.export_attendance, name="export_attendance"),
+    path("manage/<slug:slug>/exports/<str:kind>/", accreditation_views.export_credits, name="export_credits"),
+    path("manage/<slug:slug>/accreditation/", accreditation_views.accreditation, name="accreditation"),
+    path(
+        "manage/<slug:slug>/accreditation/image/<str:image>/",
+        accreditation_views.accreditation_image,
+        name="accreditation_image",
+    ),
+    path(
+        "manage/<slug:slug>/accreditation/credit-types/new/",
+        accreditation_views.credit_type_create,
+        name="credit_type_create",
+    ),
+    path(
+        "manage/<slug:slug>/accreditation/credit-types/<int:pk>/",
+        accreditation_views.credit_type_edit,
+        name="credit_type_edit",
+    ),
+    path(
+        "manage/<slug:slug>/accreditation/credit-types/<int:pk>/delete/",
+        accreditation_views.credit_type_delete,
+        name="credit_type_delete",
+    ),
     path("programs/<slug:slug>/surveys/<int:pk>/<str:phase>/", views.survey_answer, name="survey_answer"),
     path("manage/<slug:slug>/surveys/", views.survey_list, name="survey_list"),
     path("manage/<slug:slug>/surveys/<int:cycle_pk>/", views.survey_build, name="survey_build"),

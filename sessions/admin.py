@@ -29,7 +29,7 @@ class CycleInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "time_zone", "is_open_for_enrollment", "credit_type_label"]
+    list_display = ["name", "slug", "time_zone", "is_open_for_enrollment", "attendance_threshold_percent"]
     list_filter = ["is_open_for_enrollment", "time_zone"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}

@@ -41,16 +41,12 @@ class ProgramForm(forms.ModelForm):
             "didactic_minutes",
             "case_slots_per_session",
             "default_join_url",
-            "credit_type_label",
-            "credits_per_hour",
             "attendance_threshold_percent",
             "evaluation_required",
-            "accreditation_statement",
         ]
         widgets = {
             "default_start_time": TIME_INPUT,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "accreditation_statement": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {
             "default_duration_minutes": "Session length (minutes)",
@@ -152,9 +148,24 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["title", "didactic_topic", "presenter", "learning_objectives", "join_url", "case_slots"]
+        fields = [
+            "title",
+            "didactic_topic",
+            "presenter",
+            "learning_objectives",
+            "join_url",
+            "case_slots",
+            "accreditation_id",
+        ]
         widgets = {"learning_objectives": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"case_slots": f"0 to {MAX_CASE_SLOTS} cases can be presented."}
+        help_texts = {
+            "case_slots": f"0 to {MAX_CASE_SLOTS} cases can be presented.",
+            "accreditation_id": "The ID the certifying body gave this session (for example the Mainpro+ "
+            "session ID). Printed on its certificates and in the accreditation exports.",
+        }
+
+    def clean_accreditation_id(self) -> str:
+        return " ".join(self.cleaned_data["accreditation_id"].split())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

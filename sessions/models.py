@@ -1,7 +1,6 @@
 import secrets
 import zoneinfo
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -53,15 +52,6 @@ class Program(models.Model):
         default=MAX_CASE_SLOTS, validators=[MaxValueValidator(MAX_CASE_SLOTS)]
     )
     default_join_url = models.URLField("default join link", blank=True)
-    credit_type_label = models.CharField(
-        max_length=120, default="Mainpro+ Certified", help_text='For example "Mainpro+ Certified".'
-    )
-    credits_per_hour = models.DecimalField(
-        max_digits=4,
-        decimal_places=2,
-        default=Decimal("1.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
-    )
     attendance_threshold_percent = models.PositiveSmallIntegerField(
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
@@ -69,21 +59,6 @@ class Program(models.Model):
     )
     evaluation_required = models.BooleanField(
         default=True, help_text="Credits are issued only after the session evaluation is filled."
-    )
-    accreditation_statement = models.TextField(
-        "accreditation statement (physicians)",
-        blank=True,
-        help_text="Printed on certificates of family and specialist physicians.",
-    )
-    other_professions_statement = models.TextField(
-        "accreditation statement (other professions)",
-        blank=True,
-        help_text="Printed on certificates of other health professionals; leave empty to use the one above.",
-    )
-    hub_name = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="The hub as printed on certificates, e.g. “ECHO Ontario Chronic Pain”.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

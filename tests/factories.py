@@ -283,3 +283,27 @@ def publish_to_library(case: Case, *, by) -> Case:
     Case.objects.filter(pk=case.pk).update(library_shared=True)
     case.library_shared = True
     return screen_case_for_library(case=case, by=by, publish=True, version=recommendations_version(case))
+
+
+class CreditTypeFactory(factory.django.DjangoModelFactory):
+    """Mainpro+ Certified for family physicians, 1 credit an hour in quarter steps, no maximum."""
+
+    class Meta:
+        model = "cpd.CreditType"
+
+    program = factory.SubFactory(ProgramFactory)
+    name = "Mainpro+ Certified"
+    statement = (
+        "This one-credit-per-hour Group Learning program meets the certification criteria of the "
+        "College of Family Physicians of Canada and has been certified for up to 2 Mainpro+ credits."
+    )
+    professions = factory.LazyFunction(lambda: [Profession.FAMILY_PHYSICIAN])
+    credits_per_hour = Decimal("1.00")
+    rounding_step = Decimal("0.25")
+
+
+# The smallest valid PNG (1×1, transparent): a logo or signature for views that store and serve it.
+LOGO_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e5270de40000000049454e44ae426082"
+)

@@ -1,6 +1,16 @@
-"""The verbs that change CPD records, in three modules: evaluations (and the credits they
-unlock), certificates, and cycle surveys. Import them from here."""
+"""The verbs that change CPD records, in four modules: credit types and accreditation details,
+evaluations (and the credits they unlock), certificates, and cycle surveys. Import them from here."""
 
+from .accreditation import (
+    CreditRules,
+    accreditation_of,
+    check_image,
+    create_credit_type,
+    credit_rules,
+    delete_credit_type,
+    update_accreditation,
+    update_credit_type,
+)
 from .certificates import (
     CERTIFICATE_RENDERS,
     RENDER_TASK,
@@ -35,12 +45,18 @@ __all__ = [
     "EVALUATION_REQUEST_WINDOW",
     "RENDER_TASK",
     "SURVEY_TEMPLATE",
+    "CreditRules",
+    "accreditation_of",
     "add_survey_question",
     "bulk_issue_for_cycle",
     "bulk_issue_for_session",
     "certificate_context",
+    "check_image",
+    "create_credit_type",
     "credit_for",
+    "credit_rules",
     "cycle_credit_rows",
+    "delete_credit_type",
     "issue_cycle_certificate",
     "issue_session_certificate",
     "reissue_certificate",
@@ -52,5 +68,7 @@ __all__ = [
     "start_survey_from_template",
     "submit_evaluation",
     "submit_survey_response",
+    "update_accreditation",
+    "update_credit_type",
     "user_session_credit",
 ]

@@ -1,5 +1,7 @@
 """Certificates: issued one by one or in bulk, reissued, revoked, rendered to PDF once."""
 
+import base64
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -7,7 +9,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from echo_hub.accounts.models import Profession
 from echo_hub.audit.services import Action, record, record_many
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
@@ -16,11 +17,12 @@ from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 from sessions.models import Attendance, Cycle, Session, program_scope
 
-from ..credits import CreditResult
-from ..models import Certificate, Evaluation
+from ..credits import CreditResult, credit_phrase, format_amount
+from ..models import Accreditation, Certificate, CreditType, Evaluation
+from .accreditation import accreditation_of, credit_rules, image_extension
 from .evaluations import credit_for, user_session_credit
 
-PHYSICIANS = {Profession.FAMILY_PHYSICIAN, Profession.SPECIALIST_PHYSICIAN}
+logger = logging.getLogger(__name__)
 RENDER_TASK = "cpd.render_certificate"
 CERTIFICATE_RENDERS = Renders(
     model=Certificate,
@@ -33,21 +35,37 @@ CERTIFICATE_RENDERS = Renders(
 )
 
 
+def credit_facts(*, program, credit_type: CreditType | None) -> dict:
+    """What a certificate prints about its credits, fixed when it is issued: the credit type's
+    name and statement, or (no credit type) hours of attendance and the program's statement."""
+    if credit_type is not None:
+        return {
+            "credit_type": credit_type,
+            "credit_name": credit_type.name,
+            "statement": credit_type.statement,
+        }
+    statement = accreditation_of(program).attendance_statement
+    return {"credit_type": None, "credit_name": "", "statement": statement}
+
+
 def _issue(
     *,
     user,
     kind: str,
     credits: Decimal,
+    credit_type: CreditType | None,
     session: Session | None = None,
     cycle: Cycle | None = None,
     by=None,
     bulk: bool = False,
 ):
     target = {"session": session} if session else {"cycle": cycle}
+    program = (session or cycle).program
+    facts = credit_facts(program=program, credit_type=credit_type)
     try:
         with transaction.atomic():
             certificate, created = Certificate.objects.get_or_create(
-                user=user, **target, defaults={"kind": kind, "credits": credits}
+                user=user, **target, defaults={"kind": kind, "credits": credits, **facts}
             )
     except IntegrityError:
         # A concurrent issue won the unique constraint: use the row it made.
@@ -60,7 +78,13 @@ def _issue(
             actor=by,
             obj=certificate,
             program=(session or cycle).program_id,
-            extra={"holder_id": user.pk, "kind": kind, "credits": credits, "bulk": bulk},
+            extra={
+                "holder_id": user.pk,
+                "kind": kind,
+                "credits": credits,
+                "credit_type_id": credit_type.pk if credit_type else None,
+                "bulk": bulk,
+            },
         )
         CERTIFICATE_RENDERS.enqueue(certificate.pk)
     return certificate, created
@@ -79,7 +103,13 @@ def issue_session_certificate(*, user, session: Session, by=None, bulk: bool = F
     if not result.eligible:
         raise ValidationError("No credits yet for this session: " + "; ".join(result.missing) + ".")
     certificate, _ = _issue(
-        user=user, kind=Certificate.Kind.SESSION, credits=result.credits, session=session, by=by, bulk=bulk
+        user=user,
+        kind=Certificate.Kind.SESSION,
+        credits=result.credits,
+        credit_type=result.credit_type,
+        session=session,
+        by=by,
+        bulk=bulk,
     )
     return certificate
 
@@ -96,8 +126,18 @@ def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult
     evaluated = set(
         Evaluation.objects.filter(session__in=sessions, user=user).values_list("session_id", flat=True)
     )
+    rules = credit_rules(cycle.program)
     return [
-        (s, credit_for(session=s, attended_minutes=minutes.get(s.pk, 0), evaluation_done=s.pk in evaluated))
+        (
+            s,
+            credit_for(
+                session=s,
+                attended_minutes=minutes.get(s.pk, 0),
+                evaluation_done=s.pk in evaluated,
+                profession=user.profession,
+                rules=rules,
+            ),
+        )
         for s in sessions
     ]
 
@@ -111,8 +151,15 @@ def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) 
     total = sum((r.credits for _, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible), Decimal("0"))
     if total <= 0:
         raise ValidationError("No credits earned in this cycle yet.")
+    credit_type = credit_rules(cycle.program).credit_type_for(user.profession)
     certificate, _ = _issue(
-        user=user, kind=Certificate.Kind.CYCLE, credits=total, cycle=cycle, by=by, bulk=bulk
+        user=user,
+        kind=Certificate.Kind.CYCLE,
+        credits=total,
+        credit_type=credit_type,
+        cycle=cycle,
+        by=by,
+        bulk=bulk,
     )
     return certificate
 
@@ -124,17 +171,24 @@ def _require_name(user) -> None:
 
 
 def _eligible_credits(*, session: Session) -> list[tuple]:
-    """(user, credits) of everyone whose attendance and evaluation earn credits for the session."""
+    """(user, result) of everyone whose attendance and evaluation earn credits for the session."""
     attendances = Attendance.objects.filter(session=session, minutes__gt=0).select_related("user")
     evaluated = set(Evaluation.objects.filter(session=session).values_list("user_id", flat=True))
+    rules = credit_rules(session.program)
     results = (
         (
             a.user,
-            credit_for(session=session, attended_minutes=a.minutes, evaluation_done=a.user_id in evaluated),
+            credit_for(
+                session=session,
+                attended_minutes=a.minutes,
+                evaluation_done=a.user_id in evaluated,
+                profession=a.user.profession,
+                rules=rules,
+            ),
         )
         for a in attendances
     )
-    return [(user, result.credits) for user, result in results if result.eligible]
+    return [(user, result) for user, result in results if result.eligible]
 
 
 def bulk_issue_for_session(*, session: Session, by=None) -> dict:
@@ -145,12 +199,22 @@ def bulk_issue_for_session(*, session: Session, by=None) -> dict:
         return {"issued": 0, "existing": 0}
     # As issue_session_certificate: no certificate without the holder's name on it.
     eligible = [
-        (user, credits) for user, credits in _eligible_credits(session=session) if user.full_name.strip()
+        (user, result) for user, result in _eligible_credits(session=session) if user.full_name.strip()
     ]
     have = set(Certificate.objects.filter(session=session).values_list("user_id", flat=True))
+    facts = {
+        ct: credit_facts(program=session.program, credit_type=ct)
+        for ct in {r.credit_type for _, r in eligible}
+    }
     new = [
-        Certificate(user=user, session=session, kind=Certificate.Kind.SESSION, credits=credits)
-        for user, credits in eligible
+        Certificate(
+            user=user,
+            session=session,
+            kind=Certificate.Kind.SESSION,
+            credits=result.credits,
+            **facts[result.credit_type],
+        )
+        for user, result in eligible
         if user.pk not in have
     ]
     try:
@@ -165,6 +229,7 @@ def bulk_issue_for_session(*, session: Session, by=None) -> dict:
                     "holder_id": c.user_id,
                     "kind": c.kind,
                     "credits": c.credits,
+                    "credit_type_id": c.credit_type_id,
                     "bulk": True,
                 },
             )
@@ -216,15 +281,20 @@ def reissue_certificate(*, certificate: Certificate, by) -> Certificate:
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status == Certificate.Status.REVOKED:
         raise ValidationError("A revoked certificate cannot be reissued.")
+    program = certificate.program
     if certificate.kind == Certificate.Kind.SESSION:
         result = user_session_credit(user=certificate.user, session=certificate.session)
         credits = result.credits if result.eligible else certificate.credits
     else:
         rows = cycle_credit_rows(user=certificate.user, cycle=certificate.cycle)
         credits = sum((r.credits for _, r in rows if r.eligible), Decimal("0")) or certificate.credits
+    # A corrected profession or credit type applies to the reissue, as the credits do.
+    current = credit_rules(program).credit_type_for(certificate.user.profession)
+    for name, value in credit_facts(program=program, credit_type=current).items():
+        setattr(certificate, name, value)
     certificate.credits = credits
     certificate.issue_number += 1
-    certificate.save(update_fields=["credits", "issue_number"])
+    certificate.save(update_fields=["credits", "issue_number", "credit_type", "credit_name", "statement"])
     CERTIFICATE_RENDERS.restart(certificate.pk)
     certificate.render_status = Certificate.RenderStatus.PENDING
     record(
@@ -265,10 +335,31 @@ def retry_certificate_render(*, certificate: Certificate) -> None:
         raise ValidationError("This certificate is not waiting for a retry: it is ready or being prepared.")
 
 
-def _statements(program, user) -> list[str]:
-    if user.profession in PHYSICIANS or not program.other_professions_statement:
-        return [s for s in [program.accreditation_statement] if s]
-    return [program.other_professions_statement]
+def _image_data_uri(field) -> str:
+    """A stored logo or signature inlined into the PDF (the renderer reads nothing but static
+    files and data: URLs). A file gone missing leaves it out rather than failing the render."""
+    if not field:
+        return ""
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.warning("Accreditation image missing: %s", field.name)
+        return ""
+    kind = "jpeg" if image_extension(data) == "jpg" else "png"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _facts_line(certificate: Certificate, body_ids: list[str], has_rows: bool) -> str:
+    """“Session ID 240117001 · Issued 21 October 2026”: only the parts that have a value, so no
+    separator stands alone and nothing reads “—”."""
+    parts = []
+    if certificate.kind == Certificate.Kind.CYCLE and has_rows:
+        parts.append("Sessions and their IDs are listed on page 2")
+    elif body_ids:
+        parts.append(f"Session ID{'s' if len(body_ids) > 1 else ''} {', '.join(body_ids)}")
+    parts.append(f"Issued {timezone.localtime(certificate.issued_at):%-d %B %Y}")
+    return " · ".join(parts)
 
 
 def _date_long(value, zone) -> str:
@@ -279,6 +370,7 @@ def _date_long(value, zone) -> str:
 def certificate_context(certificate: Certificate) -> dict:
     user = certificate.user
     program = certificate.program
+    accreditation = Accreditation.objects.filter(program=program).first() or Accreditation(program=program)
     zone = program.zone
     verify_url = absolute_url("cpd:verify", code=certificate.code)
     if certificate.kind == Certificate.Kind.SESSION:
@@ -294,7 +386,7 @@ def certificate_context(certificate: Certificate) -> dict:
             {
                 "title": s.title + (f": {s.didactic_topic}" if s.didactic_topic else ""),
                 "date": f"{s.starts_at.astimezone(zone):%-d %b %Y}",
-                "credits": r.credits,
+                "credits": format_amount(r.credits),
                 "body_id": s.accreditation_id,
             }
             for s, r in credit_rows
@@ -309,14 +401,21 @@ def certificate_context(certificate: Certificate) -> dict:
         "certificate": certificate,
         "participant": certificate.printed_name,
         "program_name": program.name,
-        "hub_name": program.hub_name or program.name,
+        "hub_name": accreditation.hub_name or program.name,
+        "provider_name": accreditation.provider_name,
+        "signatory_name": accreditation.signatory_name,
+        "signatory_title": accreditation.signatory_title,
+        "logo_data_uri": _image_data_uri(accreditation.logo),
+        "signature_data_uri": _image_data_uri(accreditation.signature),
         "title": title,
         "dates": dates,
         "sessions": rows,
-        "credits": certificate.credits,
-        "credit_type": program.credit_type_label,
-        "statements": _statements(program, user),
+        "credits": format_amount(certificate.credits),
+        "credit_phrase": credit_phrase(certificate.credit_name),
+        "is_attendance": not certificate.credit_name,
+        "statements": [p for p in certificate.statement.split("\n\n") if p.strip()],
         "body_ids": body_ids,
+        "facts": _facts_line(certificate, body_ids, bool(rows)),
         "verify_url": verify_url,
         "qr_data_uri": qr_svg_data_uri(verify_url),
     }

@@ -15,17 +15,30 @@ from sessions.models import Attendance, Enrollment, Session, program_scope
 
 from ..credits import CreditResult, session_credits
 from ..models import Evaluation
+from .accreditation import CreditRules, credit_rules
 
 
-def credit_for(*, session: Session, attended_minutes: int, evaluation_done: bool) -> CreditResult:
+def credit_for(
+    *,
+    session: Session,
+    attended_minutes: int,
+    evaluation_done: bool,
+    profession: str,
+    rules: CreditRules | None = None,
+) -> CreditResult:
+    """The credits of one person at one session, in the credit type of their profession (hours
+    of attendance where the program has none for it). Pass `rules` (credit_rules) when
+    computing many, so that the credit types are read once."""
     program = session.program
+    rule, credit_type = (rules or credit_rules(program)).rule_for(profession)
     return session_credits(
         attended_minutes=attended_minutes,
         session_minutes=session.duration_minutes,
         threshold_percent=program.attendance_threshold_percent,
-        credits_per_hour=program.credits_per_hour,
+        rule=rule,
         evaluation_required=program.evaluation_required,
         evaluation_done=evaluation_done,
+        credit_type=credit_type,
     )
 
 
@@ -34,7 +47,9 @@ def user_session_credit(*, user, session: Session) -> CreditResult:
         Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first() or 0
     )
     done = Evaluation.objects.filter(session=session, user=user).exists()
-    return credit_for(session=session, attended_minutes=minutes, evaluation_done=done)
+    return credit_for(
+        session=session, attended_minutes=minutes, evaluation_done=done, profession=user.profession
+    )
 
 
 def _is_member(user, session: Session) -> bool:

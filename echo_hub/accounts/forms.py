@@ -7,6 +7,30 @@ from echo_hub.lib.text import normalize_name
 
 from .models import User, time_zone_choices
 
+MONTHS = [
+    (1, "January"),
+    (2, "February"),
+    (3, "March"),
+    (4, "April"),
+    (5, "May"),
+    (6, "June"),
+    (7, "July"),
+    (8, "August"),
+    (9, "September"),
+    (10, "October"),
+    (11, "November"),
+    (12, "December"),
+]
+IDENTIFIER_FIELDS = (
+    "licensing_body",
+    "licence_number",
+    "cfpc_number",
+    "npi",
+    "birth_month",
+    "birth_day",
+    "nabp_eprofile_id",
+)
+
 
 class LoginForm(AllauthLoginForm):
     """allauth's sign-in form, with the address filled in from `?email=` (an invitation sends
@@ -26,6 +50,15 @@ class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices, help_text="Session times are shown in this zone."
     )
+    birth_month = forms.TypedChoiceField(
+        label="Birth month",
+        choices=[("", "Not given"), *MONTHS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="With the day: the ACCME matches US physicians' credits to their board record on "
+        "these. No year is asked.",
+    )
 
     class Meta:
         model = User
@@ -37,8 +70,12 @@ class ProfileForm(forms.ModelForm):
             "community_type",
             "time_zone",
             "language",
+            *IDENTIFIER_FIELDS,
         ]
+        widgets = {"birth_day": forms.NumberInput(attrs={"min": 1, "max": 31})}
         help_texts = {
+            "licence_number": "As on your licence from the body above.",
+            "birth_day": "Day of the month, 1 to 31.",
             "full_name": "As it should appear on your CPD certificates.",
             "organization": "Your clinic, hospital or community site.",
             "community_type": "Where most of your patients live.",
@@ -54,3 +91,24 @@ class ProfileForm(forms.ModelForm):
 
     def clean_credentials(self) -> str:
         return normalize_name(self.cleaned_data["credentials"])
+
+    def clean_licensing_body(self) -> str:
+        return normalize_name(self.cleaned_data["licensing_body"])
+
+    def clean_licence_number(self) -> str:
+        return "".join(self.cleaned_data["licence_number"].split())
+
+    def clean_npi(self) -> str:
+        return "".join(self.cleaned_data["npi"].split())
+
+    def clean_cfpc_number(self) -> str:
+        return "".join(self.cleaned_data["cfpc_number"].split())
+
+    def clean_nabp_eprofile_id(self) -> str:
+        return "".join(self.cleaned_data["nabp_eprofile_id"].split())
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in IDENTIFIER_FIELDS]
+
+    def identifier_fields(self):
+        return [self[name] for name in IDENTIFIER_FIELDS]

@@ -4,7 +4,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from echo_hub.lib.text import validate_visible_text
@@ -74,6 +76,39 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a known time zone.") from None
 
 
+def npi_check_digit_ok(npi: str) -> bool:
+    """The NPI's tenth digit is a Luhn check digit over “80840” and the first nine (CMS)."""
+    digits = [int(d) for d in "80840" + npi]
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        if position % 2 == 1:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return total % 10 == 0
+
+
+def validate_npi(value: str) -> None:
+    if not (len(value) == 10 and value.isascii() and value.isdigit()):
+        raise ValidationError("An NPI has exactly 10 digits.")
+    if not npi_check_digit_ok(value):
+        raise ValidationError(
+            "This is not a valid NPI: its last digit does not match. Check it on your NPPES record."
+        )
+
+
+def validate_digits(value: str) -> None:
+    if not (value.isascii() and value.isdigit()):
+        raise ValidationError("Use digits only, without spaces or dashes.")
+
+
+# Text identifiers that accreditation bodies match learners on (birth month and day besides).
+LEARNER_IDENTIFIERS = ("licensing_body", "licence_number", "cfpc_number", "npi", "nabp_eprofile_id")
+
+# The days of each month, 29 for February: a birth month and day, no year.
+DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -120,6 +155,42 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text="Pages, emails, calendar entries and your certificates use this language.",
     )
+    # Learner identifiers: optional, used only by the accreditation exports that need them.
+    licensing_body = models.CharField(
+        "licensing body",
+        max_length=120,
+        blank=True,
+        help_text="The college or board that licenses you, e.g. “CPSO”, “College of Nurses of Ontario”, "
+        "“Texas Medical Board”.",
+    )
+    licence_number = models.CharField("licence number", max_length=40, blank=True)
+    cfpc_number = models.CharField(
+        "CFPC member number",
+        max_length=12,
+        blank=True,
+        validators=[validate_digits],
+        help_text="Family physicians: your College of Family Physicians of Canada ID, for Mainpro+ credits.",
+    )
+    npi = models.CharField(
+        "NPI",
+        max_length=10,
+        blank=True,
+        validators=[validate_npi],
+        help_text="US clinicians: your 10-digit National Provider Identifier.",
+    )
+    birth_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    birth_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    nabp_eprofile_id = models.CharField(
+        "NABP e-Profile ID",
+        max_length=12,
+        blank=True,
+        validators=[validate_digits],
+        help_text="Pharmacists in the US: the ID of your NABP e-Profile, for CPE Monitor.",
+    )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     USERNAME_FIELD = "email"
@@ -132,10 +203,24 @@ class User(AbstractUser):
         ordering = ["full_name", "email"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=Q(birth_month__isnull=True, birth_day__isnull=True)
+                | Q(birth_month__isnull=False, birth_day__isnull=False),
+                name="accounts_user_birth_month_and_day_together",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        month, day = self.birth_month, self.birth_day
+        if (month is None) != (day is None):
+            missing = "birth_day" if day is None else "birth_month"
+            raise ValidationError({missing: "Give both the month and the day of your birth, or neither."})
+        if month is not None and month in DAYS_IN_MONTH and day > DAYS_IN_MONTH[month]:
+            raise ValidationError({"birth_day": f"That month has {DAYS_IN_MONTH[month]} days."})
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -26,11 +26,11 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def write_csv(target, header: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Write a spreadsheet-safe CSV to a text file-like `target`, with the BOM Excel needs to
-    read UTF-8."""
+def write_csv(target, header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ",") -> None:
+    """Write a spreadsheet-safe CSV (or, with delimiter="\t", tab-delimited text) to a text
+    file-like `target`, with the BOM Excel needs to read UTF-8."""
     target.write("\ufeff")
-    writer = csv.writer(target)
+    writer = csv.writer(target, delimiter=delimiter)
     writer.writerow(header)
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
@@ -42,9 +42,12 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence], *, delimiter: str = ","
+) -> HttpResponse:
+    content_type = "text/tab-separated-values" if delimiter == "\t" else "text/csv"
+    response = HttpResponse(content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
-    write_csv(response, header, rows)
+    write_csv(response, header, rows, delimiter=delimiter)
     return response

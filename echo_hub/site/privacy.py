@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cpd import selectors as cpd_selectors
+from cpd.credits import credit_phrase
 from cpd.models import Certificate
-from echo_hub.accounts.models import User, new_calendar_token
+from echo_hub.accounts.models import LEARNER_IDENTIFIERS, User, new_calendar_token
 from echo_hub.accounts.services import end_all_sessions, has_authenticator_app, now
 from echo_hub.lib.csv_export import csv_bytes
 from echo_hub.lib.urls import absolute_url
@@ -35,6 +36,13 @@ def _profile(user: User) -> dict:
         "organization": user.organization,
         "community_type": user.get_community_type_display() if user.community_type else "",
         "time_zone": user.time_zone,
+        "licensing_body": user.licensing_body,
+        "licence_number": user.licence_number,
+        "cfpc_number": user.cfpc_number,
+        "npi": user.npi,
+        "birth_month": user.birth_month,
+        "birth_day": user.birth_day,
+        "nabp_eprofile_id": user.nabp_eprofile_id,
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "email_addresses": [
@@ -84,7 +92,7 @@ def _credit_rows(user: User):
                 row.result.counted_minutes,
                 "yes" if row.evaluated else "no",
                 row.result.credits,
-                group.program.credit_type_label,
+                credit_phrase(row.result.credit_name),
                 row.certificate.code if row.certificate else "",
             ]
 
@@ -217,6 +225,9 @@ def close_account(*, user: User, password: str) -> None:
     user.organization = ""
     user.profession = ""
     user.community_type = ""
+    for identifier in LEARNER_IDENTIFIERS:
+        setattr(user, identifier, "")
+    user.birth_month = user.birth_day = None
     user.calendar_token = new_calendar_token()
     user.is_active = False
     user.is_staff = False

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,6 +51,8 @@ def program_detail(request, slug):
     enrollment = None
     if request.user.is_authenticated:
         enrollment = Enrollment.objects.filter(user=request.user, program=program).first()
+    # The credit types the program is certified for (cpd's rows, read by relation name).
+    prefetch_related_objects([program], "credit_types")
     upcoming = []
     if role:
         upcoming = list(selectors.program_sessions(program, past=False)[:5])

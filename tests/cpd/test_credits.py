@@ -2,7 +2,15 @@ from decimal import Decimal
 
 import pytest
 
-from cpd.credits import CreditResult, session_credits
+from cpd.credits import (
+    ATTENDANCE_HOURS,
+    CreditResult,
+    CreditRule,
+    credit_amount,
+    credit_phrase,
+    format_amount,
+    session_credits,
+)
 
 
 def _credits(
@@ -11,6 +19,8 @@ def _credits(
     session_minutes: int = 120,
     threshold_percent: int = 75,
     credits_per_hour: str = "1.00",
+    rounding_step: str = "0.25",
+    max_per_session: str | None = None,
     evaluation_required: bool = True,
     evaluation_done: bool = True,
 ) -> CreditResult:
@@ -18,7 +28,11 @@ def _credits(
         attended_minutes=attended_minutes,
         session_minutes=session_minutes,
         threshold_percent=threshold_percent,
-        credits_per_hour=Decimal(credits_per_hour),
+        rule=CreditRule(
+            credits_per_hour=Decimal(credits_per_hour),
+            rounding_step=Decimal(rounding_step),
+            max_per_session=Decimal(max_per_session) if max_per_session else None,
+        ),
         evaluation_required=evaluation_required,
         evaluation_done=evaluation_done,
     )
@@ -64,7 +78,7 @@ def test_session_credits_ignore_a_remainder_below_a_quarter_hour(attended, credi
 
 
 @pytest.mark.parametrize(
-    ("attended", "credits"), [(90, "2.25"), (97, "2.25"), (105, "2.62"), (120, "3.00"), (150, "3.00")]
+    ("attended", "credits"), [(90, "2.25"), (97, "2.25"), (105, "2.50"), (120, "3.00"), (150, "3.00")]
 )
 def test_session_credits_multiply_quarter_hours_by_credits_per_hour(attended, credits):
     result = _credits(attended, credits_per_hour="1.50")
@@ -128,3 +142,56 @@ def test_session_credits_treat_negative_minutes_as_zero():
     result = _credits(-5)
 
     assert (result.counted_minutes, result.missing) == (0, ["Attendance: 0 of the 90 minutes needed"])
+
+
+def test_session_credits_of_75_minutes_at_one_and_a_half_an_hour_are_1_75_not_1_87():
+    result = _credits(75, session_minutes=90, credits_per_hour="1.50")
+
+    assert (result.eligible, result.credits) == (True, Decimal("1.75"))
+
+
+def test_session_credits_never_exceed_the_certified_maximum():
+    result = _credits(120, credits_per_hour="1.50", max_per_session="1.50")
+
+    assert (result.eligible, result.credits) == (True, Decimal("1.50"))
+
+
+def test_session_credits_under_a_maximum_off_the_step_stay_a_whole_number_of_steps():
+    result = _credits(120, credits_per_hour="1.00", max_per_session="1.30")
+
+    assert result.credits == Decimal("1.25")
+
+
+@pytest.mark.parametrize(
+    ("minutes", "step", "credits"),
+    [(100, "0.50", "1.50"), (100, "0.10", "1.60"), (100, "1.00", "1.00"), (59, "1.00", "0.00")],
+)
+def test_credit_amount_counts_down_to_whole_steps(minutes, step, credits):
+    rule = CreditRule(credits_per_hour=Decimal("1.00"), rounding_step=Decimal(step))
+
+    assert credit_amount(minutes=minutes, rule=rule) == Decimal(credits)
+
+
+def test_credit_amount_of_hours_of_attendance_counts_quarter_hours():
+    assert credit_amount(minutes=97, rule=ATTENDANCE_HOURS) == Decimal("1.50")
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(Decimal("1.75"), "1.75"), (Decimal("1.50"), "1.5"), (Decimal("2.00"), "2"), (Decimal("0.25"), "0.25")],
+)
+def test_format_amount_prints_the_amount_exactly_without_padding(value, text):
+    assert format_amount(value) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("Mainpro+ Certified", "Mainpro+ Certified credits"),
+        ("AMA PRA Category 1 Credit™", "AMA PRA Category 1 Credit™"),
+        ("Certificate of attendance (hours)", "Certificate of attendance (hours)"),
+        ("", "hours of attendance"),
+    ],
+)
+def test_credit_phrase_names_the_unit_once(name, phrase):
+    assert credit_phrase(name) == phrase

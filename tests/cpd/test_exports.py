@@ -12,6 +12,7 @@ from echo_hub.lib.csv_export import safe_cell
 from sessions.models import Role, Session
 from tests.factories import (
     AttendanceFactory,
+    CreditTypeFactory,
     CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
@@ -31,10 +32,19 @@ HEADER = [
     "credentials",
     "organization",
     "minutes",
+    "source",
+    "verified",
     "evaluation_done",
     "eligible",
     "credits",
     "credit_type",
+    "licensing_body",
+    "licence_number",
+    "cfpc_number",
+    "npi",
+    "birth_month",
+    "birth_day",
+    "nabp_eprofile_id",
 ]
 
 
@@ -76,6 +86,7 @@ def _rows(response) -> list[list[str]]:
 @pytest.fixture
 def held(program):
     """Three held sessions, two in the Fall 2025 cycle, and who attended them."""
+    CreditTypeFactory(program=program)
     cycle = CycleFactory(program=program, name="Fall 2025")
     sessions = {
         "september": SessionFactory(
@@ -110,6 +121,9 @@ def held(program):
         profession=Profession.FAMILY_PHYSICIAN,
         credentials="MD, CCFP",
         organization="Moose Factory FHT",
+        licensing_body="CPSO",
+        licence_number="98765",
+        cfpc_number="123456",
     )
     AttendanceFactory(session=sessions["september"], user=ana, minutes=97)
     EvaluationFactory(session=sessions["september"], user=ana)
@@ -139,10 +153,19 @@ SEPTEMBER = [
         "NP-PHC",
         "Hearst CHC",
         "97",
+        "report",
         "yes",
         "yes",
-        "1.50",
-        "Mainpro+ Certified",
+        "yes",
+        "1.5",
+        "hours of attendance",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
     ],
     [
         "Tapering basics",
@@ -154,10 +177,19 @@ SEPTEMBER = [
         "MD, CCFP",
         "Moose Factory FHT",
         "60",
+        "report",
+        "yes",
         "no",
         "no",
-        "0.00",
+        "0",
         "Mainpro+ Certified",
+        "CPSO",
+        "98765",
+        "123456",
+        "",
+        "",
+        "",
+        "",
     ],
 ]
 OCTOBER = [
@@ -171,10 +203,19 @@ OCTOBER = [
         "NP-PHC",
         "Hearst CHC",
         "120",
+        "report",
+        "yes",
         "no",
         "no",
-        "0.00",
-        "Mainpro+ Certified",
+        "0",
+        "hours of attendance",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
     ]
 ]
 NOVEMBER = [
@@ -188,10 +229,19 @@ NOVEMBER = [
         "MD, CCFP",
         "Moose Factory FHT",
         "120",
+        "report",
         "yes",
         "yes",
-        "2.00",
+        "yes",
+        "2",
         "Mainpro+ Certified",
+        "CPSO",
+        "98765",
+        "123456",
+        "",
+        "",
+        "",
+        "",
     ]
 ]
 

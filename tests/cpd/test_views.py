@@ -17,6 +17,7 @@ from tests.factories import (
     CERTIFICATE_PDF,
     AttendanceFactory,
     CertificateFactory,
+    CreditTypeFactory,
     CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
@@ -197,6 +198,7 @@ def _held(program, title: str, starts_at: datetime, **fields) -> Session:
 
 
 def test_transcript_shows_every_past_session_by_program_and_year(client, program, other_program, participant):
+    CreditTypeFactory(program=program)
     EnrollmentFactory(program=other_program, user=participant)
     tapering = _held(program, "Tapering basics", datetime(2024, 10, 2, 16, tzinfo=UTC))
     _earned(tapering, participant)
@@ -245,11 +247,11 @@ def test_transcript_shows_every_past_session_by_program_and_year(client, program
         ),
     ]
     assert (
-        'Chronic Pain &amp; Opioid Stewardship · 2025 <span class="badge text-bg-light border">1.50 credits</span>'
+        'Chronic Pain &amp; Opioid Stewardship · 2025 <span class="badge text-bg-light border">1.5 Mainpro+ Certified credits</span>'
         in body
     )
-    assert '<td class="num fw-semibold">1.50 Mainpro+ Certified</td>' in body
-    assert '<td class="num fw-semibold">2.00 Mainpro+ Certified</td>' in body
+    assert '<td class="num fw-semibold">1.5 Mainpro+ Certified credits</td>' in body
+    assert '<td class="num fw-semibold">2 Mainpro+ Certified credits</td>' in body
     assert "Attendance: 60 of the 90 minutes needed; Evaluation not filled" in body
     assert "Attendance: 0 of the 90 minutes needed; Evaluation not filled" in body
     assert reverse("cpd:evaluate", args=[program.slug, naloxone.pk]) in body
@@ -271,14 +273,19 @@ def test_transcript_without_sessions_says_so(client, outsider):
 def test_transcript_lists_cycle_summaries(client, program, participant):
     cycle = CycleFactory(program=program, name="Fall 2025")
     certificate = CertificateFactory(
-        user=participant, kind="cycle", session=None, cycle=cycle, credits=Decimal("6.50")
+        user=participant,
+        kind="cycle",
+        session=None,
+        cycle=cycle,
+        credits=Decimal("6.50"),
+        credit_name="Mainpro+ Certified",
     )
     client.force_login(participant)
 
     response = client.get(reverse("cpd:transcript"))
 
     body = response.content.decode()
-    assert "Chronic Pain &amp; Opioid Stewardship · Fall 2025 · 6.50 credits" in body
+    assert "Chronic Pain &amp; Opioid Stewardship · Fall 2025 · 6.5 Mainpro+ Certified credits" in body
     assert reverse("cpd:certificate_download", args=[certificate.pk]) in body
 
 
@@ -438,7 +445,9 @@ def _verify(client, certificate: Certificate):
 def test_verify_shows_only_name_program_dates_credits_issue_date_and_status(client, program, ana):
     session = PastSessionFactory(program=program, starts_at=datetime(2025, 3, 5, 17, tzinfo=UTC))
     _earned(session, ana, minutes=97)
-    certificate = CertificateFactory(user=ana, session=session, credits=Decimal("1.50"))
+    certificate = CertificateFactory(
+        user=ana, session=session, credits=Decimal("1.50"), credit_name="Mainpro+ Certified"
+    )
     Certificate.objects.filter(pk=certificate.pk).update(issued_at=datetime(2025, 3, 6, 15, tzinfo=UTC))
 
     response = _verify(client, certificate)
@@ -449,7 +458,7 @@ def test_verify_shows_only_name_program_dates_credits_issue_date_and_status(clie
     assert '<dt class="col-sm-4">Name</dt><dd class="col-sm-8">Ana Lopez</dd>' in body
     assert '<dd class="col-sm-8">Chronic Pain &amp; Opioid Stewardship</dd>' in body
     assert '<dt class="col-sm-4">Dates</dt><dd class="col-sm-8">5 March 2025</dd>' in body
-    assert '<dd class="col-sm-8">1.50 Mainpro+ Certified</dd>' in body
+    assert '<dd class="col-sm-8">1.5 Mainpro+ Certified credits</dd>' in body
     assert '<dt class="col-sm-4">Issued</dt><dd class="col-sm-8">6 March 2025</dd>' in body
     for private in (
         "ana.lopez@example.org",

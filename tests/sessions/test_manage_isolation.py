@@ -18,13 +18,16 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from cases.models import Case, RecommendationLetter
-from cpd.models import Certificate, Survey, SurveyQuestion
+from cpd.models import Certificate, CreditType, Survey, SurveyQuestion
+from cpd.services import update_accreditation
 from sessions.models import Cycle, Enrollment, Invitation, Program, Role, Session, program_scope
 from tests.factories import (
+    LOGO_PNG,
     AttendanceClaimFactory,
     AttendanceFactory,
     CaseSlotFactory,
     CertificateFactory,
+    CreditTypeFactory,
     CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
@@ -60,6 +63,7 @@ class Target:
     failed_certificate: Certificate
     failed_letter: RecommendationLetter
     invitation: Invitation
+    credit_type: CreditType
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,8 @@ def _program_data(t: Target) -> dict:
         "didactic_minutes": "30",
         "case_slots_per_session": "3",
         "default_join_url": "",
-        "credit_type_label": "Mainpro+ certified",
-        "credits_per_hour": "1",
         "attendance_threshold_percent": "75",
         "evaluation_required": "on",
-        "accreditation_statement": "",
     }
 
 
@@ -120,7 +121,7 @@ MANAGE = {
     }),
     "sessions:manage_session_edit": Row(objects=True, post=lambda t: {
         "title": "Session 1, edited", "didactic_topic": "Naloxone", "presenter": "",
-        "learning_objectives": "", "join_url": "", "case_slots": "2",
+        "learning_objectives": "", "join_url": "", "case_slots": "2", "accreditation_id": "240117001",
     }),
     "sessions:manage_session_cancel": Row(objects=True, post=lambda t: {"reason": "Statutory holiday"}),
     "sessions:manage_session_reschedule": Row(objects=True, post=lambda t: {
@@ -152,6 +153,18 @@ MANAGE = {
     "cpd:certificate_retry": Row(get=None, objects=True, post=lambda t: {}),
     "cpd:progress": Row(objects=True),
     "cpd:export_attendance": Row(),
+    "cpd:export_credits": Row(),
+    "cpd:accreditation": Row(post=lambda t: {"hub_name": "ECHO Ontario", "signatory_name": "Dr. Helen Markham"}),
+    "cpd:accreditation_image": Row(),
+    "cpd:credit_type_create": Row(post=lambda t: {
+        "name": "Royal College MOC Section 1", "professions": ["specialist_physician"],
+        "credits_per_hour": "1.00", "rounding_step": "0.25", "max_per_session": "2", "statement": "",
+    }),
+    "cpd:credit_type_edit": Row(objects=True, post=lambda t: {
+        "name": "Mainpro+ Certified", "professions": ["family_physician"],
+        "credits_per_hour": "1.00", "rounding_step": "0.25", "max_per_session": "1.5", "statement": "",
+    }),
+    "cpd:credit_type_delete": Row(get=None, objects=True, post=lambda t: {}),
     "cpd:survey_list": Row(),
     "cpd:survey_build": Row(objects=True, post=lambda t: {"kind": "text", "text": "What will you change?"}),
     "cpd:survey_use_template": Row(get=None, objects=True, post=lambda t: {}),
@@ -198,6 +211,10 @@ def _kwargs(name: str, t: Target) -> dict:
         "cpd:survey_results": {"cycle_pk": t.cycle.pk},
         "cpd:survey_export": {"cycle_pk": t.cycle.pk},
         "reports:csv": {"table": "sessions"},
+        "cpd:export_credits": {"kind": "pars"},
+        "cpd:accreditation_image": {"image": "logo"},
+        "cpd:credit_type_edit": {"pk": t.credit_type.pk},
+        "cpd:credit_type_delete": {"pk": t.credit_type.pk},
     }.get(name, {})
 
 
@@ -234,6 +251,7 @@ def target(program, other_program, coordinator, participant, expert, pending_use
         case__title="Failed letter case",
     ).case
     RecommendationFactory(case=letter_case, author=expert)
+    update_accreditation(program=program, by=coordinator, fields={}, images={"logo": LOGO_PNG})
     return Target(
         program=program,
         participant=participant,
@@ -265,6 +283,7 @@ def target(program, other_program, coordinator, participant, expert, pending_use
             case=letter_case, status="failed", render_attempts=5, last_error="OSError: x"
         ),
         invitation=InvitationFactory(program=program, invited_by=coordinator),
+        credit_type=CreditTypeFactory(program=program),
     )
 
 

@@ -12,7 +12,8 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from cases.models import Case, LibraryScreening, RecommendationLetter
-from cpd.models import Certificate, Evaluation, Survey, SurveyQuestion, SurveyResponse
+from cpd.models import Certificate, CreditType, Evaluation, Survey, SurveyQuestion, SurveyResponse
+from cpd.services import update_accreditation
 from echo_hub.accounts.models import User
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
 from echo_hub.notifications.models import Notification, NotificationPreference
@@ -31,12 +32,14 @@ from sessions.models import (
 from tests.factories import (
     CERTIFICATE_PDF,
     LETTER_PDF,
+    LOGO_PNG,
     SLIDES_PDF,
     AttendanceClaimFactory,
     AttendanceFactory,
     CaseFactory,
     CaseSlotFactory,
     CertificateFactory,
+    CreditTypeFactory,
     CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
@@ -148,6 +151,12 @@ MATRIX = {
     "cpd:certificate_retry":                     ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:progress":                              ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:export_attendance":                     ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cpd:export_credits":                        ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cpd:accreditation":                         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "cpd:accreditation_image":                   ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cpd:credit_type_create":                    ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "cpd:credit_type_edit":                      ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "cpd:credit_type_delete":                    ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:survey_list":                           ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_build":                          ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_use_template":                   ("POST",     302, 404, 404, 403, 403,  302,  404),
@@ -308,6 +317,8 @@ PROGRAM_VIEWS = [
     "cpd:manage_certificates",
     "cpd:progress",
     "cpd:export_attendance",
+    "cpd:accreditation",
+    "cpd:credit_type_create",
     "cpd:survey_list",
     "cases:library",
     "reports:program",
@@ -330,6 +341,7 @@ class World:
     failed_message: Notification
     survey: Survey
     material: SessionMaterial
+    credit_type: CreditType
     users: dict[str, User | None]
     cases: dict[str, Case]
 
@@ -381,6 +393,14 @@ def _survey(program: Program) -> Survey:
     return survey
 
 
+def _accreditation(program: Program, coordinator) -> CreditType:
+    """The program's Mainpro+ credit type, and its logo."""
+    update_accreditation(
+        program=program, by=coordinator, fields={"hub_name": "ECHO Ontario"}, images={"logo": LOGO_PNG}
+    )
+    return CreditTypeFactory(program=program)
+
+
 @pytest.fixture
 def world(
     program,
@@ -415,6 +435,7 @@ def world(
         failed_message=_failed_message(participant, program),
         survey=_survey(program),
         material=SessionMaterialFactory(session=past_session, title="Tapering opioids safely — slides"),
+        credit_type=_accreditation(program, coordinator),
         users={
             ANONYMOUS: None,
             OUTSIDER: outsider,
@@ -471,6 +492,12 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "pk": w.cases[LETTER_SENT].pk}
     if name == "cpd:certificate_retry":
         return {"slug": slug, "pk": w.certificate.pk}
+    if name in {"cpd:credit_type_edit", "cpd:credit_type_delete"}:
+        return {"slug": slug, "pk": w.credit_type.pk}
+    if name == "cpd:accreditation_image":
+        return {"slug": slug, "image": "logo"}
+    if name == "cpd:export_credits":
+        return {"slug": slug, "kind": "mainpro"}
     if name == "cpd:survey_answer":
         return {"slug": slug, "pk": w.survey.pk, "phase": "pre"}
     if name == "cpd:survey_send":
@@ -594,6 +621,10 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "cpd:manage_certificates": f'<td data-label="Session">{past.title}</td>',
         "cpd:progress": f"<h1>Issuing certificates for {past.title}</h1>",
         "cpd:export_attendance": "<h1>Export attendance and credits</h1>",
+        "cpd:export_credits": "<h1>Mainpro+ participant list</h1>",
+        "cpd:accreditation": "Provider, hub and signatory",
+        "cpd:credit_type_create": "<h1>Add a credit type</h1>",
+        "cpd:credit_type_edit": f"<h1>Edit {w.credit_type.name}</h1>",
         "cpd:survey_list": f'<td data-label="Cycle">{w.survey.cycle.name}</td>',
         "cpd:survey_build": f"<h1>Survey for {w.survey.cycle.name}</h1>",
         "cpd:survey_results": f"<h1>Results: {w.survey.title}</h1>",
@@ -649,6 +680,7 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "cpd:reissue": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:bulk_issue": f"{reverse('cpd:progress', args=[slug])}?session={past.pk}",
         "cpd:certificate_retry": reverse("cpd:manage_certificates", args=[slug]),
+        "cpd:credit_type_delete": reverse("cpd:accreditation", args=[slug]),
         "cases:letter_retry": w.cases[LETTER_SENT].get_absolute_url(),
         "cpd:survey_use_template": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
         "cpd:survey_send": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
@@ -681,6 +713,7 @@ def _assert_nothing_changed(w: World) -> None:
     assert (SurveyResponse.objects.exists(), w.survey.questions.count()) == (False, 1)
     assert Notification.objects.filter(kind__startswith="survey_").exists() is False
     assert list(SessionMaterial.objects.values_list("pk", flat=True)) == [w.material.pk]
+    assert list(CreditType.objects.values_list("pk", flat=True)) == [w.credit_type.pk]
 
 
 def _pdf_text(data: bytes) -> str:
@@ -712,6 +745,8 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
         assert b"".join(response.streaming_content) == CERTIFICATE_PDF
     elif expected == 200 and name == "sessions:material_download":
         assert b"".join(response.streaming_content) == SLIDES_PDF
+    elif expected == 200 and name == "cpd:accreditation_image":
+        assert b"".join(response.streaming_content) == LOGO_PNG
     elif expected == 200 and name == "site:data_export":
         archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
         assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email

@@ -37,11 +37,8 @@ def _program_data(**overrides) -> dict:
         "didactic_minutes": "30",
         "case_slots_per_session": "3",
         "default_join_url": "https://video.example.org/join/hcv",
-        "credit_type_label": "Mainpro+ Certified",
-        "credits_per_hour": "1.00",
         "attendance_threshold_percent": "75",
         "evaluation_required": "on",
-        "accreditation_statement": "",
     }
     return data | overrides
 

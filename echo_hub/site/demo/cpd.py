@@ -16,7 +16,9 @@ EVALUATION = {
 }
 
 
-def seed_demo_cpd(*, program: Program, coordinator, participant) -> None:
+def seed_demo_cpd(*, program: Program, coordinator, participant, spoke=None) -> None:
+    """Attendance and evaluations of the past sessions; certificates for the participant (a nurse
+    practitioner: hours of attendance) and the spoke (a family physician: Mainpro+ credits)."""
     past = list(
         Session.objects.filter(
             program=program, ends_at__lt=timezone.now(), status=Session.Status.SCHEDULED
@@ -41,11 +43,13 @@ def seed_demo_cpd(*, program: Program, coordinator, participant) -> None:
             attendance.adjust_attendance(
                 session=session, user=user, minutes=minutes, reason="Demo attendance", by=coordinator
             )
-            if user == participant or (index + number) % 3:
+            if user in (participant, spoke) or (index + number) % 3:
                 cpd_services.submit_evaluation(session=session, user=user, fields=EVALUATION)
     for session in past[:3]:
-        if Attendance.objects.filter(session=session, user=participant).exists():
+        for holder in (participant, spoke):
+            if holder is None or not Attendance.objects.filter(session=session, user=holder).exists():
+                continue
             try:
-                cpd_services.issue_session_certificate(user=participant, session=session)
+                cpd_services.issue_session_certificate(user=holder, session=session)
             except ValidationError:  # the rule gives no credit for this session
                 continue

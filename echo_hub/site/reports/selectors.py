@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from cases.models import FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
 from cpd.models import Certificate, Evaluation
+from cpd.services.accreditation import credit_rules
 from sessions.models import Session
 
 from . import tables
@@ -186,8 +187,9 @@ def _new_participants(scope: ReportScope) -> int:
 
 def _credits(scope: ReportScope) -> Decimal:
     """The credit rule of cpd.credits applied to attendance grouped by (session length,
-    minutes, evaluated): one query, a handful of rows."""
+    minutes, evaluated, profession): two queries (with the credit types), a handful of rows."""
     program = scope.program
+    rules = credit_rules(program)
     evaluated = Evaluation.objects.filter(session=OuterRef("session_id"), user=OuterRef("user_id"))
     groups = (
         attendance(scope)
@@ -195,17 +197,18 @@ def _credits(scope: ReportScope) -> Decimal:
             length=ExpressionWrapper(F("session__ends_at") - F("session__starts_at"), DurationField()),
             evaluated=Exists(evaluated),
         )
-        .values("length", "minutes", "evaluated")
+        .values("length", "minutes", "evaluated", "user__profession")
         .annotate(n=Count("pk"))
         .order_by()
     )
     total = Decimal("0.00")
     for group in groups:
+        rule, _ = rules.rule_for(group["user__profession"])
         result = session_credits(
             attended_minutes=group["minutes"],
             session_minutes=int(group["length"].total_seconds() // 60),
             threshold_percent=program.attendance_threshold_percent,
-            credits_per_hour=program.credits_per_hour,
+            rule=rule,
             evaluation_required=program.evaluation_required,
             evaluation_done=group["evaluated"],
         )

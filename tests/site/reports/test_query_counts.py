@@ -68,6 +68,7 @@ def test_report_page_query_count_is_constant(client, coordinator, program, query
 
     ctx3 = _capture(client, url, '<td data-label="Status">Held</td>', 3)
 
+    # One of them reads the program's credit types, for the credit totals.
     assert len(ctx1) == len(ctx3) == (26 if query == "cycle" else 25), sql(ctx1, ctx3)
 
 

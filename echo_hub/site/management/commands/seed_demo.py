@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from echo_hub.accounts.models import CommunityType, Profession
+from echo_hub.site.demo.accreditation import seed_demo_accreditation
 from echo_hub.site.demo.cases import seed_demo_cases
 from echo_hub.site.demo.cpd import seed_demo_cpd
 from sessions.attendance import adjust_attendance
@@ -228,17 +229,6 @@ class Command(BaseCommand):
                 ),
                 time_zone="America/Toronto",
                 default_join_url="https://echo.example.org/join/chronic-pain",
-                credit_type_label="Mainpro+ Certified",
-                hub_name="ECHO Ontario Chronic Pain & Opioid Stewardship hub",
-                other_professions_statement=(
-                    "Other health professionals may claim this activity for their own continuing education "
-                    "under the rules of their regulatory college: 1 hour of group learning per hour attended."
-                ),
-                accreditation_statement=(
-                    "This one-credit-per-hour Group Learning program meets the certification criteria of the "
-                    "College of Family Physicians of Canada and has been certified by the Ontario Chapter for "
-                    "up to 32 Mainpro+ credits."
-                ),
             )
         for role, user in users.items():
             self._enroll(user, program, _ROLES[role])
@@ -248,12 +238,19 @@ class Command(BaseCommand):
             self._user(*PENDING_REQUEST, password_hash), program, Role.PARTICIPANT, Enrollment.Status.PENDING
         )
 
+        if not program.credit_types.exists():
+            seed_demo_accreditation(program=program, coordinator=users["coordinator"], users=users.values())
         if not program.cycles.exists():
             self._schedule_cycle(program, users["expert"])
         if not program.cases.exists():
             seed_demo_cases(program=program, users=users)
         if not Attendance.objects.filter(session__program=program).exists():
-            seed_demo_cpd(program=program, coordinator=users["coordinator"], participant=users["participant"])
+            seed_demo_cpd(
+                program=program,
+                coordinator=users["coordinator"],
+                participant=users["participant"],
+                spoke=users["spoke"],
+            )
             self._faculty_attendance(program, users["expert"], users["coordinator"])
         if sessions:
             self._extend_sessions(program, sessions)
