@@ -15,6 +15,7 @@ PROFILE = {
     "organization": "Manitoulin FHT",
     "community_type": "rural",
     "time_zone": "America/Toronto",
+    "language": "en-ca",
 }
 
 

@@ -345,11 +345,8 @@ def test_program_edit_is_recorded_with_what_changed(client, program, coordinator
         "didactic_minutes": "30",
         "case_slots_per_session": "3",
         "default_join_url": program.default_join_url,
-        "credit_type_label": program.credit_type_label,
-        "credits_per_hour": "1.00",
         "attendance_threshold_percent": "80",
         "evaluation_required": "on",
-        "accreditation_statement": "",
     }
 
     response = client.post(reverse("sessions:manage_program_edit", args=[program.slug]), data)
