@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from sessions.attendance import minutes_needed
+
 QUARTER_HOUR = 15
 
 
@@ -30,7 +32,7 @@ def session_credits(
     quarters = counted // QUARTER_HOUR
     credits = (Decimal(quarters) / 4 * credits_per_hour).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     missing = []
-    needed = -(-session_minutes * threshold_percent // 100)  # ceiling
+    needed = minutes_needed(session_minutes=session_minutes, threshold_percent=threshold_percent)
     if counted < needed:
         missing.append(f"Attendance: {counted} of the {needed} minutes needed")
     if evaluation_required and not evaluation_done:

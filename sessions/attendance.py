@@ -11,7 +11,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
@@ -39,6 +39,11 @@ def creditable_minutes(attendance: Attendance, program: Program) -> int:
     provisional, only if the program lets provisional attendance earn credits. Every credit
     computation goes through this."""
     return attendance.creditable_minutes_in(program)
+
+
+def creditable_q(program: Program) -> Q:
+    """The same rule as `creditable_minutes`, as a filter on Attendance rows."""
+    return Q() if program.provisional_attendance_earns_credit else Q(verified=True)
 
 
 def minutes_needed(*, session_minutes: int, threshold_percent: int) -> int:

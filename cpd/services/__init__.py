@@ -17,6 +17,7 @@ from .certificates import (
 )
 from .evaluations import (
     EVALUATION_REQUEST_WINDOW,
+    attendance_credit,
     credit_for,
     send_due_evaluation_requests,
     submit_evaluation,
@@ -36,6 +37,7 @@ __all__ = [
     "RENDER_TASK",
     "SURVEY_TEMPLATE",
     "add_survey_question",
+    "attendance_credit",
     "bulk_issue_for_cycle",
     "bulk_issue_for_session",
     "certificate_context",

@@ -18,7 +18,7 @@ from sessions.models import Attendance, Cycle, Session, program_scope
 
 from ..credits import CreditResult
 from ..models import Certificate, Evaluation
-from .evaluations import credit_for, user_session_credit
+from .evaluations import attendance_credit, user_session_credit
 
 PHYSICIANS = {Profession.FAMILY_PHYSICIAN, Profession.SPECIALIST_PHYSICIAN}
 RENDER_TASK = "cpd.render_certificate"
@@ -90,14 +90,12 @@ def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult
         .select_related("program")
         .order_by("starts_at")
     )
-    minutes = dict(
-        Attendance.objects.filter(session__in=sessions, user=user).values_list("session_id", "minutes")
-    )
+    attendances = {a.session_id: a for a in Attendance.objects.filter(session__in=sessions, user=user)}
     evaluated = set(
         Evaluation.objects.filter(session__in=sessions, user=user).values_list("session_id", flat=True)
     )
     return [
-        (s, credit_for(session=s, attended_minutes=minutes.get(s.pk, 0), evaluation_done=s.pk in evaluated))
+        (s, attendance_credit(session=s, attendance=attendances.get(s.pk), evaluation_done=s.pk in evaluated))
         for s in sessions
     ]
 
@@ -130,7 +128,7 @@ def _eligible_credits(*, session: Session) -> list[tuple]:
     results = (
         (
             a.user,
-            credit_for(session=session, attended_minutes=a.minutes, evaluation_done=a.user_id in evaluated),
+            attendance_credit(session=session, attendance=a, evaluation_done=a.user_id in evaluated),
         )
         for a in attendances
     )

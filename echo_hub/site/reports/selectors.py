@@ -36,6 +36,7 @@ from cases.models import Case, FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
 from cpd.models import Certificate, Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
+from sessions.attendance import creditable_q
 from sessions.models import Attendance, Cycle, Program, Session
 
 PRESENTED = (Case.Status.PRESENTED, Case.Status.LETTER_SENT)
@@ -252,6 +253,7 @@ def _credits(scope: ReportScope) -> Decimal:
     evaluated = Evaluation.objects.filter(session=OuterRef("session_id"), user=OuterRef("user_id"))
     groups = (
         _attendance(scope)
+        .filter(creditable_q(program))
         .annotate(
             length=ExpressionWrapper(F("session__ends_at") - F("session__starts_at"), DurationField()),
             evaluated=Exists(evaluated),
