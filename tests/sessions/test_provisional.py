@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from echo_hub.audit.models import AuditEvent
+from echo_hub.site.tasks import sweep_due_messages_task
 from sessions import attendance as services
 from sessions import participant_report
 from sessions.models import Attendance, AttendanceChange, AttendanceClaim, Session
@@ -276,3 +277,12 @@ def test_file_claim_over_provisional_minutes_is_filed(noon, joined, clock, parti
     claim = services.file_claim(session=noon, user=participant, minutes=90)
 
     assert (claim.minutes, claim.status) == (90, AttendanceClaim.Status.PENDING)
+
+
+def test_the_beat_sweep_records_provisional_attendance_once_the_session_ends(noon, joined, clock):
+    _after_the_end(clock, minutes=3)
+
+    result = sweep_due_messages_task()
+
+    assert (result["provisional_attendance"], result["evaluation_requests"]) == (1, 1)
+    assert _rows(noon) == {"participant@example.org": (90, "join", False)}
