@@ -114,7 +114,7 @@ def record_join(*, session: Session, user, now: datetime | None = None) -> Sessi
     return join
 
 
-def _pending_joins():
+def pending_joins():
     """Joins of ended sessions, clicked in the session's join window (a session rescheduled
     since keeps no join of its old time), with no attendance row yet."""
     return (
@@ -162,7 +162,7 @@ def record_provisional_attendance(*, now: datetime | None = None, session: Sessi
     """After a session ends, give each member who clicked Join and has no attendance row a
     provisional attendance: from their join (or the start) to the end. Run by the beat sweep;
     idempotent. Returns how many rows were created."""
-    joins = _pending_joins().filter(session__ends_at__lte=now or timezone.now())
+    joins = pending_joins().filter(session__ends_at__lte=now or timezone.now())
     if session is not None:
         joins = joins.filter(session=session)
     return sum(_record_provisional(join) for join in joins)
