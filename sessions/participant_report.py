@@ -105,9 +105,10 @@ def _check_times(session: Session, report: ZoomReport) -> None:
         raise ValidationError(NO_TIMES)
     if report.untimed_lines:
         lines = ", ".join(str(n) for n in report.untimed_lines)
+        several = len(report.untimed_lines) > 1
         raise ValidationError(
-            f"Line{'s' if len(report.untimed_lines) > 1 else ''} {lines} of the report "
-            "lack a join or a leave time: only time within the session counts, so each row needs both. "
+            f"{'Lines' if several else 'Line'} {lines} of the report {'lack' if several else 'lacks'} "
+            "a join or a leave time: only time within the session counts, so each row needs both. "
             "Fill them in or export the report from Zoom again."
         )
     inside = [clipped(p.intervals, start=session.starts_at, end=session.ends_at) for p in report.people]

@@ -216,7 +216,8 @@ def import_report_confirm(request, slug, pk):
     request.session.pop(_REPORT_KEY.format(session.pk), None)
     note = f" {len(result['unmatched'])} unmatched left out." if result["unmatched"] else ""
     kept = f" {result['kept']} adjusted by hand kept." if result["kept"] else ""
-    messages.success(request, f"Attendance stored for {result['stored']} people.{kept}{note}")
+    people = f"{result['stored']} {'person' if result['stored'] == 1 else 'people'}"
+    messages.success(request, f"Attendance stored for {people}.{kept}{note}")
     return redirect("sessions:manage_attendance", slug=slug, pk=pk)
 
 

@@ -200,3 +200,90 @@ def test_import_report_counts_whole_minutes_only(noon, coordinator, participant,
     participant_report.import_report(session=noon, report=report, chosen={}, by=coordinator)
 
     assert _stored(noon) == {"participant@example.org": (44, "report", True)}
+
+
+# the preview is what is stored
+
+
+def test_preview_report_gives_the_minutes_share_and_threshold_that_import_stores(
+    noon, coordinator, participant, program, clock
+):
+    clock.move_to(END + timedelta(days=1), tick=False)
+    second = _member(program, "second@example.org")
+    report = _report(
+        _row("P laptop", "participant@example.org", "11:50:00 AM", "01:00:00 PM", 70),
+        _row("P phone", "participant@example.org", "12:15:00 PM", "12:49:00 PM", 34),
+        _row("S", "second@example.org", "12:00:00 PM", "01:40:00 PM", 100),
+    )
+
+    preview = participant_report.preview_report(session=noon, report=report)
+    participant_report.import_report(session=noon, report=report, chosen={}, by=coordinator)
+
+    assert preview.needed_minutes == 68
+    assert [(o.user, o.minutes, o.percent, o.meets_threshold, o.kept) for o in preview.outcomes] == [
+        (participant, 60, 66, False, False),
+        (second, 90, 100, True, False),
+    ]
+    assert {email: minutes for email, (minutes, _, _) in _stored(noon).items()} == {
+        o.user.email: o.minutes for o in preview.outcomes
+    }
+    assert Attendance.objects.count() == 2
+
+
+def test_preview_report_shows_adjusted_minutes_as_kept(noon, coordinator, participant, clock):
+    clock.move_to(END + timedelta(days=1), tick=False)
+    services.adjust_attendance(session=noon, user=participant, minutes=80, reason="Phone", by=coordinator)
+    report = _report(_row("P", "participant@example.org", "12:00:00 PM", "12:30:00 PM", 30))
+
+    [outcome] = participant_report.preview_report(session=noon, report=report).outcomes
+
+    assert (outcome.minutes, outcome.percent, outcome.meets_threshold, outcome.kept) == (80, 88, True, True)
+
+
+def test_import_report_of_another_day_stores_nothing(noon, coordinator, participant, clock):
+    clock.move_to(END + timedelta(days=1), tick=False)
+    report = parse_zoom_report(
+        HEADER + "P,participant@example.org,11/18/2026 12:00 PM,11/18/2026 01:30 PM,90,No,No\n", zone=TORONTO
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        participant_report.import_report(session=noon, report=report, chosen={}, by=coordinator)
+
+    assert caught.value.messages == [
+        "No time in this report falls within the session (Wed 25 Nov 2026, 12:00–13:30 EST): "
+        "it is the report of another meeting or day. Upload the participants report of this session."
+    ]
+    assert Attendance.objects.count() == 0
+
+
+def test_import_report_with_rows_lacking_times_names_the_lines(noon, coordinator, participant, clock):
+    clock.move_to(END + timedelta(days=1), tick=False)
+    report = parse_zoom_report(
+        HEADER
+        + "P,participant@example.org,11/25/2026 12:00 PM,11/25/2026 12:30 PM,30,No,No\n"
+        + "P,participant@example.org,,11/25/2026 01:00 PM,20,No,No\n"
+        + "P,participant@example.org,11/25/2026 01:05 PM,,20,No,No\n",
+        zone=TORONTO,
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        participant_report.import_report(session=noon, report=report, chosen={}, by=coordinator)
+
+    assert caught.value.messages == [
+        "Lines 3, 4 of the report lack a join or a leave time: only time within the session counts, "
+        "so each row needs both. Fill them in or export the report from Zoom again."
+    ]
+    assert Attendance.objects.count() == 0
+
+
+def test_import_report_without_any_times_is_refused(noon, coordinator, participant, clock):
+    clock.move_to(END + timedelta(days=1), tick=False)
+    report = parse_zoom_report(
+        "Name (Original Name),User Email,Total Duration (Minutes)\nP,participant@example.org,90\n",
+        zone=TORONTO,
+    )
+
+    with pytest.raises(ValidationError) as caught:
+        participant_report.import_report(session=noon, report=report, chosen={}, by=coordinator)
+
+    assert caught.value.messages == [participant_report.NO_TIMES]

@@ -537,7 +537,7 @@ def test_import_keeps_adjusted_and_claimed_minutes(client, sample_session, coord
 
     assert (
         _messages(response)[-1]
-        == "Attendance stored for 1 people. 2 adjusted by hand kept. 3 unmatched left out."
+        == "Attendance stored for 1 person. 2 adjusted by hand kept. 3 unmatched left out."
     )
     assert _minutes(sample_session) == {
         "m.tremblay@example.org": (90, "adjusted"),
@@ -768,6 +768,11 @@ def test_manage_attendance_query_count_does_not_grow_with_the_program(
     members = [_member(program) for _ in range(70)]
     for member in members[:20]:
         AttendanceFactory(session=past_session, user=member, minutes=60)
+    for member in members[20:30]:
+        AttendanceFactory(session=past_session, user=member, minutes=60, source="join")
+        SessionJoin.objects.create(session=past_session, user=member, joined_at=past_session.starts_at)
+    for member in members[30:35]:  # joins the sweep has not turned into provisional attendance yet
+        SessionJoin.objects.create(session=past_session, user=member, joined_at=past_session.starts_at)
 
     with CaptureQueriesContext(connection) as many:
         body = _roster(client, past_session)
