@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from cpd.models import Certificate, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from cpd.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from sessions.models import AttendanceChange, ReportAlias, SessionJoin
 from tests.factories import (
     AttendanceClaimFactory,
