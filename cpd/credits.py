@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sessions.attendance import minutes_needed
+
 QUARTER_HOUR = Decimal("0.25")
 MINUTES_PER_HOUR = Decimal(60)
 
@@ -60,7 +62,7 @@ def session_credits(
     counted = min(max(attended_minutes, 0), session_minutes)
     credits = credit_amount(minutes=counted, rule=rule)
     missing = []
-    needed = -(-session_minutes * threshold_percent // 100)  # ceiling
+    needed = minutes_needed(session_minutes=session_minutes, threshold_percent=threshold_percent)
     if counted < needed:
         missing.append(f"Attendance: {counted} of the {needed} minutes needed")
     if evaluation_required and not evaluation_done:

@@ -12,7 +12,7 @@ from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Sessio
 
 from .credits import CreditResult, credit_phrase, format_amount
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from .services import credit_for, credit_rules
+from .services import attendance_credit, credit_rules
 
 
 @dataclass
@@ -22,6 +22,7 @@ class TranscriptRow:
     evaluated: bool
     result: CreditResult
     certificate: Certificate | None
+    provisional: bool = False
 
 
 @dataclass
@@ -54,9 +55,7 @@ def transcript(user) -> list[TranscriptGroup]:
         .prefetch_related("program__credit_types")
         .order_by("program__name", "-starts_at")
     )
-    minutes = dict(
-        Attendance.objects.filter(user=user, session__in=sessions).values_list("session_id", "minutes")
-    )
+    attendances = {a.session_id: a for a in Attendance.objects.filter(user=user, session__in=sessions)}
     evaluated = set(
         Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
     )
@@ -67,15 +66,23 @@ def transcript(user) -> list[TranscriptGroup]:
         group = groups.setdefault(
             (s.program_id, year), TranscriptGroup(program=s.program, year=year, rows=[])
         )
-        result = credit_for(
+        attendance = attendances.get(s.pk)
+        result = attendance_credit(
             session=s,
-            attended_minutes=minutes.get(s.pk, 0),
+            attendance=attendance,
             evaluation_done=s.pk in evaluated,
             profession=user.profession,
             rules=credit_rules(s.program),
         )
         group.rows.append(
-            TranscriptRow(s, minutes.get(s.pk, 0), s.pk in evaluated, result, certificates.get(s.pk))
+            TranscriptRow(
+                s,
+                attendance.minutes if attendance else 0,
+                s.pk in evaluated,
+                result,
+                certificates.get(s.pk),
+                provisional=attendance is not None and attendance.is_provisional,
+            )
         )
     return list(groups.values())
 
@@ -249,12 +256,8 @@ def attendance_export_rows(program: Program, *, sessions: QuerySet[Session]) -> 
     for a in attendances:
         session = by_pk[a.session_id]
         done = (a.session_id, a.user_id) in evaluated
-        result = credit_for(
-            session=session,
-            attended_minutes=a.minutes,
-            evaluation_done=done,
-            profession=a.user.profession,
-            rules=rules,
+        result = attendance_credit(
+            session=session, attendance=a, evaluation_done=done, profession=a.user.profession, rules=rules
         )
         rows.append({"attendance": a, "session": session, "evaluated": done, "result": result})
     return rows

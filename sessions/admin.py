@@ -13,6 +13,7 @@ from .models import (
     Program,
     ReportAlias,
     Session,
+    SessionJoin,
     SessionMaterial,
 )
 
@@ -92,11 +93,19 @@ class AttendanceChangeInline(ReadOnlyInline):
 # which keeps the time rules and the audit trail: read-only here.
 @admin.register(Attendance)
 class AttendanceAdmin(ReadOnlyAdmin):
-    list_display = ["session", "user", "minutes", "source", "joined_at", "updated_at"]
-    list_filter = ["source", "session__program"]
+    list_display = ["session", "user", "minutes", "source", "verified", "joined_at", "updated_at"]
+    list_filter = ["source", "verified", "session__program"]
     search_fields = ["user__email", "user__full_name", "session__title"]
     list_select_related = ["session", "user"]
     inlines = [AttendanceChangeInline]
+
+
+@admin.register(SessionJoin)
+class SessionJoinAdmin(ReadOnlyAdmin):
+    list_display = ["session", "user", "joined_at"]
+    list_filter = ["session__program"]
+    search_fields = ["user__email", "user__full_name", "session__title"]
+    list_select_related = ["session", "user"]
 
 
 @admin.register(AttendanceChange)

@@ -1,56 +1,90 @@
-"""Attendance services: join clicks, roster ticks, video-platform reports, adjustments
-and "I attended" requests. (Split from services.py, which passed 400 lines.)"""
+"""Attendance services: join times, provisional attendance and its confirmation, roster
+ticks, adjustments and "I attended" requests (participant reports: sessions.participant_report).
 
-import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+Every row is written through `_set_minutes`, which keeps the time rules whatever the path
+(views, imports, admin, tasks, commands): attendance exists only for a session that has
+started, and never counts more minutes than the session lasted."""
+
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
+from echo_hub.lib.timefmt import date_time
 
+from .intervals import minutes_present
 from .models import (
     JOIN_OPENS_BEFORE,
     Attendance,
     AttendanceChange,
     AttendanceClaim,
     Enrollment,
-    ReportAlias,
+    Program,
     Session,
+    SessionJoin,
 )
-from .zoom import ZoomPerson, ZoomReport
 
 User = get_user_model()
 
-# A coordinator's or approved claim's number is final: later imports must not undo it.
-_KEPT_ON_IMPORT = {Attendance.Source.ADJUSTED, Attendance.Source.CLAIM}
+CONFIRMED = "Provisional attendance confirmed"
 
 
-def _members(session: Session):
+def creditable_minutes(attendance: Attendance, program: Program) -> int:
+    """The minutes of `attendance` that count for credits: all of them when verified; when
+    provisional, only if the program lets provisional attendance earn credits. Every credit
+    computation goes through this."""
+    return attendance.creditable_minutes_in(program)
+
+
+def creditable_q(program: Program) -> Q:
+    """The same rule as `creditable_minutes`, as a filter on Attendance rows."""
+    return Q() if program.provisional_attendance_earns_credit else Q(verified=True)
+
+
+def minutes_needed(*, session_minutes: int, threshold_percent: int) -> int:
+    """Minutes of attendance a session needs for credits: the threshold, rounded up."""
+    return -(-session_minutes * threshold_percent // 100)
+
+
+def require_started(session: Session) -> None:
+    if session.starts_at > timezone.now():
+        raise ValidationError(
+            f"This session starts {date_time(session.starts_at)}: "
+            "attendance can be recorded once it has started."
+        )
+
+
+def members_of(session: Session):
     return User.objects.filter(
         enrollments__program_id=session.program_id, enrollments__status=Enrollment.Status.APPROVED
     )
 
 
 def _set_minutes(
-    *, session: Session, user, minutes: int, source: str, by, reason: str, joined_at: datetime | None = None
+    *,
+    session: Session,
+    user,
+    minutes: int,
+    source: str,
+    by,
+    reason: str,
+    verified: bool = True,
 ) -> Attendance:
-    minutes = max(0, min(minutes, 24 * 60))
+    require_started(session)
+    minutes = max(0, min(minutes, session.duration_minutes))
     attendance, created = Attendance.objects.select_for_update().get_or_create(
-        session=session, user=user, defaults={"minutes": minutes, "source": source, "joined_at": joined_at}
+        session=session, user=user, defaults={"minutes": minutes, "source": source, "verified": verified}
     )
     old = 0 if created else attendance.minutes
     if not created:
-        if attendance.minutes == minutes and attendance.source == source:
+        if (attendance.minutes, attendance.source, attendance.verified) == (minutes, source, verified):
             return attendance
-        attendance.minutes = minutes
-        attendance.source = source
-        if joined_at and not attendance.joined_at:
-            attendance.joined_at = joined_at
+        attendance.minutes, attendance.source, attendance.verified = minutes, source, verified
         attendance.save()
     AttendanceChange.objects.create(
         attendance=attendance,
@@ -58,36 +92,118 @@ def _set_minutes(
         old_minutes=old,
         new_minutes=minutes,
         source=source,
-        reason=reason,
+        reason=reason[:300],
     )
     return attendance
 
 
 @transaction.atomic
-def record_join(*, session: Session, user, now: datetime | None = None) -> Attendance:
-    """Count a click on Join during the session window as attendance until the end;
-    a platform report imported later replaces the estimate with real minutes."""
+def record_join(*, session: Session, user, now: datetime | None = None) -> SessionJoin:
+    """Keep the time of a person's first click on Join, from 15 minutes before the start
+    until the end. A time, not minutes: after the session it becomes provisional attendance
+    unless something better exists by then."""
     now = now or timezone.now()
     if session.is_cancelled:
         raise ValidationError("This session is cancelled.")
     if not session.starts_at - JOIN_OPENS_BEFORE <= now <= session.ends_at:
         raise ValidationError("Join opens 15 minutes before the session starts and closes when it ends.")
-    minutes = math.ceil((session.ends_at - max(now, session.starts_at)).total_seconds() / 60)
-    existing = Attendance.objects.select_for_update().filter(session=session, user=user).first()
-    if existing is not None:
-        if existing.joined_at is None:
-            existing.joined_at = now
-            existing.save(update_fields=["joined_at", "updated_at"])
-        if existing.source != Attendance.Source.JOIN or existing.minutes >= minutes:
-            return existing
-    return _set_minutes(
+    join, _ = SessionJoin.objects.get_or_create(session=session, user=user, defaults={"joined_at": now})
+    Attendance.objects.filter(session=session, user=user, joined_at__isnull=True).update(
+        joined_at=join.joined_at
+    )
+    return join
+
+
+def pending_joins():
+    """Joins of ended sessions, clicked in the session's join window (a session rescheduled
+    since keeps no join of its old time), with no attendance row yet."""
+    return (
+        SessionJoin.objects.filter(
+            session__status=Session.Status.SCHEDULED,
+            joined_at__gte=F("session__starts_at") - JOIN_OPENS_BEFORE,
+            joined_at__lte=F("session__ends_at"),
+        )
+        .exclude(Exists(Attendance.objects.filter(session=OuterRef("session"), user=OuterRef("user"))))
+        .select_related("session")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def _record_provisional(join: SessionJoin) -> bool:
+    session = join.session
+    minutes = minutes_present(
+        [(join.joined_at, session.ends_at)], start=session.starts_at, end=session.ends_at
+    )
+    # get_or_create, never an update: a roster tick or a report saved meanwhile wins.
+    attendance, created = Attendance.objects.get_or_create(
         session=session,
-        user=user,
-        minutes=minutes,
-        source=Attendance.Source.JOIN,
-        by=user,
-        reason="Joined from ECHO Hub",
-        joined_at=now,
+        user_id=join.user_id,
+        defaults={
+            "minutes": minutes,
+            "source": Attendance.Source.JOIN,
+            "verified": False,
+            "joined_at": join.joined_at,
+        },
+    )
+    if created:
+        AttendanceChange.objects.create(
+            attendance=attendance,
+            changed_by=None,
+            old_minutes=0,
+            new_minutes=minutes,
+            source=Attendance.Source.JOIN,
+            reason=f"Joined from ECHO Hub at {date_time(join.joined_at)}: provisional until confirmed",
+        )
+    return created
+
+
+def record_provisional_attendance(*, now: datetime | None = None, session: Session | None = None) -> int:
+    """After a session ends, give each member who clicked Join and has no attendance row a
+    provisional attendance: from their join (or the start) to the end. Run by the beat sweep;
+    idempotent. Returns how many rows were created."""
+    joins = pending_joins().filter(session__ends_at__lte=now or timezone.now())
+    if session is not None:
+        joins = joins.filter(session=session)
+    return sum(_record_provisional(join) for join in joins)
+
+
+@transaction.atomic
+def confirm_provisional_attendance(*, session: Session, by, user_id: int | None = None) -> int:
+    """A coordinator vouches for provisional attendance: of one member, or all of the session.
+    The minutes stay; the rows become verified. Returns how many were confirmed."""
+    if session.is_cancelled:
+        raise ValidationError("This session was cancelled: there is no attendance to confirm.")
+    if not session.is_past:
+        raise ValidationError("Provisional attendance can be confirmed once the session has ended.")
+    record_provisional_attendance(session=session)
+    rows = Attendance.objects.select_for_update().filter(session=session, verified=False)
+    if user_id is not None:
+        rows = rows.filter(user_id=user_id)
+    rows = list(rows)
+    if not rows:
+        return 0
+    Attendance.objects.filter(pk__in=[a.pk for a in rows]).update(verified=True, updated_at=timezone.now())
+    AttendanceChange.objects.bulk_create(
+        AttendanceChange(
+            attendance=a,
+            changed_by=by,
+            old_minutes=a.minutes,
+            new_minutes=a.minutes,
+            source=a.source,
+            reason=CONFIRMED,
+        )
+        for a in rows
+    )
+    extra = {"confirmed": len(rows)} | ({"user_id": user_id} if user_id is not None else {})
+    record(Action.ATTENDANCE_CONFIRMED, actor=by, obj=session, extra=extra)
+    return len(rows)
+
+
+def _untick(attendance: Attendance) -> bool:
+    # A roster tick, or a provisional Join the coordinator says did not happen.
+    return attendance.minutes > 0 and (
+        attendance.source == Attendance.Source.ROSTER or not attendance.verified
     )
 
 
@@ -96,16 +212,16 @@ def set_roster(
     *, session: Session, present_user_ids: Iterable[int], by, shown_user_ids: Iterable[int] | None = None
 ) -> int:
     """Tick who was there: ticked members get the whole session unless a better number
-    exists; unticked roster-only rows are removed, among `shown_user_ids` only when given (the
-    page of the roster the coordinator saw). Returns how many rows changed."""
+    exists; unticked roster ticks and provisional rows go to 0 minutes, among `shown_user_ids`
+    only when given (the page of the roster the coordinator saw). Returns how many rows changed."""
     if session.is_cancelled:
         raise ValidationError("This session was cancelled: there is no attendance to record.")
+    require_started(session)
     present = set(present_user_ids)
-    members = {u.pk: u for u in _members(session).filter(pk__in=present)}
-    unknown = present - set(members)
-    if unknown:
+    members = {u.pk: u for u in members_of(session).filter(pk__in=present)}
+    if present - set(members):
         raise ValidationError("Some ticked people are not members of this program.")
-    rows = Attendance.objects.select_for_update().filter(session=session)
+    rows = Attendance.objects.select_for_update().filter(session=session).select_related("user")
     if shown_user_ids is not None:
         rows = rows.filter(user_id__in=set(shown_user_ids) | present)
     existing = {a.user_id: a for a in rows}
@@ -123,113 +239,19 @@ def set_roster(
             )
             changed += 1
     for user_id, attendance in existing.items():
-        if (
-            user_id not in present
-            and attendance.source == Attendance.Source.ROSTER
-            and attendance.minutes > 0
-        ):
-            AttendanceChange.objects.create(
-                attendance=attendance,
-                changed_by=by,
-                old_minutes=attendance.minutes,
-                new_minutes=0,
+        if user_id not in present and _untick(attendance):
+            _set_minutes(
+                session=session,
+                user=attendance.user,
+                minutes=0,
                 source=Attendance.Source.ROSTER,
+                by=by,
                 reason="Unticked on the roster",
             )
-            attendance.minutes = 0
-            attendance.save(update_fields=["minutes", "updated_at"])
             changed += 1
     if changed:
         record(Action.ATTENDANCE_ROSTER_SAVED, actor=by, obj=session, extra={"changed": changed})
     return changed
-
-
-@dataclass
-class ReportMatch:
-    person: ZoomPerson
-    user: object | None
-    how: str  # "email", "remembered", "chosen" or ""
-
-
-def match_report(
-    *, session: Session, report: ZoomReport, chosen: Mapping[str, int] | None = None
-) -> list[ReportMatch]:
-    """Match each person of a report to a program member: by email (any case), then by a
-    remembered display name, then by the coordinator's choice."""
-    chosen = chosen or {}
-    members = list(_members(session))
-    by_email = {u.email.lower(): u for u in members}
-    by_pk = {u.pk: u for u in members}
-    aliases = {
-        a.key: by_pk.get(a.user_id)
-        for a in ReportAlias.objects.filter(
-            program_id=session.program_id, key__in=[p.key for p in report.people]
-        )
-    }
-    matches = []
-    for person in report.people:
-        if person.email and person.email in by_email:
-            matches.append(ReportMatch(person, by_email[person.email], "email"))
-        elif chosen.get(person.key) in by_pk:
-            matches.append(ReportMatch(person, by_pk[chosen[person.key]], "chosen"))
-        elif aliases.get(person.key) is not None:
-            matches.append(ReportMatch(person, aliases[person.key], "remembered"))
-        else:
-            matches.append(ReportMatch(person, None, ""))
-    return matches
-
-
-@transaction.atomic
-def import_report(
-    *, session: Session, report: ZoomReport, chosen: Mapping[str, int], by, filename: str = ""
-) -> dict:
-    """Store the minutes of every matched person. Importing the same file again changes
-    nothing; numbers a coordinator adjusted or a claim approved are kept."""
-    if session.is_cancelled:
-        raise ValidationError("This session is cancelled: there is no attendance to import.")
-    matches = match_report(session=session, report=report, chosen=chosen)
-    for match in matches:
-        if match.how == "chosen" and len(match.person.key) <= ReportAlias._meta.get_field("key").max_length:
-            ReportAlias.objects.update_or_create(
-                program_id=session.program_id,
-                key=match.person.key,
-                defaults={"user": match.user, "created_by": by},
-            )
-    totals: dict[int, tuple[object, int]] = {}
-    for match in matches:
-        if match.user is not None:
-            user, minutes = totals.get(match.user.pk, (match.user, 0))
-            totals[match.user.pk] = (user, minutes + match.person.minutes)
-    kept = set(
-        Attendance.objects.filter(session=session, source__in=_KEPT_ON_IMPORT).values_list(
-            "user_id", flat=True
-        )
-    )
-    stored = 0
-    for user_id, (user, minutes) in totals.items():
-        if user_id in kept:
-            continue
-        _set_minutes(
-            session=session,
-            user=user,
-            minutes=min(minutes, session.duration_minutes),
-            source=Attendance.Source.REPORT,
-            by=by,
-            reason=f"Imported {filename or 'participant report'}"[:300],
-        )
-        stored += 1
-    unmatched = [m.person for m in matches if m.user is None]
-    record(
-        Action.ATTENDANCE_IMPORTED,
-        actor=by,
-        obj=session,
-        extra={"stored": stored, "kept": len(kept & set(totals)), "unmatched": len(unmatched)},
-    )
-    return {
-        "stored": stored,
-        "kept": len(kept & set(totals)),
-        "unmatched": unmatched,
-    }
 
 
 @transaction.atomic
@@ -237,11 +259,15 @@ def adjust_attendance(*, session: Session, user, minutes: int, reason: str, by) 
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why you change the attendance: accreditation audits ask."})
-    if not 0 <= minutes <= 24 * 60:
-        raise ValidationError({"minutes": "Minutes must be between 0 and 1440."})
     if session.is_cancelled:
         raise ValidationError("This session was cancelled: there is no attendance to record.")
-    if not _members(session).filter(pk=user.pk).exists():
+    require_started(session)
+    length = session.duration_minutes
+    if not 0 <= minutes <= length:
+        raise ValidationError(
+            {"minutes": f"Give 0 to {length} minutes: the session lasted {length} minutes."}
+        )
+    if not members_of(session).filter(pk=user.pk).exists():
         raise ValidationError("This person is not a member of the program.")
     before = Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first()
     attendance = _set_minutes(
@@ -267,8 +293,12 @@ def file_claim(*, session: Session, user, minutes: int, note: str = "") -> Atten
         raise ValidationError(
             {"minutes": f"Give the minutes you attended, from 1 to {session.duration_minutes}."}
         )
+    # Provisional minutes are not a count yet: a request can stand in for the confirmation.
     counted = (
-        Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first() or 0
+        Attendance.objects.filter(session=session, user=user, verified=True)
+        .values_list("minutes", flat=True)
+        .first()
+        or 0
     )
     if counted >= minutes:
         raise ValidationError(f"You are already counted for {counted} minutes.")
@@ -288,6 +318,9 @@ def decide_claim(*, claim: AttendanceClaim, approve: bool, by, note: str = "") -
     claim = AttendanceClaim.objects.select_for_update().select_related("session", "user").get(pk=claim.pk)
     if claim.status != AttendanceClaim.Status.PENDING:
         return claim
+    if approve:
+        # The session may have been moved since the request was filed.
+        require_started(claim.session)
     claim.status = AttendanceClaim.Status.APPROVED if approve else AttendanceClaim.Status.DECLINED
     claim.decided_by, claim.decided_at, claim.decision_note = by, timezone.now(), note.strip()
     claim.save()

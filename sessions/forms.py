@@ -43,6 +43,7 @@ class ProgramForm(forms.ModelForm):
             "default_join_url",
             "attendance_threshold_percent",
             "evaluation_required",
+            "provisional_attendance_earns_credit",
         ]
         widgets = {
             "default_start_time": TIME_INPUT,
@@ -299,6 +300,12 @@ class AdjustAttendanceForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = members
+
+
+class ConfirmAttendanceForm(forms.Form):
+    """Confirm one member's provisional attendance, or everyone's when `user` is empty."""
+
+    user = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 class AttendanceClaimForm(forms.Form):

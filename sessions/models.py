@@ -60,6 +60,15 @@ class Program(models.Model):
     evaluation_required = models.BooleanField(
         default=True, help_text="Credits are issued only after the session evaluation is filled."
     )
+    provisional_attendance_earns_credit = models.BooleanField(
+        "provisional attendance earns credits",
+        default=False,
+        help_text=(
+            "A click on Join is only a join time: after the session it becomes provisional attendance "
+            "until you confirm it or import the participant report. Tick this to let it earn credits "
+            "before that; accreditation bodies expect verified attendance."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -306,19 +315,26 @@ class Session(models.Model):
 
 
 class Attendance(models.Model):
-    """Minutes a person attended one session. One row per (session, user)."""
+    """Minutes a person attended one session. One row per (session, user), only for a session
+    that has started, never more than its length (sessions.attendance keeps both rules).
+
+    A row from a Join click alone is provisional (`verified` false) until a coordinator
+    confirms it or a participant report replaces it; every other source is verified."""
 
     class Source(models.TextChoices):
-        JOIN = "join", "Joined from ECHO Hub"
-        ROSTER = "roster", "Ticked on the roster"
-        REPORT = "report", "Video platform report"
-        ADJUSTED = "adjusted", "Adjusted by a coordinator"
-        CLAIM = "claim", "“I attended” request approved"
+        JOIN = "join", "Join click"
+        ROSTER = "roster", "Roster"
+        REPORT = "report", "Participant report"
+        ADJUSTED = "adjusted", "Adjustment"
+        CLAIM = "claim", "“I attended” request"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
     minutes = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(24 * 60)])
     source = models.CharField(max_length=10, choices=Source.choices)
+    verified = models.BooleanField(
+        default=False, help_text="False for provisional attendance: a Join click nobody has confirmed."
+    )
     joined_at = models.DateTimeField(null=True, blank=True, help_text="First click on Join in ECHO Hub.")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -326,10 +342,42 @@ class Attendance(models.Model):
         ordering = ["session__starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["session", "user"], name="attendance_once_per_session"),
+            models.CheckConstraint(
+                condition=Q(verified=True) | Q(source="join"), name="attendance_only_join_is_provisional"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} at {self.session}: {self.minutes} min"
+
+    @property
+    def is_provisional(self) -> bool:
+        return not self.verified
+
+    def creditable_minutes_in(self, program: Program) -> int:
+        """The minutes that count for credits: provisional ones only where the program says so."""
+        if self.verified or program.provisional_attendance_earns_credit:
+            return self.minutes
+        return 0
+
+    @property
+    def creditable_minutes(self) -> int:
+        return self.creditable_minutes_in(self.session.program)
+
+
+class SessionJoin(models.Model):
+    """The first click on Join of a person for a session: a time, not attendance. After the
+    session it becomes provisional attendance where nothing better exists."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="joins")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_joins")
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="session_join_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} joined {self.session} at {self.joined_at:%Y-%m-%d %H:%M}"
 
 
 class AttendanceChange(models.Model):

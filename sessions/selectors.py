@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
 
+from .attendance import pending_joins
 from .models import (
     Attendance,
     AttendanceChange,
@@ -13,6 +14,7 @@ from .models import (
     Invitation,
     Program,
     Session,
+    SessionJoin,
     program_scope,
 )
 
@@ -118,15 +120,22 @@ def members(program: Program, *, search: str = "") -> QuerySet:
 
 
 def roster_page(session: Session, *, members) -> dict:
-    """What the attendance roster shows beside a page of `members`: each one's attendance,
-    the pending "I attended" requests and the latest changes."""
-    attendance = {
-        a.user_id: a for a in Attendance.objects.filter(session=session, user__in=[m.pk for m in members])
-    }
+    """What the attendance roster shows beside a page of `members`: each one's attendance and
+    Join click, how many provisional rows await confirmation, the pending "I attended"
+    requests and the latest changes."""
+    ids = [m.pk for m in members]
+    attendance = {a.user_id: a for a in Attendance.objects.filter(session=session, user__in=ids)}
+    joins = {j.user_id: j for j in SessionJoin.objects.filter(session=session, user__in=ids)}
+    # Joins of an ended session not swept yet are confirmed with the rest.
+    to_confirm = Attendance.objects.filter(session=session, verified=False).count() + (
+        pending_joins().filter(session=session).count() if session.is_past else 0
+    )
     return {
         "session": session,
         "program": session.program,
-        "rows": [(m, attendance.get(m.pk)) for m in members],
+        "rows": [(m, attendance.get(m.pk), joins.get(m.pk)) for m in members],
+        "started": session.starts_at <= timezone.now(),
+        "to_confirm": to_confirm,
         "claims": list(
             AttendanceClaim.objects.filter(
                 session=session, status=AttendanceClaim.Status.PENDING

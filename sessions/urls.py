@@ -57,6 +57,11 @@ urlpatterns = [
         name="manage_attendance_adjust",
     ),
     path(
+        "manage/<slug:slug>/sessions/<int:pk>/attendance/confirm/",
+        attendance.confirm_provisional,
+        name="manage_attendance_confirm",
+    ),
+    path(
         "manage/<slug:slug>/sessions/<int:pk>/attendance/import/",
         attendance.import_report,
         name="manage_attendance_import",

@@ -16,6 +16,9 @@ Rules, chosen so that importing the same file twice always gives the same answer
   Python can count in, and no meeting happened outside them anyway.
 - Rows marked "In Waiting Room: Yes" are checked like any other but not counted: waiting is not
   attending.
+- A person's rows give their intervals (join, leave); sessions.attendance merges and clips them to
+  the session. `minutes` is the sum of the report's durations, shown beside what counts. Lines of
+  counted rows without both times are listed, for the import to refuse.
 """
 
 import codecs
@@ -90,6 +93,7 @@ class ZoomPerson:
     lines: list[int] = field(default_factory=list)
     first_joined_at: datetime | None = None
     last_left_at: datetime | None = None
+    intervals: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +102,7 @@ class ZoomReport:
     meeting_topic: str
     meeting_id: str
     row_count: int
+    untimed_lines: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,11 @@ def parse_zoom_report(text: str, *, zone: ZoneInfo, max_minutes: int = 24 * 60) 
             errors = [*errors[:MAX_MESSAGES], f"…and {hidden} more; fix these and upload again to see them."]
         raise ValidationError(errors)
     return ZoomReport(
-        people=_people(attended), meeting_topic=meeting_topic, meeting_id=meeting_id, row_count=len(body)
+        people=_people(attended),
+        meeting_topic=meeting_topic,
+        meeting_id=meeting_id,
+        row_count=len(body),
+        untimed_lines=[row.line for row in attended if not (row.joined_at and row.left_at)],
     )
 
 
@@ -379,4 +388,6 @@ def _people(rows: list[ZoomRow]) -> list[ZoomPerson]:
             person.first_joined_at = row.joined_at
         if row.left_at and (person.last_left_at is None or row.left_at > person.last_left_at):
             person.last_left_at = row.left_at
+        if row.joined_at and row.left_at:
+            person.intervals.append((row.joined_at, row.left_at))
     return list(people.values())

@@ -209,6 +209,8 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     minutes = 120
     source = "report"
+    # Only a Join click alone is provisional.
+    verified = factory.LazyAttribute(lambda o: o.source != "join")
 
 
 class EvaluationFactory(factory.django.DjangoModelFactory):

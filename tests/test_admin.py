@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cpd.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from echo_hub.audit.models import AuditEvent
-from sessions.models import AttendanceChange, ReportAlias
+from sessions.models import AttendanceChange, ReportAlias, SessionJoin
 from tests.factories import (
     AttendanceClaimFactory,
     AttendanceFactory,
@@ -33,6 +33,7 @@ READ_ONLY = [
     "echo_sessions.attendance",
     "echo_sessions.attendancechange",
     "echo_sessions.attendanceclaim",
+    "echo_sessions.sessionjoin",
     "echo_sessions.sessionmaterial",
     "cases.caseevent",
     "cpd.certificate",
@@ -68,6 +69,7 @@ def records(program):
         attendance=attendance, old_minutes=60, new_minutes=90, source="adjustment", reason="Late join"
     )
     AttendanceClaimFactory(session=past, user=attendance.user, minutes=90)
+    SessionJoin.objects.create(session=past, user=attendance.user, joined_at=past.starts_at)
     ReportAlias.objects.create(program=program, key="amira (iphone)", user=attendance.user)
     SessionMaterialFactory(session=past)
     EvaluationFactory(session=past, user=attendance.user)

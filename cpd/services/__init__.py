@@ -27,6 +27,7 @@ from .certificates import (
 )
 from .evaluations import (
     EVALUATION_REQUEST_WINDOW,
+    attendance_credit,
     credit_for,
     send_due_evaluation_requests,
     submit_evaluation,
@@ -48,6 +49,7 @@ __all__ = [
     "CreditRules",
     "accreditation_of",
     "add_survey_question",
+    "attendance_credit",
     "bulk_issue_for_cycle",
     "bulk_issue_for_session",
     "certificate_context",

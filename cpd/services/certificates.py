@@ -20,7 +20,7 @@ from sessions.models import Attendance, Cycle, Session, program_scope
 from ..credits import CreditResult, credit_phrase, format_amount
 from ..models import Accreditation, Certificate, CreditType, Evaluation
 from .accreditation import accreditation_of, credit_rules, image_extension
-from .evaluations import credit_for, user_session_credit
+from .evaluations import attendance_credit, user_session_credit
 
 logger = logging.getLogger(__name__)
 RENDER_TASK = "cpd.render_certificate"
@@ -120,9 +120,7 @@ def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult
         .select_related("program")
         .order_by("starts_at")
     )
-    minutes = dict(
-        Attendance.objects.filter(session__in=sessions, user=user).values_list("session_id", "minutes")
-    )
+    attendances = {a.session_id: a for a in Attendance.objects.filter(session__in=sessions, user=user)}
     evaluated = set(
         Evaluation.objects.filter(session__in=sessions, user=user).values_list("session_id", flat=True)
     )
@@ -130,9 +128,9 @@ def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult
     return [
         (
             s,
-            credit_for(
+            attendance_credit(
                 session=s,
-                attended_minutes=minutes.get(s.pk, 0),
+                attendance=attendances.get(s.pk),
                 evaluation_done=s.pk in evaluated,
                 profession=user.profession,
                 rules=rules,
@@ -178,9 +176,9 @@ def _eligible_credits(*, session: Session) -> list[tuple]:
     results = (
         (
             a.user,
-            credit_for(
+            attendance_credit(
                 session=session,
-                attended_minutes=a.minutes,
+                attendance=a,
                 evaluation_done=a.user_id in evaluated,
                 profession=a.user.profession,
                 rules=rules,

@@ -1,6 +1,7 @@
 """Evaluations and the credits they unlock; the sweep that asks attendees to evaluate."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 from echo_hub.deid import explain, find_identifiers
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Message, queue_many
+from sessions.attendance import creditable_minutes
 from sessions.models import Attendance, Enrollment, Session, program_scope
 
 from ..credits import CreditResult, session_credits
@@ -42,13 +44,39 @@ def credit_for(
     )
 
 
-def user_session_credit(*, user, session: Session) -> CreditResult:
-    minutes = (
-        Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first() or 0
+NOT_CONFIRMED = "Attendance provisional (from a Join click): it counts once a coordinator confirms it"
+
+
+def attendance_credit(
+    *,
+    session: Session,
+    attendance: Attendance | None,
+    evaluation_done: bool,
+    profession: str,
+    rules: CreditRules | None = None,
+) -> CreditResult:
+    """The credit rule applied to the minutes of `attendance` that count for credits (a
+    provisional row's only where the program allows it), in the credit type of `profession`."""
+    minutes = creditable_minutes(attendance, session.program) if attendance is not None else 0
+    result = credit_for(
+        session=session,
+        attended_minutes=minutes,
+        evaluation_done=evaluation_done,
+        profession=profession,
+        rules=rules,
     )
+    if attendance is not None and minutes < attendance.minutes:
+        # "0 of the 90 minutes needed" would hide the reason: the minutes exist, unconfirmed.
+        others = [m for m in result.missing if not m.startswith("Attendance")]
+        result = replace(result, missing=[NOT_CONFIRMED, *others])
+    return result
+
+
+def user_session_credit(*, user, session: Session) -> CreditResult:
+    attendance = Attendance.objects.filter(session=session, user=user).first()
     done = Evaluation.objects.filter(session=session, user=user).exists()
-    return credit_for(
-        session=session, attended_minutes=minutes, evaluation_done=done, profession=user.profession
+    return attendance_credit(
+        session=session, attendance=attendance, evaluation_done=done, profession=user.profession
     )
 
 

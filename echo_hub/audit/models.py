@@ -34,6 +34,7 @@ class AuditEvent(models.Model):
         ATTENDANCE_ADJUSTED = "attendance_adjusted", "Attendance adjusted"
         ATTENDANCE_IMPORTED = "attendance_imported", "Attendance report imported"
         ATTENDANCE_CLAIM_DECIDED = "attendance_claim_decided", "Attendance request decided"
+        ATTENDANCE_CONFIRMED = "attendance_confirmed", "Provisional attendance confirmed"
         CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
         CERTIFICATE_REISSUED = "certificate_reissued", "Certificate reissued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"

@@ -77,6 +77,7 @@ def _attendance_rows(user: User):
             _iso(s.starts_at),
             a.minutes,
             a.get_source_display(),
+            "yes" if a.verified else "no (provisional)",
             _iso(a.joined_at),
         ]
 
@@ -141,7 +142,8 @@ def write_data_export(user: User, target) -> None:
         archive.writestr(
             "attendance.csv",
             csv_bytes(
-                ["program", "session", "starts_at", "minutes", "source", "joined_at"], _attendance_rows(user)
+                ["program", "session", "starts_at", "minutes", "source", "verified", "joined_at"],
+                _attendance_rows(user),
             ),
         )
         archive.writestr(

@@ -1,6 +1,6 @@
 """The beat sweep: every few minutes it computes, from the database, every message that is
-due and not yet in the outbox. Nothing waits in a queue for hours, so a Redis flush or
-outage only delays messages."""
+due and not yet in the outbox, and the provisional attendance of sessions that ended.
+Nothing waits in a queue for hours, so a Redis flush or outage only delays messages."""
 
 import logging
 
@@ -9,6 +9,7 @@ from celery import shared_task
 from cases.reminders import send_due_case_reminders
 from cases.selectors import agenda_labels
 from cpd.services import send_due_evaluation_requests
+from sessions.attendance import record_provisional_attendance
 from sessions.reminders import send_due_session_reminders
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,8 @@ def sweep_due_messages_task() -> dict:
     result = {
         "session_reminders": send_due_session_reminders(agenda=agenda_labels()),
         "case_reminders": send_due_case_reminders(),
+        # Before the evaluation requests: a join becomes attendance once its session ends.
+        "provisional_attendance": record_provisional_attendance(),
         "evaluation_requests": send_due_evaluation_requests(),
     }
     logger.info("Due messages queued: %s", result)

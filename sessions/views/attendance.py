@@ -13,8 +13,8 @@ from echo_hub.lib.pagination import paginate
 from echo_hub.lib.ratelimit import ratelimit
 
 from .. import attendance as services
-from .. import selectors
-from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ReportUploadForm
+from .. import participant_report, selectors
+from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ConfirmAttendanceForm, ReportUploadForm
 from ..models import AttendanceClaim
 from ..permissions import get_program_for_coordinator, get_session_for_coordinator, get_session_for_member
 from ..zoom import parse_zoom_report
@@ -132,21 +132,25 @@ def adjust(request, slug, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def import_report(request, slug, pk):
-    """Upload a participant report and see who matched; nothing is stored until confirmed."""
+@require_POST
+def confirm_provisional(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
-    form = ReportUploadForm(request.POST or None, request.FILES or None)
-    matches = None
-    if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["file"]
-        try:
-            report = parse_zoom_report(text, zone=session.program.zone)
-        except ValidationError as exc:
-            form.add_error("file", exc)
-        else:
-            request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": form.filename}
-            matches = services.match_report(session=session, report=report)
+    form = ConfirmAttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whose attendance to confirm.")
+        return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+    try:
+        count = services.confirm_provisional_attendance(
+            session=session, by=request.user, user_id=form.cleaned_data["user"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{count} provisional attendance{'s' if count != 1 else ''} confirmed.")
+    return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+
+
+def _render_preview(request, session, preview, *, form=None):
     return render(
         request,
         "sessions/manage/attendance_import.html",
@@ -154,36 +158,66 @@ def import_report(request, slug, pk):
             "session": session,
             "program": session.program,
             "form": form,
-            "matches": matches,
+            "preview": preview,
             "members": list(selectors.members(session.program)),
         },
     )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def import_report(request, slug, pk):
+    """Upload a participant report and see exactly what would be stored; nothing is until confirmed."""
+    session = get_session_for_coordinator(request.user, slug, pk)
+    form = ReportUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        try:
+            report = parse_zoom_report(text, zone=session.program.zone)
+            preview = participant_report.preview_report(session=session, report=report)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": form.filename}
+    return _render_preview(request, session, preview, form=form)
+
+
+def _choices(post, prefix: str, count: int) -> dict[int, str]:
+    return {i: post.get(f"{prefix}-{i}", "") for i in range(count) if f"{prefix}-{i}" in post}
+
+
+@login_required
 @require_POST
 def import_report_confirm(request, slug, pk):
+    """Store the previewed report; when the coordinator changed a match, preview again first,
+    so that what is stored is always what was shown."""
     session = get_session_for_coordinator(request.user, slug, pk)
-    stored = request.session.pop(_REPORT_KEY.format(session.pk), None)
+    stored = request.session.get(_REPORT_KEY.format(session.pk))
     if stored is None:
         messages.error(request, "Upload the report again: the preview has expired.")
         return redirect("sessions:manage_attendance_import", slug=slug, pk=pk)
     report = parse_zoom_report(stored["text"], zone=session.program.zone)
-    chosen = {
-        person.key: int(request.POST[f"match-{index}"])
-        for index, person in enumerate(report.people)
-        if request.POST.get(f"match-{index}", "").isdigit()
-    }
+    picked = _choices(request.POST, "match", len(report.people))
+    chosen = {report.people[i].key: int(v) for i, v in picked.items() if v.isdigit()}
     try:
-        result = services.import_report(
+        if request.POST.get("action") == "preview" or picked != _choices(
+            request.POST, "shown", len(report.people)
+        ):
+            preview = participant_report.preview_report(session=session, report=report, chosen=chosen)
+            messages.info(request, "Check the minutes below with the new matches, then store them.")
+            return _render_preview(request, session, preview)
+        result = participant_report.import_report(
             session=session, report=report, chosen=chosen, by=request.user, filename=stored["name"]
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+    request.session.pop(_REPORT_KEY.format(session.pk), None)
     note = f" {len(result['unmatched'])} unmatched left out." if result["unmatched"] else ""
     kept = f" {result['kept']} adjusted by hand kept." if result["kept"] else ""
-    messages.success(request, f"Attendance stored for {result['stored']} people.{kept}{note}")
+    people = f"{result['stored']} {'person' if result['stored'] == 1 else 'people'}"
+    messages.success(request, f"Attendance stored for {people}.{kept}{note}")
     return redirect("sessions:manage_attendance", slug=slug, pk=pk)
 
 
@@ -199,8 +233,12 @@ def decide_claim(request, slug, claim_pk):
         messages.error(request, "Choose Approve or Decline.")
         return redirect("sessions:manage_attendance", slug=slug, pk=claim.session_id)
     approve = decision == "approve"
-    services.decide_claim(
-        claim=claim, approve=approve, by=request.user, note=request.POST.get("note", "")[:300]
-    )
-    messages.success(request, "Request approved: attendance updated." if approve else "Request declined.")
+    try:
+        services.decide_claim(
+            claim=claim, approve=approve, by=request.user, note=request.POST.get("note", "")[:300]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Request approved: attendance updated." if approve else "Request declined.")
     return redirect("sessions:manage_attendance", slug=slug, pk=claim.session_id)

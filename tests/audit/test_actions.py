@@ -2,8 +2,10 @@
 object, program and client address."""
 
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -29,6 +31,7 @@ from tests.factories import (
     InvitationFactory,
     RecommendationFactory,
     RecommendationLetterFactory,
+    SessionFactory,
     UserFactory,
     publish_to_library,
     with_email_address,
@@ -45,7 +48,7 @@ CASE, SESSION, CERTIFICATE, ENROLLMENT = (
     "cpd.certificate",
     "echo_sessions.enrollment",
 )
-ZOOM_REPORT = Path(__file__).parent.parent / "sessions" / "zoom_samples" / "participants_total_duration.csv"
+ZOOM_REPORT = Path(__file__).parent.parent / "sessions" / "zoom_samples" / "participants_with_summary.csv"
 
 
 def _only(action: str) -> AuditEvent:
@@ -210,17 +213,21 @@ def test_attendance_adjustment_records_minutes_before_and_after_not_the_reason(
     assert event.extra == {"user_id": participant.pk, "minutes_before": 30, "minutes_after": 95}
 
 
-def test_zoom_import_is_one_event_with_counts(as_user, coordinator, program, past_session):
+def test_zoom_import_is_one_event_with_counts(as_user, coordinator, program, time_machine):
+    # The meeting of the sample report, seen the next day.
+    starts_at = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("America/Toronto"))
+    time_machine.move_to(starts_at + timedelta(days=1), tick=False)
+    session = SessionFactory(program=program, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90))
     EnrollmentFactory(program=program, user=UserFactory(email="m.tremblay@example.org"))
-    EnrollmentFactory(program=program, user=UserFactory(email="t.whitehorse@example.org"))
+    EnrollmentFactory(program=program, user=UserFactory(email="r.singh@example.org"))
     client = as_user(coordinator)
     upload = SimpleUploadedFile("participants.csv", ZOOM_REPORT.read_bytes(), content_type="text/csv")
-    client.post(_attendance_url("sessions:manage_attendance_import", past_session), {"file": upload})
+    client.post(_attendance_url("sessions:manage_attendance_import", session), {"file": upload})
 
-    client.post(_attendance_url("sessions:manage_attendance_import_confirm", past_session))
+    client.post(_attendance_url("sessions:manage_attendance_import_confirm", session))
 
     event = _only(A.ATTENDANCE_IMPORTED)
-    assert facts(event) == (A.ATTENDANCE_IMPORTED, coordinator.pk, SESSION, past_session.pk, program.pk, IP)
+    assert facts(event) == (A.ATTENDANCE_IMPORTED, coordinator.pk, SESSION, session.pk, program.pk, IP)
     assert (event.extra["stored"], event.extra["kept"]) == (2, 0)
     assert event.extra["unmatched"] >= 1
     assert events() == [event]

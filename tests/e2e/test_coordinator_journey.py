@@ -130,6 +130,10 @@ def test_coordinator_journey(open_browser):
     page.get_by_label("Who is Louise Gagnon - Hearst CHC?").select_option(
         label="Louise Gagnon (l.gagnon@example.org)"
     )
+    # A new match changes what is stored: the preview shows it before anything is.
+    coord.click_and_check(page.get_by_role("button", name="Update the preview"), "preview updated")
+    stored = page.locator("main table").last.inner_text()
+    assert "Louise Gagnon\t" in stored, stored
     coord.click_and_check(page.get_by_role("button", name="Store attendance"), "attendance stored")
     assert "Attendance stored for 4 people." in main_text(coord)
 

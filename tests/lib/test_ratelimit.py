@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cpd.models import Evaluation
-from sessions.models import Attendance
+from sessions.models import SessionJoin
 from tests.factories import CertificateFactory, SessionFactory
 
 LIMITS = {"verify": "3/5m", "join": "2/1m", "evaluate": "2/1h"}
@@ -103,7 +103,7 @@ def test_join_third_post_by_one_user_is_refused_from_any_address(client, partici
     assert (first.status_code, second.status_code) == (302, 302)
     assert first["Location"] == live_session.join_url
     _assert_limited(third)
-    assert Attendance.objects.filter(user=participant).count() == 1
+    assert SessionJoin.objects.filter(user=participant).count() == 1
 
 
 def test_join_limit_of_one_address_leaves_another_user_elsewhere_alone(

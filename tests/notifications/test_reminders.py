@@ -270,7 +270,12 @@ def test_sweep_due_messages_task_lists_the_agenda_by_case_number_only(
     with django_capture_on_commit_callbacks(execute=True):
         result = sweep_due_messages_task()
 
-    assert result == {"session_reminders": 2, "case_reminders": 2, "evaluation_requests": 0}
+    assert result == {
+        "session_reminders": 2,
+        "case_reminders": 2,
+        "provisional_attendance": 0,
+        "evaluation_requests": 0,
+    }
     reminder = by_recipient([m for m in mail.outbox if m.subject.startswith("Tomorrow")])[
         "participant@example.org"
     ]

@@ -5,9 +5,24 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sessions import attendance as services
-from sessions.models import Attendance, AttendanceChange, AttendanceClaim, Enrollment, ReportAlias, Session
+from sessions import participant_report
+from sessions.models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceClaim,
+    Enrollment,
+    ReportAlias,
+    Session,
+    SessionJoin,
+)
 from sessions.zoom import ZoomReport, parse_zoom_report
-from tests.factories import AttendanceFactory, EnrollmentFactory, SessionFactory, UserFactory
+from tests.factories import (
+    AttendanceFactory,
+    EnrollmentFactory,
+    PastSessionFactory,
+    SessionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +34,22 @@ def _member(program, **fields):
 
 
 def _report(session: Session, *rows: tuple[str, str, int]) -> ZoomReport:
-    lines = "".join(
-        f"{name},{email},11/25/2026 12:00:00 PM,11/25/2026 01:30:00 PM,{minutes},No,No\n"
-        for name, email, minutes in rows
-    )
-    return parse_zoom_report(HEADER + lines, zone=session.program.zone)
+    """A report whose rows of one person follow each other from the session's start."""
+    start = session.starts_at
+    zone, cursor, lines = session.program.zone, {}, []
+    for name, email, minutes in rows:
+        joined = cursor.get((email or name).lower(), start)
+        cursor[(email or name).lower()] = left = joined + timedelta(minutes=minutes)
+        times = [f"{t.astimezone(zone):%m/%d/%Y %I:%M:%S %p}" for t in (joined, left)]
+        lines.append(f"{name},{email},{times[0]},{times[1]},{minutes},No,No\n")
+    return parse_zoom_report(HEADER + "".join(lines), zone=zone)
+
+
+@pytest.fixture
+def past_session(program):
+    """A 120-minute session that ended a week ago, on a whole second as report times are."""
+    starts_at = (timezone.now() - timedelta(days=7)).replace(microsecond=0)
+    return PastSessionFactory(program=program, title="Past session", starts_at=starts_at)
 
 
 def _changes(session: Session) -> list[tuple[str, int, int, str, str]]:
@@ -37,27 +63,17 @@ def _minutes(session: Session) -> dict[str, tuple[int, str]]:
     return {a.user.email: (a.minutes, a.source) for a in Attendance.objects.filter(session=session)}
 
 
-# join clicks
+# join clicks: a time, never minutes
 
 
-def test_record_join_before_the_start_counts_the_whole_session(session, participant):
-    now = session.starts_at - timedelta(minutes=15)
+def test_record_join_13_minutes_before_the_start_keeps_the_time_and_counts_nothing(session, participant):
+    now = session.starts_at - timedelta(minutes=13)
 
-    attendance = services.record_join(session=session, user=participant, now=now)
+    join = services.record_join(session=session, user=participant, now=now)
 
-    attendance.refresh_from_db()
-    assert (attendance.minutes, attendance.source, attendance.joined_at) == (120, Attendance.Source.JOIN, now)
-    assert _changes(session) == [("participant@example.org", 0, 120, "join", "Joined from ECHO Hub")]
-    assert AttendanceChange.objects.get().changed_by == participant
-
-
-def test_record_join_during_the_session_counts_the_minutes_left_rounded_up(session, participant):
-    now = session.starts_at + timedelta(minutes=30, seconds=20)
-
-    attendance = services.record_join(session=session, user=participant, now=now)
-
-    attendance.refresh_from_db()
-    assert (attendance.minutes, attendance.joined_at) == (90, now)
+    join.refresh_from_db()
+    assert (join.session, join.user, join.joined_at) == (session, participant, now)
+    assert (Attendance.objects.count(), AttendanceChange.objects.count()) == (0, 0)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +86,7 @@ def test_record_join_outside_the_window_records_nothing(session, participant, of
     assert caught.value.messages == [
         "Join opens 15 minutes before the session starts and closes when it ends."
     ]
-    assert (Attendance.objects.count(), AttendanceChange.objects.count()) == (0, 0)
+    assert (SessionJoin.objects.count(), Attendance.objects.count()) == (0, 0)
 
 
 def test_record_join_of_a_cancelled_session_records_nothing(session, participant):
@@ -81,30 +97,33 @@ def test_record_join_of_a_cancelled_session_records_nothing(session, participant
         services.record_join(session=session, user=participant, now=session.starts_at)
 
     assert caught.value.messages == ["This session is cancelled."]
-    assert Attendance.objects.count() == 0
+    assert (SessionJoin.objects.count(), Attendance.objects.count()) == (0, 0)
 
 
-def test_record_join_a_second_time_later_keeps_the_first_count(session, participant):
+def test_record_join_a_second_time_later_keeps_the_first_time(session, participant):
     first = session.starts_at + timedelta(minutes=5)
     services.record_join(session=session, user=participant, now=first)
 
-    attendance = services.record_join(
+    join = services.record_join(
         session=session, user=participant, now=session.starts_at + timedelta(minutes=60)
     )
 
-    attendance.refresh_from_db()
-    assert (attendance.minutes, attendance.joined_at) == (115, first)
-    assert len(_changes(session)) == 1
+    assert (SessionJoin.objects.count(), join.joined_at) == (1, first)
 
 
-def test_record_join_after_a_report_keeps_the_reported_minutes(session, participant):
+def test_record_join_after_a_report_notes_the_time_and_keeps_the_minutes(session, participant):
     AttendanceFactory(session=session, user=participant, minutes=70, source=Attendance.Source.REPORT)
     now = session.starts_at + timedelta(minutes=10)
 
-    attendance = services.record_join(session=session, user=participant, now=now)
+    services.record_join(session=session, user=participant, now=now)
 
-    attendance.refresh_from_db()
-    assert (attendance.minutes, attendance.source, attendance.joined_at) == (70, "report", now)
+    attendance = Attendance.objects.get()
+    assert (attendance.minutes, attendance.source, attendance.verified, attendance.joined_at) == (
+        70,
+        "report",
+        True,
+        now,
+    )
     assert AttendanceChange.objects.count() == 0
 
 
@@ -218,7 +237,7 @@ def test_match_report_matches_emails_in_any_case_and_lists_the_unmatched(past_se
         ("Stranger", "stranger@example.org", 30),
     )
 
-    matches = services.match_report(session=past_session, report=report)
+    matches = participant_report.match_report(session=past_session, report=report)
 
     assert [(m.person.name, m.person.minutes, m.user, m.how) for m in matches] == [
         ("Ravi Singh", 40, ravi, "email"),
@@ -232,7 +251,7 @@ def test_match_report_ignores_emails_of_people_outside_the_program(past_session,
         past_session, ("Pending", "pending@example.org", 90), ("Outsider", "outsider@example.org", 90)
     )
 
-    matches = services.match_report(session=past_session, report=report)
+    matches = participant_report.match_report(session=past_session, report=report)
 
     assert [(m.user, m.how) for m in matches] == [(None, ""), (None, "")]
 
@@ -248,7 +267,7 @@ def test_import_report_sums_the_rows_of_each_person(past_session, coordinator, p
         ("Marie Tremblay", "m.tremblay@example.org", 25),
     )
 
-    result = services.import_report(
+    result = participant_report.import_report(
         session=past_session, report=report, chosen={}, by=coordinator, filename="p.csv"
     )
 
@@ -268,7 +287,7 @@ def test_import_report_caps_minutes_at_the_session_length(past_session, coordina
         past_session, ("P", "participant@example.org", 100), ("P", "participant@example.org", 45)
     )
 
-    services.import_report(session=past_session, report=report, chosen={}, by=coordinator)
+    participant_report.import_report(session=past_session, report=report, chosen={}, by=coordinator)
 
     assert _minutes(past_session) == {"participant@example.org": (120, "report")}
 
@@ -276,7 +295,7 @@ def test_import_report_caps_minutes_at_the_session_length(past_session, coordina
 def test_import_report_leaves_the_unmatched_out(past_session, coordinator, participant):
     report = _report(past_session, ("P", "participant@example.org", 90), ("Louise Gagnon", "", 88))
 
-    result = services.import_report(session=past_session, report=report, chosen={}, by=coordinator)
+    result = participant_report.import_report(session=past_session, report=report, chosen={}, by=coordinator)
 
     assert [(p.name, p.minutes) for p in result["unmatched"]] == [("Louise Gagnon", 88)]
     assert _minutes(past_session) == {"participant@example.org": (90, "report")}
@@ -289,7 +308,9 @@ def test_import_report_remembers_a_chosen_match_for_later_imports(
     report = _report(past_session, ("Louise Gagnon - Hearst CHC", "", 88))
     key = report.people[0].key
 
-    services.import_report(session=past_session, report=report, chosen={key: participant.pk}, by=coordinator)
+    participant_report.import_report(
+        session=past_session, report=report, chosen={key: participant.pk}, by=coordinator
+    )
 
     alias = ReportAlias.objects.get()
     assert (alias.program, alias.key, alias.user, alias.created_by) == (
@@ -300,21 +321,23 @@ def test_import_report_remembers_a_chosen_match_for_later_imports(
     )
     later = SessionFactory(program=program, starts_at=past_session.starts_at + timedelta(days=1))
     later_report = _report(later, ("LOUISE  Gagnon - Hearst CHC", "", 75))
-    matches = services.match_report(session=later, report=later_report)
+    matches = participant_report.match_report(session=later, report=later_report)
     assert [(m.user, m.how) for m in matches] == [(participant, "remembered")]
-    services.import_report(session=later, report=later_report, chosen={}, by=coordinator)
+    participant_report.import_report(session=later, report=later_report, chosen={}, by=coordinator)
     assert _minutes(later) == {"participant@example.org": (75, "report")}
 
 
 def test_import_report_remembers_matches_per_program(past_session, coordinator, participant, other_program):
     report = _report(past_session, ("Louise Gagnon", "", 88))
-    services.import_report(
+    participant_report.import_report(
         session=past_session, report=report, chosen={report.people[0].key: participant.pk}, by=coordinator
     )
     EnrollmentFactory(program=other_program, user=participant)
     elsewhere = SessionFactory(program=other_program)
 
-    matches = services.match_report(session=elsewhere, report=_report(elsewhere, ("Louise Gagnon", "", 88)))
+    matches = participant_report.match_report(
+        session=elsewhere, report=_report(elsewhere, ("Louise Gagnon", "", 88))
+    )
 
     assert [(m.user, m.how) for m in matches] == [(None, "")]
 
@@ -322,7 +345,7 @@ def test_import_report_remembers_matches_per_program(past_session, coordinator, 
 def test_import_report_ignores_a_chosen_non_member(past_session, coordinator, outsider):
     report = _report(past_session, ("Louise Gagnon", "", 88))
 
-    result = services.import_report(
+    result = participant_report.import_report(
         session=past_session, report=report, chosen={report.people[0].key: outsider.pk}, by=coordinator
     )
 
@@ -340,16 +363,17 @@ def test_import_report_twice_changes_nothing(past_session, coordinator, particip
         ("Louise Gagnon", "", 88),
     )
     chosen = {report.people[2].key: participant.pk}
-    services.import_report(session=past_session, report=report, chosen=chosen, by=coordinator)
+    participant_report.import_report(session=past_session, report=report, chosen=chosen, by=coordinator)
     minutes, changes = _minutes(past_session), _changes(past_session)
 
-    services.import_report(session=past_session, report=report, chosen=chosen, by=coordinator)
+    participant_report.import_report(session=past_session, report=report, chosen=chosen, by=coordinator)
 
     assert (
         _minutes(past_session)
         == minutes
         == {
-            "participant@example.org": (120, "report"),
+            # Louise's 88 minutes were at the same time as the participant's 90: counted once.
+            "participant@example.org": (90, "report"),
             "r.singh@example.org": (86, "report"),
         }
     )
@@ -363,7 +387,7 @@ def test_import_report_replaces_join_and_roster_estimates(past_session, coordina
     AttendanceFactory(session=past_session, user=ticked, minutes=120, source=Attendance.Source.ROSTER)
     report = _report(past_session, ("P", "participant@example.org", 60), ("T", "ticked@example.org", 95))
 
-    services.import_report(session=past_session, report=report, chosen={}, by=coordinator)
+    participant_report.import_report(session=past_session, report=report, chosen={}, by=coordinator)
 
     assert _minutes(past_session) == {
         "participant@example.org": (60, "report"),
@@ -381,7 +405,7 @@ def test_import_report_keeps_adjusted_and_claimed_minutes(past_session, coordina
     changes = _changes(past_session)
     report = _report(past_session, ("P", "participant@example.org", 30), ("C", "claimant@example.org", 20))
 
-    result = services.import_report(session=past_session, report=report, chosen={}, by=coordinator)
+    result = participant_report.import_report(session=past_session, report=report, chosen={}, by=coordinator)
 
     assert (result["stored"], result["kept"]) == (0, 2)
     assert _minutes(past_session) == {
@@ -396,7 +420,7 @@ def test_import_report_of_a_cancelled_session_stores_nothing(past_session, coord
     past_session.save()
 
     with pytest.raises(ValidationError) as caught:
-        services.import_report(
+        participant_report.import_report(
             session=past_session,
             report=_report(past_session, ("P", "participant@example.org", 90)),
             chosen={},
@@ -456,14 +480,18 @@ def test_adjust_attendance_without_a_reason_stores_nothing(past_session, coordin
     assert (Attendance.objects.count(), AttendanceChange.objects.count()) == (0, 0)
 
 
-@pytest.mark.parametrize("minutes", [-1, 1441])
-def test_adjust_attendance_refuses_minutes_out_of_range(past_session, coordinator, participant, minutes):
+@pytest.mark.parametrize("minutes", [-1, 121, 1441])
+def test_adjust_attendance_refuses_minutes_outside_the_session(
+    past_session, coordinator, participant, minutes
+):
     with pytest.raises(ValidationError) as caught:
         services.adjust_attendance(
             session=past_session, user=participant, minutes=minutes, reason="Typo", by=coordinator
         )
 
-    assert caught.value.message_dict == {"minutes": ["Minutes must be between 0 and 1440."]}
+    assert caught.value.message_dict == {
+        "minutes": ["Give 0 to 120 minutes: the session lasted 120 minutes."]
+    }
     assert Attendance.objects.count() == 0
 
 

@@ -1,7 +1,8 @@
 import codecs
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.messages import get_messages
@@ -11,7 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.models import Attendance, AttendanceChange, AttendanceClaim, ReportAlias, Role, Session
+from sessions.models import (
+    Attendance,
+    AttendanceChange,
+    AttendanceClaim,
+    ReportAlias,
+    Role,
+    Session,
+    SessionJoin,
+)
 from tests.factories import AttendanceFactory, EnrollmentFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,15 +62,11 @@ def test_join_during_the_window_records_the_click_and_opens_the_video_link(clien
 
     response = client.post(_url("sessions:join", session))
 
-    attendance = Attendance.objects.get()
+    join = SessionJoin.objects.get()
     assert (response.status_code, response.url) == (302, "https://video.example.org/join/123")
-    assert (attendance.session, attendance.user, attendance.minutes, attendance.source) == (
-        session,
-        participant,
-        120,
-        Attendance.Source.JOIN,
-    )
-    assert attendance.joined_at is not None
+    assert (join.session, join.user) == (session, participant)
+    assert timezone.now() - timedelta(seconds=5) < join.joined_at <= timezone.now()
+    assert Attendance.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -225,9 +230,11 @@ def test_manage_attendance_lists_members_minutes_requests_and_changes(
     assert f'name="present" value="{ana.pk}" id="present-{ana.pk}" checked>' in body
     assert f'name="present" value="{participant.pk}" id="present-{participant.pk}">' in body
     assert f'<label for="present-{ana.pk}">Ana Lopez, MD, CCFP</label>' in body
-    assert '<td data-label="Minutes" class="num">105</td>' in body
-    assert '<td data-label="Source">Adjusted by a coordinator</td>' in body
-    assert "<strong>Ana Lopez</strong>: 95 → 105 min · Dropped off the call for 10 minutes" in body
+    assert '<td data-label="Minutes" class="num">105 min</td>' in body
+    assert '<td data-label="Source">Adjustment</td>' in body
+    assert (
+        "<strong>Ana Lopez</strong>: 95 → 105 min · Adjustment · Dropped off the call for 10 minutes" in body
+    )
     assert f"<strong>{participant}</strong> says 110 minutes: “By phone”" in body
 
 
@@ -394,6 +401,17 @@ def test_adjust_get_is_405(client, past_session, coordinator):
 
 
 @pytest.fixture
+def sample_session(program, time_machine):
+    """The meeting of zoom_samples/participants_with_summary.csv, Wed 25 Nov 2026, 12:00–13:30
+    in Toronto, seen the next day."""
+    starts_at = datetime(2026, 11, 25, 12, 0, tzinfo=ZoneInfo("America/Toronto"))
+    time_machine.move_to(starts_at + timedelta(days=1), tick=False)
+    return SessionFactory(
+        program=program, title="Session 2", starts_at=starts_at, ends_at=starts_at + timedelta(minutes=90)
+    )
+
+
+@pytest.fixture
 def report_members(program):
     """Members named in zoom_samples/participants_with_summary.csv; Priya Nair and the host are not."""
     return {
@@ -409,23 +427,29 @@ def _import(client, session: Session, data: bytes):
 
 
 def test_import_preview_reads_a_bom_file_and_stores_nothing(
-    client, past_session, coordinator, report_members
+    client, sample_session, coordinator, report_members
 ):
     data = (SAMPLES / "participants_with_summary.csv").read_bytes()
     assert data.startswith(codecs.BOM_UTF8)
     client.force_login(coordinator)
 
-    response = _import(client, past_session, data)
+    response = _import(client, sample_session, data)
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert [(m.person.name, m.person.minutes, m.user, m.how) for m in response.context["matches"]] == [
-        ("ECHO Hub Host", 102, None, ""),
-        ("Dr. Marie Tremblay (Manitoulin FHT)", 89, report_members["tremblay"], "email"),
-        ("Ravi Singh", 86, report_members["singh"], "email"),
-        ("Louise Gagnon - Hearst CHC", 88, None, ""),
-        ("Okafor, Chidi", 70, report_members["okafor"], "email"),
-        ("Priya N (Priya Nair)", 80, None, ""),
+    preview = response.context["preview"]
+    assert [(m.person.name, m.person.minutes, m.minutes, m.user, m.how) for m in preview.matches] == [
+        ("ECHO Hub Host", 102, 90, None, ""),
+        ("Dr. Marie Tremblay (Manitoulin FHT)", 89, 85, report_members["tremblay"], "email"),
+        ("Ravi Singh", 86, 85, report_members["singh"], "email"),
+        ("Louise Gagnon - Hearst CHC", 88, 87, None, ""),
+        ("Okafor, Chidi", 70, 70, report_members["okafor"], "email"),
+        ("Priya N (Priya Nair)", 80, 79, None, ""),
+    ]
+    assert [(o.user, o.minutes, o.percent, o.meets_threshold) for o in preview.outcomes] == [
+        (report_members["tremblay"], 85, 94, True),
+        (report_members["singh"], 85, 94, True),
+        (report_members["okafor"], 70, 77, True),
     ]
     assert body.count('<tr class="table-warning">') == 3
     assert '<select class="form-select form-select-sm" name="match-3" id="match-3">' in body
@@ -434,22 +458,32 @@ def test_import_preview_reads_a_bom_file_and_stores_nothing(
 
 
 def test_import_confirm_stores_matched_minutes_and_remembers_chosen_names(
-    client, past_session, coordinator, report_members, program
+    client, sample_session, coordinator, report_members, program
 ):
     client.force_login(coordinator)
-    _import(client, past_session, (SAMPLES / "participants_with_summary.csv").read_bytes())
+    _import(client, sample_session, (SAMPLES / "participants_with_summary.csv").read_bytes())
 
     response = client.post(
-        _url("sessions:manage_attendance_import_confirm", past_session),
-        {"match-3": report_members["gagnon"].pk},
+        _url("sessions:manage_attendance_import_confirm", sample_session),
+        {"match-3": report_members["gagnon"].pk, "shown-3": "", "action": "preview"},
+    )
+    assert Attendance.objects.count() == 0
+    assert [(o.user, o.minutes) for o in response.context["preview"].outcomes][2] == (
+        report_members["gagnon"],
+        87,
     )
 
-    assert (response.status_code, response.url) == (302, _url("sessions:manage_attendance", past_session))
-    assert _messages(response) == ["Attendance stored for 4 people. 2 unmatched left out."]
-    assert _minutes(past_session) == {
-        "m.tremblay@example.org": (89, "report"),
-        "R.Singh@Example.org": (86, "report"),
-        "l.gagnon@hearst.example": (88, "report"),
+    response = client.post(
+        _url("sessions:manage_attendance_import_confirm", sample_session),
+        {"match-3": report_members["gagnon"].pk, "shown-3": report_members["gagnon"].pk, "action": "store"},
+    )
+
+    assert (response.status_code, response.url) == (302, _url("sessions:manage_attendance", sample_session))
+    assert _messages(response)[-1] == "Attendance stored for 4 people. 2 unmatched left out."
+    assert _minutes(sample_session) == {
+        "m.tremblay@example.org": (85, "report"),
+        "R.Singh@Example.org": (85, "report"),
+        "l.gagnon@hearst.example": (87, "report"),
         "c.okafor@example.org": (70, "report"),
     }
     alias = ReportAlias.objects.get()
@@ -463,57 +497,59 @@ def test_import_confirm_stores_matched_minutes_and_remembers_chosen_names(
 
 
 def test_import_of_the_same_file_again_remembers_names_and_changes_nothing(
-    client, past_session, coordinator, report_members
+    client, sample_session, coordinator, report_members
 ):
     data = (SAMPLES / "participants_with_summary.csv").read_bytes()
     client.force_login(coordinator)
-    _import(client, past_session, data)
-    confirm = _url("sessions:manage_attendance_import_confirm", past_session)
-    client.post(confirm, {"match-3": report_members["gagnon"].pk})
-    minutes, changes = _minutes(past_session), list(AttendanceChange.objects.values_list("pk", flat=True))
+    _import(client, sample_session, data)
+    confirm = _url("sessions:manage_attendance_import_confirm", sample_session)
+    client.post(confirm, {"match-3": report_members["gagnon"].pk, "shown-3": report_members["gagnon"].pk})
+    minutes, changes = _minutes(sample_session), list(AttendanceChange.objects.values_list("pk", flat=True))
 
-    preview = _import(client, past_session, data)
-    response = client.post(confirm, {"match-3": report_members["gagnon"].pk})
+    preview = _import(client, sample_session, data)
+    response = client.post(
+        confirm, {"match-3": report_members["gagnon"].pk, "shown-3": report_members["gagnon"].pk}
+    )
 
-    gagnon = preview.context["matches"][3]
+    gagnon = preview.context["preview"].matches[3]
     assert (gagnon.user, gagnon.how) == (report_members["gagnon"], "remembered")
     assert "remembered from an earlier import" in preview.content.decode()
     assert _messages(response) == ["Attendance stored for 4 people. 2 unmatched left out."]
-    assert _minutes(past_session) == minutes
+    assert _minutes(sample_session) == minutes
     assert list(AttendanceChange.objects.values_list("pk", flat=True)) == changes
     assert ReportAlias.objects.count() == 1
 
 
-def test_import_keeps_adjusted_and_claimed_minutes(client, past_session, coordinator, report_members):
+def test_import_keeps_adjusted_and_claimed_minutes(client, sample_session, coordinator, report_members):
     client.force_login(coordinator)
     client.post(
-        _url("sessions:manage_attendance_adjust", past_session),
-        {"user": report_members["tremblay"].pk, "minutes": "120", "reason": "Stayed after the call"},
+        _url("sessions:manage_attendance_adjust", sample_session),
+        {"user": report_members["tremblay"].pk, "minutes": "90", "reason": "Stayed after the call"},
     )
-    claim = AttendanceClaim.objects.create(session=past_session, user=report_members["singh"], minutes=115)
+    claim = AttendanceClaim.objects.create(session=sample_session, user=report_members["singh"], minutes=88)
     client.post(
-        reverse("sessions:manage_attendance_claim_decide", args=[past_session.program.slug, claim.pk]),
+        reverse("sessions:manage_attendance_claim_decide", args=[sample_session.program.slug, claim.pk]),
         {"decision": "approve"},
     )
-    _import(client, past_session, (SAMPLES / "participants_with_summary.csv").read_bytes())
+    _import(client, sample_session, (SAMPLES / "participants_with_summary.csv").read_bytes())
 
-    response = client.post(_url("sessions:manage_attendance_import_confirm", past_session))
+    response = client.post(_url("sessions:manage_attendance_import_confirm", sample_session))
 
     assert (
         _messages(response)[-1]
-        == "Attendance stored for 1 people. 2 adjusted by hand kept. 3 unmatched left out."
+        == "Attendance stored for 1 person. 2 adjusted by hand kept. 3 unmatched left out."
     )
-    assert _minutes(past_session) == {
-        "m.tremblay@example.org": (120, "adjusted"),
-        "R.Singh@Example.org": (115, "claim"),
+    assert _minutes(sample_session) == {
+        "m.tremblay@example.org": (90, "adjusted"),
+        "R.Singh@Example.org": (88, "claim"),
         "c.okafor@example.org": (70, "report"),
     }
 
 
 def test_import_with_a_negative_duration_names_the_line_and_stores_nothing(
-    client, past_session, coordinator, participant
+    client, sample_session, coordinator, participant
 ):
-    AttendanceFactory(session=past_session, user=participant, minutes=90)
+    AttendanceFactory(session=sample_session, user=participant, minutes=90)
     text = (
         HEADER
         + "Participant,participant@example.org,11/25/2026 12:00 PM,11/25/2026 01:30 PM,90,No,No\n"
@@ -521,10 +557,10 @@ def test_import_with_a_negative_duration_names_the_line_and_stores_nothing(
     )
     client.force_login(coordinator)
 
-    response = _import(client, past_session, text.encode())
+    response = _import(client, sample_session, text.encode())
 
     assert response.status_code == 200
-    assert response.context["matches"] is None
+    assert response.context["preview"] is None
     assert response.context["form"].errors == {
         "file": ["Line 3: the duration “-5” is not a number of minutes between 0 and 1440."]
     }
@@ -532,19 +568,19 @@ def test_import_with_a_negative_duration_names_the_line_and_stores_nothing(
         "Line 3: the duration “-5” is not a number of minutes between 0 and 1440."
         in response.content.decode()
     )
-    confirm = client.post(_url("sessions:manage_attendance_import_confirm", past_session))
+    confirm = client.post(_url("sessions:manage_attendance_import_confirm", sample_session))
     assert _messages(confirm) == ["Upload the report again: the preview has expired."]
     assert (Attendance.objects.count(), AttendanceChange.objects.count()) == (1, 0)
-    assert _minutes(past_session) == {"participant@example.org": (90, "report")}
+    assert _minutes(sample_session) == {"participant@example.org": (90, "report")}
 
 
 def test_import_with_a_time_in_the_year_9999_names_the_line_and_stores_nothing(
-    client, past_session, coordinator, participant
+    client, sample_session, coordinator, participant
 ):
     text = HEADER + "Participant,participant@example.org,12/31/9999 11:58 PM,12/31/9999 11:59 PM,1,No,No\n"
     client.force_login(coordinator)
 
-    response = _import(client, past_session, text.encode())
+    response = _import(client, sample_session, text.encode())
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -732,6 +768,11 @@ def test_manage_attendance_query_count_does_not_grow_with_the_program(
     members = [_member(program) for _ in range(70)]
     for member in members[:20]:
         AttendanceFactory(session=past_session, user=member, minutes=60)
+    for member in members[20:30]:
+        AttendanceFactory(session=past_session, user=member, minutes=60, source="join")
+        SessionJoin.objects.create(session=past_session, user=member, joined_at=past_session.starts_at)
+    for member in members[30:35]:  # joins the sweep has not turned into provisional attendance yet
+        SessionJoin.objects.create(session=past_session, user=member, joined_at=past_session.starts_at)
 
     with CaptureQueriesContext(connection) as many:
         body = _roster(client, past_session)

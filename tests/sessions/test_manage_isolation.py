@@ -136,6 +136,7 @@ MANAGE = {
     ),
     "sessions:manage_attendance_import_confirm": Row(get=None, objects=True, post=lambda t: {}, writes=False),
     "sessions:manage_attendance_claim_decide": Row(get=None, objects=True, post=lambda t: {"decision": "approve"}),
+    "sessions:manage_attendance_confirm": Row(get=None, objects=True, post=lambda t: {}),
     "sessions:manage_failed_messages": Row(),
     "sessions:manage_retry_message": Row(get=None, objects=True, post=lambda t: {}),
     "sessions:manage_enrollment": Row(),
@@ -195,6 +196,7 @@ def _kwargs(name: str, t: Target) -> dict:
         "sessions:manage_attendance_adjust": past,
         "sessions:manage_attendance_import": past,
         "sessions:manage_attendance_import_confirm": past,
+        "sessions:manage_attendance_confirm": past,
         "sessions:manage_attendance_claim_decide": {"claim_pk": t.claim.pk},
         "sessions:manage_retry_message": {"pk": t.failed_message.pk},
         "sessions:manage_enrollment_approve": {"pk": t.pending.pk},
@@ -244,6 +246,8 @@ def target(program, other_program, coordinator, participant, expert, pending_use
     past = PastSessionFactory(program=program, cycle=cycle, title="Past session")
     AttendanceFactory(session=past, user=participant, minutes=120)
     EvaluationFactory(session=past, user=participant)
+    # Provisional attendance for "confirm".
+    AttendanceFactory(session=past, user=EnrollmentFactory(program=program).user, minutes=90, source="join")
     letter_case = CaseSlotFactory(
         session=past,
         case__program=program,

@@ -116,6 +116,7 @@ MATRIX = {
     "sessions:manage_attendance_import":         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_attendance_import_confirm": ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_attendance_claim_decide":   ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "sessions:manage_attendance_confirm":        ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_failed_messages":           ("GET",      302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_retry_message":             ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_enrollment":                ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -296,6 +297,7 @@ PAST_SESSION_VIEWS = [
     "sessions:manage_attendance_adjust",
     "sessions:manage_attendance_import",
     "sessions:manage_attendance_import_confirm",
+    "sessions:manage_attendance_confirm",
     "cpd:evaluate",
     "cpd:claim",
 ]
@@ -665,6 +667,7 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "sessions:manage_attendance_claim_decide": reverse(
             "sessions:manage_attendance", args=[slug, past.pk]
         ),
+        "sessions:manage_attendance_confirm": reverse("sessions:manage_attendance", args=[slug, past.pk]),
         "sessions:manage_retry_message": reverse("sessions:manage_failed_messages", args=[slug]),
         "sessions:material_remove": reverse("sessions:session_materials", args=[slug, past.pk]),
         "sessions:manage_enrollment_approve": reverse("sessions:manage_enrollment", args=[slug]),
@@ -1113,12 +1116,20 @@ def other_past_session(other_program, other_member):
     )
     AttendanceFactory(session=session, user=other_member, minutes=120)
     EvaluationFactory(session=session, user=other_member)
+    # Someone whose Join click nobody has confirmed yet.
+    AttendanceFactory(
+        session=session, user=EnrollmentFactory(program=other_program).user, minutes=60, source="join"
+    )
     return session
 
 
 def _other_program_rows(session: Session) -> tuple:
     return (
-        list(Attendance.objects.filter(session=session).values_list("user__email", "minutes", "source")),
+        list(
+            Attendance.objects.filter(session=session).values_list(
+                "user__email", "minutes", "source", "verified"
+            )
+        ),
         list(AttendanceClaim.objects.filter(session=session).values_list("user__email", "status")),
         list(Evaluation.objects.filter(session=session).values_list("user__email", flat=True)),
         Certificate.objects.filter(session=session).count(),
@@ -1134,6 +1145,7 @@ def _session_write(name: str, member: User, newcomer: User) -> dict:
         "sessions:manage_attendance": {"present": [newcomer.pk]},
         "sessions:manage_attendance_adjust": {"user": member.pk, "minutes": "30", "reason": "Left early."},
         "sessions:manage_attendance_import_confirm": {},
+        "sessions:manage_attendance_confirm": {},
         "cpd:evaluate": {
             "relevance": "5",
             "quality": "4",
@@ -1152,6 +1164,7 @@ def _session_write(name: str, member: User, newcomer: User) -> dict:
         "sessions:manage_attendance",
         "sessions:manage_attendance_adjust",
         "sessions:manage_attendance_import_confirm",
+        "sessions:manage_attendance_confirm",
         "cpd:evaluate",
         "cpd:claim",
     ],

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.models import Cycle, Enrollment, Program, Role, Session
+from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
 User = get_user_model()
 
@@ -171,3 +171,19 @@ def test_seed_demo_library_holds_the_shared_and_screened_case():
         "Fibromyalgia with poor sleep and rising tramadol use",
         "Tapering high-dose oxycodone after a work injury",
     ]
+
+
+@pytest.mark.django_db
+def test_seed_demo_imports_reports_and_leaves_the_last_sessions_joins_provisional():
+    _seed()
+
+    past = list(
+        Session.objects.filter(program__slug=PROGRAM_SLUG, ends_at__lt=timezone.now()).order_by("starts_at")
+    )
+    sources = {
+        s.pk: set(Attendance.objects.filter(session=s).values_list("source", "verified")) for s in past
+    }
+    assert {frozenset(v) for pk, v in sources.items() if pk != past[-1].pk} == {frozenset({("report", True)})}
+    assert sources[past[-1].pk] == {("join", False)}
+    lengths = {s.pk: s.duration_minutes for s in past}
+    assert all(a.minutes <= lengths[a.session_id] for a in Attendance.objects.filter(session__in=past))

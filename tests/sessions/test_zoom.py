@@ -55,6 +55,7 @@ def test_parse_zoom_report_reads_a_newer_export_with_summary_block():
                 lines=[5],
                 first_joined_at=_utc(2026, 11, 25, 16, 52, 40),
                 last_left_at=_utc(2026, 11, 25, 18, 34, 12),
+                intervals=[(_utc(2026, 11, 25, 16, 52, 40), _utc(2026, 11, 25, 18, 34, 12))],
             ),
             ZoomPerson(
                 key="email:m.tremblay@example.org",
@@ -64,6 +65,11 @@ def test_parse_zoom_report_reads_a_newer_export_with_summary_block():
                 lines=[6, 10, 13],
                 first_joined_at=_utc(2026, 11, 25, 16, 58, 3),
                 last_left_at=_utc(2026, 11, 25, 18, 30, 30),
+                intervals=[
+                    (_utc(2026, 11, 25, 16, 58, 3), _utc(2026, 11, 25, 17, 31, 45)),
+                    (_utc(2026, 11, 25, 17, 33, 20), _utc(2026, 11, 25, 17, 58)),
+                    (_utc(2026, 11, 25, 18, 1, 15), _utc(2026, 11, 25, 18, 30, 30)),
+                ],
             ),
             ZoomPerson(
                 key="email:r.singh@example.org",
@@ -73,6 +79,10 @@ def test_parse_zoom_report_reads_a_newer_export_with_summary_block():
                 lines=[7, 12],
                 first_joined_at=_utc(2026, 11, 25, 17, 0, 10),
                 last_left_at=_utc(2026, 11, 25, 18, 30, 2),
+                intervals=[
+                    (_utc(2026, 11, 25, 17, 0, 10), _utc(2026, 11, 25, 17, 40, 2)),
+                    (_utc(2026, 11, 25, 17, 44, 51), _utc(2026, 11, 25, 18, 30, 2)),
+                ],
             ),
             ZoomPerson(
                 key="name:louise gagnon - hearst chc",
@@ -82,6 +92,7 @@ def test_parse_zoom_report_reads_a_newer_export_with_summary_block():
                 lines=[9],
                 first_joined_at=_utc(2026, 11, 25, 17, 2, 30),
                 last_left_at=_utc(2026, 11, 25, 18, 29, 40),
+                intervals=[(_utc(2026, 11, 25, 17, 2, 30), _utc(2026, 11, 25, 18, 29, 40))],
             ),
             ZoomPerson(
                 key="email:c.okafor@example.org",
@@ -91,6 +102,7 @@ def test_parse_zoom_report_reads_a_newer_export_with_summary_block():
                 lines=[11],
                 first_joined_at=_utc(2026, 11, 25, 17, 5),
                 last_left_at=_utc(2026, 11, 25, 18, 15),
+                intervals=[(_utc(2026, 11, 25, 17, 5), _utc(2026, 11, 25, 18, 15))],
             ),
             ZoomPerson(
                 key="email:p.nair@example.org",
@@ -100,6 +112,7 @@ def test_parse_zoom_report_reads_a_newer_export_with_summary_block():
                 lines=[14],
                 first_joined_at=_utc(2026, 11, 25, 17, 10, 42),
                 last_left_at=_utc(2026, 11, 25, 18, 30),
+                intervals=[(_utc(2026, 11, 25, 17, 10, 42), _utc(2026, 11, 25, 18, 30))],
             ),
         ],
         meeting_topic="ECHO Ontario – Chronic Pain & Opioid Stewardship",
@@ -142,6 +155,7 @@ def test_parse_zoom_report_reads_an_older_total_duration_export_without_times():
         meeting_topic="",
         meeting_id="",
         row_count=5,
+        untimed_lines=[2, 3, 4, 5, 6],
     )
 
 
@@ -162,6 +176,7 @@ def test_parse_zoom_report_reads_participant_and_email_columns_separated_by_semi
             lines=[2],
             first_joined_at=_utc(2026, 11, 25, 16, 58, 3),
             last_left_at=_utc(2026, 11, 25, 18, 30),
+            intervals=[(_utc(2026, 11, 25, 16, 58, 3), _utc(2026, 11, 25, 18, 30))],
         )
     ]
 
@@ -186,6 +201,7 @@ def test_parse_zoom_report_reads_the_participant_columns_of_a_wide_export():
                 lines=[2],
                 first_joined_at=_utc(2026, 11, 25, 17),
                 last_left_at=_utc(2026, 11, 25, 18, 30),
+                intervals=[(_utc(2026, 11, 25, 17), _utc(2026, 11, 25, 18, 30))],
             )
         ],
         meeting_topic="ECHO Ontario",
@@ -230,6 +246,7 @@ def test_decode_report_reads_utf16_with_a_byte_order_mark(bom):
             lines=[2],
             first_joined_at=_utc(2026, 11, 25, 16, 58, 3),
             last_left_at=_utc(2026, 11, 25, 18, 30),
+            intervals=[(_utc(2026, 11, 25, 16, 58, 3), _utc(2026, 11, 25, 18, 30))],
         )
     ]
 
@@ -531,6 +548,7 @@ def test_parse_zoom_report_leaves_waiting_room_rows_out_of_the_minutes():
             lines=[3],
             first_joined_at=_utc(2026, 11, 25, 17, 0, 5),
             last_left_at=_utc(2026, 11, 25, 18, 30),
+            intervals=[(_utc(2026, 11, 25, 17, 0, 5), _utc(2026, 11, 25, 18, 30))],
         )
     ]
     assert report.row_count == 3

@@ -78,9 +78,9 @@ def test_data_export_holds_the_users_own_data(client, participant, records, past
     assert [(r["program"], r["role"], r["status"]) for r in _csv(archive, "enrollments.csv")] == [
         (program.name, "Participant", "Approved")
     ]
-    assert [(r["session"], r["minutes"]) for r in _csv(archive, "attendance.csv")] == [
-        (past_session.title, "110")
-    ]
+    assert [
+        (r["session"], r["minutes"], r["source"], r["verified"]) for r in _csv(archive, "attendance.csv")
+    ] == [(past_session.title, "110", "Participant report", "yes")]
     credits = _csv(archive, "credits.csv")
     # Codes may start with "-": the cell is quoted against spreadsheet formulas, like every export.
     assert [(r["session"], r["attended_minutes"], r["certificate_code"]) for r in credits] == [

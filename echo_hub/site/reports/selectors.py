@@ -33,6 +33,7 @@ from cases.models import FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
 from cpd.models import Certificate, Evaluation
 from cpd.services.accreditation import credit_rules
+from sessions.attendance import creditable_q
 from sessions.models import Session
 
 from . import tables
@@ -193,6 +194,7 @@ def _credits(scope: ReportScope) -> Decimal:
     evaluated = Evaluation.objects.filter(session=OuterRef("session_id"), user=OuterRef("user_id"))
     groups = (
         attendance(scope)
+        .filter(creditable_q(program))
         .annotate(
             length=ExpressionWrapper(F("session__ends_at") - F("session__starts_at"), DurationField()),
             evaluated=Exists(evaluated),
