@@ -694,12 +694,8 @@ def test_progress_htmx_request_returns_only_the_panel(
 
 
 def test_progress_shows_a_failed_render_with_its_reason(
-    client, past_session, program, coordinator, ana, monkeypatch, django_capture_on_commit_callbacks
+    client, past_session, program, coordinator, ana, full_disk, django_capture_on_commit_callbacks
 ):
-    def fail(*args, **kwargs):
-        raise OSError("No space left on device")
-
-    monkeypatch.setattr(services, "render_pdf", fail)
     _earned(past_session, ana)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):

@@ -29,9 +29,9 @@ from pypdf import PdfReader
 from cpd.models import Certificate
 from cpd.services import issue_session_certificate
 from echo_hub.notifications.models import Notification
+from tests.conftest import require_postgresql
 from tests.factories import AttendanceFactory, EvaluationFactory, PastSessionFactory
 
-from .conftest import require_postgresql
 from .server import BASE_DIR, database_url
 
 
@@ -64,7 +64,7 @@ class Worker:
 
 @pytest.fixture
 def workers(broker, media_root):
-    require_postgresql()  # the worker process reads and writes the test database
+    require_postgresql("the worker process reads and writes the test database.")
     started = []
 
     def start(**kwargs) -> Worker:

@@ -2,9 +2,8 @@
 and per signed-in user: request N+1 within the window gets a clear 429 with Retry-After,
 while other addresses and users carry on."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-import django_ratelimit.core
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -26,12 +25,11 @@ def _small_limits(settings):
 
 
 @pytest.fixture
-def frozen_clock(monkeypatch):
-    """A clock the test moves (django-ratelimit's windows follow time.time())."""
-    now = [300_000_100.0]
-
-    monkeypatch.setattr(django_ratelimit.core.time, "time", lambda: now[0])
-    return now
+def frozen_clock(time_machine):
+    """A clock that stands still until the test moves it (django-ratelimit's windows follow
+    time.time())."""
+    time_machine.move_to(datetime(2026, 3, 2, 17, 0, 5, tzinfo=UTC), tick=False)
+    return time_machine
 
 
 def _assert_limited(response, retry_after: int | None = None) -> None:
@@ -78,7 +76,7 @@ def test_verify_counts_again_when_the_window_has_passed(client, frozen_clock):
         client.get(url, REMOTE_ADDR=ALICE)
 
     limited = client.get(url, REMOTE_ADDR=ALICE)
-    frozen_clock[0] += int(limited["Retry-After"])
+    frozen_clock.shift(int(limited["Retry-After"]))
     after = client.get(url, REMOTE_ADDR=ALICE).status_code
 
     assert (limited.status_code, after) == (429, 404)
