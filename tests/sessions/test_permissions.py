@@ -1,11 +1,15 @@
+import copy
 import json
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from io import BytesIO
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -13,7 +17,7 @@ from pypdf import PdfReader
 
 from cases.models import Case, RecommendationLetter
 from cpd.models import Certificate, Survey, SurveyQuestion
-from echo_hub.accounts.models import User
+from echo_hub.accounts.models import CommunityType, Profession, User
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
 from echo_hub.notifications.models import Notification, NotificationPreference
 from echo_hub.notifications.services import unsubscribe_token
@@ -42,6 +46,7 @@ from tests.factories import (
     InvitationFactory,
     NotificationFactory,
     PastSessionFactory,
+    ProgramFactory,
     RecommendationFactory,
     RecommendationLetterFactory,
     SessionFactory,
@@ -379,20 +384,30 @@ def _survey(program: Program) -> Survey:
     return survey
 
 
-@pytest.fixture
-def world(
-    program,
-    other_program,
-    session,
-    past_session,
-    outsider,
-    pending_user,
-    participant,
-    expert,
-    coordinator,
-    other_coordinator,
-    presenter,
-):
+def _member(program: Program, role: str, **fields) -> User:
+    return EnrollmentFactory(program=program, role=role, user=UserFactory(**fields)).user
+
+
+def _build_world() -> World:
+    """The people of tests/conftest.py's fixtures, with one of everything the views act on."""
+    program = ProgramFactory(name="Chronic Pain & Opioid Stewardship", slug="chronic-pain")
+    other_program = ProgramFactory(name="Addiction Medicine", slug="addiction-medicine")
+    coordinator = _member(program, Role.COORDINATOR, email="coord@example.org")
+    coordinator.user_permissions.add(Permission.objects.get(codename="add_program"))
+    expert = _member(program, Role.EXPERT, email="expert@example.org")
+    participant = _member(program, Role.PARTICIPANT, email="participant@example.org")
+    presenter = _member(
+        program,
+        Role.PARTICIPANT,
+        email="presenter@example.org",
+        full_name="Nadia Presenter",
+        profession=Profession.NURSE_PRACTITIONER,
+        community_type=CommunityType.REMOTE,
+    )
+    pending_user = UserFactory(email="pending@example.org")
+    EnrollmentFactory(program=program, user=pending_user, status=Enrollment.Status.PENDING)
+    session = SessionFactory(program=program, title="Session 1", didactic_topic="Opioid tapering")
+    past_session = PastSessionFactory(program=program, title="Past session", didactic_topic="Opioid tapering")
     return World(
         program=program,
         other_program=other_program,
@@ -415,12 +430,12 @@ def world(
         material=SessionMaterialFactory(session=past_session, title="Tapering opioids safely — slides"),
         users={
             ANONYMOUS: None,
-            OUTSIDER: outsider,
+            OUTSIDER: UserFactory(email="outsider@example.org"),
             PENDING: pending_user,
             PARTICIPANT: participant,
             EXPERT: expert,
             COORDINATOR: coordinator,
-            OTHER_COORDINATOR: other_coordinator,
+            OTHER_COORDINATOR: _member(other_program, Role.COORDINATOR, email="other-coord@example.org"),
             PRESENTER: presenter,
         },
         cases={
@@ -428,6 +443,77 @@ def world(
             for state in CASE_STATES
         },
     )
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """The world, built once for the module's tests (some two thousand) in a transaction rolled
+    back at the end. Each test runs in a savepoint of it (`world` asks for `db`) and gets its own
+    copy of the objects, as Django's setUpTestData does."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, built_world) -> World:
+    return copy.deepcopy(built_world)
+
+
+# The fixtures of tests/conftest.py, taken from the world the module's rows already hold.
+@pytest.fixture
+def program(world):
+    return world.program
+
+
+@pytest.fixture
+def other_program(world):
+    return world.other_program
+
+
+@pytest.fixture
+def session(world):
+    return world.session
+
+
+@pytest.fixture
+def past_session(world):
+    return world.past_session
+
+
+@pytest.fixture
+def outsider(world):
+    return world.users[OUTSIDER]
+
+
+@pytest.fixture
+def pending_user(world):
+    return world.users[PENDING]
+
+
+@pytest.fixture
+def participant(world):
+    return world.users[PARTICIPANT]
+
+
+@pytest.fixture
+def expert(world):
+    return world.users[EXPERT]
+
+
+@pytest.fixture
+def coordinator(world):
+    return world.users[COORDINATOR]
+
+
+@pytest.fixture
+def other_coordinator(world):
+    return world.users[OTHER_COORDINATOR]
+
+
+@pytest.fixture
+def presenter(world):
+    return world.users[PRESENTER]
 
 
 def _url_kwargs(name: str, w: World) -> dict:

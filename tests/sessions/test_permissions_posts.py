@@ -43,7 +43,9 @@ from .test_permissions import (
     _url,
 )
 
-world = test_permissions.world  # the fixture the matrices run in
+# The fixtures the matrices run in: one world for the module, a copy of it for each test.
+built_world = test_permissions.built_world
+world = test_permissions.world
 
 ZOOM_REPORT = Path(__file__).parent / "zoom_samples" / "participants_with_summary.csv"
 ROSTER = b"email,full_name,profession,organization\nrita.roster@example.org,Rita Roster,nurse,Hearst CHC\n"
