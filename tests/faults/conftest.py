@@ -23,9 +23,13 @@ from tests.notifications.conftest import backoffs, celery_configured  # noqa: F4
 
 from .server import Gunicorn, collect_static
 
+GUNICORN_NEEDS = "gunicorn, in a process of its own, reads and writes the test database."
+
 
 @pytest.fixture(scope="session")
 def static_root() -> str:
+    # A session fixture is set up before the test's `postgres`: skip before collectstatic's 10 s.
+    require_postgresql(GUNICORN_NEEDS)
     root = tempfile.mkdtemp(prefix="faults-static-")
     collect_static(root)
     return root
@@ -34,7 +38,7 @@ def static_root() -> str:
 @pytest.fixture
 def postgres(transactional_db) -> None:
     """Rows committed, so that a server in another process sees them."""
-    require_postgresql("a server in another process reads and writes the test database.")
+    require_postgresql(GUNICORN_NEEDS)
 
 
 @pytest.fixture
