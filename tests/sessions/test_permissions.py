@@ -388,7 +388,7 @@ def _member(program: Program, role: str, **fields) -> User:
     return EnrollmentFactory(program=program, role=role, user=UserFactory(**fields)).user
 
 
-def _build_world() -> World:
+def build_world() -> World:
     """The people of tests/conftest.py's fixtures, with one of everything the views act on."""
     program = ProgramFactory(name="Chronic Pain & Opioid Stewardship", slug="chronic-pain")
     other_program = ProgramFactory(name="Addiction Medicine", slug="addiction-medicine")
@@ -451,7 +451,7 @@ def built_world(django_db_setup, django_db_blocker) -> Iterator[World]:
     back at the end. Each test runs in a savepoint of it (`world` asks for `db`) and gets its own
     copy of the objects, as Django's setUpTestData does."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield _build_world()
+        yield build_world()
         transaction.set_rollback(True)
 
 
