@@ -11,6 +11,7 @@ from echo_hub.lib.email import close_held_connection
 from sessions.models import Enrollment, Role
 
 from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
+from .storages import FullDisk
 
 
 def running_in_ci() -> bool:
@@ -136,20 +137,8 @@ def past_session(program):
     return PastSessionFactory(program=program, title="Past session", didactic_topic="Opioid tapering")
 
 
-class Disk:
-    """The file storage PDFs are saved to, full until `free()` is called."""
-
-    def __init__(self, settings) -> None:
-        self._settings = settings
-        self._working = settings.STORAGES
-        settings.STORAGES = {**self._working, "default": {"BACKEND": "tests.storages.FullDiskStorage"}}
-
-    def free(self) -> None:
-        self._settings.STORAGES = self._working
-
-
 @pytest.fixture
-def full_disk(settings) -> Disk:
+def full_disk(settings) -> FullDisk:
     """No space left on the disk: a render of a certificate or letter runs and fails when it
     stores the PDF, as in production, with "OSError: [Errno 28] No space left on device"."""
-    return Disk(settings)
+    return FullDisk(settings)

@@ -29,3 +29,16 @@ class StallingStorage(FileSystemStorage):
             Path(marker).write_text(str(os.getpid()))
             time.sleep(120)
         return super()._save(name, content)
+
+
+class FullDisk:
+    """The default storage swapped for a full disk through the `settings` fixture, until
+    `free()` puts the working one back."""
+
+    def __init__(self, settings) -> None:
+        self._settings = settings
+        self._working = settings.STORAGES
+        settings.STORAGES = {**self._working, "default": {"BACKEND": "tests.storages.FullDiskStorage"}}
+
+    def free(self) -> None:
+        self._settings.STORAGES = self._working
