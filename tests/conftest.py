@@ -7,12 +7,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import caches
+from django.db import connection
 
 from echo_hub.accounts.models import CommunityType, Profession
 from echo_hub.lib.email import close_held_connection
 from sessions.models import Enrollment, Role
 
 from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
+from .storages import FullDisk
 
 
 def pytest_sessionstart(session):
@@ -25,6 +27,24 @@ def pytest_sessionstart(session):
 
 def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_postgresql(why: str) -> None:
+    """Skip on SQLite (a bare machine's `make test`); fail in CI, which runs PostgreSQL.
+
+    Decided from the database in use before the test acts, never from how a race turned out."""
+    if connection.vendor == "postgresql":
+        return
+    assert not running_in_ci(), f"CI must run this on PostgreSQL (DATABASE_URL): {why}"
+    pytest.skip(f"Needs PostgreSQL (set DATABASE_URL): {why}")
+
+
+@pytest.fixture
+def postgresql(transactional_db) -> None:
+    """Committed rows on PostgreSQL, for tests where two connections write at once: SQLite has
+    one writer at a time, and a second one there fails on "database is locked" instead of
+    waiting on a row lock."""
+    require_postgresql("two connections must be able to wait on each other's row locks.")
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +153,10 @@ def past_session(program):
     from .factories import PastSessionFactory
 
     return PastSessionFactory(program=program, title="Past session", didactic_topic="Opioid tapering")
+
+
+@pytest.fixture
+def full_disk(settings) -> FullDisk:
+    """No space left on the disk: a render of a certificate or letter runs and fails when it
+    stores the PDF, as in production, with "OSError: [Errno 28] No space left on device"."""
+    return FullDisk(settings)

@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.urls import Resolver404, resolve, reverse
 
-from tests.sessions.test_permissions import (  # noqa: F401  (world is a fixture)
+from tests.sessions.test_permissions import (
     ANONYMOUS,
     COORDINATOR,
     LETTER_SENT,
     PARTICIPANT,
     PRESENTER,
+    World,
     _url,
-    world,
+    build_world,
 )
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -33,6 +34,11 @@ DOWNLOADS = {
 }
 
 
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
 def _download_url(name: str, w) -> str:
     if name == "cases:letter":
         return reverse(name, kwargs={"pk": w.cases[LETTER_SENT].pk})
@@ -42,7 +48,7 @@ def _download_url(name: str, w) -> str:
 
 
 @pytest.mark.parametrize("name", list(DOWNLOADS))
-def test_download_is_a_private_unsniffed_attachment(client, world, name):  # noqa: F811
+def test_download_is_a_private_unsniffed_attachment(client, world, name):
     client.force_login(world.users[DOWNLOADS[name]])
 
     response = client.get(_download_url(name, world))
@@ -55,7 +61,7 @@ def test_download_is_a_private_unsniffed_attachment(client, world, name):  # noq
 
 
 @pytest.mark.parametrize("role", [ANONYMOUS, PARTICIPANT, COORDINATOR])
-def test_stored_files_are_not_served_under_media_url(client, world, role):  # noqa: F811
+def test_stored_files_are_not_served_under_media_url(client, world, role):
     names = [
         world.certificate.file.name,
         world.material.file.name,

@@ -16,14 +16,15 @@ from django.utils import timezone
 from echo_hub.lib.csp import allow_form_redirects, url_origin
 from echo_hub.lib.middleware import PrivateCacheMiddleware
 from tests.factories import CaseFactory, SessionFactory
-from tests.sessions.test_permissions import (  # noqa: F401  (world is a fixture)
+from tests.sessions.test_permissions import (
     CASE_METHODS,
     CASE_STATES,
     MATRIX,
     MEMBERS,
     ROLES,
+    World,
     _url,
-    world,
+    build_world,
 )
 
 VIDEO_ORIGIN = "https://video.example.org"
@@ -66,6 +67,11 @@ EXTRA_PAGES = [
 ]
 
 
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
 def parse_policy(header: str) -> dict[str, list[str]]:
     directives = {}
     for part in header.split(";"):
@@ -106,7 +112,7 @@ def assert_security_headers(response, *, secure: bool) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_carries_the_security_headers_for_every_role(client, world, role):  # noqa: F811
+def test_every_page_carries_the_security_headers_for_every_role(client, world, role):
     user = world.users[role]
     if user is not None:
         client.force_login(user)

@@ -1,4 +1,3 @@
-import json
 import os
 import secrets
 import string
@@ -6,8 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.settings_env import settings_from
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-SETUP = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup()"
 
 
 def _env(**values: str) -> dict[str, str]:
@@ -25,22 +28,22 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_settings_without_secret_key_in_production_refuse_to_load():
-    result = _run(["-c", SETUP], _env(DEBUG="false"))
+def _refusal(env: dict[str, str]) -> str:
+    with pytest.raises(ImproperlyConfigured) as refused:
+        settings_from(env)
+    return str(refused.value)
 
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY must be set when DEBUG is off."
-    )
+
+def test_settings_without_secret_key_in_production_refuse_to_load():
+    refusal = _refusal(_env(DEBUG="false"))
+
+    assert refusal == "SECRET_KEY must be set when DEBUG is off."
 
 
 def test_settings_with_a_bad_debug_value_refuse_to_load():
-    result = _run(["-c", SETUP], _env(DEBUG="maybe", SECRET_KEY="x" * 60))
+    refusal = _refusal(_env(DEBUG="maybe", SECRET_KEY="x" * 60))
 
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: DEBUG must be true or false, not 'maybe'."
-    )
+    assert refusal == "DEBUG must be true or false, not 'maybe'."
 
 
 def test_settings_pass_the_deploy_check_in_production():
@@ -58,108 +61,88 @@ def test_settings_pass_the_deploy_check_in_production():
     assert result.stdout == "System check identified no issues (0 silenced).\n"
 
 
-COOKIE_SETTINGS = (
-    "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup(); "
-    "from django.conf import settings as s; print(json.dumps([s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, "
-    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
-    "'csp.middleware.CSPMiddleware' in s.MIDDLEWARE]))"
-)
+def _cookies(s) -> list:
+    return [
+        s.SESSION_COOKIE_NAME,
+        s.CSRF_COOKIE_NAME,
+        s.SESSION_COOKIE_SECURE,
+        s.CSRF_COOKIE_SECURE,
+        s.SECURE_HSTS_SECONDS,
+        "csp.middleware.CSPMiddleware" in s.MIDDLEWARE,
+    ]
 
 
 def test_production_cookies_are_host_prefixed_and_secure_with_hsts():
     env = _env(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="echo.example.org")
 
-    result = _run(["-c", COOKIE_SETTINGS], env)
+    production = settings_from(env)
 
-    assert json.loads(result.stdout) == ["__Host-sessionid", "__Host-csrftoken", True, True, 31536000, True]
+    assert _cookies(production) == ["__Host-sessionid", "__Host-csrftoken", True, True, 31536000, True]
 
 
 def test_debug_keeps_plain_cookie_names_that_a_http_dev_server_can_set():
-    result = _run(["-c", COOKIE_SETTINGS], _env(DEBUG="true"))
+    debug = settings_from(_env(DEBUG="true"))
 
-    assert json.loads(result.stdout) == ["sessionid", "csrftoken", False, False, 0, True]
+    assert _cookies(debug) == ["sessionid", "csrftoken", False, False, 0, True]
 
 
 def test_a_malformed_rate_limit_refuses_to_load():
-    result = _run(["-c", SETUP], _env(DEBUG="true", RATE_LIMIT_JOIN="twenty per minute"))
+    refusal = _refusal(_env(DEBUG="true", RATE_LIMIT_JOIN="twenty per minute"))
 
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: RATE_LIMIT_JOIN must look like 30/5m, "
-        "not 'twenty per minute'."
-    )
-
-
-MAIL_SETTINGS = (
-    "import json, django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup(); "
-    "from django.conf import settings as s; print(json.dumps([s.EMAIL_TIMEOUT, s.ACCOUNT_ADAPTER]))"
-)
+    assert refusal == "RATE_LIMIT_JOIN must look like 30/5m, not 'twenty per minute'."
 
 
 def test_production_mail_never_waits_on_the_server_for_more_than_ten_seconds_a_step():
     env = _env(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="echo.example.org")
     env.pop("EMAIL_TIMEOUT", None)
 
-    default = _run(["-c", MAIL_SETTINGS], env)
-    chosen = _run(["-c", MAIL_SETTINGS], env | {"EMAIL_TIMEOUT": "4"})
+    default = settings_from(env)
+    chosen = settings_from(env | {"EMAIL_TIMEOUT": "4"})
 
-    assert json.loads(default.stdout) == [10, "echo_hub.accounts.adapter.HubAccountAdapter"], default.stderr
-    assert json.loads(chosen.stdout)[0] == 4
+    assert (default.EMAIL_TIMEOUT, default.ACCOUNT_ADAPTER) == (
+        10,
+        "echo_hub.accounts.adapter.HubAccountAdapter",
+    )
+    assert chosen.EMAIL_TIMEOUT == 4
 
 
 def test_an_email_timeout_under_one_second_refuses_to_load():
-    result = _run(["-c", SETUP], _env(DEBUG="true", EMAIL_TIMEOUT="0"))
+    refusal = _refusal(_env(DEBUG="true", EMAIL_TIMEOUT="0"))
 
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: EMAIL_TIMEOUT must be at least 1 second."
-    )
-
-
-INVITATION_DAYS = (
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='echo_hub.settings'; django.setup(); "
-    "from django.conf import settings as s; print(s.INVITATION_EXPIRY_DAYS)"
-)
+    assert refusal == "EMAIL_TIMEOUT must be at least 1 second."
 
 
 def test_invitation_expiry_days_come_from_the_environment():
-    default = _run(["-c", INVITATION_DAYS], _env(DEBUG="true"))
-    week = _run(["-c", INVITATION_DAYS], _env(DEBUG="true", INVITATION_EXPIRY_DAYS="7"))
+    default = settings_from(_env(DEBUG="true"))
+    week = settings_from(_env(DEBUG="true", INVITATION_EXPIRY_DAYS="7"))
 
-    assert (default.stdout, week.stdout) == ("14\n", "7\n")
+    assert (default.INVITATION_EXPIRY_DAYS, week.INVITATION_EXPIRY_DAYS) == (14, 7)
 
 
 def test_invitation_expiry_days_below_one_refuse_to_load():
-    result = _run(["-c", SETUP], _env(DEBUG="true", INVITATION_EXPIRY_DAYS="0"))
+    refusal = _refusal(_env(DEBUG="true", INVITATION_EXPIRY_DAYS="0"))
 
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: INVITATION_EXPIRY_DAYS must be at least 1."
-    )
+    assert refusal == "INVITATION_EXPIRY_DAYS must be at least 1."
+
+
+def _upload_limits(s) -> list:
+    return [s.FILE_UPLOAD_MAX_BYTES, s.FILE_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_HANDLERS[0]]
 
 
 def test_upload_limits_come_from_the_environment():
-    code = (
-        f"{SETUP}; from django.conf import settings as s; "
-        "print(json.dumps([s.FILE_UPLOAD_MAX_BYTES, s.FILE_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_HANDLERS[0]]))"
-    )
-    default = _run(["-c", f"import json; {code}"], _env(DEBUG="true"))
-    chosen = _run(
-        ["-c", f"import json; {code}"],
-        _env(DEBUG="true", FILE_UPLOAD_MAX_BYTES="31457280", FILE_UPLOAD_MAX_MEMORY_SIZE="65536"),
+    default = settings_from(_env(DEBUG="true"))
+    chosen = settings_from(
+        _env(DEBUG="true", FILE_UPLOAD_MAX_BYTES="31457280", FILE_UPLOAD_MAX_MEMORY_SIZE="65536")
     )
 
-    assert json.loads(default.stdout) == [26_214_400, 1_048_576, "echo_hub.lib.uploads.UploadLimitHandler"]
-    assert json.loads(chosen.stdout) == [31_457_280, 65_536, "echo_hub.lib.uploads.UploadLimitHandler"]
+    assert _upload_limits(default) == [26_214_400, 1_048_576, "echo_hub.lib.uploads.UploadLimitHandler"]
+    assert _upload_limits(chosen) == [31_457_280, 65_536, "echo_hub.lib.uploads.UploadLimitHandler"]
 
 
 def test_an_upload_limit_below_the_slides_limit_refuses_to_load():
-    result = _run(["-c", SETUP], _env(DEBUG="true", FILE_UPLOAD_MAX_BYTES="1048576"))
+    refusal = _refusal(_env(DEBUG="true", FILE_UPLOAD_MAX_BYTES="1048576"))
 
-    assert result.returncode == 1
-    assert result.stderr.strip().splitlines()[-1] == (
-        "django.core.exceptions.ImproperlyConfigured: FILE_UPLOAD_MAX_BYTES must be at least SLIDES_MAX_BYTES."
-    )
+    assert refusal == "FILE_UPLOAD_MAX_BYTES must be at least SLIDES_MAX_BYTES."
 
 
 def test_ci_runs_the_deploy_check_with_production_settings():

@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -18,11 +16,6 @@ SEEN_AT = "echo_hub.seen_at"
 MFA_OK_UNTIL = "echo_hub.mfa_ok_until"
 # Last activity is written at most once a minute: most requests then cost no extra query.
 TOUCH_EVERY_SECONDS = 60
-
-
-def now() -> datetime:
-    """The clock of the session rules (tests move it forward)."""
-    return timezone.now()
 
 
 @transaction.atomic
@@ -59,7 +52,7 @@ def needs_mfa_setup(request: HttpRequest) -> bool:
     """True when this signed-in user must set up an authenticator app before anything else.
     A pass is remembered in the session for a minute so most requests cost no query; a
     failure is never remembered, so finishing the setup lets the user through at once."""
-    stamp = int(now().timestamp())
+    stamp = int(timezone.now().timestamp())
     if request.session.get(MFA_OK_UNTIL, 0) > stamp:
         return False
     user = request.user
@@ -77,7 +70,7 @@ def needs_mfa_setup(request: HttpRequest) -> bool:
 
 def session_expiry_reason(request: HttpRequest) -> str | None:
     """Why this signed-in session is over ("idle" or "max_age"), or None while it is live."""
-    stamp = int(now().timestamp())
+    stamp = int(timezone.now().timestamp())
     login_at = request.session.get(LOGIN_AT)
     if login_at is None:
         return None
@@ -91,7 +84,7 @@ def session_expiry_reason(request: HttpRequest) -> str | None:
 
 def start_session_clocks(request: HttpRequest) -> None:
     """Called when someone signs in: both limits count from now."""
-    request.session[LOGIN_AT] = int(now().timestamp())
+    request.session[LOGIN_AT] = int(timezone.now().timestamp())
     request.session.pop(SEEN_AT, None)
     request.session.pop(MFA_OK_UNTIL, None)
 
@@ -102,7 +95,7 @@ def touch_session(request: HttpRequest) -> None:
     in), so a browser that never comes back is gone from the database and from the list of
     signed-in devices without a sweep, while one that does come back is told why. A session
     from before these clocks starts them now."""
-    stamp = int(now().timestamp())
+    stamp = int(timezone.now().timestamp())
     seen = request.session.get(SEEN_AT)
     if request.session.get(LOGIN_AT) is None:
         request.session[LOGIN_AT] = stamp

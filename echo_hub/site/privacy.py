@@ -10,12 +10,13 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from cpd import selectors as cpd_selectors
 from cpd.credits import credit_phrase
 from cpd.models import Certificate
 from echo_hub.accounts.models import LEARNER_IDENTIFIERS, User, new_calendar_token
-from echo_hub.accounts.services import end_all_sessions, has_authenticator_app, now
+from echo_hub.accounts.services import end_all_sessions, has_authenticator_app
 from echo_hub.lib.csv_export import csv_bytes
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.models import Notification, NotificationPreference
@@ -212,7 +213,7 @@ def close_account(*, user: User, password: str) -> None:
         *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
     }
     Enrollment.objects.filter(user=user, status=Enrollment.Status.PENDING).update(
-        status=Enrollment.Status.DECLINED, decided_at=now(), decline_reason="Account closed"
+        status=Enrollment.Status.DECLINED, decided_at=timezone.now(), decline_reason="Account closed"
     )
     ReportAlias.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()

@@ -1,5 +1,3 @@
-import subprocess
-import sys
 import time
 
 import pytest
@@ -12,8 +10,9 @@ from django.urls import reverse
 
 from sessions.models import Enrollment, Role
 from tests.factories import EnrollmentFactory, UserFactory
+from tests.settings_env import settings_from
 from tests.test_pages import H1, INLINE_SCRIPT, STYLE_ATTR
-from tests.test_settings import BASE_DIR, _env
+from tests.test_settings import _env
 
 PASSWORD = "correct-horse-battery"
 
@@ -197,18 +196,13 @@ def test_participant_login_without_mfa_needs_no_code(client, mfa_on, participant
 def test_production_settings_require_mfa_for_hub_roles():
     env = _env(DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="echo.example.org")
     env.pop("MFA_REQUIRED_FOR_HUB_ROLES", None)
-    code = "from django.conf import settings; print(settings.MFA_REQUIRED_FOR_HUB_ROLES, settings.MFA_SUPPORTED_TYPES)"
 
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    production = settings_from(env)
+
+    assert (production.MFA_REQUIRED_FOR_HUB_ROLES, production.MFA_SUPPORTED_TYPES) == (
+        True,
+        ["totp", "recovery_codes"],
     )
-
-    assert result.stdout.strip() == "True ['totp', 'recovery_codes']", result.stderr
 
 
 def test_authenticator_secrets_are_encrypted_at_rest_and_survive_a_key_rotation(

@@ -1,11 +1,10 @@
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session as DjangoSession
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +13,8 @@ from django.utils import timezone
 
 from echo_hub.accounts import services
 from echo_hub.lib.client import describe_user_agent
-from tests.test_settings import BASE_DIR, _env
+from tests.settings_env import settings_from
+from tests.test_settings import _env
 
 PASSWORD = "correct-horse-battery"
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:131.0) Gecko/20100101 Firefox/131.0"
@@ -266,29 +266,16 @@ def test_logout_drops_the_browser_from_the_list(participant, clock):
 
 def test_session_limits_come_from_the_environment():
     env = _env(DEBUG="true", SESSION_IDLE_TIMEOUT_MINUTES="15", SESSION_MAX_AGE_HOURS="8")
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SESSION_IDLE_TIMEOUT_MINUTES, s.SESSION_MAX_AGE_HOURS, s.SESSION_COOKIE_AGE)"
-    )
 
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
-    )
+    s = settings_from(env)
 
-    assert result.stdout.strip() == "15 8 28800", result.stderr
+    assert (s.SESSION_IDLE_TIMEOUT_MINUTES, s.SESSION_MAX_AGE_HOURS, s.SESSION_COOKIE_AGE) == (15, 8, 28800)
 
 
 def test_session_limits_below_one_refuse_to_load():
     env = _env(DEBUG="true", SESSION_IDLE_TIMEOUT_MINUTES="0")
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    with pytest.raises(ImproperlyConfigured) as refused:
+        settings_from(env)
 
-    assert result.returncode == 1
-    assert "SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1." in result.stderr
+    assert str(refused.value) == "SESSION_IDLE_TIMEOUT_MINUTES and SESSION_MAX_AGE_HOURS must be at least 1."

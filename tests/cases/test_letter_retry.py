@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from cases.models import Case, RecommendationLetter
 from tests.factories import CaseSlotFactory, PastSessionFactory, RecommendationFactory
+from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +133,7 @@ def test_letter_retry_by_another_programs_coordinator_returns_404_and_changes_no
     client, other_coordinator, program, other_program, failed_letter
 ):
     client.force_login(other_coordinator)
+    before = snapshot()
 
     responses = [
         client.post(reverse("cases:letter_retry", args=[slug, failed_letter.case_id]))
@@ -141,6 +143,7 @@ def test_letter_retry_by_another_programs_coordinator_returns_404_and_changes_no
     assert [r.status_code for r in responses] == [404, 404]
     assert all(escape(TITLE) not in r.content.decode() for r in responses)
     assert _state(failed_letter) == (RecommendationLetter.Status.FAILED, 5, NO_FONTS)
+    assert changes_since(before) == {}
 
 
 @pytest.mark.parametrize("role", ["expert", "presenter"])
@@ -148,8 +151,10 @@ def test_letter_retry_by_a_member_who_is_not_coordinator_is_403(
     client, request, program, failed_letter, role
 ):
     client.force_login(request.getfixturevalue(role))
+    before = snapshot()
 
     response = client.post(_retry_url(program, failed_letter))
 
     assert response.status_code == 403
     assert _state(failed_letter) == (RecommendationLetter.Status.FAILED, 5, NO_FONTS)
+    assert changes_since(before) == {}

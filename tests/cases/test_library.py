@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     publish_to_library,
 )
+from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -476,6 +477,8 @@ def test_case_tags_permission_matrix(client, request, library, role, expected):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
 
+    before = snapshot()
+
     get = client.get(url)
     post = client.post(url, {"new_tags": "sneaky"})
 
@@ -484,6 +487,7 @@ def test_case_tags_permission_matrix(client, request, library, role, expected):
     assert list(CaseTag.objects.filter(name="sneaky").values_list("name", flat=True)) == (
         ["sneaky"] if expected == 200 else []
     )
+    assert (changes_since(before) == {}) is (expected != 200)
 
 
 def test_case_tags_put_returns_405(client, coordinator, library):

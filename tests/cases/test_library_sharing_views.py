@@ -20,6 +20,7 @@ from tests.factories import (
     publish_to_library,
 )
 from tests.querycount import capture_render, sql
+from tests.snapshot import changes_since, snapshot
 
 from .conftest import CASE_FIELDS
 from .test_views import _case_post
@@ -240,6 +241,8 @@ def test_screening_permission_matrix(client, request, shelf, role, get_status, p
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
 
+    before = snapshot()
+
     get = client.get(url)
     post = client.post(url, {"decision": "publish", "version": recommendations_version(shelf.unscreened)})
 
@@ -255,6 +258,7 @@ def test_screening_permission_matrix(client, request, shelf, role, get_status, p
     else:
         assert (shelf.unscreened.library_screening, screened) == (LibraryScreening.AWAITING, 0)
         assert "Quetiapineword" not in get.content.decode()
+        assert changes_since(before) == {}
 
 
 def test_screening_put_returns_405(client, coordinator, shelf):
@@ -355,12 +359,14 @@ def test_sharing_permission_matrix(client, request, scheduled_case, role, expect
     url = reverse("cases:library_sharing", args=[scheduled_case.pk])
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
+    before = snapshot()
 
     response = client.post(url, {"shared": "yes"})
 
     scheduled_case.refresh_from_db()
     assert response.status_code == expected
     assert scheduled_case.library_shared is (role == "presenter")
+    assert (changes_since(before) == {}) is (role != "presenter")
 
 
 def test_sharing_get_returns_405(client, presenter, scheduled_case):

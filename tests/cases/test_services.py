@@ -320,7 +320,7 @@ def test_return_case_only_from_submitted(program, presenter, coordinator, status
 
 
 def test_resubmission_after_return_goes_back_to_the_queue(
-    draft_case, presenter, coordinator, django_capture_on_commit_callbacks, monkeypatch
+    draft_case, presenter, coordinator, django_capture_on_commit_callbacks, time_machine
 ):
     first = _submit(draft_case, presenter, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -329,7 +329,7 @@ def test_resubmission_after_return_goes_back_to_the_queue(
     _save(presenter, draft_case.program, case=draft_case, title="Neuropathic foot pain, lorazepam dose added")
     # The "received" email is keyed by the second of submission; a real resubmission comes later.
     later = timezone.now() + timedelta(minutes=5)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(later, tick=False)
 
     again = _submit(draft_case, presenter, django_capture_on_commit_callbacks)
 

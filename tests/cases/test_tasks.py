@@ -9,6 +9,7 @@ from cases import services
 from cases.models import Case, RecommendationLetter
 from cases.tasks import render_letter_task, sweep_letters_task
 from tests.factories import CaseSlotFactory, RecommendationFactory
+from tests.storages import NO_SPACE
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +65,8 @@ def test_render_letter_task_renders_a_rendering_letter(
 
 
 def test_render_letter_task_failure_keeps_the_reason_for_the_next_try(
-    presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
+    presented_case, coordinator, full_disk, django_capture_on_commit_callbacks
 ):
-    def no_fonts(template_name, context):
-        raise OSError("cannot load font DejaVuSans")
-
-    monkeypatch.setattr(services.recommendations, "render_pdf", no_fonts)
     letter = _letter(presented_case, coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -81,7 +78,7 @@ def test_render_letter_task_failure_keeps_the_reason_for_the_next_try(
     assert (letter.status, letter.render_attempts, letter.last_error) == (
         RecommendationLetter.Status.RENDERING,
         1,
-        "OSError: cannot load font DejaVuSans",
+        NO_SPACE,
     )
     assert (letter.file.name, letter.sha256, letter.rendered_at) == ("", "", None)
     assert presented_case.status == Case.Status.PRESENTED
@@ -90,13 +87,8 @@ def test_render_letter_task_failure_keeps_the_reason_for_the_next_try(
 
 
 def test_finalize_with_a_failing_render_still_commits_the_letter_for_the_sweep(
-    session_held, presented_case, coordinator, monkeypatch, django_capture_on_commit_callbacks
+    session_held, presented_case, coordinator, full_disk, django_capture_on_commit_callbacks
 ):
-    def no_fonts(template_name, context):
-        raise OSError("cannot load font DejaVuSans")
-
-    monkeypatch.setattr(services.recommendations, "render_pdf", no_fonts)
-
     with django_capture_on_commit_callbacks(execute=True):
         letter = services.finalize_recommendations(case=presented_case, by=coordinator)
 
@@ -104,7 +96,7 @@ def test_finalize_with_a_failing_render_still_commits_the_letter_for_the_sweep(
     assert (letter.status, letter.render_attempts, letter.last_error) == (
         RecommendationLetter.Status.RENDERING,
         1,
-        "OSError: cannot load font DejaVuSans",
+        NO_SPACE,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from cpd.models import Certificate
 from tests.factories import CertificateFactory, EnrollmentFactory, PastSessionFactory, UserFactory
+from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,7 @@ def test_certificate_retry_by_another_programs_coordinator_returns_404_and_chang
     client, other_coordinator, program, other_program, failed_certificate
 ):
     client.force_login(other_coordinator)
+    before = snapshot()
 
     responses = [
         client.post(reverse("cpd:certificate_retry", args=[slug, failed_certificate.pk]))
@@ -133,6 +135,7 @@ def test_certificate_retry_by_another_programs_coordinator_returns_404_and_chang
     assert [r.status_code for r in responses] == [404, 404]
     assert all(escape("Ana Lopez") not in r.content.decode() for r in responses)
     assert _state(failed_certificate) == (Certificate.RenderStatus.FAILED, 5, NO_FONTS)
+    assert changes_since(before) == {}
 
 
 @pytest.mark.parametrize("role", ["participant", "expert"])
@@ -140,8 +143,10 @@ def test_certificate_retry_by_a_member_who_is_not_coordinator_is_403(
     client, request, program, failed_certificate, role
 ):
     client.force_login(request.getfixturevalue(role))
+    before = snapshot()
 
     response = client.post(_retry_url(program, failed_certificate))
 
     assert response.status_code == 403
     assert _state(failed_certificate) == (Certificate.RenderStatus.FAILED, 5, NO_FONTS)
+    assert changes_since(before) == {}

@@ -14,6 +14,7 @@ from cpd import selectors, services
 from cpd.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from echo_hub.notifications.models import Notification
 from tests.factories import CycleFactory, EnrollmentFactory, UserFactory
+from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -324,11 +325,13 @@ def test_survey_results_query_count_is_constant(client, coordinator, survey, pro
 
 def test_survey_answer_by_a_coordinator_is_refused(client, coordinator, survey, program):
     client.force_login(coordinator)
+    before = snapshot()
 
     response = client.post(_answer_url(survey), _post_data(survey))
 
     assert response.status_code == 403
     assert SurveyResponse.objects.exists() is False
+    assert changes_since(before) == {}
 
 
 def test_survey_answer_page_is_a_preview_for_a_coordinator(client, coordinator, survey):

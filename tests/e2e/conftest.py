@@ -44,8 +44,9 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"e2e: {SKIP_REASON}", yellow=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser():
+    """One chromium for all the browser tests; each visitor gets a fresh context (cookies, storage)."""
     if not chromium_available():
         pytest.fail(f"CI must run the browser tests, but {MISSING}")
     from playwright.sync_api import sync_playwright

@@ -42,8 +42,8 @@ def test_console_errors_and_server_errors_fail_the_check(open_browser):
 
     visitor.console_errors.clear()
     _serve(visitor, "/probe/broken/", CLEAN, status=502)
-    visitor.page.evaluate("() => fetch('/probe/broken/')")
-    visitor.page.wait_for_timeout(200)
+    with visitor.page.expect_response("**/probe/broken/"):
+        visitor.page.evaluate("() => fetch('/probe/broken/')")
     with pytest.raises(AssertionError, match=r"server errors.*502 GET .*/probe/broken/"):
         visitor.assert_no_errors("fetch")
 

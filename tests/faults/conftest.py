@@ -15,26 +15,21 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from celery import signals
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import connection
 from django.test import Client, override_settings
 
 from echo_hub.celery import app as celery_app
-from tests.conftest import running_in_ci
+from tests.conftest import require_postgresql, running_in_ci
 from tests.notifications.conftest import backoffs, celery_configured  # noqa: F401 (backoffs: a fixture)
 
 from .server import Gunicorn, collect_static
 
-
-def require_postgresql() -> None:
-    """These faults happen to a database server; the SQLite test database lives in memory."""
-    if connection.vendor == "postgresql":
-        return
-    assert not running_in_ci(), "CI must run tests/faults on PostgreSQL (DATABASE_URL)."
-    pytest.skip("Needs PostgreSQL (set DATABASE_URL); CI runs it.")
+GUNICORN_NEEDS = "gunicorn, in a process of its own, reads and writes the test database."
 
 
 @pytest.fixture(scope="session")
 def static_root() -> str:
+    # A session fixture is set up before the test's `postgres`: skip before collectstatic's 10 s.
+    require_postgresql(GUNICORN_NEEDS)
     root = tempfile.mkdtemp(prefix="faults-static-")
     collect_static(root)
     return root
@@ -43,7 +38,7 @@ def static_root() -> str:
 @pytest.fixture
 def postgres(transactional_db) -> None:
     """Rows committed, so that a server in another process sees them."""
-    require_postgresql()
+    require_postgresql(GUNICORN_NEEDS)
 
 
 @pytest.fixture

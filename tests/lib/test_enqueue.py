@@ -7,15 +7,12 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.test import override_settings
 
 from echo_hub.lib.enqueue import enqueue_each, enqueue_each_on_commit, enqueue_on_commit
 from tests.factories import NotificationFactory
-from tests.notifications.conftest import celery_configured
+from tests.notifications.conftest import DEAD_BROKER, broker_at
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-# Nothing listens on port 1: the connection is refused at once, as when Redis is down.
-DEAD_BROKER = "redis://127.0.0.1:1/0"
 
 
 @pytest.mark.django_db
@@ -54,8 +51,7 @@ def test_enqueue_of_an_unknown_task_name_raises_at_once():
 
 def test_enqueue_each_with_the_broker_down_stops_at_the_first_and_logs_it(caplog):
     with (
-        override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=DEAD_BROKER),
-        celery_configured(task_always_eager=False, broker_url=DEAD_BROKER),
+        broker_at(DEAD_BROKER),
         caplog.at_level(logging.WARNING, logger="echo_hub.lib.enqueue"),
     ):
         handed_over = enqueue_each("notifications.send", [{"notification_id": 7}, {"notification_id": 8}])

@@ -2,17 +2,16 @@
 and per signed-in user: request N+1 within the window gets a clear 429 with Retry-After,
 while other addresses and users carry on."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-import django_ratelimit.core
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cpd.models import Evaluation
 from sessions.models import SessionJoin
 from tests.factories import CertificateFactory, SessionFactory
+from tests.snapshot import changes_since, snapshot
 
 LIMITS = {"verify": "3/5m", "join": "2/1m", "evaluate": "2/1h"}
 ALICE, BOB = "198.51.100.7", "203.0.113.9"
@@ -26,12 +25,11 @@ def _small_limits(settings):
 
 
 @pytest.fixture
-def frozen_clock(monkeypatch):
-    """A clock the test moves (django-ratelimit's windows follow time.time())."""
-    now = [300_000_100.0]
-
-    monkeypatch.setattr(django_ratelimit.core.time, "time", lambda: now[0])
-    return now
+def frozen_clock(time_machine):
+    """A clock that stands still until the test moves it (django-ratelimit's windows follow
+    time.time())."""
+    time_machine.move_to(datetime(2026, 3, 2, 17, 0, 5, tzinfo=UTC), tick=False)
+    return time_machine
 
 
 def _assert_limited(response, retry_after: int | None = None) -> None:
@@ -78,7 +76,7 @@ def test_verify_counts_again_when_the_window_has_passed(client, frozen_clock):
         client.get(url, REMOTE_ADDR=ALICE)
 
     limited = client.get(url, REMOTE_ADDR=ALICE)
-    frozen_clock[0] += int(limited["Retry-After"])
+    frozen_clock.shift(int(limited["Retry-After"]))
     after = client.get(url, REMOTE_ADDR=ALICE).status_code
 
     assert (limited.status_code, after) == (429, 404)
@@ -126,13 +124,15 @@ def test_evaluate_posts_over_the_limit_are_refused_and_write_nothing(client, par
     client.force_login(participant)
     url = reverse("cpd:evaluate", args=[past_session.program.slug, past_session.pk])
 
+    before = snapshot()
+
     first = client.get(url, REMOTE_ADDR=ALICE)
     second = client.post(url, {}, REMOTE_ADDR=ALICE)
     third = client.post(url, {}, REMOTE_ADDR=ALICE)
 
     assert (first.status_code, second.status_code) == (200, 200)
     _assert_limited(third)
-    assert Evaluation.objects.exists() is False
+    assert changes_since(before) == {}
 
 
 def test_certificate_claim_shares_the_evaluation_limit(client, participant, past_session):

@@ -24,6 +24,7 @@ from tests.factories import (
     PastSessionFactory,
     RecommendationFactory,
 )
+from tests.storages import NO_SPACE
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +35,11 @@ def _own_media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-NO_FONTS = "OSError: cannot load font DejaVuSans"
-
-
 @dataclass
 class Kind:
     model: type[Model]
     status_field: str
     waiting: str
-    services: object
     render_task: object
     sweep_task: object
     id_name: str
@@ -54,7 +51,6 @@ KINDS = {
         Certificate,
         "render_status",
         "pending",
-        cpd_services.certificates,
         render_certificate_task,
         sweep_certificates_task,
         "certificate_id",
@@ -64,7 +60,6 @@ KINDS = {
         RecommendationLetter,
         "status",
         "rendering",
-        case_services.recommendations,
         render_letter_task,
         sweep_letters_task,
         "letter_id",
@@ -76,25 +71,6 @@ KINDS = {
 @pytest.fixture(params=sorted(KINDS))
 def kind(request) -> Kind:
     return KINDS[request.param]
-
-
-@pytest.fixture
-def fonts(kind, monkeypatch):
-    """The PDF library fails (as when a font is missing) until `fonts.fixed = True`."""
-
-    class Fonts:
-        fixed = False
-
-    fonts = Fonts()
-    render_pdf = kind.services.render_pdf
-
-    def render_or_fail(*args, **kwargs):
-        if not fonts.fixed:
-            raise OSError("cannot load font DejaVuSans")
-        return render_pdf(*args, **kwargs)
-
-    monkeypatch.setattr(kind.services, "render_pdf", render_or_fail)
-    return fonts
 
 
 @pytest.fixture
@@ -135,7 +111,7 @@ def _sweep(kind: Kind, django_capture_on_commit_callbacks) -> int:
 
 
 def test_failed_render_is_tried_again_after_growing_waits_then_left_failed(
-    kind, fonts, issue, django_capture_on_commit_callbacks
+    kind, full_disk, issue, django_capture_on_commit_callbacks
 ):
     document = issue()
     history, waits = [_state(kind, document)], []
@@ -152,11 +128,11 @@ def test_failed_render_is_tried_again_after_growing_waits_then_left_failed(
 
     failed = "failed"
     assert history == [
-        (kind.waiting, 1, NO_FONTS),
-        (kind.waiting, 2, NO_FONTS),
-        (kind.waiting, 3, NO_FONTS),
-        (kind.waiting, 4, NO_FONTS),
-        (failed, 5, NO_FONTS),
+        (kind.waiting, 1, NO_SPACE),
+        (kind.waiting, 2, NO_SPACE),
+        (kind.waiting, 3, NO_SPACE),
+        (kind.waiting, 4, NO_SPACE),
+        (failed, 5, NO_SPACE),
     ]
     assert waits == [5, 10, 20, 40]
     assert (after_failed, document.next_render_at, document.file.name) == (0, None, "")
@@ -164,10 +140,10 @@ def test_failed_render_is_tried_again_after_growing_waits_then_left_failed(
 
 
 def test_render_failing_once_is_made_by_the_next_due_sweep(
-    kind, fonts, issue, participant, django_capture_on_commit_callbacks
+    kind, full_disk, issue, participant, django_capture_on_commit_callbacks
 ):
     document = issue()
-    fonts.fixed = True
+    full_disk.free()
     _due_now(document)
 
     swept = _sweep(kind, django_capture_on_commit_callbacks)
@@ -180,21 +156,20 @@ def test_render_failing_once_is_made_by_the_next_due_sweep(
     ]
 
 
-def test_render_task_for_a_failed_document_does_nothing(kind, fonts, issue):
+def test_render_task_for_a_failed_document_does_nothing(kind, full_disk, issue):
     document = issue()
     type(document).objects.filter(pk=document.pk).update(**{kind.status_field: "failed"})
-    fonts.fixed = True
+    full_disk.free()
 
     rendered = kind.render_task.delay(**{kind.id_name: document.pk}).get()
 
     assert rendered is False
-    assert _state(kind, document) == ("failed", 1, NO_FONTS)
+    assert _state(kind, document) == ("failed", 1, NO_SPACE)
 
 
 def test_sweep_marks_failed_a_render_whose_last_try_never_finished(
-    kind, issue, django_capture_on_commit_callbacks, monkeypatch
+    kind, issue, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(kind.services, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7\n%%EOF\n")
     document = issue()
     # A worker was killed during the last try: the row still waits, with no tries left.
     type(document).objects.filter(pk=document.pk).update(
@@ -210,24 +185,23 @@ def test_sweep_marks_failed_a_render_whose_last_try_never_finished(
     assert _state(kind, document) == ("failed", MAX_RENDER_ATTEMPTS, STOPPED)
 
 
-def test_render_task_after_the_last_try_marks_the_document_failed(kind, issue, monkeypatch):
-    monkeypatch.setattr(kind.services, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7\n%%EOF\n")
+def test_render_task_after_the_last_try_marks_the_document_failed(kind, issue):
     document = issue()
     type(document).objects.filter(pk=document.pk).update(
-        **{kind.status_field: kind.waiting}, render_attempts=MAX_RENDER_ATTEMPTS, last_error=NO_FONTS
+        **{kind.status_field: kind.waiting}, render_attempts=MAX_RENDER_ATTEMPTS, last_error=NO_SPACE
     )
 
     rendered = kind.render_task.delay(**{kind.id_name: document.pk}).get()
 
     assert rendered is False
-    assert _state(kind, document) == ("failed", MAX_RENDER_ATTEMPTS, NO_FONTS)
+    assert _state(kind, document) == ("failed", MAX_RENDER_ATTEMPTS, NO_SPACE)
 
 
 @pytest.mark.parametrize(
     ("last_error", "explained"),
     [
         (
-            NO_FONTS,
+            NO_SPACE,
             "A file the PDF needs could not be read or saved (a font, the logo, or the file storage).",
         ),
         ("SoftTimeLimitExceeded: ", "Making the PDF took too long."),

@@ -6,6 +6,7 @@ import kombu.pools
 import pytest
 from celery.app import autoretry
 from django.core.mail import EmailMessage
+from django.test import override_settings
 
 from echo_hub.celery import app as celery_app
 from tests.factories import EnrollmentFactory, UserFactory
@@ -49,6 +50,20 @@ def celery_configured(**conf) -> Iterator[None]:
         for key in conf:
             changes.pop(key, None)
         changes.update(saved)
+
+
+# Nothing listens on port 1: the connection is refused at once, as when Redis is down.
+DEAD_BROKER = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """Out of eager mode: tasks are published to the broker at `url`."""
+    with (
+        override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url),
+        celery_configured(task_always_eager=False, broker_url=url),
+    ):
+        yield
 
 
 @pytest.fixture

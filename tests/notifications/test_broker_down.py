@@ -1,13 +1,10 @@
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,19 +14,7 @@ from sessions.models import Session
 from sessions.reminders import send_due_session_reminders
 from tests.factories import EnrollmentFactory, SessionFactory, UserFactory
 
-from .conftest import celery_configured
-
-# Nothing listens on port 1: the connection is refused at once, as when Redis is down.
-DEAD_BROKER = "redis://127.0.0.1:1/0"
-
-
-@contextmanager
-def _broker_at(url: str) -> Iterator[None]:
-    with (
-        override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=url),
-        celery_configured(task_always_eager=False, broker_url=url),
-    ):
-        yield
+from .conftest import DEAD_BROKER, broker_at
 
 
 class HangingUpBroker:
@@ -82,7 +67,7 @@ def test_cancelling_with_the_broker_down_succeeds_and_the_sweep_sends_later(clie
     client.force_login(coordinator)
     url = reverse("sessions:manage_session_cancel", args=[program.slug, session.pk])
 
-    with _broker_at(DEAD_BROKER):
+    with broker_at(DEAD_BROKER):
         started = time.perf_counter()
         response = client.post(url, {"reason": "Statutory holiday"})
         seconds = time.perf_counter() - started
@@ -111,7 +96,7 @@ def test_cancelling_with_the_broker_down_succeeds_and_the_sweep_sends_later(clie
 def test_reminders_queued_with_the_broker_down_go_out_once_when_it_is_back(program, participant, expert):
     SessionFactory(program=program, starts_at=timezone.now() + timedelta(hours=23))
 
-    with _broker_at(DEAD_BROKER):
+    with broker_at(DEAD_BROKER):
         queued = send_due_session_reminders()
     pending = sorted(Notification.objects.values_list("email", "status"))
     swept = _sweep_later()
@@ -128,7 +113,7 @@ def _broker_attempts_to_cancel(client, coordinator, program, broker: HangingUpBr
     session = SessionFactory(program=program, starts_at=timezone.now() + timedelta(days=2))
     client.force_login(coordinator)
     before = broker.attempts
-    with _broker_at(broker.url):
+    with broker_at(broker.url):
         response = client.post(
             reverse("sessions:manage_session_cancel", args=[program.slug, session.pk]),
             {"reason": "Snowstorm"},

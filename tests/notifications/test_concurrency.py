@@ -2,7 +2,6 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -10,20 +9,9 @@ from django.utils import timezone
 from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
 from sessions.reminders import send_due_session_reminders
-from tests.conftest import running_in_ci
 from tests.factories import EnrollmentFactory, NotificationFactory, SessionFactory, UserFactory
 
 MEMBERS = 40
-
-
-@pytest.fixture
-def postgresql(transactional_db):
-    """SQLite has one writer at a time: a second sweep there waits or fails on "database is
-    locked" instead of racing for the unique key, so these races only mean something on
-    PostgreSQL, which CI runs."""
-    if connection.vendor != "postgresql":
-        assert not running_in_ci(), "CI runs on PostgreSQL, where these races must run."
-        pytest.skip("Needs PostgreSQL (set DATABASE_URL): SQLite cannot run two writers at once.")
 
 
 def _at_once(work: Callable[[], object], copies: int = 2) -> list:

@@ -14,6 +14,7 @@ from echo_hub.notifications.models import Notification, NotificationPreference
 from echo_hub.site.tasks import sweep_due_messages_task
 from sessions.reminders import send_due_session_reminders
 from tests.factories import AttendanceFactory, CaseFactory, CaseSlotFactory, SessionFactory
+from tests.snapshot import changes_since, snapshot
 
 PREFERENCES = "/account/notifications/"
 
@@ -303,32 +304,38 @@ def test_unsubscribe_get_asks_for_confirmation_and_changes_nothing(client, remin
 def test_unsubscribe_with_a_tampered_token_is_404(client, reminder, participant):
     path = _unsubscribe_path(reminder)
     tampered = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
+    before = snapshot()
 
     response = client.post(tampered)
 
     assert response.status_code == 404
     assert NotificationPreference.objects.filter(user=participant).exists() is False
+    assert changes_since(before) == {}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["session_cancelled", "certificate_ready"])
 def test_unsubscribe_from_an_essential_kind_is_404(client, participant, kind):
     token = services.unsubscribe_token(user_id=participant.pk, kind=kind)
+    before = snapshot()
 
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
 
     assert response.status_code == 404
     assert NotificationPreference.objects.filter(user=participant).exists() is False
+    assert changes_since(before) == {}
 
 
 @pytest.mark.django_db
 def test_unsubscribe_of_a_deactivated_account_is_404(client, reminder, participant):
     participant.is_active = False
     participant.save(update_fields=["is_active"])
+    before = snapshot()
 
     response = client.post(_unsubscribe_path(reminder))
 
     assert response.status_code == 404
+    assert changes_since(before) == {}
 
 
 @pytest.mark.django_db

@@ -9,13 +9,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
-from echo_hub.notifications.tasks import send_notification_task
 from sessions.models import Enrollment
 from tests.factories import EnrollmentFactory, NotificationFactory, ProgramFactory, UserFactory
+
+from .conftest import DEAD_BROKER, broker_at
 
 FAILING_BACKEND = "tests.notifications.test_services.FailingBackend"
 
@@ -196,14 +196,10 @@ def test_sweep_notifications_resets_rows_stuck_in_sending():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_queue_email_with_the_broker_down_commits_and_stays_pending(monkeypatch):
-    def broker_down(**kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(send_notification_task, "delay", broker_down)
+def test_queue_email_with_the_broker_down_commits_and_stays_pending():
     program = ProgramFactory(name="Addiction Medicine", slug="addiction-medicine")
 
-    with transaction.atomic():
+    with broker_at(DEAD_BROKER), transaction.atomic():
         enrollment = EnrollmentFactory(program=program, user=UserFactory(email="dr.lee@example.org"))
         notification = _queue_approval(enrollment)
 

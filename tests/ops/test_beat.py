@@ -1,14 +1,12 @@
 import threading
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
 from echo_hub.site.tasks import sweep_due_messages_task
-from tests.conftest import running_in_ci
 from tests.factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
 
 
@@ -35,13 +33,7 @@ def _sweep_twice_at_once() -> list:
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_beats_sweeping_at_once_send_each_reminder_once():
-    # SQLite serialises writers, and its in-memory test database fails two threads in ways
-    # that vary from run to run: the race only means something on PostgreSQL, which CI runs.
-    if connection.vendor != "postgresql":
-        assert not running_in_ci(), "CI runs on PostgreSQL, where two beats must be harmless."
-        pytest.skip("Needs PostgreSQL (set DATABASE_URL): SQLite cannot run two writers at once.")
+def test_two_beats_sweeping_at_once_send_each_reminder_once(postgresql):
     program = ProgramFactory(name="Chronic Pain & Opioid Stewardship")
     session = SessionFactory(program=program, starts_at=timezone.now() + timedelta(minutes=30))
     members = [f"member{n}@example.org" for n in range(3)]

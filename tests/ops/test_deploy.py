@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from tests.faults.server import free_port
+from tests.settings_env import settings_from
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BOOTSTRAP = "vendor/bootstrap-5.3.9/bootstrap.min.css"
@@ -74,19 +75,19 @@ def test_deploy_check_stays_clean_with_a_bucket_sentry_and_redis_configured():
 
 
 def test_production_settings_put_files_sessions_and_cache_where_every_process_sees_them():
-    code = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps([s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']['bucket_name'], "
-        "s.STORAGES['default']['OPTIONS']['default_acl'], s.STORAGES['default']['OPTIONS']['querystring_auth'], "
-        "s.SESSION_ENGINE, s.CACHES['default']['BACKEND']]))"
-    )
     env = _production_env(S3_BUCKET="echo-hub-files", REDIS_URL="redis://127.0.0.1:6379/15")
 
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
-    )
+    s = settings_from(env)
 
-    assert json.loads(result.stdout) == [
+    files = s.STORAGES["default"]
+    assert [
+        files["BACKEND"],
+        files["OPTIONS"]["bucket_name"],
+        files["OPTIONS"]["default_acl"],
+        files["OPTIONS"]["querystring_auth"],
+        s.SESSION_ENGINE,
+        s.CACHES["default"]["BACKEND"],
+    ] == [
         "storages.backends.s3.S3Storage",
         "echo-hub-files",
         None,
@@ -162,19 +163,12 @@ def test_a_client_reaching_gunicorn_directly_cannot_claim_https():
     assert _hsts_behind(None) == "max-age=31536000; includeSubDomains; preload"
 
 
-def _production_database_settings(**values: str) -> dict:
-    code = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "db = s.DATABASES['default']; print(json.dumps([db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS']]))"
-    )
+def _production_database_settings(**values: str) -> list:
     env = _production_env(DATABASE_URL="postgres://echo@db.example.invalid:5432/echo", **values)
     if "CONN_MAX_AGE" not in values:
         env.pop("CONN_MAX_AGE", None)  # the default, whatever the shell running the tests says
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    db = settings_from(env).DATABASES["default"]
+    return [db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]]
 
 
 def test_production_keeps_database_connections_a_minute_and_checks_them_before_reuse():
@@ -183,18 +177,18 @@ def test_production_keeps_database_connections_a_minute_and_checks_them_before_r
 
 
 def test_production_counts_rate_limits_in_redis_and_lets_requests_on_while_it_is_down():
-    code = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "c = s.CACHES['ratelimit']; print(json.dumps([s.RATELIMIT_USE_CACHE, c['BACKEND'], c['LOCATION'], "
-        "c['OPTIONS']['IGNORE_EXCEPTIONS'], s.RATELIMIT_FAIL_OPEN]))"
-    )
     env = _production_env(REDIS_URL="redis://127.0.0.1:6379/15")
 
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True, timeout=60
-    )
+    s = settings_from(env)
 
-    assert json.loads(result.stdout) == [
+    cache = s.CACHES["ratelimit"]
+    assert [
+        s.RATELIMIT_USE_CACHE,
+        cache["BACKEND"],
+        cache["LOCATION"],
+        cache["OPTIONS"]["IGNORE_EXCEPTIONS"],
+        s.RATELIMIT_FAIL_OPEN,
+    ] == [
         "ratelimit",
         "django_redis.cache.RedisCache",
         "redis://127.0.0.1:6379/15",

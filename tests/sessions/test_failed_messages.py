@@ -10,6 +10,7 @@ from echo_hub.notifications.models import Notification
 from sessions import invitations, services
 from sessions.models import Enrollment
 from tests.factories import EnrollmentFactory, UserFactory
+from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,7 @@ def test_retry_of_another_programs_message_to_a_shared_member_is_404_and_changes
 ):
     client.force_login(coordinator)
     url = reverse("sessions:manage_retry_message", args=[program.slug, other_programs_failed_message.pk])
+    before = snapshot()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)
@@ -76,6 +78,7 @@ def test_retry_of_another_programs_message_to_a_shared_member_is_404_and_changes
     assert "dr.shared@example.org" not in response.content.decode()
     assert _state(other_programs_failed_message) == (Notification.Status.FAILED, 5, BOUNCED)
     assert mail.outbox == []
+    assert changes_since(before) == {}
 
 
 def test_dashboard_counts_no_failed_message_of_another_program(

@@ -20,8 +20,8 @@ A = AuditEvent.Action
 INVITATION = "echo_sessions.invitation"
 
 
-def _at(monkeypatch, moment) -> None:
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+def _at(time_machine, moment) -> None:
+    time_machine.move_to(moment, tick=False)
 
 
 def _refusal(invitation: Invitation, user) -> tuple[list[str], str]:
@@ -64,16 +64,16 @@ def test_accept_invitation_approves_a_pending_request_with_the_invited_role(prog
 # expiry
 
 
-def test_accept_invitation_one_second_before_expiry_enrolls(monkeypatch, program, invitation, invitee):
-    _at(monkeypatch, invitation.expires_at - timedelta(seconds=1))
+def test_accept_invitation_one_second_before_expiry_enrolls(time_machine, program, invitation, invitee):
+    _at(time_machine, invitation.expires_at - timedelta(seconds=1))
 
     services.accept_invitation(invitation=invitation, user=invitee)
 
     assert _membership(invitee, program) == (Role.EXPERT, Enrollment.Status.APPROVED)
 
 
-def test_accept_invitation_at_expiry_is_refused(monkeypatch, program, invitation, invitee):
-    _at(monkeypatch, invitation.expires_at)
+def test_accept_invitation_at_expiry_is_refused(time_machine, program, invitation, invitee):
+    _at(time_machine, invitation.expires_at)
 
     messages, code = _refusal(invitation, invitee)
 
@@ -125,12 +125,12 @@ def test_removed_member_replaying_their_invitation_stays_removed(program, coordi
     assert _membership(invitee, program) == (Role.EXPERT, Enrollment.Status.REMOVED)
 
 
-def test_unused_invitation_sent_before_a_removal_cannot_undo_it(monkeypatch, program, coordinator, invitee):
+def test_unused_invitation_sent_before_a_removal_cannot_undo_it(time_machine, program, coordinator, invitee):
     earlier = InvitationFactory(
         program=program, email=invitee.email, role=Role.EXPERT, invited_by=coordinator
     )
     member = EnrollmentFactory(program=program, user=invitee, role=Role.EXPERT)
-    _at(monkeypatch, timezone.now() + timedelta(minutes=5))
+    _at(time_machine, timezone.now() + timedelta(minutes=5))
     enrollment_services.remove_member(enrollment=member, by=coordinator)
 
     messages, code = _refusal(earlier, invitee)
@@ -143,10 +143,10 @@ def test_unused_invitation_sent_before_a_removal_cannot_undo_it(monkeypatch, pro
     assert _membership(invitee, program) == (Role.EXPERT, Enrollment.Status.REMOVED)
 
 
-def test_invitation_sent_after_a_removal_brings_the_member_back(monkeypatch, program, coordinator, invitee):
+def test_invitation_sent_after_a_removal_brings_the_member_back(time_machine, program, coordinator, invitee):
     member = EnrollmentFactory(program=program, user=invitee, role=Role.EXPERT)
     enrollment_services.remove_member(enrollment=member, by=coordinator)
-    _at(monkeypatch, timezone.now() + timedelta(minutes=5))
+    _at(time_machine, timezone.now() + timedelta(minutes=5))
     (fresh,) = services.invite_to_program(
         program=program, emails=[invitee.email], role=Role.PARTICIPANT, by=coordinator
     )

@@ -20,8 +20,8 @@ A = AuditEvent.Action
 INVITATION = "echo_sessions.invitation"
 
 
-def _at(monkeypatch, moment) -> None:
-    monkeypatch.setattr(timezone, "now", lambda: moment)
+def _at(time_machine, moment) -> None:
+    time_machine.move_to(moment, tick=False)
 
 
 def _membership(user, program) -> tuple | None:
@@ -33,11 +33,11 @@ def _membership(user, program) -> tuple | None:
 
 
 def test_invite_to_program_expires_after_the_configured_days(
-    settings, monkeypatch, program, coordinator, django_capture_on_commit_callbacks
+    settings, time_machine, program, coordinator, django_capture_on_commit_callbacks
 ):
     settings.INVITATION_EXPIRY_DAYS = 3
     moment = timezone.now()
-    _at(monkeypatch, moment)
+    _at(time_machine, moment)
 
     with django_capture_on_commit_callbacks(execute=True):
         (invitation,) = services.invite_to_program(
@@ -78,9 +78,9 @@ def test_invite_to_program_emails_each_address_a_link(
     assert f"http://testserver/invitations/{invitations[0].token}/" in mail.outbox[0].body
 
 
-def test_invitation_state_follows_its_dates(monkeypatch, invitation, invitee):
+def test_invitation_state_follows_its_dates(time_machine, invitation, invitee):
     before = invitation.state
-    _at(monkeypatch, invitation.expires_at)
+    _at(time_machine, invitation.expires_at)
     expired = Invitation.objects.get(pk=invitation.pk).state
 
     assert (before, expired) == (Invitation.State.PENDING, Invitation.State.EXPIRED)
@@ -118,11 +118,11 @@ def test_revoke_accepted_invitation_is_refused(coordinator, invitation, invitee)
 
 
 def test_resend_invitation_gives_a_new_link_and_expiry(
-    monkeypatch, coordinator, invitation, invitee, django_capture_on_commit_callbacks
+    time_machine, coordinator, invitation, invitee, django_capture_on_commit_callbacks
 ):
     old_token = invitation.token
     later = timezone.now() + timedelta(days=10)
-    _at(monkeypatch, later)
+    _at(time_machine, later)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.resend_invitation(invitation=invitation, by=coordinator)
@@ -135,8 +135,8 @@ def test_resend_invitation_gives_a_new_link_and_expiry(
     assert Invitation.objects.filter(token=old_token).exists() is False
 
 
-def test_resend_revives_an_expired_invitation(monkeypatch, program, coordinator, invitation, invitee):
-    _at(monkeypatch, invitation.expires_at + timedelta(days=1))
+def test_resend_revives_an_expired_invitation(time_machine, program, coordinator, invitation, invitee):
+    _at(time_machine, invitation.expires_at + timedelta(days=1))
     services.resend_invitation(invitation=invitation, by=coordinator)
     invitation.refresh_from_db()
 

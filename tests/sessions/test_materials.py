@@ -13,6 +13,7 @@ from pypdf import PdfWriter
 from sessions.materials import remove_material
 from sessions.models import SessionMaterial
 from tests.factories import SLIDES_PDF, PastSessionFactory, SessionMaterialFactory, UserFactory
+from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -148,25 +149,28 @@ def test_presenter_who_is_participant_can_upload_slides(client, presenter, past_
 
 def test_participant_who_does_not_present_gets_403(client, participant, past_session):
     client.force_login(participant)
+    before = snapshot()
 
     response = _upload(client, past_session, _real_pdf())
 
     assert response.status_code == 403
-    assert SessionMaterial.objects.exists() is False
+    assert changes_since(before) == {}
 
 
 def test_other_programs_coordinator_gets_404(client, other_coordinator, past_session):
     client.force_login(other_coordinator)
+    before = snapshot()
 
     response = _upload(client, past_session, _real_pdf())
 
     assert response.status_code == 404
-    assert SessionMaterial.objects.exists() is False
+    assert changes_since(before) == {}
 
 
 def test_remove_by_participant_gets_403_and_keeps_material(client, participant, past_session):
     material = SessionMaterialFactory(session=past_session)
     client.force_login(participant)
+    before = snapshot()
 
     response = client.post(
         reverse("sessions:material_remove", args=[past_session.program.slug, past_session.pk, material.pk])
@@ -174,6 +178,7 @@ def test_remove_by_participant_gets_403_and_keeps_material(client, participant, 
 
     assert response.status_code == 403
     assert SessionMaterial.objects.filter(pk=material.pk).exists() is True
+    assert changes_since(before) == {}
 
 
 def test_remove_by_coordinator_deletes_row_and_file(

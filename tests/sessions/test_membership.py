@@ -9,6 +9,7 @@ from echo_hub.audit.models import AuditEvent
 from sessions import services
 from sessions.models import Enrollment, Role
 from tests.factories import EnrollmentFactory
+from tests.snapshot import changes_since, snapshot
 
 Action = AuditEvent.Action
 
@@ -138,6 +139,7 @@ def test_another_programs_member_cannot_be_changed_through_either_slug(
 ):
     stranger = EnrollmentFactory(program=other_program, role=Role.PARTICIPANT)
     client.force_login(coordinator)
+    before = snapshot()
 
     responses = [
         client.post(reverse(name, args=[slug, stranger.pk]), {"role": Role.COORDINATOR})
@@ -147,6 +149,7 @@ def test_another_programs_member_cannot_be_changed_through_either_slug(
     assert [r.status_code for r in responses] == [404, 404]
     stranger.refresh_from_db()
     assert (stranger.role, stranger.status) == (Role.PARTICIPANT, Enrollment.Status.APPROVED)
+    assert changes_since(before) == {}
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 from echo_hub.accounts.models import CommunityType, Profession, User
 from sessions.models import Cycle, Enrollment, Invitation, Program, Role, Session
 from tests.factories import CycleFactory, EnrollmentFactory, SessionFactory, UserFactory
+from tests.snapshot import changes_since, snapshot
 
 TORONTO = ZoneInfo("America/Toronto")
 ROSTER_HEADER = "email,full_name,profession,organization\n"
@@ -84,12 +85,12 @@ def test_program_create_derives_a_free_slug_from_the_name(client, program, coord
 @pytest.mark.django_db
 def test_program_create_without_permission_is_403(client, participant):
     client.force_login(participant)
-    before = Program.objects.count()
+    before = snapshot()
 
     response = client.post(reverse("sessions:program_create"), _program_data())
 
     assert response.status_code == 403
-    assert Program.objects.count() == before
+    assert changes_since(before) == {}
 
 
 @pytest.mark.django_db
