@@ -69,8 +69,6 @@ def _program(name: str) -> dict:
         "default_duration_minutes": "120",
         "didactic_minutes": "30",
         "case_slots_per_session": "3",
-        "credit_type_label": "Mainpro+ certified",
-        "credits_per_hour": "1",
         "attendance_threshold_percent": "75",
     }
 
@@ -113,6 +111,9 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
     }),
     "sessions:manage_program_edit": (COORDINATOR, lambda w: _program("Chronic Pain, renamed")),
     "sessions:manage_cycle_create": (COORDINATOR, lambda w: {"name": "Spring 2027", "start_date": _in_days(40)}),
+    "sessions:manage_cycle_edit": (COORDINATOR, lambda w: {
+        "name": "Fall 2026, renamed", "start_date": _in_days(40), "end_date": _in_days(130),
+    }),
     "sessions:manage_schedule_new": (COORDINATOR, lambda w: {
         "first_date": _in_days(21), "start_time": "12:00", "duration_minutes": "120", "count": "2",
     }),
@@ -135,6 +136,15 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
         "commitment_to_change": "Offer naloxone to every patient above 50 MME.",
     }),
     "cpd:survey_build": (COORDINATOR, lambda w: {"kind": "text", "text": "What will you change?"}),
+    "cpd:accreditation": (COORDINATOR, lambda w: {"hub_name": "ECHO Ontario", "signatory_name": "Dr. Helen Markham"}),
+    "cpd:credit_type_create": (COORDINATOR, lambda w: {
+        "name": "Royal College MOC Section 1", "professions": ["specialist_physician"],
+        "credits_per_hour": "1.00", "rounding_step": "0.25", "max_per_session": "2", "statement": "",
+    }),
+    "cpd:credit_type_edit": (COORDINATOR, lambda w: {
+        "name": "Mainpro+ Certified", "professions": ["family_physician"],
+        "credits_per_hour": "1.00", "rounding_step": "0.25", "max_per_session": "1.5", "statement": "",
+    }),
     "cpd:survey_answer": (PARTICIPANT, lambda w: {f"q_{w.survey.questions.get().pk}": "4"}),
 }
 # The questions of a survey are fixed once it has been sent, as the world's survey has been.
