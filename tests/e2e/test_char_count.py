@@ -2,6 +2,7 @@
 and a screen reader hears the count with the field and once typing pauses."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import EnrollmentFactory
 
@@ -32,6 +33,7 @@ def test_case_form_counts_the_characters_left_as_the_person_types(open_browser):
     assert page.locator("#id_main_concern").get_attribute("aria-describedby").split()[-1] == (
         "id_main_concern_count"
     )
-    assert live.inner_text(timeout=3000) == "You have 3,945 characters left"
+    # The live region speaks once typing has paused for a second: wait for it, never a fixed sleep.
+    expect(live).to_have_text("You have 3,945 characters left", timeout=5000)
     assert page.locator("textarea[data-char-count]").count() == page.locator(".char-count").count() == 10
     spoke.assert_clean()

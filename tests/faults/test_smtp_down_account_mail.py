@@ -4,6 +4,7 @@ usual, each account exists once, and once the server is back (here: after each m
 once) every message goes out exactly once, its links working."""
 
 import email
+import email.policy
 import logging
 import re
 import threading
@@ -32,7 +33,9 @@ class Sink:
         self.delivered: dict[str, list[str]] = {}
 
     async def handle_DATA(self, server, session, envelope):
-        body = email.message_from_bytes(envelope.content).get_payload(decode=True).decode()
+        # Account mail is multipart (plain text and HTML): keep the plain-text part.
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",)).get_content()
         for address in envelope.rcpt_tos:
             self.delivered.setdefault(address, []).append(body)
         return "250 Message accepted for delivery"
