@@ -52,11 +52,13 @@ def evaluate(request, slug, pk):
             messages.success(request, "Thank you for your evaluation.")
             return redirect("cpd:transcript")
     findings = list(getattr(form, "identifier_findings", {}).values())
-    return render(
-        request,
-        "cpd/evaluate.html",
-        {"session": session, "program": session.program, "form": form, "findings": findings},
-    )
+    context = {"session": session, "program": session.program, "form": form, "findings": findings}
+    context["closes_at"] = services.evaluation_closes_at(session)
+    try:
+        services.require_evaluation_open(session)
+    except ValidationError as exc:
+        context["closed_because"] = " ".join(exc.messages)
+    return render(request, "cpd/evaluate.html", context)
 
 
 @login_required

@@ -69,6 +69,15 @@ class Program(models.Model):
             "before that; accreditation bodies expect verified attendance."
         ),
     )
+    evaluation_window_days = models.PositiveSmallIntegerField(
+        "days to fill the evaluation",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=(
+            "A session's evaluation opens when it starts and closes this many days after it ends "
+            "(1 to 365). Participants are no longer asked, nor able, to evaluate after that."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,6 +89,10 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(attendance_threshold_percent__gte=1, attendance_threshold_percent__lte=100),
                 name="program_threshold_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_window_days__gte=1, evaluation_window_days__lte=365),
+                name="program_evaluation_window_range",
             ),
         ]
 

@@ -161,7 +161,11 @@ def test_evaluate_before_the_start_shows_the_reason(client, session, participant
     response = client.post(_session_url("cpd:evaluate", session), ANSWERS)
 
     assert response.status_code == 200
-    assert "You can evaluate a session once it has started." in response.content.decode()
+    assert (
+        f"You can evaluate a session once it has started; this one starts {date_time(session.starts_at)}."
+        in response.content.decode()
+    )
+    assert 'name="relevance"' not in response.content.decode()
     assert Evaluation.objects.count() == 0
 
 
