@@ -18,7 +18,7 @@ from echo_hub.lib.storage import private_file_response
 from sessions.models import Cycle, Session
 from sessions.permissions import get_program_for_coordinator, get_session_for_member
 
-from . import selectors, services
+from . import issue_views, selectors, services
 from .forms import EvaluationForm, ExportForm, RevokeForm, SurveyAnswerForm, SurveyQuestionForm
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyResponse
 from .permissions import (
@@ -170,6 +170,7 @@ def certificate_retry(request, slug, pk):
 @require_POST
 def bulk_issue(request, slug):
     program = get_program_for_coordinator(request.user, slug)
+    started = timezone.now()
     if request.POST.get("cycle"):
         cycle = get_object_or_404(Cycle, program=program, pk=request.POST["cycle"])
         result = services.bulk_issue_for_cycle(cycle=cycle, by=request.user)
@@ -178,9 +179,8 @@ def bulk_issue(request, slug):
         session = get_object_or_404(Session, program=program, pk=request.POST.get("session") or 0)
         result = services.bulk_issue_for_session(session=session, by=request.user)
         target = {"session": session.pk}
-    messages.success(
-        request, f"{result['issued']} certificates issued ({result['existing']} existed already)."
-    )
+        issue_views.remember_run(request, session=session, started=started)
+    issue_views.say_issued(request, issued=result["issued"], existing=result["existing"], **target)
     query = "&".join(f"{k}={v}" for k, v in target.items())
     return redirect(f"{reverse('cpd:progress', args=[program.slug])}?{query}")
 
@@ -199,8 +199,11 @@ def progress(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     target = _progress_target(request, program)
     context = {"program": program, **target, "progress": selectors.certificate_progress(**target)}
-    template = "cpd/progress_panel.html" if request.headers.get("HX-Request") else "cpd/progress.html"
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "cpd/progress_panel.html", context)
+    if "session" in target:
+        context |= issue_views.missed_context(request, target["session"])
+    return render(request, "cpd/progress.html", context)
 
 
 @login_required
