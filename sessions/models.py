@@ -315,6 +315,17 @@ class Session(models.Model):
         return not self.is_cancelled and self.starts_at - JOIN_OPENS_BEFORE <= now <= self.ends_at
 
     @property
+    def evaluation_closes_at(self):
+        """Its evaluation opens at the start and closes the program's number of days after the
+        end (the rule itself is cpd's: cpd.services.require_evaluation_open)."""
+        return self.ends_at + timedelta(days=self.program.evaluation_window_days)
+
+    @property
+    def evaluation_open(self) -> bool:
+        now = timezone.now()
+        return not self.is_cancelled and self.starts_at <= now < self.evaluation_closes_at
+
+    @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 

@@ -91,7 +91,7 @@ def _is_member(user, session: Session) -> bool:
 def evaluation_closes_at(session: Session) -> datetime:
     """An evaluation opens when its session starts and closes the program's number of days
     after the session ends."""
-    return session.ends_at + timedelta(days=session.program.evaluation_window_days)
+    return session.evaluation_closes_at
 
 
 def evaluation_is_open(session: Session, *, now: datetime | None = None) -> bool:

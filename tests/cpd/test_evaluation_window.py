@@ -320,3 +320,35 @@ def test_evaluation_window_is_per_session_of_a_member_only(time_machine, held):
         services.submit_evaluation(session=held, user=stranger, fields=ANSWERS)
 
     assert caught.value.messages == ["Only members of the program evaluate its sessions."]
+
+
+# other pages that offer the evaluation
+
+
+def test_transcript_offers_the_evaluation_only_while_it_is_open(client, time_machine, held, participant):
+    evaluate = f'href="{_url(held)}">Fill it now</a>'
+    time_machine.move_to(END + timedelta(days=13))
+    client.force_login(participant)
+    open_page = client.get(reverse("cpd:transcript")).content.decode()
+    time_machine.move_to(END + timedelta(days=14))
+    client.force_login(participant)
+
+    closed_page = client.get(reverse("cpd:transcript")).content.decode()
+
+    assert evaluate in open_page
+    assert evaluate not in closed_page
+    assert '<td data-label="Evaluation">Closed</td>' in closed_page
+
+
+def test_session_page_offers_the_evaluation_only_while_it_is_open(client, time_machine, held, participant):
+    button = f'href="{_url(held)}">Evaluate this session</a>'
+    time_machine.move_to(END + timedelta(days=13))
+    client.force_login(participant)
+    open_page = client.get(held.get_absolute_url()).content.decode()
+    time_machine.move_to(END + timedelta(days=14))
+    client.force_login(participant)
+
+    closed_page = client.get(held.get_absolute_url()).content.decode()
+
+    assert button in open_page
+    assert button not in closed_page
