@@ -189,7 +189,8 @@ def _progress_target(request, program):
     if request.GET.get("cycle", "").isdigit():
         return {"cycle": get_object_or_404(Cycle, program=program, pk=request.GET["cycle"])}
     if request.GET.get("session", "").isdigit():
-        return {"session": get_object_or_404(Session, program=program, pk=request.GET["session"])}
+        sessions = Session.objects.select_related("program")
+        return {"session": get_object_or_404(sessions, program=program, pk=request.GET["session"])}
     raise Http404("Choose a session or cycle.")
 
 

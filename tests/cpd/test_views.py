@@ -260,7 +260,9 @@ def test_transcript_shows_every_past_session_by_program_and_year(client, program
     assert '<td class="num fw-semibold">2 Mainpro+ Certified credits</td>' in body
     assert "Attendance: 60 of the 90 minutes needed; Evaluation not filled" in body
     assert "Attendance: 0 of the 90 minutes needed; Evaluation not filled" in body
-    assert reverse("cpd:evaluate", args=[program.slug, naloxone.pk]) in body
+    # Its evaluation closed 14 days after the session: it is no longer offered.
+    assert reverse("cpd:evaluate", args=[program.slug, naloxone.pk]) not in body
+    assert '<td data-label="Evaluation">Closed</td>' in body
     assert reverse("cpd:claim", args=[program.slug, starts.pk]) in body
     assert reverse("cpd:certificate_download", args=[certificate.pk]) in body
     for hidden in ("Cancelled", "Not yet", "Someone else&#x27;s", "Not a member yet"):
