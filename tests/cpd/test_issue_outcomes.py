@@ -8,7 +8,7 @@ import pytest
 from django.contrib.messages import constants, get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from cpd import services
@@ -24,6 +24,7 @@ from echo_hub.audit.models import AuditEvent
 from echo_hub.notifications.models import Notification
 from echo_hub.notifications.services import set_muted_kinds
 from sessions.models import Program, Session
+from tests.concurrency import Contender
 from tests.factories import (
     AttendanceFactory,
     CertificateFactory,
@@ -440,3 +441,25 @@ def test_reminded_person_who_evaluates_then_earns_the_certificate(client, held, 
 
     assert result == {"issued": 3, "existing": 0}
     assert Certificate.objects.get(user=people["unevaluated"]).credits == Decimal("2.00")
+
+
+def test_two_coordinators_reminding_at_once_email_each_person_once(
+    postgresql, held, people, coordinator, django_capture_on_commit_callbacks
+):
+    other = EnrollmentFactory(program=held.program, role="coordinator").user
+
+    # The second click comes while the first one's transaction is still open: its insert waits
+    # on the first's reminder row, then finds it there.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        first = services.remind_missing_evaluations(session=held, by=coordinator)
+        second = Contender(lambda: services.remind_missing_evaluations(session=held, by=other))
+        second.wait_until_blocked()
+    raced = second.outcome()
+
+    assert (first.sent, first.already_reminded) == (1, 0)
+    assert (raced.sent, raced.already_reminded) == (0, 1), raced
+    assert list(EvaluationReminder.objects.values_list("user__email", "sent_by")) == [
+        ("cy@example.org", coordinator.pk)
+    ]
+    assert Notification.objects.filter(kind="evaluation_reminder").count() == 1
+    assert [m.to for m in mail.outbox] == [["cy@example.org"]]
