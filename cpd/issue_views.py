@@ -34,12 +34,13 @@ def _run_started(request, session: Session) -> datetime | None:
         return None
 
 
-def say_issued(request, *, issued: int, existing: int, session=None, **_target) -> None:
-    """Counts the certificates issued; nothing issued is not a success, and says why to look."""
+def say_issued(request, *, issued: int, existing: int, listed: bool) -> None:
+    """Counts the certificates issued; nothing issued is not a success, and says where to look
+    (`listed`: the page lists who got none and why)."""
     had = f" ({existing} existed already)" if existing else ""
     if issued:
         messages.success(request, f"{issued} certificate{'s' if issued != 1 else ''} issued{had}.")
-    elif session is not None:
+    elif listed:
         messages.warning(request, f"No certificate issued{had}. The table below says who got none and why.")
     else:
         messages.warning(request, f"No certificate issued{had}: nobody else has earned a cycle summary yet.")

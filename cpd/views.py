@@ -180,7 +180,9 @@ def bulk_issue(request, slug):
         result = services.bulk_issue_for_session(session=session, by=request.user)
         target = {"session": session.pk}
         issue_views.remember_run(request, session=session, started=started)
-    issue_views.say_issued(request, issued=result["issued"], existing=result["existing"], **target)
+    issue_views.say_issued(
+        request, issued=result["issued"], existing=result["existing"], listed="session" in target
+    )
     query = "&".join(f"{k}={v}" for k, v in target.items())
     return redirect(f"{reverse('cpd:progress', args=[program.slug])}?{query}")
 
