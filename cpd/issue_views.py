@@ -10,50 +10,50 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from sessions.models import Session
+from sessions.models import Cycle, Session
 from sessions.permissions import get_session_for_coordinator
 
 from . import services
 
 
-def _run_key(session: Session) -> str:
-    return f"cpd:bulk_issue_run:{session.pk}"
+def _run_key(target: Session | Cycle) -> str:
+    return f"cpd:bulk_issue_run:{target._meta.model_name}:{target.pk}"
 
 
-def remember_run(request, *, session: Session, started: datetime) -> None:
-    """The start of the coordinator's last bulk issue of `session`, so that the progress page
+def remember_run(request, *, target: Session | Cycle, started: datetime) -> None:
+    """The start of the coordinator's last bulk issue of `target`, so that the progress page
     lists who got nothing from it, those issued before it included ("already issued")."""
-    request.session[_run_key(session)] = started.isoformat()
+    request.session[_run_key(target)] = started.isoformat()
 
 
-def _run_started(request, session: Session) -> datetime | None:
-    value = request.session.get(_run_key(session))
+def _run_started(request, target: Session | Cycle) -> datetime | None:
+    value = request.session.get(_run_key(target))
     try:
         return datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
 
 
-def say_issued(request, *, issued: int, existing: int, listed: bool) -> None:
-    """Counts the certificates issued; nothing issued is not a success, and says where to look
-    (`listed`: the page lists who got none and why)."""
+def say_issued(request, *, issued: int, existing: int) -> None:
+    """Counts the certificates issued; nothing issued is not a success, and says where to look."""
     had = f" ({existing} existed already)" if existing else ""
     if issued:
         messages.success(request, f"{issued} certificate{'s' if issued != 1 else ''} issued{had}.")
-    elif listed:
-        messages.warning(request, f"No certificate issued{had}. The table below says who got none and why.")
     else:
-        messages.warning(request, f"No certificate issued{had}: nobody else has earned a cycle summary yet.")
+        messages.warning(request, f"No certificate issued{had}. The table below says who got none and why.")
 
 
-def missed_context(request, session: Session) -> dict:
+def missed_context(request, *, session: Session | None = None, cycle: Cycle | None = None) -> dict:
     now = timezone.now()
-    run_started = _run_started(request, session)
+    run_started = _run_started(request, session or cycle)
+    context = {"after_run": run_started is not None}
+    if cycle is not None:
+        missed = services.missed_cycle_certificates(cycle=cycle, issued_before=run_started, now=now)
+        return context | {"missed": missed}
     missed = services.missed_certificates(session=session, issued_before=run_started, now=now)
     closes_at = services.evaluation_closes_at(session)
-    return {
+    return context | {
         "missed": missed,
-        "after_run": run_started is not None,
         "evaluation_closes_at": closes_at,
         "evaluation_closed": now >= closes_at,
         "evaluation_open": services.evaluation_is_open(session, now=now) and session.ends_at <= now,

@@ -174,22 +174,21 @@ def bulk_issue(request, slug):
     if request.POST.get("cycle"):
         cycle = get_object_or_404(Cycle, program=program, pk=request.POST["cycle"])
         result = services.bulk_issue_for_cycle(cycle=cycle, by=request.user)
-        target = {"cycle": cycle.pk}
+        target, issued_for = {"cycle": cycle.pk}, cycle
     else:
         session = get_object_or_404(Session, program=program, pk=request.POST.get("session") or 0)
         result = services.bulk_issue_for_session(session=session, by=request.user)
-        target = {"session": session.pk}
-        issue_views.remember_run(request, session=session, started=started)
-    issue_views.say_issued(
-        request, issued=result["issued"], existing=result["existing"], listed="session" in target
-    )
+        target, issued_for = {"session": session.pk}, session
+    issue_views.remember_run(request, target=issued_for, started=started)
+    issue_views.say_issued(request, issued=result["issued"], existing=result["existing"])
     query = "&".join(f"{k}={v}" for k, v in target.items())
     return redirect(f"{reverse('cpd:progress', args=[program.slug])}?{query}")
 
 
 def _progress_target(request, program):
     if request.GET.get("cycle", "").isdigit():
-        return {"cycle": get_object_or_404(Cycle, program=program, pk=request.GET["cycle"])}
+        cycles = Cycle.objects.select_related("program")
+        return {"cycle": get_object_or_404(cycles, program=program, pk=request.GET["cycle"])}
     if request.GET.get("session", "").isdigit():
         sessions = Session.objects.select_related("program")
         return {"session": get_object_or_404(sessions, program=program, pk=request.GET["session"])}
@@ -204,8 +203,7 @@ def progress(request, slug):
     context = {"program": program, **target, "progress": selectors.certificate_progress(**target)}
     if request.headers.get("HX-Request"):
         return render(request, "cpd/progress_panel.html", context)
-    if "session" in target:
-        context |= issue_views.missed_context(request, target["session"])
+    context |= issue_views.missed_context(request, **target)
     return render(request, "cpd/progress.html", context)
 
 

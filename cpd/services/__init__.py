@@ -37,7 +37,13 @@ from .evaluations import (
     submit_evaluation,
     user_session_credit,
 )
-from .issue_outcomes import Missed, ReminderResult, missed_certificates, remind_missing_evaluations
+from .issue_outcomes import (
+    Missed,
+    ReminderResult,
+    missed_certificates,
+    missed_cycle_certificates,
+    remind_missing_evaluations,
+)
 from .surveys import (
     SURVEY_TEMPLATE,
     add_survey_question,
@@ -71,6 +77,7 @@ __all__ = [
     "issue_cycle_certificate",
     "issue_session_certificate",
     "missed_certificates",
+    "missed_cycle_certificates",
     "reissue_certificate",
     "remind_missing_evaluations",
     "render_certificate",

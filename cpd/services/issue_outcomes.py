@@ -2,8 +2,10 @@
 of those missing only their evaluation may get."""
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,11 +16,12 @@ from echo_hub.lib.timefmt import date_time
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.models import NotificationPreference
 from echo_hub.notifications.services import Message, queue_many
-from sessions.models import Attendance, Session, program_scope
+from sessions.models import Attendance, Cycle, Session, program_scope
 
+from ..credits import format_amount
 from ..models import Certificate, Evaluation, EvaluationReminder
 from .accreditation import credit_rules
-from .evaluations import credit_for, evaluation_closes_at, evaluation_is_open
+from .evaluations import attendance_credit, credit_for, evaluation_closes_at, evaluation_is_open
 
 BELOW_THRESHOLD = "below_threshold"
 NOT_CONFIRMED = "not_confirmed"
@@ -36,12 +39,14 @@ class Reason:
 
 @dataclass
 class Missed:
-    """One attendee who got no certificate from a bulk issue, with every reason."""
+    """One attendee who got no certificate from a bulk issue, with every reason. For a cycle
+    summary, `attendance` is None and `sessions` counts the sessions attended."""
 
     user: object
-    attendance: Attendance
+    attendance: Attendance | None
     reasons: list[Reason] = field(default_factory=list)
     reminded_at: datetime | None = None
+    sessions: int = 1
 
     @property
     def codes(self) -> set[str]:
@@ -113,10 +118,7 @@ def missed_certificates(
     for attendance in attendances:
         certificate = certificates.get(attendance.user_id)
         if certificate is not None:
-            if issued_before is None or certificate.issued_at >= issued_before:
-                continue
-            revoked = " (since revoked)" if certificate.status == Certificate.Status.REVOKED else ""
-            reasons = [Reason(ALREADY_ISSUED, f"Already issued {date_time(certificate.issued_at)}{revoked}")]
+            reasons = _already_issued(certificate, issued_before)
         else:
             reasons = _reasons(
                 session, attendance, evaluated=attendance.user_id in evaluated, rules=rules, now=now
@@ -125,6 +127,99 @@ def missed_certificates(
             missed.append(
                 Missed(attendance.user, attendance, reasons, reminded_at=reminded.get(attendance.user_id))
             )
+    return missed
+
+
+NO_CREDITS = "no_credits"
+NOT_ISSUED = "not_issued"
+_IN_SESSIONS = {
+    NOT_CONFIRMED: "provisional attendance not confirmed",
+    BELOW_THRESHOLD: "below the attendance threshold",
+    EVALUATION_MISSING: "evaluation missing",
+}
+
+
+def _already_issued(certificate: Certificate, issued_before: datetime | None) -> list[Reason] | None:
+    """None: the certificate came from this run (or no run is asked about), so nothing is missed."""
+    if issued_before is None or certificate.issued_at >= issued_before:
+        return None
+    revoked = " (since revoked)" if certificate.status == Certificate.Status.REVOKED else ""
+    return [Reason(ALREADY_ISSUED, f"Already issued {date_time(certificate.issued_at)}{revoked}")]
+
+
+def _cycle_reasons(
+    sessions: dict, rows: list[Attendance], evaluated: set, rules, now: datetime
+) -> list[Reason]:
+    user = rows[0].user
+    earned, counts = Decimal("0"), Counter()
+    for attendance in rows:
+        session = sessions[attendance.session_id]
+        done = (attendance.session_id, user.pk) in evaluated
+        result = attendance_credit(
+            session=session,
+            attendance=attendance,
+            evaluation_done=done,
+            profession=user.profession,
+            rules=rules,
+        )
+        if result.eligible:
+            earned += result.credits
+            continue
+        for reason in _reasons(session, attendance, evaluated=done, rules=rules, now=now):
+            counts[reason.code] += reason.code in _IN_SESSIONS
+    reasons = []
+    if earned <= 0:
+        parts = [
+            f"{_IN_SESSIONS[code]} in {n} session{'s' if n != 1 else ''}" for code, n in counts.items() if n
+        ]
+        reasons.append(Reason(NO_CREDITS, "No credits earned in this cycle: " + "; ".join(parts)))
+    if not user.full_name.strip():
+        reasons.append(Reason(NO_NAME, "No full name on their profile: it is printed on the certificate"))
+    if not reasons:
+        # The credits are there; the summary was refused for the cycle as a whole.
+        reasons.append(
+            Reason(
+                NOT_ISSUED,
+                f"Has {format_amount(earned)} credits in this cycle; no summary issued yet",
+            )
+        )
+    return reasons
+
+
+def missed_cycle_certificates(
+    *, cycle: Cycle, issued_before: datetime | None = None, now: datetime | None = None
+) -> list[Missed]:
+    """As missed_certificates, for a cycle's summaries: everyone who attended a session of the
+    cycle that has ended and has no summary, with why. A fixed number of queries."""
+    now = now or timezone.now()
+    sessions = {
+        s.pk: s
+        for s in Session.objects.filter(
+            cycle=cycle, status=Session.Status.SCHEDULED, ends_at__lt=now
+        ).select_related("program")
+    }
+    attendances = (
+        Attendance.objects.filter(session_id__in=list(sessions), minutes__gt=0)
+        .select_related("user")
+        .order_by("user__full_name", "user__email", "session__starts_at")
+    )
+    evaluated = set(
+        Evaluation.objects.filter(session_id__in=list(sessions)).values_list("session_id", "user_id")
+    )
+    certificates = {c.user_id: c for c in Certificate.objects.filter(cycle=cycle)}
+    rules = credit_rules(cycle.program)
+    people: dict[int, list[Attendance]] = {}
+    for attendance in attendances:
+        people.setdefault(attendance.user_id, []).append(attendance)
+    missed = []
+    for user_id, rows in people.items():
+        certificate = certificates.get(user_id)
+        if certificate is not None:
+            reasons = _already_issued(certificate, issued_before)
+        else:
+            reasons = _cycle_reasons(sessions, rows, evaluated, rules, now)
+        if reasons:
+            missed.append(Missed(rows[0].user, None, reasons, sessions=len(rows)))
     return missed
 
 

@@ -28,6 +28,7 @@ from tests.concurrency import Contender
 from tests.factories import (
     AttendanceFactory,
     CertificateFactory,
+    CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
     SessionFactory,
@@ -463,3 +464,103 @@ def test_two_coordinators_reminding_at_once_email_each_person_once(
     ]
     assert Notification.objects.filter(kind="evaluation_reminder").count() == 1
     assert [m.to for m in mail.outbox] == [["cy@example.org"]]
+
+
+# cycle summaries
+
+
+@pytest.fixture
+def cycle_people(program, time_machine):
+    time_machine.move_to(END + timedelta(days=2))
+    cycle = CycleFactory(program=program, name="Fall 2026")
+    first = SessionFactory(
+        program=program, cycle=cycle, title="Session 1", starts_at=START - timedelta(days=7)
+    )
+    second = SessionFactory(program=program, cycle=cycle, title="Session 2", starts_at=START)
+    p = {
+        "earner": _member(program, "Ada Earner", "ada@example.org"),
+        "nothing": _member(program, "Ben Nothing", "ben@example.org"),
+        "nameless": _member(program, "", "nameless@example.org"),
+    }
+    for session in (first, second):
+        AttendanceFactory(session=session, user=p["earner"], minutes=120)
+        EvaluationFactory(session=session, user=p["earner"])
+        AttendanceFactory(session=session, user=p["nameless"], minutes=120)
+        EvaluationFactory(session=session, user=p["nameless"])
+    AttendanceFactory(session=first, user=p["nothing"], minutes=60)
+    EvaluationFactory(session=first, user=p["nothing"])
+    AttendanceFactory(session=second, user=p["nothing"], minutes=120)
+    AttendanceFactory(
+        session=second,
+        user=UserFactory(email="joined@example.org", full_name="Di Joined"),
+        minutes=110,
+        source="join",
+    )
+    return cycle, p
+
+
+def test_missed_cycle_certificates_sums_up_why_each_session_earned_nothing(cycle_people):
+    cycle, _ = cycle_people
+
+    missed = services.missed_cycle_certificates(cycle=cycle)
+
+    assert [(m.user.email, m.sessions, [r.text for r in m.reasons]) for m in missed] == [
+        ("nameless@example.org", 2, ["No full name on their profile: it is printed on the certificate"]),
+        ("ada@example.org", 2, ["Has 4 credits in this cycle; no summary issued yet"]),
+        (
+            "ben@example.org",
+            2,
+            [
+                "No credits earned in this cycle: below the attendance threshold in 1 session; "
+                "evaluation missing in 1 session"
+            ],
+        ),
+        (
+            "joined@example.org",
+            1,
+            [
+                "No credits earned in this cycle: provisional attendance not confirmed in 1 session; "
+                "evaluation missing in 1 session"
+            ],
+        ),
+    ]
+
+
+def test_bulk_issue_for_a_cycle_lists_who_got_no_summary_and_why(client, cycle_people, coordinator):
+    cycle, _ = cycle_people
+    client.force_login(coordinator)
+    url = reverse("cpd:bulk_issue", args=[cycle.program.slug])
+
+    response = client.post(url, {"cycle": cycle.pk})
+    client.get(response.url)
+    again = client.post(url, {"cycle": cycle.pk})
+    page = client.get(again.url).content.decode()
+
+    assert _levels(response) == [(constants.SUCCESS, "1 certificate issued.")]
+    assert _levels(again) == [
+        (
+            constants.WARNING,
+            "No certificate issued (1 existed already). The table below says who got none and why.",
+        )
+    ]
+    assert "Who got no cycle summary from this issue</h2>" in page
+    assert "Already issued Fri 6 Nov 2026" in page
+    assert "No credits earned in this cycle: below the attendance threshold in 1 session" in page
+    assert "No full name on their profile" in page
+
+
+def test_cycle_progress_page_query_count_does_not_grow_with_those_missed(client, cycle_people, coordinator):
+    cycle, _ = cycle_people
+    client.force_login(coordinator)
+    url = f"{reverse('cpd:progress', args=[cycle.program.slug])}?cycle={cycle.pk}"
+    ctx1, body1 = capture_render(client, url)
+    second = Session.objects.get(cycle=cycle, title="Session 2")
+    for n in range(2):
+        AttendanceFactory(
+            session=second, user=_member(cycle.program, f"More {n}", f"more{n}@example.org"), minutes=30
+        )
+
+    ctx3, body3 = capture_render(client, url)
+
+    assert (body1.count("No credits earned"), body3.count("No credits earned")) == (2, 4)
+    assert len(ctx1) == len(ctx3), sql(ctx1, ctx3)
