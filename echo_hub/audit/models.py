@@ -39,6 +39,7 @@ class AuditEvent(models.Model):
         CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
         CERTIFICATE_REISSUED = "certificate_reissued", "Certificate reissued"
         CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
+        EVALUATION_REMINDERS_SENT = "evaluation_reminders_sent", "Evaluation reminders sent"
         CREDIT_RULE_CHANGED = "credit_rule_changed", "Credit type or accreditation changed"
         ENROLLMENT_APPROVED = "enrollment_approved", "Enrollment approved"
         ENROLLMENT_DECLINED = "enrollment_declined", "Enrollment declined"

@@ -51,16 +51,18 @@ def home(request):
         overdue_count=_count(overdue),
         failed_count=Coalesce(Subquery(failed.annotate(n=Count("pk")).values("n")[:1]), 0),
     )
+    enrollments = list(selectors.user_enrollments(user).order_by("program__name"))
+    member_of = [e.program for e in enrollments if e.status == Enrollment.Status.APPROVED]
     response = render(
         request,
         "dashboard.html",
         {
             "next_session": upcoming[0] if upcoming else None,
             "upcoming": upcoming[1:],
-            "enrollments": list(selectors.user_enrollments(user).order_by("program__name")),
+            "enrollments": enrollments,
             "coordinated": list(coordinated.order_by("name")),
             "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
-            "pending_evaluations": list(cpd_selectors.pending_evaluations(user)[:5]),
+            "pending_evaluations": cpd_selectors.pending_evaluations(user, limit=5, programs=member_of),
             "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
         },
     )

@@ -156,6 +156,7 @@ MATRIX = {
     "cpd:bulk_issue":                            ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:certificate_retry":                     ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:progress":                              ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cpd:remind_evaluations":                    ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:export_attendance":                     ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:export_credits":                        ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:accreditation":                         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
@@ -312,6 +313,7 @@ PAST_SESSION_VIEWS = [
     "sessions:manage_attendance_confirm",
     "cpd:evaluate",
     "cpd:claim",
+    "cpd:remind_evaluations",
 ]
 CERTIFICATE_VIEWS = ["cpd:certificate_download", "cpd:reissue", "cpd:revoke"]
 # Views of the past session's slides.
@@ -775,6 +777,7 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "cpd:claim": reverse("cpd:transcript"),
         "cpd:reissue": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:bulk_issue": f"{reverse('cpd:progress', args=[slug])}?session={past.pk}",
+        "cpd:remind_evaluations": f"{reverse('cpd:progress', args=[slug])}?session={past.pk}",
         "cpd:certificate_retry": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:credit_type_delete": reverse("cpd:accreditation", args=[slug]),
         "cases:letter_retry": w.cases[LETTER_SENT].get_absolute_url(),
