@@ -8,6 +8,12 @@ class CpdConfig(AppConfig):
 
     def ready(self) -> None:
         from echo_hub.audit.services import register_label
+        from sessions.issued import register_issued_records
+
+        from .services import ISSUED_CERTIFICATES
+
+        # Attendance changes (in sessions, which cannot import cpd) reissue certificates.
+        register_issued_records("cpd.certificates", ISSUED_CERTIFICATES)
 
         # The start of the public code is how coordinators and holders name a certificate.
         register_label("cpd.certificate", lambda certificate: f"Certificate {certificate.code[:8]}…")

@@ -59,7 +59,10 @@ def transcript(user) -> list[TranscriptGroup]:
     evaluated = set(
         Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
     )
-    certificates = {c.session_id: c for c in Certificate.objects.filter(user=user, session__in=sessions)}
+    certificates = {
+        c.session_id: c
+        for c in Certificate.objects.filter(user=user, session__in=sessions, superseded_at=None)
+    }
     groups: dict[tuple[int, int], TranscriptGroup] = {}
     for s in sessions:
         year = s.starts_at.astimezone(s.program.zone).year
@@ -89,7 +92,7 @@ def transcript(user) -> list[TranscriptGroup]:
 
 def cycle_certificates(user) -> list[Certificate]:
     return list(
-        Certificate.objects.filter(user=user, kind=Certificate.Kind.CYCLE).select_related(
+        Certificate.objects.filter(user=user, kind=Certificate.Kind.CYCLE, superseded_at=None).select_related(
             "cycle", "cycle__program"
         )
     )
@@ -148,7 +151,7 @@ _RETRYING = Q(render_status=Certificate.RenderStatus.PENDING, render_attempts__g
 
 def certificate_progress(*, session: Session | None = None, cycle: Cycle | None = None) -> dict:
     target = {"session": session} if session else {"cycle": cycle}
-    counts = Certificate.objects.filter(**target).aggregate(
+    counts = Certificate.objects.filter(superseded_at=None, **target).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=Q(render_status=Certificate.RenderStatus.READY)),
         failed=Count("pk", filter=Q(render_status=Certificate.RenderStatus.FAILED)),
@@ -174,7 +177,9 @@ def failed_certificates(program: Program) -> QuerySet[Certificate]:
 
 def program_certificates(program: Program) -> QuerySet[Certificate]:
     return (
-        Certificate.objects.filter(Q(session__program=program) | Q(cycle__program=program))
+        Certificate.objects.filter(
+            Q(session__program=program) | Q(cycle__program=program), superseded_at=None
+        )
         .select_related("user", "session", "cycle")
         .order_by("-issued_at")
     )
