@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
@@ -370,3 +370,11 @@ def survey_export_rows(survey: Survey) -> tuple[list[str], list[list]]:
         rows.append(row)
     # Sorting by the random code drops any order that could hint at who is who.
     return header, sorted(rows, key=lambda r: r[0])
+
+
+def cycles_with_last_end(program: Program) -> QuerySet[Cycle]:
+    """The program's cycles, each with `last_end`: when its last session that is not cancelled
+    ends (cycle certificates wait for it unless the cycle is closed early)."""
+    return Cycle.objects.filter(program=program).annotate(
+        last_end=Max("sessions__ends_at", filter=Q(sessions__status=Session.Status.SCHEDULED))
+    )
