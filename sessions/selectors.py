@@ -136,16 +136,17 @@ def roster_page(session: Session, *, members) -> dict:
             "user"
         )
     )
+    certified = set(holders_of_issued_records(session, set(ids) | {c.user_id for c in claims}))
     return {
         "session": session,
         "program": session.program,
         "rows": [(m, attendance.get(m.pk), joins.get(m.pk)) for m in members],
         # A change of their attendance needs a reason: their certificate is reissued with it.
-        "certified": set(holders_of_issued_records(session, ids)),
+        "certified": certified & set(ids),
         "started": session.starts_at <= timezone.now(),
         "to_confirm": to_confirm,
         "claims": claims,
-        "certified_claims": set(holders_of_issued_records(session, [c.user_id for c in claims])),
+        "certified_claims": certified,
         "changes": list(
             AttendanceChange.objects.filter(attendance__session=session).select_related(
                 "attendance__user", "changed_by"

@@ -156,6 +156,8 @@ def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) 
     """Issue the certificate of a cycle that is over (its last session ended, or closed early).
     Idempotent; a current certificate whose facts no longer hold (issued before these rules)
     is replaced by one that states them."""
+    # Read again: whether and when the cycle was closed decides what the certificate counts.
+    cycle = Cycle.objects.select_related("program").get(pk=cycle.pk)
     require_cycle_certifiable(cycle)
     _sweep_cycle_joins(cycle)
     existing = Certificate.objects.filter(user=user, cycle=cycle, superseded_at=None).first()
@@ -275,6 +277,7 @@ def _bulk_issue_one_by_one(*, session: Session, users: list, by) -> dict:
 
 
 def bulk_issue_for_cycle(*, cycle: Cycle, by=None) -> dict:
+    cycle = Cycle.objects.select_related("program").get(pk=cycle.pk)
     require_cycle_certifiable(cycle)
     issued = existing = 0
     users = {

@@ -53,7 +53,7 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
             {"reason": "Say why the cycle closes early: it is kept with the cycle for accreditation audits."}
         )
     now = now or timezone.now()
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    given, cycle = cycle, Cycle.objects.select_for_update().select_related("program").get(pk=cycle.pk)
     if cycle.closed_at is not None:
         raise ValidationError(f"The cycle {cycle.name} was already closed on {date_time(cycle.closed_at)}.")
     last = cycle_last_end(cycle)
@@ -75,6 +75,7 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
         )
     cycle.closed_at, cycle.closed_reason, cycle.closed_by = now, reason[:300], by
     cycle.save(update_fields=["closed_at", "closed_reason", "closed_by"])
+    given.closed_at, given.closed_reason, given.closed_by = cycle.closed_at, cycle.closed_reason, by
     # The reason is free text: it stays on the cycle, not in the trail.
     record(Action.CYCLE_CLOSED, actor=by, obj=cycle, extra={"sessions_left": _sessions_left(cycle, now)})
     return cycle
