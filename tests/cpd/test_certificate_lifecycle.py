@@ -480,3 +480,23 @@ def test_a_session_not_yet_over_keeps_its_cycle_open_even_with_sessions_ahead(pr
 
     with pytest.raises(ValidationError):
         services.issue_cycle_certificate(user=ana, cycle=cycle)
+
+
+def test_a_late_evaluation_reissues_the_cycle_certificate_with_its_credits(cycle_of_three, ana, coordinator):
+    cycle, (one, two, _three) = cycle_of_three
+    _earned(one, ana)
+    AttendanceFactory(session=two, user=ana, minutes=120)  # not evaluated yet: no credits
+    services.close_cycle_early(cycle=cycle, by=coordinator, reason="Paused")
+    certificate = services.issue_cycle_certificate(user=ana, cycle=cycle)
+
+    services.submit_evaluation(
+        session=two, user=ana, fields={"relevance": 5, "quality": 5, "objectives_met": "yes"}
+    )
+
+    certificate.refresh_from_db()
+    current = _current(ana, cycle=cycle)
+    assert (certificate.status, certificate.superseded_reason, current.credits) == (
+        "superseded",
+        "Evaluation of Two submitted",
+        Decimal("4.00"),
+    )
