@@ -79,7 +79,8 @@ def _program_id(certificate: Certificate) -> int:
 
 def _locked(certificate: Certificate) -> Certificate:
     return (
-        Certificate.objects.select_for_update()
+        # Only the certificate's row: its session or cycle is on the nullable side of a join.
+        Certificate.objects.select_for_update(of=("self",))
         .select_related("user", "session__program", "cycle__program")
         .get(pk=certificate.pk)
     )
