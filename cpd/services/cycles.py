@@ -53,7 +53,10 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
             {"reason": "Say why the cycle closes early: it is kept with the cycle for accreditation audits."}
         )
     now = now or timezone.now()
-    given, cycle = cycle, Cycle.objects.select_for_update(of=("self",)).select_related("program").get(pk=cycle.pk)
+    given, cycle = (
+        cycle,
+        Cycle.objects.select_for_update(of=("self",)).select_related("program").get(pk=cycle.pk),
+    )
     if cycle.closed_at is not None:
         raise ValidationError(f"The cycle {cycle.name} was already closed on {date_time(cycle.closed_at)}.")
     last = cycle_last_end(cycle)

@@ -195,7 +195,8 @@ def bring_up_to_date(certificate: Certificate, *, by, reason: str) -> Certificat
     certificate. A revoked one is replaced only when its holder qualifies again."""
     certificate = _locked(certificate)
     if certificate.superseded_at is not None:
-        return certificate.superseded_by
+        # Replaced by a concurrent change since it was read: the current one follows instead.
+        return bring_up_to_date(certificate.superseded_by, by=by, reason=reason)
     facts = recompute_facts(certificate)
     if not facts.eligible:
         if certificate.status == Certificate.Status.VALID:

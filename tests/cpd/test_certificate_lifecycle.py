@@ -500,3 +500,21 @@ def test_a_late_evaluation_reissues_the_cycle_certificate_with_its_credits(cycle
         "Evaluation of Two submitted",
         Decimal("4.00"),
     )
+
+
+def test_a_certificate_replaced_meanwhile_hands_the_change_to_the_current_one(past_session, ana, coordinator):
+    _earned(past_session, ana)
+    stale = services.issue_session_certificate(user=ana, session=past_session)
+    attendance.adjust_attendance(
+        session=past_session, user=ana, minutes=110, reason="First report", by=coordinator
+    )
+    between = _current(ana, session=past_session)
+    # A second change that read `stale` before the first one committed.
+    Attendance.objects.filter(session=past_session, user=ana).update(minutes=95)
+
+    result = services.bring_up_to_date(stale, by=coordinator, reason="Second report")
+
+    between.refresh_from_db()
+    assert result == _current(ana, session=past_session)
+    assert (result.credits, between.status, between.superseded_by) == (Decimal("1.50"), "superseded", result)
+    assert Certificate.objects.filter(superseded_at=None).count() == 1
