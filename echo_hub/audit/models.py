@@ -24,6 +24,7 @@ class AuditEvent(models.Model):
         CASE_EDITED = "case_edited", "Case edited"
         CASE_SUBMITTED = "case_submitted", "Case submitted"
         CASE_RETURNED = "case_returned", "Case returned"
+        CASE_OVERRIDES_ACCEPTED = "case_overrides_accepted", "Text marked not identifying accepted"
         CASE_SCHEDULED = "case_scheduled", "Case scheduled"
         CASE_PRESENTED = "case_presented", "Case marked presented"
         CASE_EXPORTED = "case_exported", "Case exported"
