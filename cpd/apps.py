@@ -8,12 +8,17 @@ class CpdConfig(AppConfig):
 
     def ready(self) -> None:
         from echo_hub.audit.services import register_label
+        from sessions.issued import register_issued_records
         from sessions.participant_report import on_report_imported
 
+        from .services import ISSUED_CERTIFICATES
         from .services.evaluations import request_evaluations_after_report
 
         # Those a participant report shows above the threshold are asked to evaluate at once.
         on_report_imported(request_evaluations_after_report)
+
+        # Attendance changes (in sessions, which cannot import cpd) reissue certificates.
+        register_issued_records("cpd.certificates", ISSUED_CERTIFICATES)
 
         # The start of the public code is how coordinators and holders name a certificate.
         register_label("cpd.certificate", lambda certificate: f"Certificate {certificate.code[:8]}…")

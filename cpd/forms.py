@@ -50,6 +50,15 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CloseCycleForm(forms.Form):
+    reason = forms.CharField(
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the cycle and shown in its audit trail, e.g. “Program paused after session 12”.",
+        error_messages={"required": "Say why the cycle closes early: accreditation audits ask."},
+    )
+
+
 class ExportForm(forms.Form):
     session = forms.ModelChoiceField(
         queryset=Session.objects.none(), required=False, empty_label="All sessions"

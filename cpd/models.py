@@ -176,6 +176,7 @@ class Certificate(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", "Valid"
         REVOKED = "revoked", "Revoked"
+        SUPERSEDED = "superseded", "Superseded"
 
     class RenderStatus(models.TextChoices):
         PENDING = "pending", "Being prepared"
@@ -199,13 +200,23 @@ class Certificate(models.Model):
     )
     credit_name = models.CharField(max_length=120, blank=True)
     statement = models.TextField(blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VALID)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALID)
     revoked_reason = models.CharField(max_length=300, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    issue_number = models.PositiveSmallIntegerField(default=1, help_text="Above 1 the PDF says DUPLICATE.")
+    # Replaced after its facts changed (attendance, credits): the replacement has its own code.
+    # Points to the current certificate of the same person and session or cycle, kept current
+    # along a chain of reissues so /verify needs no walk.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_certificates"
+    )
+    superseded_reason = models.CharField(max_length=300, blank=True)
+    issue_number = models.PositiveSmallIntegerField(
+        default=1, help_text="Copies of the same facts: above 1 the PDF says DUPLICATE."
+    )
     issued_at = models.DateTimeField(auto_now_add=True)
     render_status = models.CharField(max_length=8, choices=RenderStatus.choices, default=RenderStatus.PENDING)
     file = models.FileField(upload_to="certificates/", blank=True)
@@ -222,13 +233,16 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-issued_at"]
         constraints = [
+            # One current certificate per person and session or cycle; those it replaced stay.
             models.UniqueConstraint(
                 fields=["user", "session"],
-                condition=Q(session__isnull=False),
+                condition=Q(session__isnull=False, superseded_at__isnull=True),
                 name="certificate_once_per_session",
             ),
             models.UniqueConstraint(
-                fields=["user", "cycle"], condition=Q(cycle__isnull=False), name="certificate_once_per_cycle"
+                fields=["user", "cycle"],
+                condition=Q(cycle__isnull=False, superseded_at__isnull=True),
+                name="certificate_once_per_cycle",
             ),
             models.CheckConstraint(
                 condition=(Q(kind="session", session__isnull=False, cycle__isnull=True))
@@ -248,6 +262,10 @@ class Certificate(models.Model):
     @property
     def is_duplicate(self) -> bool:
         return self.issue_number > 1
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
     @property
     def program(self):

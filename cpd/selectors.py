@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
@@ -60,7 +60,10 @@ def transcript(user) -> list[TranscriptGroup]:
     evaluated = set(
         Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
     )
-    certificates = {c.session_id: c for c in Certificate.objects.filter(user=user, session__in=sessions)}
+    certificates = {
+        c.session_id: c
+        for c in Certificate.objects.filter(user=user, session__in=sessions, superseded_at=None)
+    }
     groups: dict[tuple[int, int], TranscriptGroup] = {}
     for s in sessions:
         year = s.starts_at.astimezone(s.program.zone).year
@@ -90,7 +93,7 @@ def transcript(user) -> list[TranscriptGroup]:
 
 def cycle_certificates(user) -> list[Certificate]:
     return list(
-        Certificate.objects.filter(user=user, kind=Certificate.Kind.CYCLE).select_related(
+        Certificate.objects.filter(user=user, kind=Certificate.Kind.CYCLE, superseded_at=None).select_related(
             "cycle", "cycle__program"
         )
     )
@@ -176,7 +179,7 @@ _RETRYING = Q(render_status=Certificate.RenderStatus.PENDING, render_attempts__g
 
 def certificate_progress(*, session: Session | None = None, cycle: Cycle | None = None) -> dict:
     target = {"session": session} if session else {"cycle": cycle}
-    counts = Certificate.objects.filter(**target).aggregate(
+    counts = Certificate.objects.filter(superseded_at=None, **target).aggregate(
         total=Count("pk"),
         ready=Count("pk", filter=Q(render_status=Certificate.RenderStatus.READY)),
         failed=Count("pk", filter=Q(render_status=Certificate.RenderStatus.FAILED)),
@@ -202,7 +205,9 @@ def failed_certificates(program: Program) -> QuerySet[Certificate]:
 
 def program_certificates(program: Program) -> QuerySet[Certificate]:
     return (
-        Certificate.objects.filter(Q(session__program=program) | Q(cycle__program=program))
+        Certificate.objects.filter(
+            Q(session__program=program) | Q(cycle__program=program), superseded_at=None
+        )
         .select_related("user", "session", "cycle")
         .order_by("-issued_at")
     )
@@ -393,3 +398,11 @@ def survey_export_rows(survey: Survey) -> tuple[list[str], list[list]]:
         rows.append(row)
     # Sorting by the random code drops any order that could hint at who is who.
     return header, sorted(rows, key=lambda r: r[0])
+
+
+def cycles_with_last_end(program: Program) -> QuerySet[Cycle]:
+    """The program's cycles, each with `last_end`: when its last session that is not cancelled
+    ends (cycle certificates wait for it unless the cycle is closed early)."""
+    return Cycle.objects.filter(program=program).annotate(
+        last_end=Max("sessions__ends_at", filter=Q(sessions__status=Session.Status.SCHEDULED))
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accreditation_views, issue_views, views
+from . import accreditation_views, cycle_views, issue_views, views
 
 app_name = "cpd"
 
@@ -26,6 +26,7 @@ urlpatterns = [
         issue_views.remind_evaluations,
         name="remind_evaluations",
     ),
+    path("manage/<slug:slug>/cycles/<int:cycle_pk>/close/", cycle_views.cycle_close, name="cycle_close"),
     path("manage/<slug:slug>/exports/attendance/", views.export_attendance, name="export_attendance"),
     path("manage/<slug:slug>/exports/<str:kind>/", accreditation_views.export_credits, name="export_credits"),
     path("manage/<slug:slug>/accreditation/", accreditation_views.accreditation, name="accreditation"),

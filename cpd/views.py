@@ -107,11 +107,16 @@ def verify_lookup(request):
 @require_GET
 @ratelimit("verify")
 def verify(request, code):
-    if not VERIFICATION_CODE.fullmatch(code):
-        raise Http404("No such certificate.")
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("user", "session__program", "cycle__program"), code=code
+    certificate = (
+        Certificate.objects.select_related("user", "session__program", "cycle__program", "superseded_by")
+        .filter(code=code)
+        .first()
+        if VERIFICATION_CODE.fullmatch(code)
+        else None
     )
+    if certificate is None:
+        # A page of its own: whoever typed the code can correct it and try again.
+        return render(request, "cpd/verify_unknown.html", {"code": code[:64]}, status=404)
     return render(
         request, "cpd/verify.html", {"certificate": certificate, "context": _verify_facts(certificate)}
     )
@@ -145,7 +150,8 @@ def manage_certificates(request, slug):
         {
             "program": program,
             "sessions": paginate(request, sessions, per_page=10, param="sessions_page"),
-            "cycles": list(Cycle.objects.filter(program=program)),
+            "cycles": list(selectors.cycles_with_last_end(program)),
+            "now": now,
             "certificates": paginate(request, selectors.program_certificates(program)),
             "failed": list(selectors.failed_certificates(program)[:50]),
             "max_attempts": MAX_RENDER_ATTEMPTS,
@@ -173,7 +179,11 @@ def bulk_issue(request, slug):
     started = timezone.now()
     if request.POST.get("cycle"):
         cycle = get_object_or_404(Cycle, program=program, pk=request.POST["cycle"])
-        result = services.bulk_issue_for_cycle(cycle=cycle, by=request.user)
+        try:
+            result = services.bulk_issue_for_cycle(cycle=cycle, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("cpd:manage_certificates", slug=program.slug)
         target, issued_for = {"cycle": cycle.pk}, cycle
     else:
         session = get_object_or_404(Session, program=program, pk=request.POST.get("session") or 0)
@@ -211,12 +221,18 @@ def progress(request, slug):
 @require_POST
 def reissue(request, pk):
     certificate = get_certificate_for_user(request.user, pk, write=True)
+    reason = request.POST.get("reason", "")[:300]
     try:
-        services.reissue_certificate(certificate=certificate, by=request.user)
+        current = services.reissue_certificate(certificate=certificate, by=request.user, reason=reason)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The certificate is being reissued, marked DUPLICATE.")
+        if current.pk == certificate.pk:
+            messages.success(request, "The certificate is being reissued, marked DUPLICATE.")
+        else:
+            messages.success(
+                request, "A new certificate with a new code replaces it; the old code now says so."
+            )
     return redirect("cpd:manage_certificates", slug=certificate.program.slug)
 
 

@@ -18,6 +18,7 @@ from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import date_time
 
 from .intervals import minutes_present
+from .issued import after_attendance_change
 from .models import (
     JOIN_OPENS_BEFORE,
     Attendance,
@@ -74,7 +75,9 @@ def _set_minutes(
     by,
     reason: str,
     verified: bool = True,
+    touched: set[int] | None = None,
 ) -> Attendance:
+    """Write one row; add the user to `touched` when it changed, for `after_attendance_change`."""
     require_started(session)
     minutes = max(0, min(minutes, session.duration_minutes))
     attendance, created = Attendance.objects.select_for_update().get_or_create(
@@ -86,6 +89,8 @@ def _set_minutes(
             return attendance
         attendance.minutes, attendance.source, attendance.verified = minutes, source, verified
         attendance.save()
+    if touched is not None:
+        touched.add(user.pk)
     AttendanceChange.objects.create(
         attendance=attendance,
         changed_by=by,
@@ -169,9 +174,12 @@ def record_provisional_attendance(*, now: datetime | None = None, session: Sessi
 
 
 @transaction.atomic
-def confirm_provisional_attendance(*, session: Session, by, user_id: int | None = None) -> int:
+def confirm_provisional_attendance(
+    *, session: Session, by, user_id: int | None = None, correction_reason: str = ""
+) -> int:
     """A coordinator vouches for provisional attendance: of one member, or all of the session.
-    The minutes stay; the rows become verified. Returns how many were confirmed."""
+    The minutes stay; the rows become verified. Returns how many were confirmed.
+    `correction_reason` is needed when a certificate already issued counts one of them."""
     if session.is_cancelled:
         raise ValidationError("This session was cancelled: there is no attendance to confirm.")
     if not session.is_past:
@@ -197,6 +205,9 @@ def confirm_provisional_attendance(*, session: Session, by, user_id: int | None 
     )
     extra = {"confirmed": len(rows)} | ({"user_id": user_id} if user_id is not None else {})
     record(Action.ATTENDANCE_CONFIRMED, actor=by, obj=session, extra=extra)
+    after_attendance_change(
+        session=session, user_ids={a.user_id for a in rows}, by=by, reason=correction_reason
+    )
     return len(rows)
 
 
@@ -209,11 +220,17 @@ def _untick(attendance: Attendance) -> bool:
 
 @transaction.atomic
 def set_roster(
-    *, session: Session, present_user_ids: Iterable[int], by, shown_user_ids: Iterable[int] | None = None
+    *,
+    session: Session,
+    present_user_ids: Iterable[int],
+    by,
+    shown_user_ids: Iterable[int] | None = None,
+    correction_reason: str = "",
 ) -> int:
     """Tick who was there: ticked members get the whole session unless a better number
     exists; unticked roster ticks and provisional rows go to 0 minutes, among `shown_user_ids`
-    only when given (the page of the roster the coordinator saw). Returns how many rows changed."""
+    only when given (the page of the roster the coordinator saw). Returns how many rows changed.
+    `correction_reason` is needed when a certificate already issued counts a changed row."""
     if session.is_cancelled:
         raise ValidationError("This session was cancelled: there is no attendance to record.")
     require_started(session)
@@ -225,7 +242,7 @@ def set_roster(
     if shown_user_ids is not None:
         rows = rows.filter(user_id__in=set(shown_user_ids) | present)
     existing = {a.user_id: a for a in rows}
-    changed = 0
+    changed, touched = 0, set()
     for user_id, user in members.items():
         row = existing.get(user_id)
         if row is None or (row.source == Attendance.Source.ROSTER and row.minutes == 0):
@@ -236,6 +253,7 @@ def set_roster(
                 source=Attendance.Source.ROSTER,
                 by=by,
                 reason="Ticked on the roster",
+                touched=touched,
             )
             changed += 1
     for user_id, attendance in existing.items():
@@ -247,10 +265,12 @@ def set_roster(
                 source=Attendance.Source.ROSTER,
                 by=by,
                 reason="Unticked on the roster",
+                touched=touched,
             )
             changed += 1
     if changed:
         record(Action.ATTENDANCE_ROSTER_SAVED, actor=by, obj=session, extra={"changed": changed})
+    after_attendance_change(session=session, user_ids=touched, by=by, reason=correction_reason)
     return changed
 
 
@@ -270,8 +290,15 @@ def adjust_attendance(*, session: Session, user, minutes: int, reason: str, by) 
     if not members_of(session).filter(pk=user.pk).exists():
         raise ValidationError("This person is not a member of the program.")
     before = Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first()
+    touched: set[int] = set()
     attendance = _set_minutes(
-        session=session, user=user, minutes=minutes, source=Attendance.Source.ADJUSTED, by=by, reason=reason
+        session=session,
+        user=user,
+        minutes=minutes,
+        source=Attendance.Source.ADJUSTED,
+        by=by,
+        reason=reason,
+        touched=touched,
     )
     # Minutes only: the reason is free text and stays in AttendanceChange.
     record(
@@ -280,6 +307,7 @@ def adjust_attendance(*, session: Session, user, minutes: int, reason: str, by) 
         obj=session,
         extra={"user_id": user.pk, "minutes_before": before or 0, "minutes_after": attendance.minutes},
     )
+    after_attendance_change(session=session, user_ids=touched, by=by, reason=reason)
     return attendance
 
 
@@ -315,6 +343,8 @@ def file_claim(*, session: Session, user, minutes: int, note: str = "") -> Atten
 
 @transaction.atomic
 def decide_claim(*, claim: AttendanceClaim, approve: bool, by, note: str = "") -> AttendanceClaim:
+    """Approve or decline an "I attended" request. Approving for someone whose issued
+    certificate counts the session needs a `note`: it is the reason of the reissue."""
     claim = AttendanceClaim.objects.select_for_update().select_related("session", "user").get(pk=claim.pk)
     if claim.status != AttendanceClaim.Status.PENDING:
         return claim
@@ -331,6 +361,7 @@ def decide_claim(*, claim: AttendanceClaim, approve: bool, by, note: str = "") -
         extra={"user_id": claim.user_id, "approved": approve, "minutes": claim.minutes},
     )
     if approve:
+        touched: set[int] = set()
         _set_minutes(
             session=claim.session,
             user=claim.user,
@@ -338,5 +369,7 @@ def decide_claim(*, claim: AttendanceClaim, approve: bool, by, note: str = "") -
             source=Attendance.Source.CLAIM,
             by=by,
             reason=f"“I attended” request approved{': ' + claim.decision_note if claim.decision_note else ''}",
+            touched=touched,
         )
+        after_attendance_change(session=claim.session, user_ids=touched, by=by, reason=claim.decision_note)
     return claim

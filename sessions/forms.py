@@ -322,6 +322,7 @@ class ConfirmAttendanceForm(forms.Form):
     """Confirm one member's provisional attendance, or everyone's when `user` is empty."""
 
     user = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    correction_reason = forms.CharField(max_length=300, required=False)
 
 
 class AttendanceClaimForm(forms.Form):

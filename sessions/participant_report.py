@@ -13,6 +13,7 @@ from echo_hub.lib.timefmt import session_time
 
 from .attendance import _set_minutes, members_of, minutes_needed, require_started
 from .intervals import clipped, minutes_present
+from .issued import after_attendance_change
 from .models import Attendance, ReportAlias, Session
 from .zoom import ZoomPerson, ZoomReport
 
@@ -174,11 +175,18 @@ def preview_report(
 
 @transaction.atomic
 def import_report(
-    *, session: Session, report: ZoomReport, chosen: Mapping[str, int], by, filename: str = ""
+    *,
+    session: Session,
+    report: ZoomReport,
+    chosen: Mapping[str, int],
+    by,
+    filename: str = "",
+    correction_reason: str = "",
 ) -> dict:
     """Store what `preview_report` shows for the same report and choices. Importing the same
     file again changes nothing; numbers a coordinator adjusted or a claim approved are kept;
-    provisional attendance and roster ticks are replaced."""
+    provisional attendance and roster ticks are replaced. `correction_reason` is needed when a
+    certificate already issued counts a changed row."""
     preview = preview_report(session=session, report=report, chosen=chosen)
     for match in preview.matches:
         if match.how == "chosen" and len(match.person.key) <= ReportAlias._meta.get_field("key").max_length:
@@ -188,6 +196,7 @@ def import_report(
                 defaults={"user": match.user, "created_by": by},
             )
     stored = [o for o in preview.outcomes if not o.kept]
+    touched: set[int] = set()
     for outcome in stored:
         _set_minutes(
             session=session,
@@ -196,6 +205,7 @@ def import_report(
             source=Attendance.Source.REPORT,
             by=by,
             reason=f"Imported {filename or 'participant report'}",
+            touched=touched,
         )
     result = {"stored": len(stored), "kept": len(preview.kept), "unmatched": preview.unmatched}
     passed = [o.user.pk for o in preview.outcomes if o.meets_threshold]
@@ -207,4 +217,5 @@ def import_report(
         obj=session,
         extra={"stored": result["stored"], "kept": result["kept"], "unmatched": len(result["unmatched"])},
     )
+    after_attendance_change(session=session, user_ids=touched, by=by, reason=correction_reason)
     return result

@@ -6,6 +6,7 @@ from django.utils import timezone
 from echo_hub.notifications.models import Notification
 
 from .attendance import pending_joins
+from .issued import holders_of_issued_records
 from .models import (
     Attendance,
     AttendanceChange,
@@ -130,17 +131,22 @@ def roster_page(session: Session, *, members) -> dict:
     to_confirm = Attendance.objects.filter(session=session, verified=False).count() + (
         pending_joins().filter(session=session).count() if session.is_past else 0
     )
+    claims = list(
+        AttendanceClaim.objects.filter(session=session, status=AttendanceClaim.Status.PENDING).select_related(
+            "user"
+        )
+    )
+    certified = set(holders_of_issued_records(session, set(ids) | {c.user_id for c in claims}))
     return {
         "session": session,
         "program": session.program,
         "rows": [(m, attendance.get(m.pk), joins.get(m.pk)) for m in members],
+        # A change of their attendance needs a reason: their certificate is reissued with it.
+        "certified": certified & set(ids),
         "started": session.starts_at <= timezone.now(),
         "to_confirm": to_confirm,
-        "claims": list(
-            AttendanceClaim.objects.filter(
-                session=session, status=AttendanceClaim.Status.PENDING
-            ).select_related("user")
-        ),
+        "claims": claims,
+        "certified_claims": certified,
         "changes": list(
             AttendanceChange.objects.filter(attendance__session=session).select_related(
                 "attendance__user", "changed_by"

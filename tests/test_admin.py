@@ -121,6 +121,9 @@ def test_records_kept_by_services_are_read_only_in_the_admin(rf, label):
 
 def test_reissuing_from_the_admin_goes_through_the_service(client, program):
     certificate = CertificateFactory(session=PastSessionFactory(program=program))
+    # The facts it states still hold: the reissue is a copy (a new issue number, DUPLICATE).
+    AttendanceFactory(session=certificate.session, user=certificate.user, minutes=120)
+    EvaluationFactory(session=certificate.session, user=certificate.user)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
 
     client.post(

@@ -15,11 +15,13 @@ from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.renders import Renders
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
+from sessions.attendance import pending_joins, record_provisional_attendance
 from sessions.models import Attendance, Cycle, Session, program_scope
 
 from ..credits import CreditResult, credit_phrase, format_amount
 from ..models import Accreditation, Certificate, CreditType, Evaluation
 from .accreditation import accreditation_of, credit_rules, image_extension
+from .cycles import cycle_sessions, require_cycle_certifiable
 from .evaluations import attendance_credit, user_session_credit
 
 logger = logging.getLogger(__name__)
@@ -65,11 +67,11 @@ def _issue(
     try:
         with transaction.atomic():
             certificate, created = Certificate.objects.get_or_create(
-                user=user, **target, defaults={"kind": kind, "credits": credits, **facts}
+                user=user, superseded_at=None, **target, defaults={"kind": kind, "credits": credits, **facts}
             )
     except IntegrityError:
         # A concurrent issue won the unique constraint: use the row it made.
-        certificate, created = Certificate.objects.get(user=user, **target), False
+        certificate, created = Certificate.objects.get(user=user, superseded_at=None, **target), False
     if created:
         # One event per certificate, bulk or not: each is an accreditation record an
         # auditor asks about by itself ("who issued this one, when?").
@@ -93,7 +95,7 @@ def _issue(
 @transaction.atomic
 def issue_session_certificate(*, user, session: Session, by=None, bulk: bool = False) -> Certificate:
     """Issue the certificate for one session as soon as the credits are earned. Idempotent."""
-    existing = Certificate.objects.filter(user=user, session=session).first()
+    existing = Certificate.objects.filter(user=user, session=session, superseded_at=None).first()
     if existing is not None:
         return existing
     if session.is_cancelled:
@@ -116,7 +118,8 @@ def issue_session_certificate(*, user, session: Session, by=None, bulk: bool = F
 
 def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult]]:
     sessions = list(
-        Session.objects.filter(cycle=cycle, status=Session.Status.SCHEDULED, ends_at__lt=timezone.now())
+        cycle_sessions(cycle)
+        .filter(ends_at__lt=timezone.now())
         .select_related("program")
         .order_by("starts_at")
     )
@@ -140,11 +143,30 @@ def cycle_credit_rows(*, user, cycle: Cycle) -> list[tuple[Session, CreditResult
     ]
 
 
+def _sweep_cycle_joins(cycle: Cycle) -> None:
+    # Joins of the cycle's last session become provisional attendance a few minutes after it
+    # ends (the beat sweep); a certificate issued in between must count them already.
+    sessions = cycle_sessions(cycle).filter(ends_at__lte=timezone.now())
+    for session_id in set(pending_joins().filter(session__in=sessions).values_list("session_id", flat=True)):
+        record_provisional_attendance(session=Session.objects.get(pk=session_id))
+
+
 @transaction.atomic
 def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) -> Certificate:
-    existing = Certificate.objects.filter(user=user, cycle=cycle).first()
+    """Issue the certificate of a cycle that is over (its last session ended, or closed early).
+    Idempotent; a current certificate whose facts no longer hold (issued before these rules)
+    is replaced by one that states them."""
+    # Read again: whether and when the cycle was closed decides what the certificate counts.
+    cycle = Cycle.objects.select_related("program").get(pk=cycle.pk)
+    require_cycle_certifiable(cycle)
+    _sweep_cycle_joins(cycle)
+    existing = Certificate.objects.filter(user=user, cycle=cycle, superseded_at=None).first()
     if existing is not None:
-        return existing
+        if existing.status != Certificate.Status.VALID:
+            return existing
+        from .lifecycle import bring_up_to_date  # lifecycle builds on this module
+
+        return bring_up_to_date(existing, by=by, reason="Brought up to date with the cycle's attendance")
     _require_name(user)
     total = sum((r.credits for _, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible), Decimal("0"))
     if total <= 0:
@@ -199,7 +221,9 @@ def bulk_issue_for_session(*, session: Session, by=None) -> dict:
     eligible = [
         (user, result) for user, result in _eligible_credits(session=session) if user.full_name.strip()
     ]
-    have = set(Certificate.objects.filter(session=session).values_list("user_id", flat=True))
+    have = set(
+        Certificate.objects.filter(session=session, superseded_at=None).values_list("user_id", flat=True)
+    )
     facts = {
         ct: credit_facts(program=session.program, credit_type=ct)
         for ct in {r.credit_type for _, r in eligible}
@@ -242,7 +266,7 @@ def _bulk_issue_one_by_one(*, session: Session, users: list, by) -> dict:
     issued = existing = 0
     for user in users:
         with transaction.atomic():
-            had = Certificate.objects.filter(user=user, session=session).exists()
+            had = Certificate.objects.filter(user=user, session=session, superseded_at=None).exists()
             try:
                 issue_session_certificate(user=user, session=session, by=by, bulk=True)
             except ValidationError:
@@ -253,13 +277,15 @@ def _bulk_issue_one_by_one(*, session: Session, users: list, by) -> dict:
 
 
 def bulk_issue_for_cycle(*, cycle: Cycle, by=None) -> dict:
+    cycle = Cycle.objects.select_related("program").get(pk=cycle.pk)
+    require_cycle_certifiable(cycle)
     issued = existing = 0
     users = {
         a.user for a in Attendance.objects.filter(session__cycle=cycle, minutes__gt=0).select_related("user")
     }
     for user in users:
         with transaction.atomic():
-            had = Certificate.objects.filter(user=user, cycle=cycle).exists()
+            had = Certificate.objects.filter(user=user, cycle=cycle, superseded_at=None).exists()
             try:
                 issue_cycle_certificate(user=user, cycle=cycle, by=by, bulk=True)
             except ValidationError:
@@ -267,64 +293,6 @@ def bulk_issue_for_cycle(*, cycle: Cycle, by=None) -> dict:
         existing += had
         issued += not had
     return {"issued": issued, "existing": existing}
-
-
-def _program_id(certificate: Certificate) -> int:
-    return certificate.session.program_id if certificate.session_id else certificate.cycle.program_id
-
-
-@transaction.atomic
-def reissue_certificate(*, certificate: Certificate, by) -> Certificate:
-    """Render again after a correction (a name, credentials, credits); marked DUPLICATE."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.status == Certificate.Status.REVOKED:
-        raise ValidationError("A revoked certificate cannot be reissued.")
-    program = certificate.program
-    if certificate.kind == Certificate.Kind.SESSION:
-        result = user_session_credit(user=certificate.user, session=certificate.session)
-        credits = result.credits if result.eligible else certificate.credits
-    else:
-        rows = cycle_credit_rows(user=certificate.user, cycle=certificate.cycle)
-        credits = sum((r.credits for _, r in rows if r.eligible), Decimal("0")) or certificate.credits
-    # A corrected profession or credit type applies to the reissue, as the credits do.
-    current = credit_rules(program).credit_type_for(certificate.user.profession)
-    for name, value in credit_facts(program=program, credit_type=current).items():
-        setattr(certificate, name, value)
-    certificate.credits = credits
-    certificate.issue_number += 1
-    certificate.save(update_fields=["credits", "issue_number", "credit_type", "credit_name", "statement"])
-    CERTIFICATE_RENDERS.restart(certificate.pk)
-    certificate.render_status = Certificate.RenderStatus.PENDING
-    record(
-        Action.CERTIFICATE_REISSUED,
-        actor=by,
-        obj=certificate,
-        program=_program_id(certificate),
-        extra={"issue_number": certificate.issue_number, "credits": credits},
-    )
-    return certificate
-
-
-@transaction.atomic
-def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certificate:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError(
-            {"reason": "Say why the certificate is revoked; the verification page shows it is revoked."}
-        )
-    program_id = _program_id(certificate)
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.status == Certificate.Status.REVOKED:
-        return certificate
-    certificate.status = Certificate.Status.REVOKED
-    certificate.revoked_reason, certificate.revoked_at, certificate.revoked_by = reason, timezone.now(), by
-    certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by"])
-    # Render again so a downloaded copy says REVOKED too.
-    CERTIFICATE_RENDERS.restart(certificate.pk)
-    certificate.render_status = Certificate.RenderStatus.PENDING
-    # Not the reason: it is free text, and stays on the certificate.
-    record(Action.CERTIFICATE_REVOKED, actor=by, obj=certificate, program=program_id)
-    return certificate
 
 
 def retry_certificate_render(*, certificate: Certificate) -> None:

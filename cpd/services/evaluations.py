@@ -132,7 +132,7 @@ def submit_evaluation(*, session: Session, user, fields: Mapping, now: datetime 
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return Evaluation.objects.create(
+            evaluation = Evaluation.objects.create(
                 session=session,
                 user=user,
                 relevance=fields["relevance"],
@@ -143,6 +143,14 @@ def submit_evaluation(*, session: Session, user, fields: Mapping, now: datetime 
             )
     except IntegrityError:
         raise ValidationError("You have already evaluated this session. Thank you!") from None
+    # A late evaluation can add this session's credits to a cycle certificate issued without
+    # them: the certificate follows, as it does a change of attendance.
+    from .lifecycle import certificates_follow_attendance  # lifecycle builds on this module
+
+    certificates_follow_attendance(
+        session=session, user_ids={user.pk}, by=user, reason=f"Evaluation of {session.title} submitted"
+    )
+    return evaluation
 
 
 EVALUATION_REQUEST_WINDOW = timedelta(days=7)

@@ -53,6 +53,7 @@ class AuditEvent(models.Model):
         PROGRAM_CHANGED = "program_changed", "Program settings changed"
         CYCLE_CREATED = "cycle_created", "Cycle opened"
         CYCLE_CHANGED = "cycle_changed", "Cycle dates changed"
+        CYCLE_CLOSED = "cycle_closed", "Cycle closed early"
         SESSION_SCHEDULED = "session_scheduled", "Session scheduled"
         SESSION_EDITED = "session_edited", "Session edited"
         SESSION_RESCHEDULED = "session_rescheduled", "Session rescheduled"

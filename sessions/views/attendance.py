@@ -15,6 +15,7 @@ from echo_hub.lib.ratelimit import ratelimit
 from .. import attendance as services
 from .. import participant_report, selectors
 from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ConfirmAttendanceForm, ReportUploadForm
+from ..issued import holders_of_issued_records
 from ..models import AttendanceClaim
 from ..permissions import get_program_for_coordinator, get_session_for_coordinator, get_session_for_member
 from ..zoom import parse_zoom_report
@@ -73,10 +74,12 @@ def manage_attendance(request, slug, pk):
     """The roster for one session, a page of members at a time (a program can have thousands):
     tick who was there, adjust minutes with a reason."""
     session = get_session_for_coordinator(request.user, slug, pk)
+    posted = None
     if request.method == "POST":
-        _save_roster(request, session)
-        back = reverse("sessions:manage_attendance", kwargs={"slug": slug, "pk": pk})
-        return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+        posted = _save_roster(request, session)
+        if posted is None:
+            back = reverse("sessions:manage_attendance", kwargs={"slug": slug, "pk": pk})
+            return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     page = paginate(request, selectors.members(session.program, search=query), per_page=ROSTER_PER_PAGE)
     return render(
@@ -88,25 +91,34 @@ def manage_attendance(request, slug, pk):
             "query": query,
             "extra_query": urlencode({"q": query}) if query else "",
             "adjust_form": AdjustAttendanceForm(members=selectors.members(session.program)),
+            "posted": posted,
         },
+        status=400 if posted else 200,
     )
 
 
-def _save_roster(request, session) -> None:
+def _save_roster(request, session) -> dict | None:
+    """Save the ticks; on a refusal, what was posted (ticks, reason, error) to show again."""
     # The page's form lists the members it showed: unticking one of them removes the tick,
     # members on other pages keep theirs.
     shown = _ids(request.POST.getlist("shown")) if "shown" in request.POST else None
+    present = _ids(request.POST.getlist("present"))
+    reason = request.POST.get("correction_reason", "")[:300]
     try:
         changed = services.set_roster(
             session=session,
-            present_user_ids=_ids(request.POST.getlist("present")),
+            present_user_ids=present,
             shown_user_ids=shown,
             by=request.user,
+            correction_reason=reason,
         )
     except ValidationError as exc:
+        if "correction_reason" in getattr(exc, "error_dict", {}):
+            return {"present": set(present), "correction_reason": reason, "error": " ".join(exc.messages)}
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
+        return None
+    messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
+    return None
 
 
 @login_required
@@ -141,7 +153,10 @@ def confirm_provisional(request, slug, pk):
         return redirect("sessions:manage_attendance", slug=slug, pk=pk)
     try:
         count = services.confirm_provisional_attendance(
-            session=session, by=request.user, user_id=form.cleaned_data["user"]
+            session=session,
+            by=request.user,
+            user_id=form.cleaned_data["user"],
+            correction_reason=form.cleaned_data["correction_reason"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -150,7 +165,12 @@ def confirm_provisional(request, slug, pk):
     return redirect("sessions:manage_attendance", slug=slug, pk=pk)
 
 
-def _render_preview(request, session, preview, *, form=None):
+def _render_preview(request, session, preview, *, form=None, correction=None, status=200):
+    certified = (
+        holders_of_issued_records(session, [o.user.pk for o in preview.outcomes if not o.unchanged])
+        if preview
+        else {}
+    )
     return render(
         request,
         "sessions/manage/attendance_import.html",
@@ -160,7 +180,10 @@ def _render_preview(request, session, preview, *, form=None):
             "form": form,
             "preview": preview,
             "members": list(selectors.members(session.program)),
+            "certified": set(certified),
+            "correction": correction or {},
         },
+        status=status,
     )
 
 
@@ -200,6 +223,7 @@ def import_report_confirm(request, slug, pk):
     report = parse_zoom_report(stored["text"], zone=session.program.zone)
     picked = _choices(request.POST, "match", len(report.people))
     chosen = {report.people[i].key: int(v) for i, v in picked.items() if v.isdigit()}
+    reason = request.POST.get("correction_reason", "")[:300]
     try:
         if request.POST.get("action") == "preview" or picked != _choices(
             request.POST, "shown", len(report.people)
@@ -208,9 +232,18 @@ def import_report_confirm(request, slug, pk):
             messages.info(request, "Check the minutes below with the new matches, then store them.")
             return _render_preview(request, session, preview)
         result = participant_report.import_report(
-            session=session, report=report, chosen=chosen, by=request.user, filename=stored["name"]
+            session=session,
+            report=report,
+            chosen=chosen,
+            by=request.user,
+            filename=stored["name"],
+            correction_reason=reason,
         )
     except ValidationError as exc:
+        if "correction_reason" in getattr(exc, "error_dict", {}):
+            preview = participant_report.preview_report(session=session, report=report, chosen=chosen)
+            correction = {"reason": reason, "error": " ".join(exc.messages)}
+            return _render_preview(request, session, preview, correction=correction, status=400)
         messages.error(request, " ".join(exc.messages))
         return redirect("sessions:manage_attendance", slug=slug, pk=pk)
     request.session.pop(_REPORT_KEY.format(session.pk), None)

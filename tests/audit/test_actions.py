@@ -298,6 +298,8 @@ def test_certificate_reissue_and_revoke_are_recorded(
     as_user, coordinator, participant, program, past_session
 ):
     certificate = CertificateFactory(user=participant, session=past_session)
+    AttendanceFactory(session=past_session, user=participant, minutes=120)
+    EvaluationFactory(session=past_session, user=participant)
     client = as_user(coordinator)
 
     client.post(reverse("cpd:reissue", args=[certificate.pk]))

@@ -247,13 +247,64 @@ def test_certificates_of_a_nurse_practitioner_and_a_family_physician_print_their
     assert re.search(r"\b1\.75 ?hours of attendance", nurse_text)
     assert ATTENDANCE_STATEMENT in nurse_text
     assert "Mainpro+" not in nurse_text
-    for text in (physician_text, nurse_text):
+    for certificate, text in ((mainpro, physician_text), (hours, nurse_text)):
         assert "ECHO ONTARIO" in text
         assert "Session ID 240117001 · Issued" in text
         assert "Accredited provider: ECHO Ontario CPD Office" in text
         assert "Dr. Helen Markham, Medical Director" in text
         assert "—" not in text
         assert "· ·" not in text
+        assert "DUPLICATE" not in text
+        assert _stray_separators(certificate) == []
+
+
+def _stray_separators(certificate: Certificate) -> list[str]:
+    """Lines of the PDF that start or end with a separator, or hold two in a row."""
+    with certificate.file.open("rb") as handle:
+        lines = [
+            line.strip()
+            for page in PdfReader(BytesIO(handle.read())).pages
+            for line in page.extract_text().splitlines()
+        ]
+    return [line for line in lines if line.startswith("·") or line.endswith("·") or re.search(r"·\s*·", line)]
+
+
+def test_reissued_certificates_of_a_nurse_practitioner_and_a_family_physician_print_the_new_facts(
+    program, past_session, accredited, coordinator, django_capture_on_commit_callbacks
+):
+    from sessions.attendance import adjust_attendance
+
+    past_session.accreditation_id = "240117001"
+    past_session.save()
+    physician = _member(program, full_name="Marie Tremblay", credentials="MD, CCFP")
+    nurse = _member(
+        program, full_name="Jordan Kakegamic", credentials="NP-PHC", profession=Profession.NURSE_PRACTITIONER
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in (physician, nurse):
+            _earned(past_session, user, minutes=120)
+            services.issue_session_certificate(user=user, session=past_session)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in (physician, nurse):
+            adjust_attendance(
+                session=past_session, user=user, minutes=105, reason="Zoom report", by=coordinator
+            )
+
+    mainpro = Certificate.objects.get(user=physician, superseded_at=None)
+    hours = Certificate.objects.get(user=nurse, superseded_at=None)
+    physician_text, nurse_text = _pdf_text(mainpro), _pdf_text(hours)
+    assert re.search(r"\b1\.75 ?Mainpro\+ Certified credits", physician_text)
+    assert accredited.statement in physician_text
+    assert re.search(r"\b1\.75 ?hours of attendance", nurse_text)
+    assert ATTENDANCE_STATEMENT in nurse_text
+    assert "Mainpro+" not in nurse_text
+    for certificate, text in ((mainpro, physician_text), (hours, nurse_text)):
+        assert f"Verification code {certificate.code}" in text
+        assert "Session ID 240117001 · Issued" in text
+        assert "DUPLICATE" not in text
+        assert "—" not in text
+        assert _stray_separators(certificate) == []
 
 
 def test_certificate_without_a_session_id_has_no_stray_separator(
@@ -269,6 +320,7 @@ def test_certificate_without_a_session_id_has_no_stray_separator(
     assert re.search(r"hours of attendance Issued \d+ \w+ \d{4}", text)
     assert "—" not in text
     assert "· Issued" not in text
+    assert _stray_separators(certificate) == []
 
 
 # pages

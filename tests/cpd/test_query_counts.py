@@ -101,7 +101,7 @@ def test_manage_attendance_query_count_is_constant(client, coordinator, past_ses
 
     ctx3 = _capture(client, url, "Dropped off the call", 3)
 
-    assert len(ctx1) == len(ctx3) == 16, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 17, sql(ctx1, ctx3)
 
 
 def _add_failed_certificate(session) -> None:

@@ -203,7 +203,9 @@ def test_certificate_codes_are_long_and_differ(program, participant):
     assert len(set(codes)) == 5
 
 
-def test_issue_cycle_certificate_adds_up_the_eligible_sessions_of_the_cycle(program, participant):
+def test_issue_cycle_certificate_adds_up_the_eligible_sessions_of_the_cycle(
+    program, participant, coordinator
+):
     cycle = CycleFactory(program=program)
     first, second, short = (
         PastSessionFactory(program=program, cycle=cycle, starts_at=timezone.now() - timedelta(days=d))
@@ -213,7 +215,8 @@ def test_issue_cycle_certificate_adds_up_the_eligible_sessions_of_the_cycle(prog
     _earned(second, participant, minutes=97)
     _earned(short, participant, minutes=60)
     _earned(PastSessionFactory(program=program), participant)  # outside the cycle
-    SessionFactory(program=program, cycle=cycle)  # not held yet
+    SessionFactory(program=program, cycle=cycle)  # not held yet: the cycle is closed before it
+    services.close_cycle_early(cycle=cycle, by=coordinator, reason="Program paused")
 
     certificate = services.issue_cycle_certificate(user=participant, cycle=cycle)
     again = services.issue_cycle_certificate(user=participant, cycle=cycle)
@@ -395,30 +398,73 @@ def test_render_certificate_twice_keeps_the_first_file(past_session, ana, django
     assert len(mail.outbox) == 1
 
 
-def test_reissued_certificate_says_duplicate_with_corrected_credits(
+def test_reissued_copy_of_the_same_facts_says_duplicate_and_keeps_its_code(
     past_session, ana, coordinator, django_capture_on_commit_callbacks
 ):
     _earned(past_session, ana, minutes=97)
     with django_capture_on_commit_callbacks(execute=True):
         certificate = services.issue_session_certificate(user=ana, session=past_session)
-    ana.credentials = "MD, CCFP (AM)"
-    ana.save()
+    code = certificate.code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        copy = services.reissue_certificate(certificate=certificate, by=coordinator)
+
+    text = _pdf_text(certificate)
+    assert (copy.pk, certificate.code, certificate.issue_number, certificate.credits) == (
+        certificate.pk,
+        code,
+        2,
+        Decimal("1.50"),
+    )
+    assert "DUPLICATE" in text
+    assert re.search(r"\b1\.5 ?Mainpro\+ Certified credits", text)
+    assert f"Verification code {code}" in text
+    assert Certificate.objects.count() == 1
+
+
+def test_reissue_with_corrected_credits_makes_a_new_certificate_without_duplicate(
+    past_session, ana, coordinator, django_capture_on_commit_callbacks
+):
+    _earned(past_session, ana, minutes=97)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.issue_session_certificate(user=ana, session=past_session)
     ana.attendances.update(minutes=120)
 
     with django_capture_on_commit_callbacks(execute=True):
+        new = services.reissue_certificate(
+            certificate=certificate, by=coordinator, reason="Report re-imported"
+        )
+
+    certificate.refresh_from_db()
+    text = _pdf_text(new)
+    assert (new.issue_number, new.credits, new.render_status) == (1, Decimal("2.00"), "ready")
+    assert new.code != certificate.code
+    assert (certificate.status, certificate.superseded_by, certificate.superseded_reason) == (
+        "superseded",
+        new,
+        "Report re-imported",
+    )
+    assert "DUPLICATE" not in text
+    assert re.search(r"\b2 ?Mainpro\+ Certified credits", text)
+    assert f"Verification code {new.code}" in text
+
+
+def test_reissue_with_corrected_credits_and_no_reason_is_refused(past_session, ana, coordinator):
+    _earned(past_session, ana, minutes=97)
+    certificate = services.issue_session_certificate(user=ana, session=past_session)
+    ana.attendances.update(minutes=120)
+
+    with pytest.raises(ValidationError) as caught:
         services.reissue_certificate(certificate=certificate, by=coordinator)
 
-    text = _pdf_text(certificate)
-    assert (certificate.issue_number, certificate.credits, certificate.render_status) == (
-        2,
-        Decimal("2.00"),
-        "ready",
-    )
-    assert "DUPLICATE" in text
-    assert "Ana Lopez, MD, CCFP (AM)" in text
-    assert re.search(r"\b2 ?Mainpro\+ Certified credits", text)
-    assert f"Verification code {certificate.code}" in text
-    assert Certificate.objects.count() == 1
+    certificate.refresh_from_db()
+    assert caught.value.message_dict == {
+        "reason": [
+            "The credits or their wording changed since this certificate was issued: "
+            "give the reason, and a new certificate with a new code replaces it."
+        ]
+    }
+    assert (certificate.status, certificate.issue_number, Certificate.objects.count()) == ("valid", 1, 1)
 
 
 def test_cycle_certificate_pdf_lists_the_sessions_and_the_total(

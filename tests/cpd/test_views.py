@@ -510,16 +510,20 @@ def test_verify_of_a_revoked_certificate_says_revoked(client, past_session, part
     assert "Attendance misrecorded" not in body
 
 
-def test_verify_of_an_unknown_code_is_the_plain_not_found_page(client, past_session, participant):
+@pytest.mark.parametrize("code", ["x" * 32, "not a code!"])
+def test_verify_of_an_unknown_code_has_its_own_page_with_the_form(client, past_session, participant, code):
     CertificateFactory(user=participant, session=past_session)
 
-    response = client.get(reverse("cpd:verify", args=["x" * 32]))
+    response = client.get(reverse("cpd:verify", args=[code]))
 
     body = response.content.decode()
     assert response.status_code == 404
-    assert response.templates[0].name == "404.html"
-    assert '<h1 class="h3">We couldn\'t find that page</h1>' in body
-    assert "Certificate verification" not in body
+    assert response.templates[0].name == "cpd/verify_unknown.html"
+    assert "<h1>No certificate matches this code</h1>" in body
+    assert f'action="{reverse("cpd:verify_lookup")}"' in body
+    assert 'name="code"' in body
+    assert "We couldn't find that page" not in body
+    assert participant.full_name not in body
 
 
 def test_verify_of_a_person_without_a_full_name_does_not_show_the_email(client, past_session, participant):
@@ -568,7 +572,7 @@ def test_verify_post_is_405(client, past_session, participant):
 def test_manage_certificates_lists_past_sessions_cycles_and_certificates(client, program, coordinator, ana):
     held = PastSessionFactory(program=program, title="Tapering basics")
     SessionFactory(program=program, title="Still to come")
-    CycleFactory(program=program, name="Fall 2026")
+    PastSessionFactory(program=program, cycle=CycleFactory(program=program, name="Fall 2026"))
     certificate = CertificateFactory(user=ana, session=held, credits=Decimal("1.75"))
     client.force_login(coordinator)
 

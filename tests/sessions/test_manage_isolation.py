@@ -124,7 +124,10 @@ MANAGE = {
     "sessions:manage_session_reschedule": Row(objects=True, post=lambda t: {
         "new_date": _in_days(30), "new_start_time": "13:00", "duration_minutes": "90",
     }),
-    "sessions:manage_attendance": Row(objects=True, post=lambda t: {"present": [t.expert.pk]}),
+    # The expert holds a certificate of the session: the change needs a reason.
+    "sessions:manage_attendance": Row(objects=True, post=lambda t: {
+        "present": [t.expert.pk], "correction_reason": "Was there; ticked late.",
+    }),
     "sessions:manage_attendance_adjust": Row(get=None, objects=True, post=lambda t: {
         "user": t.participant.pk, "minutes": "30", "reason": "Left after the didactic.",
     }),
@@ -168,6 +171,7 @@ MANAGE = {
     "cpd:survey_list": Row(),
     "cpd:survey_build": Row(objects=True, post=lambda t: {"kind": "text", "text": "What will you change?"}),
     "cpd:survey_use_template": Row(get=None, objects=True, post=lambda t: {}),
+    "cpd:cycle_close": Row(objects=True, post=lambda t: {"reason": "Program paused after session 12."}),
     "cpd:survey_send": Row(get=None, objects=True, post=lambda t: {}),
     "cpd:survey_results": Row(objects=True),
     "cpd:survey_export": Row(objects=True),
@@ -209,6 +213,7 @@ def _kwargs(name: str, t: Target) -> dict:
         "cpd:certificate_retry": {"pk": t.failed_certificate.pk},
         "cpd:survey_build": {"cycle_pk": t.cycle.pk},
         "cpd:survey_use_template": {"cycle_pk": t.empty_cycle.pk},
+        "cpd:cycle_close": {"cycle_pk": t.empty_cycle.pk},
         "cpd:survey_send": {"cycle_pk": t.cycle.pk, "phase": Survey.Phase.PRE},
         "cpd:survey_results": {"cycle_pk": t.cycle.pk},
         "cpd:survey_export": {"cycle_pk": t.cycle.pk},

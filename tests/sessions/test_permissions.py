@@ -166,6 +166,7 @@ MATRIX = {
     "cpd:credit_type_delete":                    ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:survey_list":                           ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_build":                          ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "cpd:cycle_close":                           ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_use_template":                   ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:survey_send":                           ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cpd:survey_results":                        ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -597,6 +598,8 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "kind": "mainpro"}
     if name == "cpd:survey_answer":
         return {"slug": slug, "pk": w.survey.pk, "phase": "pre"}
+    if name == "cpd:cycle_close":
+        return {"slug": slug, "cycle_pk": w.survey.cycle_id}
     if name == "cpd:survey_send":
         return {"slug": slug, "cycle_pk": w.survey.cycle_id, "phase": "post"}
     if name.startswith("cpd:survey_") and name != "cpd:survey_list":
@@ -724,6 +727,7 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "cpd:credit_type_edit": f"<h1>Edit {w.credit_type.name}</h1>",
         "cpd:survey_list": f'<td data-label="Cycle">{w.survey.cycle.name}</td>',
         "cpd:survey_build": f"<h1>Survey for {w.survey.cycle.name}</h1>",
+        "cpd:cycle_close": f"<h1>Close {w.survey.cycle.name} early?</h1>",
         "cpd:survey_results": f"<h1>Results: {w.survey.title}</h1>",
         "cpd:survey_export": "participant_code,q1_pre,q1_post",
         "cpd:survey_answer": f"<h1>{w.survey.title}</h1>",
@@ -1374,7 +1378,7 @@ def test_verify_of_an_unknown_code_returns_404(client, world, role):
 
     body = response.content.decode()
     assert response.status_code == 404
-    assert DENIED_HEADINGS[404] in body
+    assert "<h1>No certificate matches this code</h1>" in body
     assert escape(world.certificate.user.full_name) not in body
 
 

@@ -136,6 +136,7 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
         "commitment_to_change": "Offer naloxone to every patient above 50 MME.",
     }),
     "cpd:survey_build": (COORDINATOR, lambda w: {"kind": "text", "text": "What will you change?"}),
+    "cpd:cycle_close": (COORDINATOR, lambda w: {"reason": "Program paused after session 12."}),
     "cpd:accreditation": (COORDINATOR, lambda w: {"hub_name": "ECHO Ontario", "signatory_name": "Dr. Helen Markham"}),
     "cpd:credit_type_create": (COORDINATOR, lambda w: {
         "name": "Royal College MOC Section 1", "professions": ["specialist_physician"],
