@@ -66,7 +66,8 @@ def save_case_draft(
     case.save()
     replace_medications(case, medications)
     vouched_now = sync_overrides(case, vouches, texts, presenter)
-    record(Action.CASE_EDITED, actor=presenter, obj=case, extra={"created": created, "vouched": vouched_now})
+    extra = {"created": created} | ({"vouched": vouched_now} if vouched_now else {})
+    record(Action.CASE_EDITED, actor=presenter, obj=case, extra=extra)
     return case
 
 

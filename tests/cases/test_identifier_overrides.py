@@ -69,6 +69,8 @@ def test_a_vouch_keeps_the_text_and_waits_for_a_coordinator(program, presenter):
         REASON,
     )
     assert (override.status, override.created_by) == (IdentifierOverride.Status.PENDING, presenter)
+    edited = AuditEvent.objects.get(action=AuditEvent.Action.CASE_EDITED)
+    assert edited.extra == {"created": True, "vouched": 1}
 
 
 def test_a_vouch_covers_only_the_text_it_was_given_for(program, presenter):
