@@ -28,7 +28,8 @@ _REPORT_KEY = "attendance-report-{}"
 @ratelimit("join")
 def join(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
-    if not session.join_url:
+    join_url = selectors.join_url_for(session, request.user)
+    if not join_url:
         messages.error(request, "This session has no join link yet. The coordinator will add it.")
         return redirect(session)
     try:
@@ -36,7 +37,7 @@ def join(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(session)
-    return redirect(session.join_url)
+    return redirect(join_url)
 
 
 @login_required
