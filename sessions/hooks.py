@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 
 SessionsListener = Callable[[list[int]], None]
 MembershipListener = Callable[[int, int], None]
-# (session, viewer's role) -> notices for the session page: (message, link or "")
-NoticeProvider = Callable[[object, str | None], list[tuple[str, str]]]
+# (session, viewer's role) -> notices for the session page: (message, link, link label)
+NoticeProvider = Callable[[object, str | None], list[tuple[str, str, str]]]
 
 _session_listeners: list[SessionsListener] = []
 _membership_listeners: list[MembershipListener] = []
@@ -49,5 +49,5 @@ def membership_changed(*, program_id: int, user_id: int) -> None:
         fn(program_id, user_id)
 
 
-def session_notices(session, role: str | None) -> list[tuple[str, str]]:
+def session_notices(session, role: str | None) -> list[tuple[str, str, str]]:
     return [notice for fn in _notice_providers for notice in fn(session, role)]

@@ -184,6 +184,16 @@ def import_report(request, slug, pk):
     return _render_preview(request, session, preview, form=form)
 
 
+def show_report_preview(request, session, *, text: str, name: str):
+    """The "match by hand" page for a participants report given as CSV text in Zoom's export
+    format (an upload, or a report another app fetched): confirming it stores it like an upload.
+    Raises ValidationError when the report cannot be imported."""
+    report = parse_zoom_report(text, zone=session.program.zone)
+    preview = participant_report.preview_report(session=session, report=report)
+    request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": name}
+    return _render_preview(request, session, preview)
+
+
 def _choices(post, prefix: str, count: int) -> dict[int, str]:
     return {i: post.get(f"{prefix}-{i}", "") for i in range(count) if f"{prefix}-{i}" in post}
 
