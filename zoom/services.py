@@ -59,7 +59,9 @@ def save_connection(
     connection.updated_by = by
     connection.save()
     # Names of what changed, never a value.
-    record(Action.PROGRAM_CHANGED, actor=by, obj=program, extra={"zoom_connection": sorted(changed)})
+    record(
+        Action.PROGRAM_CHANGED, actor=by, obj=program, extra={f"zoom_{name}": "changed" for name in changed}
+    )
     enqueue_on_commit("zoom.check_connection", program_id=program.pk)
     return connection
 

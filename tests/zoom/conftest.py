@@ -38,7 +38,9 @@ def connection(program, fake_zoom) -> ZoomConnection:
 @pytest.fixture
 def members(program):
     return [
-        EnrollmentFactory(program=program, user=UserFactory(email=f"member{n}@example.org", full_name=f"Ana Member{n}")).user
+        EnrollmentFactory(
+            program=program, user=UserFactory(email=f"member{n}@example.org", full_name=f"Ana Member{n}")
+        ).user
         for n in range(3)
     ]
 

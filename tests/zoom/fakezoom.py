@@ -47,7 +47,9 @@ class FakeZoomState:
         return [
             c
             for c in self.calls
-            if not c.path.startswith("/oauth") and (method is None or c.method == method) and c.path.startswith(prefix)
+            if not c.path.startswith("/oauth")
+            and (method is None or c.method == method)
+            and c.path.startswith(prefix)
         ]
 
     def token_calls(self) -> list[Call]:
@@ -106,7 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _token(self, query: dict) -> None:
         state = self.server.state
-        user, _, password = base64.b64decode(self.headers.get("Authorization", "Basic ")[6:]).decode().partition(":")
+        user, _, password = (
+            base64.b64decode(self.headers.get("Authorization", "Basic ")[6:]).decode().partition(":")
+        )
         valid = (user, password, query.get("account_id"), query.get("grant_type")) == (
             CLIENT_ID,
             CLIENT_SECRET,
@@ -237,7 +241,9 @@ class FakeZoom:
         self.server.server_close()
 
 
-def participant(*, name: str, join: datetime, leave: datetime, registrant_id: str = "", email: str = "", **extra) -> dict:
+def participant(
+    *, name: str, join: datetime, leave: datetime, registrant_id: str = "", email: str = "", **extra
+) -> dict:
     """One row of the participants report, as the reference's example."""
     row = copy.deepcopy(fixture("past_meeting_participants")["participants"][0])
     row |= {

@@ -24,7 +24,10 @@ def _client(connection) -> ZoomClient:
 
 def _meeting(client) -> dict:
     return client.create_meeting(
-        topic="Pain — Session 1", starts_at=timezone.now() + timedelta(days=2), minutes=90, time_zone="America/Toronto"
+        topic="Pain — Session 1",
+        starts_at=timezone.now() + timedelta(days=2),
+        minutes=90,
+        time_zone="America/Toronto",
     )
 
 
@@ -111,9 +114,7 @@ def test_zoom_unreachable_is_unavailable(connection, settings):
 
 def test_past_participants_follow_next_page_token(connection, fake_zoom):
     start = timezone.now() - timedelta(hours=3)
-    rows = [
-        participant(name=f"P{n}", join=start, leave=start + timedelta(minutes=n + 1)) for n in range(7)
-    ]
+    rows = [participant(name=f"P{n}", join=start, leave=start + timedelta(minutes=n + 1)) for n in range(7)]
     fake_zoom.end_meeting("abc123==", rows)
     fake_zoom.state.page_size_cap = 3
     got = _client(connection).past_participants("abc123==")
@@ -136,5 +137,7 @@ def test_meeting_uuid_is_encoded_twice_only_when_zoom_says(uuid, path):
 
 def test_past_participants_of_a_uuid_with_slashes(connection, fake_zoom):
     start = timezone.now() - timedelta(hours=3)
-    fake_zoom.end_meeting("/ajXp//112Qmu==", [participant(name="Slash", join=start, leave=start + timedelta(minutes=5))])
+    fake_zoom.end_meeting(
+        "/ajXp//112Qmu==", [participant(name="Slash", join=start, leave=start + timedelta(minutes=5))]
+    )
     assert [r["name"] for r in _client(connection).past_participants("/ajXp//112Qmu==")] == ["Slash"]

@@ -40,10 +40,14 @@ def test_scheduling_creates_a_meeting_per_session_and_registers_each_member(
         links = dict(MemberJoinLink.objects.filter(session=session).values_list("user__email", "url"))
         regs = dict(ZoomRegistrant.objects.filter(meeting=meeting).values_list("user__email", "join_url"))
         assert links == regs
-        assert all(url.startswith(f"https://example.zoom.us/w/{meeting.meeting_id}?tk=") for url in links.values())
+        assert all(
+            url.startswith(f"https://example.zoom.us/w/{meeting.meeting_id}?tk=") for url in links.values()
+        )
 
 
-def test_a_second_sync_changes_nothing(program, coordinator, members, connection, fake_zoom, django_capture_on_commit_callbacks):
+def test_a_second_sync_changes_nothing(
+    program, coordinator, members, connection, fake_zoom, django_capture_on_commit_callbacks
+):
     from zoom.services import sync_session
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +58,9 @@ def test_a_second_sync_changes_nothing(program, coordinator, members, connection
     assert ZoomRegistrant.objects.filter(meeting__session=session).count() == 4
 
 
-def test_program_without_zoom_never_calls_zoom(program, coordinator, members, fake_zoom, django_capture_on_commit_callbacks):
+def test_program_without_zoom_never_calls_zoom(
+    program, coordinator, members, fake_zoom, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sessions = _schedule(program, coordinator)
     assert fake_zoom.state.calls == []
@@ -84,7 +90,9 @@ def test_reschedule_retitle_and_cancel_update_and_delete_the_meeting(
     meeting.refresh_from_db()
     assert meeting.status == ZoomMeeting.Status.DELETED
     assert not MemberJoinLink.objects.filter(session=session).exists()
-    assert [c.method for c in fake_zoom.state.api_calls(prefix=f"/v2/meetings/{meeting.meeting_id}")].count("DELETE") == 1
+    assert [c.method for c in fake_zoom.state.api_calls(prefix=f"/v2/meetings/{meeting.meeting_id}")].count(
+        "DELETE"
+    ) == 1
 
 
 def test_member_enrolled_later_is_registered_at_once_and_removed_member_cancelled(
@@ -137,7 +145,9 @@ def test_meeting_deleted_in_zoom_is_reported_and_recreated(
     assert meeting.status == ZoomMeeting.Status.MISSING
     client.force_login(coordinator)
     page = client.get(session.get_absolute_url())
-    assert "The Zoom meeting of this session no longer exists: it was deleted in Zoom." in page.content.decode()
+    assert (
+        "The Zoom meeting of this session no longer exists: it was deleted in Zoom." in page.content.decode()
+    )
     client.force_login(members[1])
     assert "deleted in Zoom" not in client.get(session.get_absolute_url()).content.decode()
     client.force_login(coordinator)
@@ -153,7 +163,14 @@ def test_meeting_deleted_in_zoom_is_reported_and_recreated(
 
 
 def test_personal_link_behind_join_in_ics_dashboard_and_reminders(
-    client, program, coordinator, members, connection, fake_zoom, django_capture_on_commit_callbacks, time_machine
+    client,
+    program,
+    coordinator,
+    members,
+    connection,
+    fake_zoom,
+    django_capture_on_commit_callbacks,
+    time_machine,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         (session,) = _schedule(program, coordinator, count=1)
