@@ -124,7 +124,7 @@ def test_revoked_app_marks_the_connection_in_error(
 ):
     fake_zoom.state.revoked = True
     with django_capture_on_commit_callbacks(execute=True):
-        (session,) = _schedule(program, coordinator, count=1)
+        _schedule(program, coordinator, count=1)
     connection.refresh_from_db()
     assert connection.status == ZoomConnection.Status.ERROR
     assert "deactivated" in connection.last_error
