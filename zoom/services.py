@@ -247,6 +247,8 @@ def sync_member(*, program_id: int, user_id: int) -> int:
 def recreate_meeting(*, session: Session, by) -> None:
     """A coordinator replaces a meeting deleted in Zoom: the next sync creates a new one and
     registers every member again (their old links died with the old meeting)."""
+    if not ZoomConnection.objects.filter(program_id=session.program_id).exists():
+        raise ValidationError("This program is not connected to Zoom.")
     if session.is_cancelled or session.ends_at <= timezone.now():
         raise ValidationError("Only the meeting of an upcoming session can be recreated.")
     meeting = ZoomMeeting.objects.select_for_update().filter(session=session).first()

@@ -204,3 +204,21 @@ def test_without_zoom_join_goes_to_the_pasted_link(client, program, participant,
     client.force_login(participant)
     response = client.post(reverse("sessions:join", args=[program.slug, session.pk]))
     assert response["Location"] == session.join_url
+
+
+def test_recreate_is_refused_without_zoom_and_for_a_past_session(
+    client, program, coordinator, session, past_session
+):
+    from django.core.exceptions import ValidationError
+
+    from zoom.services import recreate_meeting
+
+    with pytest.raises(ValidationError, match="not connected to Zoom"):
+        recreate_meeting(session=session, by=coordinator)
+    ZoomConnection.objects.create(program=program, account_id="a", client_id="c")
+    with pytest.raises(ValidationError, match="upcoming session"):
+        recreate_meeting(session=past_session, by=coordinator)
+    client.force_login(coordinator)
+    response = client.post(reverse("zoom:recreate", args=[program.slug, past_session.pk]), follow=True)
+    assert "Only the meeting of an upcoming session can be recreated." in response.content.decode()
+    assert not ZoomMeeting.objects.exists()
