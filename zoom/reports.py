@@ -11,7 +11,7 @@ webhook or the sweep finds it done."""
 import csv
 import io
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +42,13 @@ def _when(value: str) -> datetime | None:
         return None
 
 
+def _whole_seconds(value: str) -> str:
+    """Zoom's times to the second, as its CSV export has them: the import and the "match by
+    hand" page (which reads the report as CSV) then count exactly the same minutes."""
+    when = _when(value)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
+
+
 def report_rows(meeting: ZoomMeeting, participants: list[dict]) -> list[dict]:
     """Zoom's participants as the rows ECHO Hub keeps: a registrant carries their member's email."""
     emails = dict(ZoomRegistrant.objects.filter(meeting=meeting).values_list("registrant_id", "user__email"))
@@ -54,8 +61,8 @@ def report_rows(meeting: ZoomMeeting, participants: list[dict]) -> list[dict]:
             {
                 "name": str(p.get("name") or "")[:200],
                 "email": email.strip().lower(),
-                "join_time": p.get("join_time") or "",
-                "leave_time": p.get("leave_time") or "",
+                "join_time": _whole_seconds(p.get("join_time") or ""),
+                "leave_time": _whole_seconds(p.get("leave_time") or ""),
                 "duration": int(p.get("duration") or 0),
             }
         )

@@ -210,3 +210,19 @@ def test_report_rows_keep_json_shape(held):
     meeting.refresh_from_db()
     assert json.loads(json.dumps(meeting.report)) == meeting.report
     assert [r["name"] for r in meeting.report] == ["Ana Member0", "Ana's iPad", "Ana Member1", "iPhone"]
+
+
+def test_report_times_are_kept_to_the_second(held):
+    meeting = ZoomMeeting.objects.get(session=held)
+    rows = reports.report_rows(
+        meeting,
+        [
+            {
+                "name": "X",
+                "join_time": "2026-12-13T17:00:12.660Z",
+                "leave_time": "2026-12-13T17:30:59.999Z",
+                "duration": 1847,
+            }
+        ],
+    )
+    assert (rows[0]["join_time"], rows[0]["leave_time"]) == ("2026-12-13T17:00:12Z", "2026-12-13T17:30:59Z")
