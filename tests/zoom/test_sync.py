@@ -222,3 +222,27 @@ def test_recreate_is_refused_without_zoom_and_for_a_past_session(
     response = client.post(reverse("zoom:recreate", args=[program.slug, past_session.pk]), follow=True)
     assert "Only the meeting of an upcoming session can be recreated." in response.content.decode()
     assert not ZoomMeeting.objects.exists()
+
+
+def test_members_added_by_roster_import_are_registered(
+    program, coordinator, connection, fake_zoom, django_capture_on_commit_callbacks
+):
+    from sessions.roster import RosterRow
+
+    with django_capture_on_commit_callbacks(execute=True):
+        (session,) = _schedule(program, coordinator, count=1)
+    row = RosterRow(
+        line=2,
+        email="rita.roster@example.org",
+        full_name="Rita Roster",
+        profession="nurse",
+        organization="Hearst CHC",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        session_services.import_roster(program=program, rows=[row], by=coordinator)
+    meeting = ZoomMeeting.objects.get(session=session)
+    registered = {
+        r["email"]: (r["first_name"], r["last_name"]) for r in fake_zoom.state.registrants[meeting.meeting_id]
+    }
+    assert registered["rita.roster@example.org"] == ("Rita", "Roster")
+    assert MemberJoinLink.objects.filter(session=session, user__email="rita.roster@example.org").exists()
