@@ -176,7 +176,9 @@ class ZoomClient:
                     raise ZoomUnavailable("Zoom's rate limit was reached; trying again later.", wait)
                 time.sleep(wait)
                 continue
-            if status == 404 or body.get("code") == MEETING_NOT_FOUND:
+            if body.get("code") == MEETING_NOT_FOUND or (
+                status == 404 and path.startswith(("/meetings/", "/past_meetings/"))
+            ):
                 raise ZoomMeetingGone(
                     "The Zoom meeting of this session no longer exists: it was deleted in Zoom. "
                     "Recreate it from the session's Zoom page."

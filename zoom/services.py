@@ -219,6 +219,8 @@ def sync_session(*, session_id: int) -> ZoomMeeting | None:
         return None
     if session.ends_at <= timezone.now() and not session.is_cancelled:
         return ZoomMeeting.objects.filter(session=session).first()
+    if session.is_cancelled and not ZoomMeeting.objects.filter(session=session).exists():
+        return None
     client = ZoomClient(connection)
     try:
         meeting = _sync_meeting(client, session)
@@ -238,7 +240,8 @@ def sync_session(*, session_id: int) -> ZoomMeeting | None:
 
 
 def sync_member(*, program_id: int, user_id: int) -> int:
-    """A member joined or left: each upcoming session of the program registers or cancels them."""
+    """A member joined or left: each upcoming session of the program is synced, which registers
+    or cancels them (and anyone else whose registration is missing). Returns how many were queued."""
     sessions = _upcoming(program_id)
     return enqueue_each("zoom.sync_session", [{"session_id": pk} for pk in sessions])
 

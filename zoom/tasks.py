@@ -16,7 +16,9 @@ def check_connection_task(*, program_id: int) -> str | None:
     return connection.status if connection else None
 
 
-@shared_task(name="zoom.sync_session", acks_late=True, **RETRY)
+# One call to Zoom per registration: a program of hundreds of members needs more than the
+# global 60 s. What a run did is committed call by call; the next run or the sweep goes on.
+@shared_task(name="zoom.sync_session", acks_late=True, soft_time_limit=600, time_limit=660, **RETRY)
 def sync_session_task(*, session_id: int) -> str | None:
     meeting = services.sync_session(session_id=session_id)
     return meeting.status if meeting else None
@@ -27,7 +29,7 @@ def sync_member_task(*, program_id: int, user_id: int) -> int:
     return services.sync_member(program_id=program_id, user_id=user_id)
 
 
-@shared_task(name="zoom.import_report", acks_late=True, **RETRY)
+@shared_task(name="zoom.import_report", acks_late=True, soft_time_limit=300, time_limit=360, **RETRY)
 def import_report_task(*, meeting_pk: int) -> bool:
     return reports.import_report(meeting_pk=meeting_pk) is not None
 

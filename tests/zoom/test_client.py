@@ -9,6 +9,7 @@ from zoom.client import (
     REVOKED,
     ZoomAuthError,
     ZoomClient,
+    ZoomError,
     ZoomMeetingGone,
     ZoomUnavailable,
     meeting_uuid_path,
@@ -141,3 +142,10 @@ def test_past_participants_of_a_uuid_with_slashes(connection, fake_zoom):
         "/ajXp//112Qmu==", [participant(name="Slash", join=start, leave=start + timedelta(minutes=5))]
     )
     assert [r["name"] for r in _client(connection).past_participants("/ajXp//112Qmu==")] == ["Slash"]
+
+
+def test_an_unknown_endpoint_404_is_not_a_deleted_meeting(connection, fake_zoom):
+    with pytest.raises(ZoomError) as exc:
+        _client(connection).request("GET", "/users/nobody/settings")
+    assert not isinstance(exc.value, ZoomMeetingGone)
+    assert str(exc.value) == "Zoom refused the request (404: Not found)."

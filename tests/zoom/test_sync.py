@@ -246,3 +246,14 @@ def test_members_added_by_roster_import_are_registered(
     }
     assert registered["rita.roster@example.org"] == ("Rita", "Roster")
     assert MemberJoinLink.objects.filter(session=session, user__email="rita.roster@example.org").exists()
+
+
+def test_cancelling_a_session_without_a_meeting_calls_nothing(
+    program, coordinator, connection, fake_zoom, session
+):
+    from zoom.services import sync_session
+
+    session_services.cancel_session(session=session, reason="Holiday", by=coordinator)
+    assert sync_session(session_id=session.pk) is None
+    assert fake_zoom.state.calls == []
+    assert not ZoomMeeting.objects.exists()
