@@ -181,6 +181,8 @@ def test_personal_link_behind_join_in_ics_dashboard_and_reminders(
     unfolded = ics.replace("\r\n ", "")
     assert f"LOCATION:{link}" in unfolded
     assert f"Join: {link}" in unfolded
+    feed = client.get(reverse("calendar_feed", args=[member.calendar_token])).content.decode()
+    assert f"LOCATION:{link}" in feed.replace("\r\n ", "")
     time_machine.move_to(session.starts_at - timedelta(minutes=10))
     client.force_login(member)
     dashboard = client.get(reverse("home"))
