@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "cases.apps.CasesConfig",
     "cpd.apps.CpdConfig",
+    "zoom.apps.ZoomConfig",
     "echo_hub.site.apps.SiteConfig",
     "echo_hub.lib.apps.LibConfig",
 ]
@@ -322,7 +323,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.sweep_letters",
         "schedule": 300.0,
     },
+    # Meetings of upcoming sessions brought in line, reports of ended meetings a webhook missed.
+    "zoom-sweep": {
+        "task": "zoom.sweep",
+        "schedule": 600.0,
+    },
 }
+
+# Zoom (programs that connect a Server-to-Server OAuth app in their settings). The URLs change
+# only for tests; ZOOM_ENCRYPTION_KEY, when set, encrypts the apps' secrets instead of SECRET_KEY.
+ZOOM_API_URL = env.str("ZOOM_API_URL", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+ZOOM_ENCRYPTION_KEY = env.str("ZOOM_ENCRYPTION_KEY", default="")
 
 # The shared cache (allauth's sign-in limits, computed report numbers) is the database: it
 # needs no other service, so a Redis outage takes nothing away from the web processes.

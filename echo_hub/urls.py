@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("sessions.urls")),
     path("", include("cases.urls")),
     path("", include("cpd.urls")),
+    path("", include("zoom.urls")),
     path("", include("echo_hub.site.reports.urls")),
     path("", include("echo_hub.audit.urls")),
 ]

@@ -10,6 +10,7 @@ from .models import (
     Cycle,
     Enrollment,
     Invitation,
+    MemberJoinLink,
     Program,
     ReportAlias,
     Session,
@@ -103,6 +104,14 @@ class AttendanceAdmin(ReadOnlyAdmin):
 @admin.register(SessionJoin)
 class SessionJoinAdmin(ReadOnlyAdmin):
     list_display = ["session", "user", "joined_at"]
+    list_filter = ["session__program"]
+    search_fields = ["user__email", "user__full_name", "session__title"]
+    list_select_related = ["session", "user"]
+
+
+@admin.register(MemberJoinLink)
+class MemberJoinLinkAdmin(ReadOnlyAdmin):
+    list_display = ["session", "user", "updated_at"]
     list_filter = ["session__program"]
     search_fields = ["user__email", "user__full_name", "session__title"]
     list_select_related = ["session", "user"]

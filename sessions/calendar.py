@@ -8,7 +8,9 @@ from echo_hub.lib.urls import absolute_url
 from .models import Session
 
 
-def calendar_event(session: Session) -> CalendarEvent:
+def calendar_event(session: Session, *, join_url: str | None = None) -> CalendarEvent:
+    """`join_url`: the reader's own link (sessions.selectors.join_url_for); the session's by default."""
+    join_url = session.join_url if join_url is None else join_url
     lines = [session.program.name]
     if session.didactic_topic:
         lines.append(f"Didactic: {session.didactic_topic}")
@@ -16,8 +18,8 @@ def calendar_event(session: Session) -> CalendarEvent:
         lines.append(f"Presenter: {session.presenter}")
     if session.is_cancelled:
         lines.append(f"Cancelled: {session.cancel_reason}")
-    if session.join_url:
-        lines.append(f"Join: {session.join_url}")
+    if join_url:
+        lines.append(f"Join: {join_url}")
     page = absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk)
     lines.append(f"Session page: {page}")
     return CalendarEvent(
@@ -28,11 +30,13 @@ def calendar_event(session: Session) -> CalendarEvent:
         summary=f"ECHO: {session.program.name} — {session.title}",
         description="\n".join(lines),
         url=page,
-        location=session.join_url,
+        location=join_url,
         cancelled=session.is_cancelled,
         last_modified=session.updated_at,
     )
 
 
-def session_ics(session: Session) -> str:
-    return build_calendar([calendar_event(session)], name=session.program.name, stamp=timezone.now()).decode()
+def session_ics(session: Session, *, join_url: str | None = None) -> str:
+    return build_calendar(
+        [calendar_event(session, join_url=join_url)], name=session.program.name, stamp=timezone.now()
+    ).decode()

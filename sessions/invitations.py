@@ -16,6 +16,7 @@ from echo_hub.lib.timefmt import date_time
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
+from .hooks import membership_changed
 from .models import Enrollment, Invitation, Program, Role, invitation_expiry, program_scope
 
 HUB_ROLES = frozenset({Role.COORDINATOR, Role.EXPERT})
@@ -225,6 +226,7 @@ def accept_invitation(*, invitation: Invitation, user) -> Enrollment:
         enrollment.decided_by = invitation.invited_by
         enrollment.decline_reason = ""
         enrollment.save()
+        membership_changed(program_id=enrollment.program_id, user_id=user.pk)
     record(
         Action.INVITATION_ACCEPTED,
         actor=user,

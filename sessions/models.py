@@ -344,6 +344,23 @@ class Session(models.Model):
         return f"session-{self.pk}@echo-hub"
 
 
+class MemberJoinLink(models.Model):
+    """A member's own join link for one session, given by the video platform when it registers
+    them (Zoom registration): the platform's report then names them exactly. Without one, the
+    member joins by the session's link."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="member_join_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=1000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="member_join_link_once")]
+
+    def __str__(self) -> str:
+        return f"Join link of {self.user} for {self.session}"
+
+
 class Attendance(models.Model):
     """Minutes a person attended one session. One row per (session, user), only for a session
     that has started, never more than its length (sessions.attendance keeps both rules).

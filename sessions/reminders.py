@@ -10,7 +10,7 @@ from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Attachment, Message, queue_many
 
 from .calendar import session_ics
-from .models import Enrollment, Session, program_scope
+from .models import Enrollment, MemberJoinLink, Session, program_scope
 
 User = get_user_model()
 
@@ -28,10 +28,13 @@ def _members(session: Session):
 
 def _messages(session: Session, *, kind: str, object_key: str, template: str, extra: dict) -> list[Message]:
     ics = Attachment(f"echo-session-{session.pk}.ics", session_ics(session), "text/calendar")
+    # Members registered with the video platform get their own link, in the text and the .ics.
+    own = dict(MemberJoinLink.objects.filter(session=session).values_list("user_id", "url"))
     context = {
         "session": session,
         "program": session.program,
         "session_url": absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk),
+        "join_url": session.join_url,
         **extra,
     }
     return [
@@ -40,9 +43,17 @@ def _messages(session: Session, *, kind: str, object_key: str, template: str, ex
             kind=kind,
             object_key=object_key,
             template=template,
-            context=context,
+            context=context | {"join_url": own[u.pk]} if u.pk in own else context,
             user=u,
-            attachment=ics,
+            attachment=(
+                Attachment(
+                    f"echo-session-{session.pk}.ics",
+                    session_ics(session, join_url=own[u.pk]),
+                    "text/calendar",
+                )
+                if u.pk in own
+                else ics
+            ),
             scope=program_scope(session.program_id),
         )
         for u in _members(session)

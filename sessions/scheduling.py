@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from echo_hub.audit.services import Action, changes_extra, record, record_many
 
+from .hooks import sessions_changed
 from .models import Cycle, Program, Session
 from .reminders import notify_session_changed
 
@@ -262,6 +263,7 @@ def schedule_weekly(
             "renumbered": renumbered,
         },
     )
+    sessions_changed(s.pk for s in created)
     return created
 
 
@@ -341,6 +343,7 @@ def edit_session(*, session: Session, changes: dict, by) -> Session:
     extra = changes_extra(stored, real, shown=("accreditation_id",))
     session = update_session(session=session, **real)
     record(Action.SESSION_EDITED, actor=by, obj=session, extra=extra)
+    sessions_changed([session.pk])
     return session
 
 
@@ -369,6 +372,7 @@ def cancel_session(*, session: Session, reason: str, by=None) -> Session:
         Action.SESSION_CANCELLED, actor=by, obj=session, extra={"starts_at": session.starts_at.isoformat()}
     )
     notify_session_changed(session=session)
+    sessions_changed([session.pk])
     return session
 
 
@@ -416,6 +420,7 @@ def reschedule_session(
         return session
     renumbered = _renumber(program, session.cycle_id)
     session.refresh_from_db()
+    sessions_changed([session.pk])
     record(
         Action.SESSION_RESCHEDULED,
         actor=by,

@@ -1,6 +1,6 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
@@ -13,6 +13,7 @@ from .models import (
     AttendanceClaim,
     Enrollment,
     Invitation,
+    MemberJoinLink,
     Program,
     Session,
     SessionJoin,
@@ -22,9 +23,22 @@ from .models import (
 User = get_user_model()
 
 
+def join_url_for(session: Session, user) -> str:
+    """The link `user` joins `session` by: their own (registered with the video platform),
+    else the session's."""
+    own = MemberJoinLink.objects.filter(session=session, user_id=user.pk).values_list("url", flat=True)
+    return next(iter(own), "") or session.join_url
+
+
+def with_member_join_url(sessions: QuerySet[Session], user) -> QuerySet[Session]:
+    """`member_join_url` on each session: `join_url_for` in the same query."""
+    own = MemberJoinLink.objects.filter(session=OuterRef("pk"), user_id=user.pk).values("url")[:1]
+    return sessions.annotate(member_join_url=Coalesce(NullIf(Subquery(own), Value("")), F("join_url")))
+
+
 def upcoming_sessions_for(user) -> QuerySet[Session]:
     """Sessions not yet over in every program the user is an approved member of."""
-    return (
+    sessions = (
         Session.objects.filter(
             program__enrollments__user=user,
             program__enrollments__status=Enrollment.Status.APPROVED,
@@ -33,6 +47,7 @@ def upcoming_sessions_for(user) -> QuerySet[Session]:
         .select_related("program", "presenter")
         .order_by("starts_at")
     )
+    return with_member_join_url(sessions, user)
 
 
 def program_sessions(program: Program, *, past: bool) -> QuerySet[Session]:

@@ -11,6 +11,7 @@ from echo_hub.lib.text import invisible_characters_problem, normalize_name
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 
+from .hooks import membership_changed
 from .models import Enrollment, Program, Role, program_scope
 from .roster import RosterRow
 
@@ -127,6 +128,7 @@ def approve_enrollment(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
     _record_enrollment(Action.ENROLLMENT_APPROVED, enrollment, by=by)
     _send_enrollment_email(enrollment, "enrollment_approved")
+    membership_changed(program_id=enrollment.program_id, user_id=enrollment.user_id)
     return enrollment
 
 
@@ -198,6 +200,7 @@ def remove_member(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.decided_by = by
     enrollment.save(update_fields=["status", "decided_at", "decided_by"])
     _record_enrollment(Action.MEMBER_REMOVED, enrollment, by=by)
+    membership_changed(program_id=enrollment.program_id, user_id=enrollment.user_id)
     return enrollment
 
 
@@ -237,6 +240,7 @@ def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[En
         enrollment.decided_by = by
         enrollment.save()
         _record_enrollment(Action.ENROLLMENT_ADDED, enrollment, by=by, source="roster", new_account=created)
+        membership_changed(program_id=program.pk, user_id=user.pk)
         added.append(enrollment)
         queue_email(
             email=user.email,

@@ -376,6 +376,12 @@ def _person_key(row: ZoomRow) -> str:
     return "name:" + " ".join(unicodedata.normalize("NFKC", row.name).casefold().split())
 
 
+def people_from_rows(rows: list[ZoomRow]) -> list[ZoomPerson]:
+    """Rows grouped into people exactly as the CSV import groups them (the same keys, so a name
+    matched by hand once is remembered for reports from Zoom's API too)."""
+    return _people(rows)
+
+
 def _people(rows: list[ZoomRow]) -> list[ZoomPerson]:
     people: dict[str, ZoomPerson] = {}
     for row in rows:

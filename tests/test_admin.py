@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cpd.models import EvaluationReminder, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from echo_hub.audit.models import AuditEvent
-from sessions.models import AttendanceChange, ReportAlias, SessionJoin
+from sessions.models import AttendanceChange, MemberJoinLink, ReportAlias, SessionJoin
 from tests.factories import (
     AttendanceClaimFactory,
     AttendanceFactory,
@@ -25,10 +25,12 @@ from tests.factories import (
     SessionMaterialFactory,
     UserFactory,
 )
+from zoom import crypto as zoom_crypto
+from zoom.models import ZoomConnection, ZoomMeeting, ZoomRegistrant
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd"}
+OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd", "zoom"}
 READ_ONLY = [
     "echo_sessions.session",
     "echo_sessions.cycle",
@@ -36,6 +38,10 @@ READ_ONLY = [
     "echo_sessions.attendancechange",
     "echo_sessions.attendanceclaim",
     "echo_sessions.sessionjoin",
+    "echo_sessions.memberjoinlink",
+    "zoom.zoomconnection",
+    "zoom.zoommeeting",
+    "zoom.zoomregistrant",
     "echo_sessions.sessionmaterial",
     "cases.caseevent",
     "cpd.certificate",
@@ -86,6 +92,19 @@ def records(program):
     question = SurveyQuestion.objects.create(survey=survey, position=1, kind="likert", text="Confident?")
     response = SurveyResponse.objects.create(survey=survey, user=attendance.user, phase="pre")
     SurveyAnswer.objects.create(response=response, question=question, value_number=4)
+    connection = ZoomConnection.objects.create(
+        program=program,
+        account_id="acct",
+        client_id="client",
+        client_secret_encrypted=zoom_crypto.encrypt("client-secret-value"),
+        webhook_token_encrypted=zoom_crypto.encrypt("webhook-token-value"),
+    )
+    meeting = ZoomMeeting.objects.create(session=past, meeting_id=85000000001, uuid="abc==")
+    ZoomRegistrant.objects.create(
+        meeting=meeting, user=attendance.user, registrant_id="r1", join_url="https://example.zoom.us/w/1"
+    )
+    MemberJoinLink.objects.create(session=past, user=attendance.user, url="https://example.zoom.us/w/1")
+    return connection
 
 
 def test_every_changelist_and_change_page_opens_for_a_superuser(client, records):
@@ -104,6 +123,14 @@ def test_every_changelist_and_change_page_opens_for_a_superuser(client, records)
             failures[model._meta.label_lower] = statuses
 
     assert failures == {}
+
+
+def test_zoom_secrets_are_never_shown_in_the_admin(client, records):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(reverse("admin:zoom_zoomconnection_change", args=[records.pk])).content.decode()
+    assert "acct" in page
+    assert records.client_secret_encrypted not in page and "client-secret-value" not in page
+    assert records.webhook_token_encrypted not in page and "webhook-token-value" not in page
 
 
 @pytest.mark.parametrize("label", READ_ONLY)

@@ -66,7 +66,9 @@ def home(request):
             "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
         },
     )
-    return allow_form_redirects(response, [s.join_url for s in upcoming if s.join_url and s.join_open])
+    return allow_form_redirects(
+        response, [s.member_join_url for s in upcoming if s.member_join_url and s.join_open]
+    )
 
 
 def _count(queryset) -> Coalesce:

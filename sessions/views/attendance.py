@@ -29,7 +29,8 @@ _REPORT_KEY = "attendance-report-{}"
 @ratelimit("join")
 def join(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
-    if not session.join_url:
+    join_url = selectors.join_url_for(session, request.user)
+    if not join_url:
         messages.error(request, "This session has no join link yet. The coordinator will add it.")
         return redirect(session)
     try:
@@ -37,7 +38,7 @@ def join(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(session)
-    return redirect(session.join_url)
+    return redirect(join_url)
 
 
 @login_required
@@ -204,6 +205,16 @@ def import_report(request, slug, pk):
         else:
             request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": form.filename}
     return _render_preview(request, session, preview, form=form)
+
+
+def show_report_preview(request, session, *, text: str, name: str):
+    """The "match by hand" page for a participants report given as CSV text in Zoom's export
+    format (an upload, or a report another app fetched): confirming it stores it like an upload.
+    Raises ValidationError when the report cannot be imported."""
+    report = parse_zoom_report(text, zone=session.program.zone)
+    preview = participant_report.preview_report(session=session, report=report)
+    request.session[_REPORT_KEY.format(session.pk)] = {"text": text, "name": name}
+    return _render_preview(request, session, preview)
 
 
 def _choices(post, prefix: str, count: int) -> dict[int, str]:

@@ -14,6 +14,7 @@ from echo_hub.lib.pagination import paginate
 
 from .. import selectors, services
 from ..calendar import calendar_event
+from ..hooks import session_notices
 from ..models import Enrollment, Role, Session
 from ..permissions import (
     can_create_program,
@@ -109,6 +110,7 @@ def my_sessions(request):
 def session_detail(request, slug, pk):
     session, role = get_session_for_member(request.user, slug, pk)
     session_materials = list(session.materials.all())
+    join_url = selectors.join_url_for(session, request.user)
     response = render(
         request,
         "sessions/session_detail.html",
@@ -120,31 +122,37 @@ def session_detail(request, slug, pk):
             "slides": [m for m in session_materials if m.is_slides],
             "links": [m for m in session_materials if not m.is_slides],
             "can_edit_materials": can_edit_materials(request.user, session, role),
+            "join_url": join_url,
+            "notices": session_notices(session, role),
         },
     )
     # The Join button (shown while join_open) posts, then redirects to the video platform.
-    return allow_form_redirects(response, [session.join_url] if session.join_open else [])
+    return allow_form_redirects(response, [join_url] if join_url and session.join_open else [])
 
 
 @login_required
 @require_GET
 def session_ics(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
-    body = build_calendar([calendar_event(session)], name=session.program.name, stamp=timezone.now())
+    event = calendar_event(session, join_url=selectors.join_url_for(session, request.user))
+    body = build_calendar([event], name=session.program.name, stamp=timezone.now())
     return _ics_response(body, f"echo-session-{session.pk}.ics", attachment=True)
 
 
 @require_GET
 def calendar_feed(request, token):
     user = get_object_or_404(User, calendar_token=token, is_active=True)
-    sessions = (
+    sessions = selectors.with_member_join_url(
         Session.objects.filter(
             program__enrollments__user=user, program__enrollments__status=Enrollment.Status.APPROVED
         )
         .select_related("program", "presenter")
-        .order_by("starts_at")
+        .order_by("starts_at"),
+        user,
     )
     body = build_calendar(
-        [calendar_event(s) for s in sessions], name="ECHO Hub sessions", stamp=timezone.now()
+        [calendar_event(s, join_url=s.member_join_url) for s in sessions],
+        name="ECHO Hub sessions",
+        stamp=timezone.now(),
     )
     return _ics_response(body, "echo-hub.ics", attachment=False)

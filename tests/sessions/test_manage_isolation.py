@@ -183,6 +183,14 @@ MANAGE = {
     "sessions:manage_invitations": Row(),
     "sessions:manage_invitation_resend": Row(get=None, objects=True, post=lambda t: {}),
     "sessions:manage_invitation_revoke": Row(objects=True, post=lambda t: {}),
+    "zoom:connection": Row(post=lambda t: {
+        "account_id": "acct-1", "client_id": "client-1", "client_secret": "s", "webhook_token": "w",
+    }),
+    "zoom:reconnect": Row(get=None, post=lambda t: {}, writes=False),
+    "zoom:meeting": Row(objects=True),
+    "zoom:recreate": Row(get=None, objects=True, post=lambda t: {}, writes=False),
+    "zoom:fetch_report": Row(get=None, objects=True, post=lambda t: {}, writes=False),
+    "zoom:match": Row(get=302, objects=True),
 }
 # fmt: on
 
@@ -222,6 +230,10 @@ def _kwargs(name: str, t: Target) -> dict:
         "cpd:accreditation_image": {"image": "logo"},
         "cpd:credit_type_edit": {"pk": t.credit_type.pk},
         "cpd:credit_type_delete": {"pk": t.credit_type.pk},
+        "zoom:meeting": session,
+        "zoom:recreate": session,
+        "zoom:fetch_report": past,
+        "zoom:match": past,
     }.get(name, {})
 
 

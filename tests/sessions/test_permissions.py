@@ -179,6 +179,14 @@ MATRIX = {
     "sessions:manage_audit_csv":                         ("GET",      302, 404, 404, 403, 403,  200,  404),
     "audit:site":                                ("GET",      302, 404, 404, 404, 404,  404,  404),
     "audit:site_csv":                            ("GET",      302, 404, 404, 404, 404,  404,  404),
+    "zoom:connection":                           ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "zoom:reconnect":                            ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "zoom:meeting":                              ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "zoom:recreate":                             ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "zoom:fetch_report":                         ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "zoom:match":                                ("GET",      302, 404, 404, 403, 403,  302,  404),
+    # Zoom's signed webhook: no sign-in, and this program has no Zoom secret to sign with.
+    "zoom:webhook":                              ("POST",     401, 401, 401, 401, 401,  401,  401),
 }
 # fmt: on
 
@@ -297,6 +305,8 @@ CASE_MATRIX = {
 DENIED_HEADINGS = {403: "You can't do that here", 404: "We couldn't find that page"}
 
 SESSION_VIEWS = [
+    "zoom:meeting",
+    "zoom:recreate",
     "sessions:session_detail",
     "sessions:session_ics",
     "sessions:manage_session_edit",
@@ -305,6 +315,8 @@ SESSION_VIEWS = [
 ]
 # Views of a session that has ended: attendance, evaluation and credits.
 PAST_SESSION_VIEWS = [
+    "zoom:fetch_report",
+    "zoom:match",
     "sessions:attendance_claim",
     "sessions:session_materials",
     "sessions:manage_attendance",
@@ -608,7 +620,7 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "table": "sessions"}
     if name == "sessions:manage_cycle_edit":
         return {"slug": slug, "pk": w.survey.cycle_id}
-    if name.startswith(("sessions:", "cases:", "cpd:", "reports:", "audit:")) and name not in {
+    if name.startswith(("sessions:", "cases:", "cpd:", "reports:", "audit:", "zoom:")) and name not in {
         "sessions:program_list",
         "sessions:program_create",
         "sessions:my_sessions",
@@ -739,6 +751,8 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "reports:csv": f",{past.title},{past.didactic_topic},Held,",
         "sessions:manage_audit": f'aria-current="page" href="{reverse("sessions:manage_audit", args=[w.program.slug])}">Audit</a>',
         "sessions:manage_audit_csv": "time (UTC),action,actor email,program,object type,object id,object,ip",
+        "zoom:connection": '<h2 class="section-title">Zoom connection</h2>',
+        "zoom:meeting": f"<h1>Zoom meeting of {session.title}</h1>",
     }
     return texts[name]
 
@@ -759,6 +773,10 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "accounts:sessions_end_others": reverse("accounts:security"),
         "sessions:program_enroll": reverse("sessions:program_detail", args=[slug]),
         "sessions:join": w.live_session.join_url,
+        "zoom:reconnect": reverse("zoom:connection", args=[slug]),
+        "zoom:recreate": reverse("zoom:meeting", args=[slug, w.session.pk]),
+        "zoom:fetch_report": reverse("zoom:meeting", args=[slug, past.pk]),
+        "zoom:match": reverse("zoom:meeting", args=[slug, past.pk]),
         "sessions:manage_attendance_adjust": reverse("sessions:manage_attendance", args=[slug, past.pk]),
         "sessions:manage_attendance_import_confirm": reverse(
             "sessions:manage_attendance_import", args=[slug, past.pk]
@@ -831,6 +849,8 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
         assert _expected_text(name, role, world) in response.content.decode()
     elif expected == 302:
         assert response["Location"] == _expected_location(name, role, world, url)
+    elif expected == 401:
+        assert response.content == b"Unauthorized"
     else:
         body = response.content.decode()
         assert DENIED_HEADINGS[expected] in body
@@ -838,7 +858,7 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
             assert escape(world.program.name) not in body
         assert world.session.didactic_topic not in body
         assert world.live_session.didactic_topic not in body
-    if role == ANONYMOUS or expected in DENIED_HEADINGS:
+    if role == ANONYMOUS or expected in DENIED_HEADINGS or expected == 401:
         assert changes_since(before) == {}
 
 

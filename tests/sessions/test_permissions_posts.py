@@ -147,6 +147,9 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
         "credits_per_hour": "1.00", "rounding_step": "0.25", "max_per_session": "1.5", "statement": "",
     }),
     "cpd:survey_answer": (PARTICIPANT, lambda w: {f"q_{w.survey.questions.get().pk}": "4"}),
+    "zoom:connection": (COORDINATOR, lambda w: {
+        "account_id": "acct-1", "client_id": "client-1", "client_secret": "secret", "webhook_token": "token",
+    }),
 }
 # The questions of a survey are fixed once it has been sent, as the world's survey has been.
 ARRANGE: dict[str, Callable[[World], None]] = {
