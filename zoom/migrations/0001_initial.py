@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('echo_sessions', '0010_member_join_link'),
+        ('echo_sessions', '0012_member_join_link'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('echo_sessions', '0009_join_minutes_become_provisional'),
+        ('echo_sessions', '0011_cycle_closed_early'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
