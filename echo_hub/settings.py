@@ -322,6 +322,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.sweep_letters",
         "schedule": 300.0,
     },
+    # Each coordinator's digest goes out once a day from 07:00 in their zone: checked every
+    # half hour, so it arrives by 07:30.
+    "coordinator-digest": {
+        "task": "echo_hub.send_coordinator_digests",
+        "schedule": 1800.0,
+    },
 }
 
 # The shared cache (allauth's sign-in limits, computed report numbers) is the database: it
