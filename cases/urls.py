@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import letter_views, library_views, views
+from . import letter_views, library_views, presenter_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("cases/", views.my_cases, name="mine"),
     path("cases/review/", views.review_list, name="review"),
+    path("cases/new/", presenter_views.case_present, name="present"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="edit"),
     path("cases/<int:pk>/submit/", views.case_submit, name="submit"),

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from cases.deid import FIX_ADVICE, KIND_LABELS, find_identifiers
 from cases.models import Case, CaseEvent, CaseSlot, FollowUp, Medication, Recommendation, RecommendationLetter
+from echo_hub.lib.timefmt import date_time
 from sessions.models import Role
 from tests.factories import (
     CaseFactory,
@@ -98,7 +99,7 @@ def test_case_form_shows_every_section_and_the_no_attachments_notice(client, pre
     ]
     assert "There are no file attachments, on purpose: scans and letters carry identifiers." in body
     assert re.findall(r'name="(medications-\d-drug)"', body) == [f"medications-{i}-drug" for i in range(3)]
-    assert f'<option value="{session.pk}">Session 1</option>' in body
+    assert f'<option value="{session.pk}">Session 1 · {date_time(session.starts_at)}</option>' in body
     assert 'type="file"' not in body
 
 
@@ -736,12 +737,13 @@ def test_review_list_shows_the_experts_cases_awaiting_recommendations(client, ex
     assert _titles(response) == ["Alpha", "Bravo"]
     assert (
         f'<a class="btn btn-sm btn-primary" href="{reverse("cases:recommendations", args=[waiting.pk])}">'
-        "Write recommendations</a>"
-        ' <span class="small text-secondary">0 in total</span>'
+        "Write recommendations</a></td>"
     ) in body
+    assert "0 in total" not in body
+    assert "0 recommendations" not in body
     assert (
         '<span class="badge badge-status status-sent">Written</span> '
-        '<span class="small text-secondary">2 in total</span>'
+        '<span class="small text-secondary">2 recommendations written so far</span>'
     ) in body
 
 

@@ -135,8 +135,10 @@ MATRIX = {
     "sessions:manage_invitation_revoke":         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import":             ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import_confirm":     ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "sessions:manage_roster_template":           ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cases:mine":                                ("GET",      302, 200, 200, 200, 200,  200,  200),
     "cases:review":                              ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "cases:present":                             ("GET",      302, 200, 200, 302, 302,  302,  302),
     "cases:create":                              ("GET/POST", 302, 404, 404, 200, 200,  200,  404),
     "cases:session_agenda":                      ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:queue":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -320,6 +322,7 @@ PROGRAM_VIEWS = [
     "sessions:manage_invite",
     "sessions:manage_invitations",
     "sessions:manage_roster_import",
+    "sessions:manage_roster_template",
     "sessions:manage_failed_messages",
     "cpd:manage_certificates",
     "cpd:progress",
@@ -602,6 +605,7 @@ def _url_kwargs(name: str, w: World) -> dict:
         "sessions:my_sessions",
         "cases:mine",
         "cases:review",
+        "cases:present",
         "cases:library_index",
         "cpd:transcript",
         "cpd:verify_lookup",
@@ -682,6 +686,8 @@ def _expected_text(name: str, role: str, w: World) -> str:
             f'<h1 class="text-break">Revoke the invitation of {w.invitation.email}?</h1>'
         ),
         "sessions:manage_roster_import": "<h1>Import a roster</h1>",
+        "sessions:manage_roster_template": "email,full_name,profession,organization\r\n",
+        "cases:present": "Join a program first",
         "cases:mine": "<h1>My cases</h1>",
         "cases:review": escape(w.cases[SCHEDULED].title) if role == EXPERT else "Nothing waits for you",
         "cases:create": f"<h1>Present a case to {program}</h1>",
@@ -771,6 +777,9 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "cpd:certificate_retry": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:credit_type_delete": reverse("cpd:accreditation", args=[slug]),
         "cases:letter_retry": w.cases[LETTER_SENT].get_absolute_url(),
+        "cases:present": reverse(
+            "cases:create", args=[w.other_program.slug if role == OTHER_COORDINATOR else slug]
+        ),
         "cpd:survey_use_template": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
         "cpd:survey_send": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
     }[name]
