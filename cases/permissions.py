@@ -20,6 +20,8 @@ VISIBLE_TO_HUB = (
     Case.Status.SCHEDULED,
     Case.Status.PRESENTED,
     Case.Status.LETTER_SENT,
+    # The hub read it before the presenter took it back; the queue lists it as withdrawn.
+    Case.Status.WITHDRAWN,
 )
 VISIBLE_TO_PARTICIPANTS = (Case.Status.SCHEDULED, Case.Status.PRESENTED, Case.Status.LETTER_SENT)
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="edit"),
     path("cases/<int:pk>/submit/", views.case_submit, name="submit"),
+    path("cases/<int:pk>/withdraw/", presenter_views.case_withdraw, name="withdraw"),
     path("cases/<int:pk>/follow-up/", views.case_follow_up, name="follow_up"),
     path("cases/<int:pk>/recommendations/", views.case_recommendations, name="recommendations"),
     path("cases/<int:pk>/letter.pdf", views.case_letter, name="letter"),

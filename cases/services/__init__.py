@@ -7,6 +7,7 @@ from .cases import (
     return_case,
     save_case_draft,
     submit_case,
+    withdraw_case,
 )
 from .common import MedicationRow, guard_identifiers, total_mme
 from .follow_ups import ORIGINAL_CONCERN, add_follow_up
@@ -40,4 +41,5 @@ __all__ = [
     "save_recommendations",
     "submit_case",
     "total_mme",
+    "withdraw_case",
 ]
