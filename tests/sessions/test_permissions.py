@@ -147,6 +147,8 @@ MATRIX = {
     "cases:library":                             ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:library_case":                        ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cpd:transcript":                            ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "cpd:transcript_pdf":                        ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "cpd:transcript_csv":                        ("GET",      302, 200, 200, 200, 200,  200,  200),
     "cpd:verify_lookup":                         ("GET",      200, 200, 200, 200, 200,  200,  200),
     "cpd:verify":                                ("GET",      200, 200, 200, 200, 200,  200,  200),
     "cpd:certificate_download":                  ("GET",      302, 404, 404, 200, 404,  200,  404),
@@ -615,6 +617,8 @@ def _url_kwargs(name: str, w: World) -> dict:
         "cases:present",
         "cases:library_index",
         "cpd:transcript",
+        "cpd:transcript_pdf",
+        "cpd:transcript_csv",
         "cpd:verify_lookup",
         "audit:site",
         "audit:site_csv",
@@ -650,6 +654,14 @@ def _transcript_text(role: str, w: World) -> str:
     if role in MEMBERS:
         return f'href="{w.past_session.get_absolute_url()}">{w.past_session.title}</a>'
     return '<p class="h5">No credits yet</p>'
+
+
+def _transcript_csv_text(role: str, w: World) -> str:
+    if role == PARTICIPANT:
+        return f",{w.certificate.code}\r\n"
+    if role in MEMBERS:
+        return f"{w.past_session.title}: {w.past_session.didactic_topic},"
+    return "program,session,session_start,minutes"
 
 
 def _expected_text(name: str, role: str, w: World) -> str:
@@ -715,6 +727,9 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "sessions:manage_attendance_import": f"<h1>Import the participant report of {past.title}</h1>",
         "sessions:manage_failed_messages": f'<td data-label="To">{w.failed_message.email}</td>',
         "cpd:transcript": _transcript_text(role, w),
+        # Each person's own rows: the participant's certificate code is in theirs alone.
+        "cpd:transcript_pdf": f"CPD transcript\n{user.name_with_credentials if user.pk else ''}",
+        "cpd:transcript_csv": _transcript_csv_text(role, w),
         "cpd:verify_lookup": "<h1>Verify a certificate</h1>",
         "cpd:verify": f'<dd class="col-sm-8">{escape(w.certificate.user.full_name)}</dd>',
         "cpd:revoke": f"<h1>Revoke the certificate of {escape(w.certificate.user)}?</h1>",
@@ -827,7 +842,7 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
     elif expected == 200 and name == "site:data_export":
         archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
         assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email
-    elif expected == 200 and name == "reports:pdf":
+    elif expected == 200 and name in ("reports:pdf", "cpd:transcript_pdf"):
         assert _expected_text(name, role, world) in _pdf_text(response.content)
     elif expected == 200:
         assert _expected_text(name, role, world) in response.content.decode()
