@@ -170,8 +170,8 @@ def test_transcript_page_links_both_downloads(client, ana, history):
 
     body = client.get(reverse("cpd:transcript")).content.decode()
 
-    assert f'href="{reverse("cpd:transcript_pdf")}" download>Download PDF</a>' in body
-    assert f'href="{reverse("cpd:transcript_csv")}" download>Download CSV</a>' in body
+    assert f'href="{reverse("cpd:transcript_pdf")}" download>Download transcript (PDF)</a>' in body
+    assert f'href="{reverse("cpd:transcript_csv")}" download>Download transcript (CSV)</a>' in body
 
 
 def test_transcript_csv_query_count_does_not_grow_with_sessions(client, program, ana, history):

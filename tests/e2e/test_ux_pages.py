@@ -91,10 +91,10 @@ def test_participant_pages_fit_a_phone(open_browser):
     assert "You withdrew this case" in page.locator("main").inner_text()
 
     spoke.click_and_check(spoke.nav("CPD"), "transcript")
-    pdf = spoke.download(page.get_by_role("link", name="Download PDF").first)
+    pdf = spoke.download(page.get_by_role("link", name="Download transcript (PDF)"))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.path().read_bytes())).pages)
     assert "Pat Participant, RN" in text
-    table = spoke.download(page.get_by_role("link", name="Download CSV"))
+    table = spoke.download(page.get_by_role("link", name="Download transcript (CSV)"))
     rows = list(csv.DictReader(io.StringIO(table.path().read_text(encoding="utf-8-sig"))))
     assert [row["minutes"] for row in rows if row["session"] == past.title] == ["100"]
     spoke.assert_clean()
