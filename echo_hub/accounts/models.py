@@ -195,6 +195,9 @@ class User(AbstractUser):
     daily_digest = models.BooleanField(
         "email me a daily digest of what waits for me",
         default=True,
+        # In the database too: rows written by code that predates the field (an older
+        # migration's historical model) get it ticked rather than failing.
+        db_default=True,
         help_text="Coordinators: one email a morning, only on days when enrollment requests, cases, "
         "letters, attendance or failed messages wait for you.",
     )
