@@ -8,6 +8,7 @@ from .models import (
     CaseSlot,
     CaseTag,
     FollowUp,
+    IdentifierOverride,
     Medication,
     Recommendation,
     RecommendationLetter,
@@ -101,3 +102,13 @@ class CaseTagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     list_select_related = ["program"]
     filter_horizontal = ["cases"]
+
+
+@admin.register(IdentifierOverride)
+class IdentifierOverrideAdmin(ReadOnlyAdmin):
+    """Read-only: a coordinator accepts vouched text on the case page (cases.services)."""
+
+    list_display = ["case", "field", "status", "created_by", "created_at", "decided_by"]
+    list_filter = ["status", "case__program"]
+    search_fields = ["case__title", "created_by__email", "reason"]
+    list_select_related = ["case", "created_by", "decided_by"]

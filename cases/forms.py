@@ -17,6 +17,7 @@ from .services import MedicationRow
 
 class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
     guarded_fields = Case.TEXT_FIELDS
+    vouchable = True
 
     class Meta:
         model = Case

@@ -431,3 +431,35 @@ class CaseTag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdentifierOverride(models.Model):
+    """A presenter's word that text the identifier guard flagged in one field of a case does
+    not identify the patient. The case waits for a coordinator to accept it (or return the
+    case); until then no hub expert or participant sees the case."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a coordinator"
+        ACCEPTED = "accepted", "Accepted by a coordinator"
+        RETURNED = "returned", "Returned to the presenter"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identifier_overrides")
+    field = models.CharField(max_length=40)
+    # The flagged pieces of text, as typed; what the coordinator checks.
+    snippets = models.JSONField(default=list)
+    kinds = models.JSONField(default=list)
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "field", "pk"]
+        indexes = [models.Index(fields=["case", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.case}: {self.get_status_display()}"

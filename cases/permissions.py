@@ -5,14 +5,14 @@ may see it but not do what they asked.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from echo_hub.audit.services import denied
 from sessions.models import Enrollment, Program, Role
 from sessions.permissions import active_role, get_program_for_coordinator, member_programs
 
-from .models import Case, RecommendationLetter
+from .models import Case, IdentifierOverride, RecommendationLetter
 
 VISIBLE_TO_HUB = (
     Case.Status.SUBMITTED,
@@ -31,11 +31,17 @@ def visible_cases(user) -> QuerySet[Case]:
     if user.is_superuser:
         return Case.objects.exclude(status=Case.Status.DRAFT)
     approved = Enrollment.objects.filter(user=user, status=Enrollment.Status.APPROVED)
-    hub_programs = approved.filter(role__in=[Role.COORDINATOR, Role.EXPERT]).values("program")
+    coordinated = approved.filter(role=Role.COORDINATOR).values("program")
+    advised = approved.filter(role=Role.EXPERT).values("program")
     member_programs = approved.values("program")
+    # Text the presenter vouched for is read by a coordinator before any expert sees the case.
+    waiting = Exists(
+        IdentifierOverride.objects.filter(case=OuterRef("pk"), status=IdentifierOverride.Status.PENDING)
+    )
     return Case.objects.filter(
         Q(presenter=user)
-        | Q(program__in=hub_programs, status__in=VISIBLE_TO_HUB)
+        | Q(program__in=coordinated, status__in=VISIBLE_TO_HUB)
+        | (Q(program__in=advised, status__in=VISIBLE_TO_HUB) & ~Q(waiting))
         | Q(program__in=member_programs, status__in=VISIBLE_TO_PARTICIPANTS)
     )
 

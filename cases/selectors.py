@@ -3,10 +3,12 @@ from datetime import timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from echo_hub.deid import find_identifiers, snippet_key
+from echo_hub.deid.forms import highlight
 from sessions.models import Enrollment, Program, Role, Session
 
 from .library import LIBRARY_AWAITING, awaiting_screening
-from .models import Case, CaseSlot, Recommendation, RecommendationLetter
+from .models import Case, CaseSlot, IdentifierOverride, Recommendation, RecommendationLetter
 from .services import OVERDUE_LETTER_DAYS
 
 OPEN_STATUSES = (Case.Status.SUBMITTED, Case.Status.RETURNED, Case.Status.SCHEDULED, Case.Status.PRESENTED)
@@ -26,7 +28,29 @@ def case_queue(program: Program, *, status: str = "", session: Session | None = 
         cases = cases.filter(status=status) if status else cases.filter(status__in=OPEN_STATUSES)
     if session is not None:
         cases = cases.filter(slot__session=session)
-    return cases.select_related("presenter", "slot__session", "follow_up_of").order_by("submitted_at", "pk")
+    waiting = IdentifierOverride.objects.filter(case=OuterRef("pk"), status=IdentifierOverride.Status.PENDING)
+    return (
+        cases.select_related("presenter", "slot__session", "follow_up_of")
+        .annotate(identifier_check=Exists(waiting))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def identifier_overrides(case: Case) -> list[dict]:
+    """The text the presenter vouched for, highlighted in its field, newest decision last."""
+    rows = []
+    for override in case.identifier_overrides.select_related("created_by", "decided_by"):
+        text = getattr(case, override.field, "") or ""
+        keys = {snippet_key(s) for s in override.snippets}
+        marked = [f for f in find_identifiers(text) if snippet_key(f.text) in keys]
+        rows.append(
+            {
+                "override": override,
+                "label": Case._meta.get_field(override.field).verbose_name,
+                "highlighted": highlight(text, marked),
+            }
+        )
+    return rows
 
 
 def overdue_letters_for_programs() -> QuerySet[Case]:

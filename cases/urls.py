@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/letter.pdf", views.case_letter, name="letter"),
     path("cases/<int:pk>/assign/", views.case_assign, name="assign"),
     path("cases/<int:pk>/return/", views.case_return, name="return"),
+    path("cases/<int:pk>/identifiers/accept/", views.case_accept_overrides, name="accept_overrides"),
     path("cases/<int:pk>/presented/", views.case_mark_presented, name="mark_presented"),
     path("cases/<int:pk>/finalize/", views.case_finalize, name="finalize"),
     path("programs/<slug:slug>/cases/new/", views.case_create, name="create"),

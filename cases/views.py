@@ -55,7 +55,9 @@ def my_cases(request):
 
 
 def _case_form_page(request, *, program, case=None):
-    form = CaseForm(request.POST or None, instance=case, program=program)
+    form = CaseForm(
+        request.POST or None, instance=case, program=program, vouched_before=services.vouched_keys(case)
+    )
     meds = medication_formset(
         request.POST or None, medications=case.medications.filter(follow_up=None) if case else ()
     )
@@ -69,7 +71,14 @@ def _case_form_page(request, *, program, case=None):
                     fields=form.cleaned_data,
                     medications=medication_rows(meds),
                     case=case,
+                    vouches=form.vouches,
                 )
+                if form.vouches:
+                    messages.info(
+                        request,
+                        "A coordinator will read the text you marked as not identifying before anyone "
+                        "else sees the case.",
+                    )
                 if "submit" in request.POST:
                     services.submit_case(case=case, by=request.user)
                     messages.success(
@@ -168,6 +177,9 @@ def case_detail(request, pk):
         ),
         **lists,
     }
+    if context["is_coordinator"] or context["is_presenter"]:
+        context["overrides"] = selectors.identifier_overrides(case)
+        context["waiting_overrides"] = any(r["override"].status == "pending" for r in context["overrides"])
     if context["is_coordinator"] and case.status == Case.Status.SUBMITTED:
         context["assign_sessions"] = list(selectors.upcoming_sessions_with_free_slots(case.program))
     return render(request, "cases/case_detail.html", context)
@@ -191,6 +203,19 @@ def case_assign(request, pk):
         messages.success(
             request, f"Scheduled as case {slot.position} of {slot.session.title}. The presenter is told."
         )
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_accept_overrides(request, pk):
+    case = get_case_for_coordinator(request.user, pk)
+    try:
+        services.accept_overrides(case=case, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Accepted: the marked text stays, and the case can now be scheduled.")
     return redirect(case)
 
 

@@ -9,6 +9,7 @@ from .models import (
     Certificate,
     CreditType,
     Evaluation,
+    EvaluationReminder,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -69,6 +70,17 @@ class EvaluationAdmin(ReadOnlyAdmin):
     search_fields = ["user__email", "user__full_name", "session__title"]
     list_select_related = ["session", "user"]
     date_hierarchy = "submitted_at"
+
+
+@admin.register(EvaluationReminder)
+class EvaluationReminderAdmin(ReadOnlyAdmin):
+    """Written by cpd.services.remind_missing_evaluations: the proof each person was reminded once."""
+
+    list_display = ["session", "user", "sent_by", "sent_at"]
+    list_filter = ["session__program"]
+    search_fields = ["user__email", "user__full_name", "session__title"]
+    list_select_related = ["session", "user", "sent_by"]
+    date_hierarchy = "sent_at"
 
 
 class SurveyQuestionInline(ReadOnlyInline):

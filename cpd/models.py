@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from sessions.models import Cycle, Program, Session
 
@@ -55,6 +56,28 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"Evaluation of {self.session} by {self.user}"
+
+
+class EvaluationReminder(models.Model):
+    """A coordinator's reminder to fill a session's evaluation: one per person and session,
+    whoever clicks and however often, so nobody gets it twice."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="evaluation_reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+    # Which call wrote the row: of two racing clicks, each mails only the rows it won.
+    batch = models.UUIDField(editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="evaluation_reminder_once_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation reminder to {self.user} for {self.session}"
 
 
 class CreditType(models.Model):

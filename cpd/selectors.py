@@ -1,8 +1,9 @@
 import json
 import secrets
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -12,7 +13,7 @@ from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Sessio
 
 from .credits import CreditResult, credit_phrase, format_amount
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
-from .services import attendance_credit, credit_rules
+from .services import attendance_credit, credit_rules, evaluation_closes_at
 
 
 @dataclass
@@ -95,16 +96,43 @@ def cycle_certificates(user) -> list[Certificate]:
     )
 
 
-def pending_evaluations(user) -> QuerySet[Session]:
-    """Sessions the user attended but has not evaluated yet (the dashboard's to-do)."""
-    return (
+@dataclass
+class EvaluationToFill:
+    session: Session
+    closes_at: datetime
+
+
+def pending_evaluations(
+    user, *, limit: int = 5, programs: Iterable[Program] | None = None, now: datetime | None = None
+) -> list[EvaluationToFill]:
+    """Sessions the user attended and may still evaluate (the dashboard's to-do), latest first:
+    started, not evaluated, and their program's evaluation window still open. One query when
+    the caller passes the user's `programs` (the dashboard has them), else two."""
+    now = now or timezone.now()
+    if programs is None:
+        programs = Program.objects.filter(
+            enrollments__user=user, enrollments__status=Enrollment.Status.APPROVED
+        )
+    windows = {p.evaluation_window_days for p in programs}
+    if not windows:
+        return []
+    # One condition per distinct window length: SQLite cannot add a column of days to a date.
+    still_open = Q()
+    for days in windows:
+        still_open |= Q(program__evaluation_window_days=days, ends_at__gt=now - timedelta(days=days))
+    sessions = (
         Session.objects.filter(
-            attendances__user=user, attendances__minutes__gt=0, status=Session.Status.SCHEDULED
+            still_open,
+            attendances__user=user,
+            attendances__minutes__gt=0,
+            status=Session.Status.SCHEDULED,
+            starts_at__lte=now,
         )
         .exclude(evaluations__user=user)
         .select_related("program")
-        .order_by("-starts_at")
+        .order_by("-starts_at")[:limit]
     )
+    return [EvaluationToFill(s, evaluation_closes_at(s)) for s in sessions]
 
 
 @dataclass

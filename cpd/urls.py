@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accreditation_views, transcript_views, views
+from . import accreditation_views, issue_views, transcript_views, views
 
 app_name = "cpd"
 
@@ -23,6 +23,11 @@ urlpatterns = [
         "manage/<slug:slug>/certificates/<int:pk>/retry/", views.certificate_retry, name="certificate_retry"
     ),
     path("manage/<slug:slug>/certificates/progress/", views.progress, name="progress"),
+    path(
+        "manage/<slug:slug>/certificates/sessions/<int:pk>/remind-evaluations/",
+        issue_views.remind_evaluations,
+        name="remind_evaluations",
+    ),
     path("manage/<slug:slug>/exports/attendance/", views.export_attendance, name="export_attendance"),
     path("manage/<slug:slug>/exports/<str:kind>/", accreditation_views.export_credits, name="export_credits"),
     path("manage/<slug:slug>/accreditation/", accreditation_views.accreditation, name="accreditation"),

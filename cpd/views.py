@@ -18,7 +18,7 @@ from echo_hub.lib.storage import private_file_response
 from sessions.models import Cycle, Session
 from sessions.permissions import get_program_for_coordinator, get_session_for_member
 
-from . import selectors, services
+from . import issue_views, selectors, services
 from .forms import EvaluationForm, ExportForm, RevokeForm, SurveyAnswerForm, SurveyQuestionForm
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyResponse
 from .permissions import (
@@ -52,11 +52,13 @@ def evaluate(request, slug, pk):
             messages.success(request, "Thank you for your evaluation.")
             return redirect("cpd:transcript")
     findings = list(getattr(form, "identifier_findings", {}).values())
-    return render(
-        request,
-        "cpd/evaluate.html",
-        {"session": session, "program": session.program, "form": form, "findings": findings},
-    )
+    context = {"session": session, "program": session.program, "form": form, "findings": findings}
+    context["closes_at"] = services.evaluation_closes_at(session)
+    try:
+        services.require_evaluation_open(session)
+    except ValidationError as exc:
+        context["closed_because"] = " ".join(exc.messages)
+    return render(request, "cpd/evaluate.html", context)
 
 
 @login_required
@@ -168,26 +170,28 @@ def certificate_retry(request, slug, pk):
 @require_POST
 def bulk_issue(request, slug):
     program = get_program_for_coordinator(request.user, slug)
+    started = timezone.now()
     if request.POST.get("cycle"):
         cycle = get_object_or_404(Cycle, program=program, pk=request.POST["cycle"])
         result = services.bulk_issue_for_cycle(cycle=cycle, by=request.user)
-        target = {"cycle": cycle.pk}
+        target, issued_for = {"cycle": cycle.pk}, cycle
     else:
         session = get_object_or_404(Session, program=program, pk=request.POST.get("session") or 0)
         result = services.bulk_issue_for_session(session=session, by=request.user)
-        target = {"session": session.pk}
-    messages.success(
-        request, f"{result['issued']} certificates issued ({result['existing']} existed already)."
-    )
+        target, issued_for = {"session": session.pk}, session
+    issue_views.remember_run(request, target=issued_for, started=started)
+    issue_views.say_issued(request, issued=result["issued"], existing=result["existing"])
     query = "&".join(f"{k}={v}" for k, v in target.items())
     return redirect(f"{reverse('cpd:progress', args=[program.slug])}?{query}")
 
 
 def _progress_target(request, program):
     if request.GET.get("cycle", "").isdigit():
-        return {"cycle": get_object_or_404(Cycle, program=program, pk=request.GET["cycle"])}
+        cycles = Cycle.objects.select_related("program")
+        return {"cycle": get_object_or_404(cycles, program=program, pk=request.GET["cycle"])}
     if request.GET.get("session", "").isdigit():
-        return {"session": get_object_or_404(Session, program=program, pk=request.GET["session"])}
+        sessions = Session.objects.select_related("program")
+        return {"session": get_object_or_404(sessions, program=program, pk=request.GET["session"])}
     raise Http404("Choose a session or cycle.")
 
 
@@ -197,8 +201,10 @@ def progress(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     target = _progress_target(request, program)
     context = {"program": program, **target, "progress": selectors.certificate_progress(**target)}
-    template = "cpd/progress_panel.html" if request.headers.get("HX-Request") else "cpd/progress.html"
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "cpd/progress_panel.html", context)
+    context |= issue_views.missed_context(request, **target)
+    return render(request, "cpd/progress.html", context)
 
 
 @login_required

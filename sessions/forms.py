@@ -45,6 +45,7 @@ class ProgramForm(forms.ModelForm):
             "attendance_threshold_percent",
             "evaluation_required",
             "provisional_attendance_earns_credit",
+            "evaluation_window_days",
         ]
         widgets = {
             "default_start_time": TIME_INPUT,
@@ -55,7 +56,22 @@ class ProgramForm(forms.ModelForm):
             "didactic_minutes": "Didactic length (minutes)",
             "case_slots_per_session": "Case slots per session",
             "attendance_threshold_percent": "Attendance needed for credits (%)",
+            "evaluation_window_days": "Days to fill the evaluation",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        window = self.fields["evaluation_window_days"]
+        window.required = False
+        window.error_messages |= {
+            "min_value": "Give participants at least 1 day to fill the evaluation.",
+            "max_value": "An evaluation can stay open at most 365 days.",
+        }
+
+    def clean_evaluation_window_days(self) -> int:
+        # Left empty (an older form, a script): the program keeps its current window.
+        days = self.cleaned_data.get("evaluation_window_days")
+        return days if days is not None else self.instance.evaluation_window_days
 
     def clean(self):
         cleaned = super().clean()

@@ -69,6 +69,15 @@ class Program(models.Model):
             "before that; accreditation bodies expect verified attendance."
         ),
     )
+    evaluation_window_days = models.PositiveSmallIntegerField(
+        "days to fill the evaluation",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=(
+            "A session's evaluation opens when it starts and closes this many days after it ends "
+            "(1 to 365). Participants are no longer asked, nor able, to evaluate after that."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,6 +89,10 @@ class Program(models.Model):
             models.CheckConstraint(
                 condition=Q(attendance_threshold_percent__gte=1, attendance_threshold_percent__lte=100),
                 name="program_threshold_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_window_days__gte=1, evaluation_window_days__lte=365),
+                name="program_evaluation_window_range",
             ),
         ]
 
@@ -314,6 +327,17 @@ class Session(models.Model):
         """The join link is live from 15 minutes before the start until the end."""
         now = timezone.now()
         return not self.is_cancelled and self.starts_at - JOIN_OPENS_BEFORE <= now <= self.ends_at
+
+    @property
+    def evaluation_closes_at(self):
+        """Its evaluation opens at the start and closes the program's number of days after the
+        end (the rule itself is cpd's: cpd.services.require_evaluation_open)."""
+        return self.ends_at + timedelta(days=self.program.evaluation_window_days)
+
+    @property
+    def evaluation_open(self) -> bool:
+        now = timezone.now()
+        return not self.is_cancelled and self.starts_at <= now < self.evaluation_closes_at
 
     @property
     def duration_minutes(self) -> int:

@@ -2,7 +2,7 @@
 member's intervals (rejoins add up, two devices at once count once), clip them to the session,
 preview exactly what will be stored, then store it."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -23,6 +23,18 @@ NO_TIMES = (
     "session, and two devices at once, cannot be told apart. In Zoom, untick “Show unique users” "
     "and export the participants report again."
 )
+
+
+# What apps above sessions do once a report is stored (cpd asks those who passed to evaluate):
+# they register here from their AppConfig.ready, as sessions never imports them.
+_AFTER_IMPORT: list[Callable[..., object]] = []
+
+
+def on_report_imported(callback: Callable[..., object]) -> None:
+    """Call `callback(session=..., user_ids=[...])` in the import's transaction, with the
+    members the stored report shows at or above the attendance threshold."""
+    if callback not in _AFTER_IMPORT:
+        _AFTER_IMPORT.append(callback)
 
 
 @dataclass
@@ -186,6 +198,9 @@ def import_report(
             reason=f"Imported {filename or 'participant report'}",
         )
     result = {"stored": len(stored), "kept": len(preview.kept), "unmatched": preview.unmatched}
+    passed = [o.user.pk for o in preview.outcomes if o.meets_threshold]
+    for callback in _AFTER_IMPORT:
+        callback(session=session, user_ids=passed)
     record(
         Action.ATTENDANCE_IMPORTED,
         actor=by,

@@ -1,12 +1,14 @@
 """Every model is in the Django admin, searchable and filterable; records that change only
 through a service (attendance, evaluations, certificates, case events) are read-only there."""
 
+import uuid
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from cpd.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from cpd.models import EvaluationReminder, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from echo_hub.audit.models import AuditEvent
 from sessions.models import AttendanceChange, ReportAlias, SessionJoin
 from tests.factories import (
@@ -38,6 +40,7 @@ READ_ONLY = [
     "cases.caseevent",
     "cpd.certificate",
     "cpd.evaluation",
+    "cpd.evaluationreminder",
     "cpd.survey",
     "cpd.surveyresponse",
     "audit.auditevent",
@@ -73,6 +76,7 @@ def records(program):
     ReportAlias.objects.create(program=program, key="amira (iphone)", user=attendance.user)
     SessionMaterialFactory(session=past)
     EvaluationFactory(session=past, user=attendance.user)
+    EvaluationReminder.objects.create(session=past, user=attendance.user, batch=uuid.uuid4())
     CertificateFactory(user=attendance.user, session=past)
     medication = MedicationFactory(case__program=program)
     RecommendationFactory(case=medication.case)

@@ -11,6 +11,7 @@ from .cases import (
 )
 from .common import MedicationRow, guard_identifiers, total_mme
 from .follow_ups import ORIGINAL_CONCERN, add_follow_up
+from .overrides import accept_overrides, has_waiting_overrides, vouched_keys
 from .recommendations import (
     LETTER_RENDERS,
     OVERDUE_LETTER_DAYS,
@@ -28,10 +29,12 @@ __all__ = [
     "OVERDUE_LETTER_DAYS",
     "RENDER_TASK",
     "MedicationRow",
+    "accept_overrides",
     "add_follow_up",
     "assign_case_to_session",
     "finalize_recommendations",
     "guard_identifiers",
+    "has_waiting_overrides",
     "letter_context",
     "mark_case_presented",
     "render_letter",
@@ -41,5 +44,6 @@ __all__ = [
     "save_recommendations",
     "submit_case",
     "total_mme",
+    "vouched_keys",
     "withdraw_case",
 ]

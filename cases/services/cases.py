@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from echo_hub.audit.services import Action, record
+from echo_hub.deid import Vouch
 from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
 from echo_hub.lib.urls import absolute_url
 from sessions.models import Session
@@ -26,19 +27,31 @@ from .common import (
     replace_medications,
     session_discussed_in,
 )
+from .overrides import WAITING, has_waiting_overrides, return_overrides, sync_overrides, vouched_keys
 
 
 @transaction.atomic
 def save_case_draft(
-    *, presenter, program, fields: Mapping, medications: Sequence[MedicationRow], case: Case | None = None
+    *,
+    presenter,
+    program,
+    fields: Mapping,
+    medications: Sequence[MedicationRow],
+    case: Case | None = None,
+    vouches: Mapping[str, Vouch] | None = None,
 ) -> Case:
-    """Create or update a draft. Nothing is stored when any text looks identifying."""
+    """Create or update a draft. Nothing is stored when any text looks identifying, except
+    text the presenter vouched for (`vouches`, per field), which then waits for a coordinator."""
+    vouches = vouches or {}
     texts = {name: fields.get(name) or "" for name in Case.TEXT_FIELDS} | medication_texts(medications)
     check_lengths(texts, text_limits(Case) | medication_limits(medications))
     problem = invisible_characters_problem(texts["title"])
     if problem:
         raise ValidationError({"title": f"This text {problem}"})
-    guard_identifiers(texts)
+    vouched = vouched_keys(case)
+    for field, vouch in vouches.items():
+        vouched.setdefault(field, set()).update(vouch.keys)
+    guard_identifiers(texts, vouched)
     if case is None:
         case = Case(presenter=presenter, program=program)
     elif not case.is_editable:
@@ -52,7 +65,8 @@ def save_case_draft(
     created = case.pk is None
     case.save()
     replace_medications(case, medications)
-    record(Action.CASE_EDITED, actor=presenter, obj=case, extra={"created": created})
+    vouched_now = sync_overrides(case, vouches, texts, presenter)
+    record(Action.CASE_EDITED, actor=presenter, obj=case, extra={"created": created, "vouched": vouched_now})
     return case
 
 
@@ -71,7 +85,7 @@ def submit_case(*, case: Case, by) -> Case:
         missing["attested_deidentified"] = "Confirm that the case holds no patient identifiers."
     if missing:
         raise ValidationError(missing)
-    guard_identifiers({name: getattr(case, name) for name in Case.TEXT_FIELDS})
+    guard_identifiers({name: getattr(case, name) for name in Case.TEXT_FIELDS}, vouched_keys(case))
     case.status = Case.Status.SUBMITTED
     case.submitted_at = timezone.now()
     case.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -94,6 +108,7 @@ def return_case(*, case: Case, by, comment: str) -> Case:
     case.status = Case.Status.RETURNED
     case.return_comment = comment
     case.save(update_fields=["status", "return_comment", "updated_at"])
+    return_overrides(case, by)
     record_event(case, CaseEvent.Kind.RETURNED, by, comment)
     record(Action.CASE_RETURNED, actor=by, obj=case)
     email_presenter(case, "case_returned", f"case:{case.pk}:returned:{case.events.count()}", {})
@@ -110,6 +125,8 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.SUBMITTED:
         raise ValidationError("Only a submitted case can be scheduled.")
+    if has_waiting_overrides(case):
+        raise ValidationError(WAITING)
     if session.program_id != case.program_id:
         raise ValidationError("That session belongs to another program.")
     if session.is_cancelled or session.is_past:

@@ -1,15 +1,17 @@
 """Evaluations and the credits they unlock; the sweep that asks attendees to evaluate."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from echo_hub.deid import explain, find_identifiers
+from echo_hub.lib.timefmt import date_time
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Message, queue_many
 from sessions.attendance import creditable_minutes
@@ -86,13 +88,41 @@ def _is_member(user, session: Session) -> bool:
     ).exists()
 
 
+def evaluation_closes_at(session: Session) -> datetime:
+    """An evaluation opens when its session starts and closes the program's number of days
+    after the session ends."""
+    return session.evaluation_closes_at
+
+
+def evaluation_is_open(session: Session, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return not session.is_cancelled and session.starts_at <= now < evaluation_closes_at(session)
+
+
+def require_evaluation_open(session: Session, *, now: datetime | None = None) -> None:
+    """Refuse, with the reason, an evaluation of a session that is not open for one."""
+    now = now or timezone.now()
+    if session.is_cancelled:
+        raise ValidationError("This session was cancelled: there is nothing to evaluate.")
+    if session.starts_at > now:
+        raise ValidationError(
+            f"You can evaluate a session once it has started; this one starts {date_time(session.starts_at)}."
+        )
+    closes_at = evaluation_closes_at(session)
+    if now >= closes_at:
+        raise ValidationError(
+            f"The evaluation of this session closed {date_time(closes_at)}, "
+            f"{session.program.evaluation_window_days} days after the session: it can no longer be filled."
+        )
+
+
 @transaction.atomic
-def submit_evaluation(*, session: Session, user, fields: Mapping) -> Evaluation:
-    """Record a participant's evaluation once; free text that looks identifying is refused."""
+def submit_evaluation(*, session: Session, user, fields: Mapping, now: datetime | None = None) -> Evaluation:
+    """Record a participant's evaluation once, while it is open; free text that looks
+    identifying is refused. `now` lets the demo data evaluate past sessions as of their end."""
     if not _is_member(user, session):
         raise ValidationError("Only members of the program evaluate its sessions.")
-    if session.is_cancelled or session.starts_at > timezone.now():
-        raise ValidationError("You can evaluate a session once it has started.")
+    require_evaluation_open(session, now=now)
     errors = {}
     for name in Evaluation.TEXT_FIELDS:
         findings = find_identifiers(fields.get(name, "") or "")
@@ -118,8 +148,26 @@ def submit_evaluation(*, session: Session, user, fields: Mapping) -> Evaluation:
 EVALUATION_REQUEST_WINDOW = timedelta(days=7)
 
 
+def _request(session: Session, user) -> Message:
+    # One key for the sweep's request and the one after a report import: asked once.
+    return Message(
+        email=user.email,
+        user=user,
+        kind="evaluation_request",
+        object_key=f"session:{session.pk}",
+        template="evaluation_request",
+        context={
+            "session": session,
+            "closes_at": evaluation_closes_at(session),
+            "evaluate_url": absolute_url("cpd:evaluate", slug=session.program.slug, pk=session.pk),
+        },
+        scope=program_scope(session.program_id),
+    )
+
+
 def send_due_evaluation_requests(*, now=None) -> int:
-    """Ask each person who attended a session that ended in the last week, once."""
+    """Ask each person who attended a session that ended in the last week, once, while the
+    session's evaluation is open."""
     now = now or timezone.now()
     attendances = (
         Attendance.objects.filter(
@@ -134,19 +182,24 @@ def send_due_evaluation_requests(*, now=None) -> int:
         .filter(evaluated=False)
         .select_related("user", "session", "session__program")
     )
-    messages = [
-        Message(
-            email=a.user.email,
-            user=a.user,
-            kind="evaluation_request",
-            object_key=f"session:{a.session_id}",
-            template="evaluation_request",
-            context={
-                "session": a.session,
-                "evaluate_url": absolute_url("cpd:evaluate", slug=a.session.program.slug, pk=a.session_id),
-            },
-            scope=program_scope(a.session.program_id),
-        )
-        for a in attendances
-    ]
-    return queue_many(messages)
+    return queue_many(
+        [_request(a.session, a.user) for a in attendances if evaluation_is_open(a.session, now=now)]
+    )
+
+
+def request_evaluations_after_report(*, session: Session, user_ids: Iterable[int], now=None) -> int:
+    """Ask the people a participant report showed above the attendance threshold to evaluate
+    the session, at once rather than at the next sweep: once each (the sweep's own request
+    counts), not those who have evaluated, and only while the evaluation is open. A report
+    imported before the session ends waits for the sweep, which asks after the end."""
+    now = now or timezone.now()
+    user_ids = list(user_ids)
+    if not user_ids or session.ends_at > now or not evaluation_is_open(session, now=now):
+        return 0
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .exclude(evaluations__session=session)
+        .order_by("pk")
+    )
+    return queue_many([_request(session, user) for user in users])

@@ -11,7 +11,7 @@ a patient.
 import bisect
 
 from .employers import employer_candidates
-from .findings import FIX_ADVICE, KIND_LABELS, Finding, explain
+from .findings import FIX_ADVICE, KIND_LABELS, Finding, Vouch, explain, snippet_key, unvouched
 from .names import cued_name_candidates
 from .places import place_candidates
 from .rules import _RULES
@@ -21,7 +21,16 @@ from .text import _TOKEN, Span, _matches
 
 _ALL_RULES = [*_RULES, *RULES_FR]
 
-__all__ = ["FIX_ADVICE", "KIND_LABELS", "Finding", "explain", "find_identifiers"]
+__all__ = [
+    "FIX_ADVICE",
+    "KIND_LABELS",
+    "Finding",
+    "Vouch",
+    "explain",
+    "find_identifiers",
+    "snippet_key",
+    "unvouched",
+]
 
 
 def find_identifiers(text: str) -> list[Finding]:

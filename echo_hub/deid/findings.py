@@ -52,3 +52,27 @@ FIX_ADVICE: dict[str, str] = {
 
 def explain(finding: Finding) -> str:
     return f"{KIND_LABELS[finding.kind]} “{finding.text}”: {FIX_ADVICE[finding.kind]}"
+
+
+def snippet_key(text: str) -> str:
+    """How a flagged piece of text is matched against what someone vouched for: the same
+    words, whatever the case and spacing."""
+    return " ".join(text.split()).casefold()
+
+
+def unvouched(findings: list[Finding], vouched: set[str]) -> list[Finding]:
+    """The findings whose text nobody has vouched for (see `snippet_key`)."""
+    return [f for f in findings if snippet_key(f.text) not in vouched]
+
+
+@dataclass(frozen=True)
+class Vouch:
+    """The author's word that the flagged `snippets` of one field identify nobody."""
+
+    reason: str
+    snippets: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def keys(self) -> set[str]:
+        return {snippet_key(s) for s in self.snippets}

@@ -16,6 +16,7 @@ from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.uploads import UploadTooBig
 from sessions import selectors
+from sessions.models import Enrollment
 
 from . import privacy as privacy_actions
 from .forms import CloseAccountForm
@@ -33,16 +34,18 @@ def home(request):
         return render(request, "home.html", {"programs": programs})
     user = request.user
     upcoming = list(selectors.upcoming_sessions_for(user)[:DASHBOARD_SESSIONS])
+    enrollments = list(selectors.user_enrollments(user).order_by("program__name"))
+    member_of = [e.program for e in enrollments if e.status == Enrollment.Status.APPROVED]
     response = render(
         request,
         "dashboard.html",
         {
             "next_session": upcoming[0] if upcoming else None,
             "upcoming": upcoming[1:],
-            "enrollments": list(selectors.user_enrollments(user).order_by("program__name")),
+            "enrollments": enrollments,
             "coordinated": waiting_for_coordinator(user),
             "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
-            "pending_evaluations": list(cpd_selectors.pending_evaluations(user)[:5]),
+            "pending_evaluations": cpd_selectors.pending_evaluations(user, limit=5, programs=member_of),
             "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
         },
     )

@@ -175,7 +175,8 @@ def test_case_create_submit_again_after_fixing_the_errors_keeps_one_case(client,
     client.force_login(presenter)
     errors = client.post(_create_url(program), _case_post(button="submit", question_1=""))
     form = re.search(
-        r'<form method="post"(?: action="([^"]*)")? novalidate class="case-form">', errors.content.decode()
+        r'<form method="post" id="case-form"(?: action="([^"]*)")? novalidate class="case-form">',
+        errors.content.decode(),
     )
 
     response = client.post(form.group(1) or _create_url(program), _case_post(button="submit"))

@@ -112,8 +112,12 @@ def _add_failed_certificate(session) -> None:
     CertificateFactory(user=UserFactory(), session=session)
 
 
-@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "htmx"])
-def test_progress_query_count_is_constant(client, coordinator, past_session, headers):
+# The page adds who got no certificate and why (attendance, evaluations, certificates,
+# reminders, credit types); the panel it refreshes does not.
+@pytest.mark.parametrize(
+    ("headers", "queries"), [({}, 15), ({"HX-Request": "true"}, 10)], ids=["page", "htmx"]
+)
+def test_progress_query_count_is_constant(client, coordinator, past_session, headers, queries):
     client.force_login(coordinator)
     url = reverse("cpd:progress", args=[past_session.program.slug]) + f"?session={past_session.pk}"
     _add_failed_certificate(past_session)
@@ -123,4 +127,4 @@ def test_progress_query_count_is_constant(client, coordinator, past_session, hea
 
     ctx3 = _capture(client, url, "could not be read or saved", 3, **headers)
 
-    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == queries, sql(ctx1, ctx3)

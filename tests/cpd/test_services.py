@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from cases.deid import explain, find_identifiers
 from cpd import services
 from cpd.models import Certificate, Evaluation
+from echo_hub.lib.timefmt import date_time
 from sessions.models import Session
 from tests.factories import (
     AttendanceFactory,
@@ -101,7 +102,9 @@ def test_submit_evaluation_before_the_start_is_refused(session, participant):
     with pytest.raises(ValidationError) as caught:
         services.submit_evaluation(session=session, user=participant, fields=ANSWERS)
 
-    assert caught.value.messages == ["You can evaluate a session once it has started."]
+    assert caught.value.messages == [
+        f"You can evaluate a session once it has started; this one starts {date_time(session.starts_at)}."
+    ]
     assert Evaluation.objects.count() == 0
 
 
@@ -112,7 +115,7 @@ def test_submit_evaluation_of_a_cancelled_session_is_refused(past_session, parti
     with pytest.raises(ValidationError) as caught:
         services.submit_evaluation(session=past_session, user=participant, fields=ANSWERS)
 
-    assert caught.value.messages == ["You can evaluate a session once it has started."]
+    assert caught.value.messages == ["This session was cancelled: there is nothing to evaluate."]
 
 
 def test_submit_evaluation_by_a_non_member_is_refused(past_session, outsider, pending_user):

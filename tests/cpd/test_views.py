@@ -161,7 +161,11 @@ def test_evaluate_before_the_start_shows_the_reason(client, session, participant
     response = client.post(_session_url("cpd:evaluate", session), ANSWERS)
 
     assert response.status_code == 200
-    assert "You can evaluate a session once it has started." in response.content.decode()
+    assert (
+        f"You can evaluate a session once it has started; this one starts {date_time(session.starts_at)}."
+        in response.content.decode()
+    )
+    assert 'name="relevance"' not in response.content.decode()
     assert Evaluation.objects.count() == 0
 
 
@@ -256,7 +260,9 @@ def test_transcript_shows_every_past_session_by_program_and_year(client, program
     assert '<td class="num fw-semibold">2 Mainpro+ Certified credits</td>' in body
     assert "Attendance: 60 of the 90 minutes needed; Evaluation not filled" in body
     assert "Attendance: 0 of the 90 minutes needed; Evaluation not filled" in body
-    assert reverse("cpd:evaluate", args=[program.slug, naloxone.pk]) in body
+    # Its evaluation closed 14 days after the session: it is no longer offered.
+    assert reverse("cpd:evaluate", args=[program.slug, naloxone.pk]) not in body
+    assert '<td data-label="Evaluation">Closed</td>' in body
     assert reverse("cpd:claim", args=[program.slug, starts.pk]) in body
     assert reverse("cpd:certificate_download", args=[certificate.pk]) in body
     for hidden in ("Cancelled", "Not yet", "Someone else&#x27;s", "Not a member yet"):
@@ -624,7 +630,7 @@ def test_bulk_issue_for_a_session_issues_the_eligible_and_shows_progress(
     progress = client.get(response.url)
 
     assert (response.status_code, response.url) == (302, _progress_url(program, session=past_session.pk))
-    assert _messages(response) == ["2 certificates issued (0 existed already)."]
+    assert _messages(response) == ["2 certificates issued."]
     assert set(Certificate.objects.values_list("user", "render_status", "credits")) == {
         (user.pk, "ready", Decimal("1.50")) for user in eligible
     }
@@ -647,8 +653,8 @@ def test_bulk_issue_for_a_cycle_issues_one_summary_per_person_with_credits(clien
     certificate = Certificate.objects.get()
     assert response.url == _progress_url(program, cycle=cycle.pk)
     assert _messages(again) == [
-        "1 certificates issued (0 existed already).",
-        "0 certificates issued (1 existed already).",
+        "1 certificate issued.",
+        "No certificate issued (1 existed already). The table below says who got none and why.",
     ]
     assert (certificate.user, certificate.kind, certificate.cycle, certificate.credits) == (
         earner,

@@ -151,6 +151,8 @@ MANAGE = {
     "cpd:bulk_issue": Row(get=None, objects=True, post=lambda t: {"session": t.past_session.pk}),
     "cpd:certificate_retry": Row(get=None, objects=True, post=lambda t: {}),
     "cpd:progress": Row(objects=True),
+    # Nobody here misses only the evaluation: the reminder writes nothing (tests/cpd/test_issue_outcomes.py).
+    "cpd:remind_evaluations": Row(get=None, objects=True, post=lambda t: {}, writes=False),
     "cpd:export_attendance": Row(),
     "cpd:export_credits": Row(),
     "cpd:accreditation": Row(post=lambda t: {"hub_name": "ECHO Ontario", "signatory_name": "Dr. Helen Markham"}),
@@ -195,6 +197,7 @@ def _kwargs(name: str, t: Target) -> dict:
         "sessions:manage_attendance_import": past,
         "sessions:manage_attendance_import_confirm": past,
         "sessions:manage_attendance_confirm": past,
+        "cpd:remind_evaluations": past,
         "sessions:manage_attendance_claim_decide": {"claim_pk": t.claim.pk},
         "sessions:manage_retry_message": {"pk": t.failed_message.pk},
         "sessions:manage_enrollment_approve": {"pk": t.pending.pk},

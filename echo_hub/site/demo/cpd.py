@@ -63,7 +63,10 @@ def seed_demo_cpd(*, program: Program, coordinator, participant, spoke=None) -> 
             )
         for index, user in present:
             if user in (participant, spoke) or (index + number) % 3:
-                cpd_services.submit_evaluation(session=session, user=user, fields=EVALUATION)
+                # As each did the day after, while the evaluation was open.
+                cpd_services.submit_evaluation(
+                    session=session, user=user, fields=EVALUATION, now=session.ends_at + timedelta(days=1)
+                )
     for session in past[:3]:
         for holder in (participant, spoke):
             if holder is None or not Attendance.objects.filter(session=session, user=holder).exists():
