@@ -6,6 +6,7 @@ from django.utils import timezone
 from echo_hub.deid.forms import IdentifierGuardMixin
 from echo_hub.lib.forms import CountedTextarea, TextLimitsMixin
 from echo_hub.lib.text import TOO_LONG
+from sessions.forms import session_label
 from sessions.models import Session
 
 from .library import LIBRARY_AWAITING, MmeBand
@@ -49,6 +50,7 @@ class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
         self.fields["requested_session"].queryset = Session.objects.filter(
             program=program, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
         ).order_by("starts_at")
+        self.fields["requested_session"].label_from_instance = session_label
         self.fields["requested_session"].empty_label = "Next available session"
         self.fields["requested_session"].label = "Preferred session"
 
@@ -133,6 +135,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = session_label
 
 
 class RecommendationsForm(IdentifierGuardMixin, forms.Form):
@@ -190,6 +193,7 @@ class QueueFilterForm(forms.Form):
             .distinct()
             .order_by("-starts_at")
         )
+        self.fields["session"].label_from_instance = session_label
 
 
 class LibrarySearchForm(forms.Form):

@@ -15,6 +15,8 @@ opioids.
 
 import math
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 MME_CAUTION = 50
@@ -187,3 +189,58 @@ def mme_level(total: float | None) -> str:
     if total >= MME_CAUTION:
         return "at_or_above_50"
     return "below_50"
+
+
+@dataclass(frozen=True)
+class PrescribingWarning:
+    """A safety flag the letter prints and the case page shows: `headline` is the letter's own
+    words; `advice` says what the hub will look at."""
+
+    level: str  # "danger" or "warning", as Bootstrap's alert colours
+    headline: str
+    advice: str
+
+
+def is_opioid(drug: str) -> bool:
+    """Whether a medication row's drug key names an opioid (buprenorphine too, MME or not)."""
+    return drug in _NAMES and drug != "other"
+
+
+def prescribing_warnings(
+    *, total_mme: float | Decimal | None, benzodiazepine: bool, drugs: Iterable[str] = ()
+) -> list[PrescribingWarning]:
+    """The flags of a case's current medications, most serious first: a high daily MME (the
+    letter's thresholds, MME_HIGH and MME_CAUTION) and a co-prescribed benzodiazepine or other
+    sedative, which with an opioid raises the risk of fatal respiratory depression."""
+    warnings = []
+    level = mme_level(float(total_mme) if total_mme is not None else None)
+    if level == "at_or_above_90":
+        warnings.append(
+            PrescribingWarning(
+                "danger",
+                f"At or above {MME_HIGH} MME/day.",
+                "High-dose opioid therapy: review benefits, risks and tapering options, and offer naloxone.",
+            )
+        )
+    elif level == "at_or_above_50":
+        warnings.append(
+            PrescribingWarning(
+                "warning",
+                f"At or above {MME_CAUTION} MME/day.",
+                "Increased overdose risk: consider naloxone and closer monitoring.",
+            )
+        )
+    if benzodiazepine:
+        with_opioid = any(is_opioid(drug) for drug in drugs)
+        warnings.append(
+            PrescribingWarning(
+                "danger" if with_opioid else "warning",
+                "A benzodiazepine or other sedative is co-prescribed.",
+                "Together with an opioid it raises the risk of fatal overdose: avoid the combination "
+                "where possible, taper one of them, and offer naloxone."
+                if with_opioid
+                else "No opioid is listed: check whether one is taken, as the combination raises the "
+                "risk of fatal overdose.",
+            )
+        )
+    return warnings

@@ -72,6 +72,7 @@ class Case(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PRESENTED = "presented", "Presented"
         LETTER_SENT = "letter_sent", "Letter sent"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cases")
     presenter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
@@ -247,6 +248,11 @@ class Case(models.Model):
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
+    @property
+    def may_be_withdrawn(self) -> bool:
+        """With the hub and not presented; a scheduled case's session is checked by the service."""
+        return self.status in (self.Status.SUBMITTED, self.Status.RETURNED, self.Status.SCHEDULED)
+
 
 class Medication(models.Model):
     """A current medication of a case, or of a follow-up when `follow_up` is set."""
@@ -391,6 +397,7 @@ class CaseEvent(models.Model):
         LETTER_SENT = "letter_sent", "Letter sent"
         FOLLOW_UP = "follow_up", "Follow-up reported"
         RE_PRESENTATION = "re_presentation", "Asked to present again"
+        WITHDRAWN = "withdrawn", "Withdrawn by the presenter"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

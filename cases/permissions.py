@@ -10,7 +10,7 @@ from django.http import Http404
 
 from echo_hub.audit.services import denied
 from sessions.models import Enrollment, Program, Role
-from sessions.permissions import active_role, get_program_for_coordinator
+from sessions.permissions import active_role, get_program_for_coordinator, member_programs
 
 from .models import Case, IdentifierOverride, RecommendationLetter
 
@@ -20,6 +20,8 @@ VISIBLE_TO_HUB = (
     Case.Status.SCHEDULED,
     Case.Status.PRESENTED,
     Case.Status.LETTER_SENT,
+    # The hub read it before the presenter took it back; the queue lists it as withdrawn.
+    Case.Status.WITHDRAWN,
 )
 VISIBLE_TO_PARTICIPANTS = (Case.Status.SCHEDULED, Case.Status.PRESENTED, Case.Status.LETTER_SENT)
 
@@ -96,6 +98,11 @@ def get_letter_for_coordinator(user, slug: str, case_pk: int) -> RecommendationL
 
 def can_read_letter(user, case: Case, role: str | None) -> bool:
     return case.presenter_id == user.pk or role in (Role.COORDINATOR, Role.EXPERT)
+
+
+def programs_to_present_in(user) -> QuerySet[Program]:
+    """The programs where the user is an approved member, by name: where they may present."""
+    return member_programs(user).order_by("name")
 
 
 def can_present_in(user, program: Program) -> bool:

@@ -1,15 +1,17 @@
 from django.urls import path
 
-from . import letter_views, library_views, views
+from . import letter_views, library_views, presenter_views, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("cases/", views.my_cases, name="mine"),
     path("cases/review/", views.review_list, name="review"),
+    path("cases/new/", presenter_views.case_present, name="present"),
     path("cases/<int:pk>/", views.case_detail, name="detail"),
     path("cases/<int:pk>/edit/", views.case_edit, name="edit"),
     path("cases/<int:pk>/submit/", views.case_submit, name="submit"),
+    path("cases/<int:pk>/withdraw/", presenter_views.case_withdraw, name="withdraw"),
     path("cases/<int:pk>/follow-up/", views.case_follow_up, name="follow_up"),
     path("cases/<int:pk>/recommendations/", views.case_recommendations, name="recommendations"),
     path("cases/<int:pk>/letter.pdf", views.case_letter, name="letter"),

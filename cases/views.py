@@ -28,7 +28,7 @@ from .forms import (
     medication_formset,
     medication_rows,
 )
-from .mme import mme_level
+from .mme import mme_level, prescribing_warnings
 from .models import Case, RecommendationLetter
 from .permissions import (
     can_present_in,
@@ -170,6 +170,11 @@ def case_detail(request, pk):
         "can_read_letter": can_read_letter(request.user, case, role),
         "total_mme": total,
         "mme_level": mme_level(float(total) if total is not None else None),
+        "prescribing_warnings": prescribing_warnings(
+            total_mme=total,
+            benzodiazepine=case.benzodiazepine_coprescribed,
+            drugs=[m.drug for m in lists["medications"]],
+        ),
         **lists,
     }
     if context["is_coordinator"] or context["is_presenter"]:

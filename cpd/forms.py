@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from echo_hub.accounts.models import Profession
 from echo_hub.deid.forms import IdentifierGuardMixin
+from sessions.forms import session_label
 from sessions.models import Cycle, Session
 
 from .models import CreditType, Evaluation, SurveyQuestion
@@ -70,7 +71,8 @@ class ExportForm(forms.Form):
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["session"].queryset = Session.objects.filter(program=program).order_by("-starts_at")
+        self.fields["session"].queryset = Session.objects.filter(program=program).order_by("starts_at", "pk")
+        self.fields["session"].label_from_instance = session_label
         self.fields["cycle"].queryset = Cycle.objects.filter(program=program)
 
     def clean(self):

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import accreditation_views, cycle_views, issue_views, views
+from . import accreditation_views, cycle_views, issue_views, transcript_views, views
 
 app_name = "cpd"
 
 urlpatterns = [
     path("cpd/", views.transcript, name="transcript"),
+    path("cpd/transcript.pdf", transcript_views.transcript_pdf, name="transcript_pdf"),
+    path("cpd/transcript.csv", transcript_views.transcript_csv, name="transcript_csv"),
     path("cpd/certificates/<int:pk>/download/", views.certificate_download, name="certificate_download"),
     path("cpd/certificates/<int:pk>/reissue/", views.reissue, name="reissue"),
     path("cpd/certificates/<int:pk>/revoke/", views.revoke, name="revoke"),

@@ -328,6 +328,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zoom.sweep",
         "schedule": 600.0,
     },
+    # Each coordinator's digest goes out once a day from 07:00 in their zone: checked every
+    # half hour, so it arrives by 07:30.
+    "coordinator-digest": {
+        "task": "echo_hub.send_coordinator_digests",
+        "schedule": 1800.0,
+    },
 }
 
 # Zoom (programs that connect a Server-to-Server OAuth app in their settings). The URLs change

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from echo_hub.accounts.models import User, time_zone_choices
+from echo_hub.lib import timefmt
 
 from .models import MAX_CASE_SLOTS, Cycle, Program, Role, Session, SessionMaterial
 from .roster import parse_roster, read_roster
@@ -84,6 +85,11 @@ class ProgramForm(forms.ModelForm):
 def cycle_label(cycle: Cycle) -> str:
     end = f"{cycle.end_date:%-d %b %Y}" if cycle.end_date else "no end date"
     return f"{cycle.name} ({cycle.start_date:%-d %b %Y} – {end})"
+
+
+def session_label(session: Session) -> str:
+    """A session in a select: its title and when it starts, in the viewer's zone."""
+    return f"{session.title} · {timefmt.date_time(session.starts_at)}"
 
 
 class CycleForm(forms.Form):

@@ -236,6 +236,20 @@ class Invitation(models.Model):
         return f"{local[:1]}•••@{domain}"
 
 
+def title_with_topic(title: str, topic: str) -> str:
+    """A session's title and its didactic topic as one line, each said once: "Session 3: Sleep
+    and pain". A topic the title already holds (or that starts with the title) is not repeated,
+    and a topic with a colon of its own is set off by a dash, never a second colon prefix
+    ("Session 3 — Opioid tapering: when and how", not "Session 3: Opioid tapering: when…")."""
+    title, topic = title.strip(), topic.strip()
+    if not topic or topic.casefold() in title.casefold():
+        return title
+    if not title or topic.casefold().startswith(title.casefold()):
+        return topic
+    separator = " — " if ":" in topic or ":" in title else ": "
+    return f"{title}{separator}{topic}"
+
+
 class Session(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
@@ -334,6 +348,10 @@ class Session(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def heading(self) -> str:
+        return title_with_topic(self.title, self.didactic_topic)
 
     @property
     def objectives(self) -> list[str]:

@@ -13,6 +13,13 @@ from echo_hub.lib.text import invisible_characters_problem, normalize_name
 from echo_hub.lib.uploads import read_upload
 
 REQUIRED_COLUMNS = ("email", "full_name", "profession", "organization")
+# The downloadable template's one example row: replace it with your people.
+TEMPLATE_EXAMPLE = (
+    "amira.lee@example.org",
+    "Dr Amira Lee",
+    "Family physician",
+    "Northern Family Health Team",
+)
 MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
 

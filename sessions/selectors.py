@@ -1,6 +1,8 @@
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, NullIf, RowNumber
 from django.utils import timezone
 
 from echo_hub.notifications.models import Notification
@@ -48,6 +50,70 @@ def upcoming_sessions_for(user) -> QuerySet[Session]:
         .order_by("starts_at")
     )
     return with_member_join_url(sessions, user)
+
+
+@dataclass(frozen=True)
+class ProgramSessions:
+    """One program's part of "My sessions": the next few sessions and the latest past ones,
+    with how many there are in all (the page links to the rest)."""
+
+    program: Program
+    upcoming: list[Session]
+    upcoming_total: int
+    past: list[Session]
+    past_total: int
+
+
+def _first_per_program(sessions: QuerySet[Session], order, limit: int) -> list[Session]:
+    """The first `limit` sessions of each program in `order`, each annotated with its
+    program's total: one query whatever the number of programs."""
+    return list(
+        sessions.annotate(
+            rank=Window(RowNumber(), partition_by=F("program_id"), order_by=order),
+            program_total=Window(Count("pk"), partition_by=F("program_id")),
+        )
+        .filter(rank__lte=limit)
+        .select_related("program", "presenter")
+        .order_by("program_id", "rank")
+    )
+
+
+def my_sessions_by_program(user, *, upcoming: int = 4, past: int = 3) -> list[ProgramSessions]:
+    """The user's programs by name, each with its next `upcoming` sessions and latest `past`
+    ones. Three queries, however many programs and sessions."""
+    programs = list(
+        Program.objects.filter(
+            enrollments__user=user, enrollments__status=Enrollment.Status.APPROVED
+        ).order_by("name")
+    )
+    now = timezone.now()
+    sessions = Session.objects.filter(program__in=[p.pk for p in programs])
+    coming = _first_per_program(sessions.filter(ends_at__gte=now), F("starts_at").asc(), upcoming)
+    held = _first_per_program(sessions.filter(ends_at__lt=now), F("starts_at").desc(), past)
+    groups = []
+    for program in programs:
+        mine = [s for s in coming if s.program_id == program.pk]
+        before = [s for s in held if s.program_id == program.pk]
+        groups.append(
+            ProgramSessions(
+                program=program,
+                upcoming=mine,
+                upcoming_total=mine[0].program_total if mine else 0,
+                past=before,
+                past_total=before[0].program_total if before else 0,
+            )
+        )
+    return groups
+
+
+def upcoming_topics(program: Program, *, limit: int = 8) -> list[Session]:
+    """What a prospective member reads before enrolling: the next sessions' dates and
+    didactic topics (no join links, no agenda)."""
+    return list(
+        Session.objects.filter(
+            program=program, status=Session.Status.SCHEDULED, starts_at__gte=timezone.now()
+        ).order_by("starts_at")[:limit]
+    )
 
 
 def program_sessions(program: Program, *, past: bool) -> QuerySet[Session]:

@@ -112,6 +112,7 @@ urlpatterns = [
         name="manage_invitation_revoke",
     ),
     path("manage/<slug:slug>/roster/import/", manage.roster_import, name="manage_roster_import"),
+    path("manage/<slug:slug>/roster/template.csv", manage.roster_template, name="manage_roster_template"),
     path(
         "manage/<slug:slug>/roster/import/confirm/",
         manage.roster_import_confirm,

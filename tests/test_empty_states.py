@@ -20,7 +20,13 @@ EMPTY_PAGES = [
         [],
         ["No upcoming sessions", 'href="/programs/"', "Browse programs"],
     ),
-    ("outsider", "cases:mine", [], ["You have not presented a case yet", "Choose a program to present to"]),
+    (
+        "outsider",
+        "cases:mine",
+        [],
+        ["You have not presented a case yet", 'href="/cases/new/"', "Present a case"],
+    ),
+    ("outsider", "cases:present", [], ["Join a program first", 'href="/programs/"', "Browse programs"]),
     ("outsider", "cpd:transcript", [], ["No credits yet", "Join a program", "Browse programs"]),
     ("outsider", "home", [], ["No upcoming sessions", "Browse programs"]),
     (

@@ -7,6 +7,7 @@ from .cases import (
     return_case,
     save_case_draft,
     submit_case,
+    withdraw_case,
 )
 from .common import MedicationRow, guard_identifiers, total_mme
 from .follow_ups import ORIGINAL_CONCERN, add_follow_up
@@ -44,4 +45,5 @@ __all__ = [
     "submit_case",
     "total_mme",
     "vouched_keys",
+    "withdraw_case",
 ]

@@ -160,6 +160,40 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
 
 
 @transaction.atomic
+def withdraw_case(*, case: Case, by) -> Case:
+    """The presenter takes their case back before it is presented: it leaves the coordinators'
+    queue, and a scheduled case gives up its slot (the cases after it move up one place, so
+    the agenda stays numbered 1, 2, 3 and the slot can be given again)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.presenter_id != by.pk:
+        raise ValidationError("Only the presenter can withdraw a case.")
+    if case.status == Case.Status.WITHDRAWN:
+        return case
+    if case.status == Case.Status.DRAFT:
+        raise ValidationError("This draft has not been submitted: there is nothing to withdraw.")
+    if not case.may_be_withdrawn:
+        raise ValidationError("This case has been presented: it can no longer be withdrawn.")
+    slot = CaseSlot.objects.select_related("session").filter(case=case).first()
+    if slot is not None:
+        session = Session.objects.select_for_update().get(pk=slot.session_id)
+        if session.starts_at <= timezone.now() and not session.is_cancelled:
+            raise ValidationError(
+                f"{session.title} has started: the case counts as presented and can no longer be withdrawn."
+            )
+        slot.delete()
+        for later in CaseSlot.objects.filter(session=session, position__gt=slot.position).order_by(
+            "position"
+        ):
+            later.position -= 1
+            later.save(update_fields=["position"])
+    case.status = Case.Status.WITHDRAWN
+    case.save(update_fields=["status", "updated_at"])
+    record_event(case, CaseEvent.Kind.WITHDRAWN, by, slot.session.title if slot else "")
+    record(Action.CASE_WITHDRAWN, actor=by, obj=case, extra={"session_id": slot.session_id if slot else None})
+    return case
+
+
+@transaction.atomic
 def mark_case_presented(*, case: Case, by) -> Case:
     """A scheduled case was presented: only once its session has started."""
     case = Case.objects.select_for_update().get(pk=case.pk)

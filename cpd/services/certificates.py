@@ -341,7 +341,7 @@ def certificate_context(certificate: Certificate) -> dict:
     verify_url = absolute_url("cpd:verify", code=certificate.code)
     if certificate.kind == Certificate.Kind.SESSION:
         session = certificate.session
-        title = f"{session.title}: {session.didactic_topic}" if session.didactic_topic else session.title
+        title = session.heading
         dates, rows = _date_long(session.starts_at, zone), []
         body_ids = [session.accreditation_id] if session.accreditation_id else []
     else:
@@ -350,7 +350,7 @@ def certificate_context(certificate: Certificate) -> dict:
         title = f"{cycle.name} cycle"
         rows = [
             {
-                "title": s.title + (f": {s.didactic_topic}" if s.didactic_topic else ""),
+                "title": s.heading,
                 "date": f"{s.starts_at.astimezone(zone):%-d %b %Y}",
                 "credits": format_amount(r.credits),
                 "body_id": s.accreditation_id,

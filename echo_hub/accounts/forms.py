@@ -70,6 +70,7 @@ class ProfileForm(forms.ModelForm):
             "community_type",
             "time_zone",
             "language",
+            "daily_digest",
             *IDENTIFIER_FIELDS,
         ]
         widgets = {"birth_day": forms.NumberInput(attrs={"min": 1, "max": 31})}

@@ -192,6 +192,15 @@ class User(AbstractUser):
         help_text="Pharmacists in the US: the ID of your NABP e-Profile, for CPE Monitor.",
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    daily_digest = models.BooleanField(
+        "email me a daily digest of what waits for me",
+        default=True,
+        # In the database too: rows written by code that predates the field (an older
+        # migration's historical model) get it ticked rather than failing.
+        db_default=True,
+        help_text="Coordinators: one email a morning, only on days when enrollment requests, cases, "
+        "letters, attendance or failed messages wait for you.",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

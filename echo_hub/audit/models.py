@@ -27,6 +27,7 @@ class AuditEvent(models.Model):
         CASE_OVERRIDES_ACCEPTED = "case_overrides_accepted", "Text marked not identifying accepted"
         CASE_SCHEDULED = "case_scheduled", "Case scheduled"
         CASE_PRESENTED = "case_presented", "Case marked presented"
+        CASE_WITHDRAWN = "case_withdrawn", "Case withdrawn by its presenter"
         CASE_EXPORTED = "case_exported", "Case exported"
         CASE_LIBRARY_SCREENED = "case_library_screened", "Case screened for the library"
         RECOMMENDATIONS_SAVED = "recommendations_saved", "Recommendations saved"

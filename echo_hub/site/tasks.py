@@ -12,6 +12,8 @@ from cpd.services import send_due_evaluation_requests
 from sessions.attendance import record_provisional_attendance
 from sessions.reminders import send_due_session_reminders
 
+from .digest import send_coordinator_digests
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,3 +28,10 @@ def sweep_due_messages_task() -> dict:
     }
     logger.info("Due messages queued: %s", result)
     return result
+
+
+@shared_task(name="echo_hub.send_coordinator_digests", acks_late=True, time_limit=240, soft_time_limit=200)
+def send_coordinator_digests_task() -> int:
+    queued = send_coordinator_digests()
+    logger.info("Coordinator digests queued: %s", queued)
+    return queued

@@ -4,27 +4,23 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, ValidationError
-from django.db.models import CharField, Count, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors as case_selectors
-from cases.models import Case
 from cpd import selectors as cpd_selectors
 from echo_hub.lib.csp import allow_form_redirects
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.uploads import UploadTooBig
-from echo_hub.notifications.models import Notification
 from sessions import selectors
-from sessions.models import PROGRAM_SCOPE_PREFIX, Enrollment
-from sessions.permissions import coordinated_programs
+from sessions.models import Enrollment
 
 from . import privacy as privacy_actions
 from .forms import CloseAccountForm
+from .waiting import waiting_for_coordinator
 
 DASHBOARD_SESSIONS = 6
 # The data export is built in memory up to this size, then in a temporary file on disk.
@@ -38,19 +34,6 @@ def home(request):
         return render(request, "home.html", {"programs": programs})
     user = request.user
     upcoming = list(selectors.upcoming_sessions_for(user)[:DASHBOARD_SESSIONS])
-    pending = Enrollment.objects.filter(program=OuterRef("pk"), status=Enrollment.Status.PENDING)
-    to_screen = Case.objects.filter(program=OuterRef("pk"), status=Case.Status.SUBMITTED)
-    overdue = case_selectors.overdue_letters_for_programs().filter(program=OuterRef("pk"))
-    failed = Notification.objects.filter(
-        status=Notification.Status.FAILED,
-        scope=Concat(Value(PROGRAM_SCOPE_PREFIX), Cast(OuterRef("pk"), output_field=CharField())),
-    ).values("scope")
-    coordinated = coordinated_programs(user).annotate(
-        pending_count=_count(pending),
-        screen_count=_count(to_screen),
-        overdue_count=_count(overdue),
-        failed_count=Coalesce(Subquery(failed.annotate(n=Count("pk")).values("n")[:1]), 0),
-    )
     enrollments = list(selectors.user_enrollments(user).order_by("program__name"))
     member_of = [e.program for e in enrollments if e.status == Enrollment.Status.APPROVED]
     response = render(
@@ -60,7 +43,7 @@ def home(request):
             "next_session": upcoming[0] if upcoming else None,
             "upcoming": upcoming[1:],
             "enrollments": enrollments,
-            "coordinated": list(coordinated.order_by("name")),
+            "coordinated": waiting_for_coordinator(user),
             "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
             "pending_evaluations": cpd_selectors.pending_evaluations(user, limit=5, programs=member_of),
             "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
@@ -69,11 +52,6 @@ def home(request):
     return allow_form_redirects(
         response, [s.member_join_url for s in upcoming if s.member_join_url and s.join_open]
     )
-
-
-def _count(queryset) -> Coalesce:
-    """A correlated COUNT(*) subquery, 0 when nothing matches."""
-    return Coalesce(Subquery(queryset.values("program").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 @require_GET

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from echo_hub.accounts.models import Profession
+from echo_hub.lib.csv_export import csv_response
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
 from echo_hub.notifications.services import retry_notification
@@ -32,7 +34,7 @@ from ..permissions import (
     get_program_for_coordinator,
     get_session_for_coordinator,
 )
-from ..roster import parse_roster
+from ..roster import REQUIRED_COLUMNS, TEMPLATE_EXAMPLE, parse_roster
 
 _ROSTER_SESSION_KEY = "roster-import-{}"
 
@@ -316,8 +318,17 @@ def roster_import(request, slug):
         )
         request.session[_ROSTER_SESSION_KEY.format(program.pk)] = form.cleaned_data["file"]
     return render(
-        request, "sessions/manage/roster_import.html", {"form": form, "program": program, "report": report}
+        request,
+        "sessions/manage/roster_import.html",
+        {"form": form, "program": program, "report": report, "professions": Profession.labels},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def roster_template(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    return csv_response(f"{program.slug}-roster-template.csv", REQUIRED_COLUMNS, [TEMPLATE_EXAMPLE])
 
 
 @login_required

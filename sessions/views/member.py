@@ -54,13 +54,15 @@ def program_detail(request, slug):
         enrollment = Enrollment.objects.filter(user=request.user, program=program).first()
     # The credit types the program is certified for (cpd's rows, read by relation name).
     prefetch_related_objects([program], "credit_types")
-    upcoming = []
+    upcoming, topics = [], []
     if role:
         upcoming = list(selectors.program_sessions(program, past=False)[:5])
+    else:
+        topics = selectors.upcoming_topics(program)
     return render(
         request,
         "sessions/program_detail.html",
-        {"program": program, "role": role, "enrollment": enrollment, "upcoming": upcoming},
+        {"program": program, "role": role, "enrollment": enrollment, "upcoming": upcoming, "topics": topics},
     )
 
 
@@ -101,8 +103,8 @@ def program_sessions(request, slug):
 @login_required
 @require_GET
 def my_sessions(request):
-    page = paginate(request, selectors.upcoming_sessions_for(request.user))
-    return render(request, "sessions/my_sessions.html", {"page": page})
+    groups = selectors.my_sessions_by_program(request.user)
+    return render(request, "sessions/my_sessions.html", {"groups": groups})
 
 
 @login_required

@@ -251,3 +251,48 @@ def test_a_participant_password_sign_in_does_not_skip_the_confirmation(client, m
     activate = client.get(reverse("mfa_activate_totp"))
 
     assert activate["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_recovery_codes_page_explains_the_codes_and_continues_where_the_person_was_going(
+    client, mfa_on, coordinator
+):
+    client.force_login(coordinator)
+    client.get(reverse("sessions:program_list"))  # interrupted: set up an authenticator first
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    client.post(reverse("mfa_activate_totp"), {"code": totp_code(page.context["form"].secret)})
+    codes = RecoveryCodes(
+        Authenticator.objects.get(user=coordinator, type="recovery_codes")
+    ).get_unused_codes()
+
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    back = client.get(reverse("accounts:mfa_continue"))
+
+    body = response.content.decode()
+    assert (len(H1.findall(body)), STYLE_ATTR.findall(body), INLINE_SCRIPT.findall(body)) == (1, [], [])
+    assert "<h1>Your recovery codes</h1>" in body
+    assert "<title>Your recovery codes · ECHO Hub</title>" in body
+    assert "Keep these codes somewhere safe before you go on." in body
+    assert "Each code works once." in body
+    assert f"{len(codes)} of {len(codes)} codes unused." in body
+    assert [f"<li><code>{code}</code></li>" in body for code in codes] == [True] * len(codes)
+    assert f'href="{reverse("mfa_download_recovery_codes")}" download>Download codes (text file)</a>' in body
+    assert (
+        f'<a class="btn btn-primary" href="{reverse("accounts:mfa_continue")}">I have saved my codes, continue</a>'
+        in body
+    )
+    assert back["Location"] == reverse("sessions:program_list")
+
+
+def test_recovery_codes_page_warns_when_few_codes_are_left(client, participant):
+    with_totp(participant)
+    recovery = RecoveryCodes.activate(participant)
+    for code in recovery.get_unused_codes()[:-2]:
+        recovery.validate_code(code)
+    client.force_login(participant)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+
+    body = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+
+    assert "2 of 10 codes unused. Running low: generate new codes below" in body
+    assert f'href="{reverse("mfa_generate_recovery_codes")}">Generate new codes</a>' in body

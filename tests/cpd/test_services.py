@@ -560,3 +560,20 @@ def test_reissue_of_a_revoked_certificate_is_refused(past_session, participant, 
     certificate.refresh_from_db()
     assert caught.value.messages == ["A revoked certificate cannot be reissued."]
     assert certificate.issue_number == 1
+
+
+def test_certificate_prints_the_session_title_and_topic_without_a_doubled_prefix(
+    past_session, ana, django_capture_on_commit_callbacks
+):
+    Session.objects.filter(pk=past_session.pk).update(
+        title="Session 3", didactic_topic="Opioid tapering: when and how"
+    )
+    past_session.refresh_from_db()
+    _earned(past_session, ana, minutes=97)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.issue_session_certificate(user=ana, session=past_session)
+
+    text = " ".join(_pdf_text(certificate).split())
+    assert "Session 3 — Opioid tapering: when and how" in text
+    assert "Session 3: Opioid tapering" not in text

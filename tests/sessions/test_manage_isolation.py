@@ -147,6 +147,7 @@ MANAGE = {
     "sessions:manage_invite": Row(post=lambda t: {"emails": "new.member@example.org", "role": Role.PARTICIPANT}),
     "sessions:manage_roster_import": Row(post=lambda t: _file("roster.csv", ROSTER), posted=200, writes=False),
     "sessions:manage_roster_import_confirm": Row(get=None, post=lambda t: {}, writes=False),
+    "sessions:manage_roster_template": Row(),
     "cases:queue": Row(),
     "cases:letter_retry": Row(get=None, objects=True, post=lambda t: {}),
     "cpd:manage_certificates": Row(),

@@ -135,8 +135,10 @@ MATRIX = {
     "sessions:manage_invitation_revoke":         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import":             ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_roster_import_confirm":     ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "sessions:manage_roster_template":           ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cases:mine":                                ("GET",      302, 200, 200, 200, 200,  200,  200),
     "cases:review":                              ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "cases:present":                             ("GET",      302, 200, 200, 302, 302,  302,  302),
     "cases:create":                              ("GET/POST", 302, 404, 404, 200, 200,  200,  404),
     "cases:session_agenda":                      ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:queue":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -145,6 +147,8 @@ MATRIX = {
     "cases:library":                             ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:library_case":                        ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cpd:transcript":                            ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "cpd:transcript_pdf":                        ("GET",      302, 200, 200, 200, 200,  200,  200),
+    "cpd:transcript_csv":                        ("GET",      302, 200, 200, 200, 200,  200,  200),
     "cpd:verify_lookup":                         ("GET",      200, 200, 200, 200, 200,  200,  200),
     "cpd:verify":                                ("GET",      200, 200, 200, 200, 200,  200,  200),
     "cpd:certificate_download":                  ("GET",      302, 404, 404, 200, 404,  200,  404),
@@ -200,6 +204,7 @@ CASE_METHODS = {
     "cases:detail": "GET",
     "cases:edit": "GET/POST",
     "cases:submit": "POST",
+    "cases:withdraw": "GET/POST",
     "cases:follow_up": "GET/POST",
     "cases:recommendations": "GET/POST",
     "cases:letter": "GET",
@@ -233,6 +238,12 @@ CASE_MATRIX = {
     ("cases:submit", SCHEDULED):              (302, 404, 404, 403, 403,  403,  404, 302),
     ("cases:submit", PRESENTED):              (302, 404, 404, 403, 403,  403,  404, 302),
     ("cases:submit", LETTER_SENT):            (302, 404, 404, 403, 403,  403,  404, 302),
+    ("cases:withdraw", DRAFT):                (302, 404, 404, 404, 404,  404,  404, 403),
+    ("cases:withdraw", SUBMITTED):            (302, 404, 404, 404, 403,  403,  404, 200),
+    ("cases:withdraw", RETURNED):             (302, 404, 404, 404, 403,  403,  404, 200),
+    ("cases:withdraw", SCHEDULED):            (302, 404, 404, 403, 403,  403,  404, 200),
+    ("cases:withdraw", PRESENTED):            (302, 404, 404, 403, 403,  403,  404, 403),
+    ("cases:withdraw", LETTER_SENT):          (302, 404, 404, 403, 403,  403,  404, 403),
     ("cases:follow_up", DRAFT):               (302, 404, 404, 404, 404,  404,  404, 200),
     ("cases:follow_up", SUBMITTED):           (302, 404, 404, 404, 403,  403,  404, 200),
     ("cases:follow_up", RETURNED):            (302, 404, 404, 404, 403,  403,  404, 200),
@@ -342,6 +353,7 @@ PROGRAM_VIEWS = [
     "sessions:manage_invite",
     "sessions:manage_invitations",
     "sessions:manage_roster_import",
+    "sessions:manage_roster_template",
     "sessions:manage_failed_messages",
     "cpd:manage_certificates",
     "cpd:progress",
@@ -626,8 +638,11 @@ def _url_kwargs(name: str, w: World) -> dict:
         "sessions:my_sessions",
         "cases:mine",
         "cases:review",
+        "cases:present",
         "cases:library_index",
         "cpd:transcript",
+        "cpd:transcript_pdf",
+        "cpd:transcript_csv",
         "cpd:verify_lookup",
         "audit:site",
         "audit:site_csv",
@@ -663,6 +678,14 @@ def _transcript_text(role: str, w: World) -> str:
     if role in MEMBERS:
         return f'href="{w.past_session.get_absolute_url()}">{w.past_session.title}</a>'
     return '<p class="h5">No credits yet</p>'
+
+
+def _transcript_csv_text(role: str, w: World) -> str:
+    if role == PARTICIPANT:
+        return f",{w.certificate.code}\r\n"
+    if role in MEMBERS:
+        return f"{w.past_session.title}: {w.past_session.didactic_topic},"
+    return "program,session,session_start,minutes"
 
 
 def _expected_text(name: str, role: str, w: World) -> str:
@@ -706,6 +729,8 @@ def _expected_text(name: str, role: str, w: World) -> str:
             f'<h1 class="text-break">Revoke the invitation of {w.invitation.email}?</h1>'
         ),
         "sessions:manage_roster_import": "<h1>Import a roster</h1>",
+        "sessions:manage_roster_template": "email,full_name,profession,organization\r\n",
+        "cases:present": "Join a program first",
         "cases:mine": "<h1>My cases</h1>",
         "cases:review": escape(w.cases[SCHEDULED].title) if role == EXPERT else "Nothing waits for you",
         "cases:create": f"<h1>Present a case to {program}</h1>",
@@ -726,6 +751,9 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "sessions:manage_attendance_import": f"<h1>Import the participant report of {past.title}</h1>",
         "sessions:manage_failed_messages": f'<td data-label="To">{w.failed_message.email}</td>',
         "cpd:transcript": _transcript_text(role, w),
+        # Each person's own rows: the participant's certificate code is in theirs alone.
+        "cpd:transcript_pdf": f"CPD transcript\n{user.name_with_credentials if user.pk else ''}",
+        "cpd:transcript_csv": _transcript_csv_text(role, w),
         "cpd:verify_lookup": "<h1>Verify a certificate</h1>",
         "cpd:verify": f'<dd class="col-sm-8">{escape(w.certificate.user.full_name)}</dd>',
         "cpd:revoke": f"<h1>Revoke the certificate of {escape(w.certificate.user)}?</h1>",
@@ -803,6 +831,9 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "cpd:certificate_retry": reverse("cpd:manage_certificates", args=[slug]),
         "cpd:credit_type_delete": reverse("cpd:accreditation", args=[slug]),
         "cases:letter_retry": w.cases[LETTER_SENT].get_absolute_url(),
+        "cases:present": reverse(
+            "cases:create", args=[w.other_program.slug if role == OTHER_COORDINATOR else slug]
+        ),
         "cpd:survey_use_template": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
         "cpd:survey_send": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
     }[name]
@@ -843,7 +874,7 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
     elif expected == 200 and name == "site:data_export":
         archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
         assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email
-    elif expected == 200 and name == "reports:pdf":
+    elif expected == 200 and name in ("reports:pdf", "cpd:transcript_pdf"):
         assert _expected_text(name, role, world) in _pdf_text(response.content)
     elif expected == 200:
         assert _expected_text(name, role, world) in response.content.decode()
@@ -884,6 +915,7 @@ def _case_text(name: str, case: Case) -> str:
         "cases:follow_up": f"recommendations for “{title}”?",
         "cases:recommendations": f"<h1>Recommendations for “{title}”</h1>",
         "cases:return": f"<h1>Return “{title}” to its presenter</h1>",
+        "cases:withdraw": f'<h1 class="text-break">Withdraw “{title}”?</h1>',
         "cases:tags": f"Tags help members find “{title}” in the case library",
         "cases:library_screen": f"<h1>Screen “{title}” for the case library</h1>",
     }[name]

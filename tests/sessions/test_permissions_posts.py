@@ -35,6 +35,7 @@ from .test_permissions import (
     PRESENTER,
     RETURNED,
     ROLES,
+    SCHEDULED,
     SUBMITTED,
     World,
     _case_location,
@@ -161,6 +162,7 @@ WRITES_NOTHING = {"sessions:manage_attendance_import", "sessions:manage_roster_i
 # The case views that take GET and POST: in which state and by whom a POST succeeds, and what is posted.
 CASE_POSTS: dict[str, tuple[str, str, Callable[[Case], dict]]] = {
     "cases:edit": (RETURNED, PRESENTER, lambda case: _case()),
+    "cases:withdraw": (SCHEDULED, PRESENTER, lambda case: {}),
     "cases:follow_up": (LETTER_SENT, PRESENTER, lambda case: {
         "what_changed": "Switched to buprenorphine six weeks later.", "pain_change": "pain 8/10 to 6/10",
     } | _medications([])),

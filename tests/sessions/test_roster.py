@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from echo_hub.accounts.models import Profession
 from sessions.roster import RosterRow, decode_roster, parse_roster
@@ -252,3 +253,37 @@ def test_parse_roster_counts_file_lines_after_a_cell_spanning_two_lines():
     report = parse_roster(text)
 
     assert _errors(report) == [(2, []), (4, ["“bad-email” is not a valid email address."])]
+
+
+@pytest.mark.django_db
+def test_roster_template_downloads_a_csv_the_import_reads_back(client, coordinator, program):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("sessions:manage_roster_template", args=[program.slug]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="chronic-pain-roster-template.csv"'
+    text = decode_roster(response.content)
+    assert text.splitlines()[0] == "email,full_name,profession,organization"
+    report = parse_roster(text)
+    assert [line.errors for line in report.lines] == [[]]
+    assert report.valid_rows == [
+        RosterRow(
+            email="amira.lee@example.org",
+            full_name="Dr Amira Lee",
+            profession=Profession.FAMILY_PHYSICIAN,
+            organization="Northern Family Health Team",
+        )
+    ]
+
+
+@pytest.mark.django_db
+def test_roster_import_page_links_the_template_and_lists_the_professions(client, coordinator, program):
+    client.force_login(coordinator)
+
+    body = client.get(reverse("sessions:manage_roster_import", args=[program.slug])).content.decode()
+
+    template_url = reverse("sessions:manage_roster_template", args=[program.slug])
+    assert f'href="{template_url}" download>Download the CSV template</a>' in body
+    assert f"Professions: {VALID_PROFESSIONS}." in body
