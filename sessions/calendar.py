@@ -12,8 +12,8 @@ def calendar_event(session: Session) -> CalendarEvent:
     lines = [session.program.name]
     if session.didactic_topic:
         lines.append(f"Didactic: {session.didactic_topic}")
-    if session.presenter:
-        lines.append(f"Presenter: {session.presenter}")
+    if session.didactic_presenter:
+        lines.append(f"Presenter: {session.didactic_presenter.name_with_credentials}")
     if session.is_cancelled:
         lines.append(f"Cancelled: {session.cancel_reason}")
     if session.join_url:
