@@ -111,7 +111,15 @@ class CreditTypeForm(forms.ModelForm):
 
     class Meta:
         model = CreditType
-        fields = ["name", "professions", "credits_per_hour", "rounding_step", "max_per_session", "statement"]
+        fields = [
+            "name",
+            "professions",
+            "credits_per_hour",
+            "rounding_step",
+            "max_per_session",
+            "statement",
+            "print_objectives",
+        ]
         widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
         labels = {"rounding_step": "Rounding step"}
         help_texts = {

@@ -93,6 +93,11 @@ class CreditType(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="The most credits one session may earn, as certified. Empty: no maximum.",
     )
+    print_objectives = models.BooleanField(
+        "print learning objectives",
+        default=False,
+        help_text="Tick when the certifying body asks for the sessions' learning objectives on certificates.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

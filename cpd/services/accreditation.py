@@ -24,6 +24,7 @@ CREDIT_TYPE_FIELDS = (
     "credits_per_hour",
     "rounding_step",
     "max_per_session",
+    "print_objectives",
 )
 ACCREDITATION_FIELDS = (
     "provider_name",
