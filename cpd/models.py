@@ -142,6 +142,13 @@ class Accreditation(models.Model):
     )
     logo = models.FileField(upload_to="accreditation/", blank=True)
     signature = models.FileField(upload_to="accreditation/", blank=True)
+    # The letterhead of recommendation letters: the hub's name and logo above, how to reach it.
+    contact_address = models.CharField(
+        "postal address", max_length=300, blank=True, help_text="For example “200 Elizabeth St, Toronto ON M5G 2C4”."
+    )
+    contact_phone = models.CharField("phone", max_length=40, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
+    website = models.URLField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from .cases import (
 )
 from .common import MedicationRow, guard_identifiers, total_mme
 from .follow_ups import ORIGINAL_CONCERN, add_follow_up
+from .letters import check_can_finalize, merged_texts, preview_document, render_letter_preview
 from .recommendations import (
     LETTER_RENDERS,
     OVERDUE_LETTER_DAYS,
@@ -29,11 +30,15 @@ __all__ = [
     "MedicationRow",
     "add_follow_up",
     "assign_case_to_session",
+    "check_can_finalize",
     "finalize_recommendations",
     "guard_identifiers",
     "letter_context",
     "mark_case_presented",
+    "merged_texts",
+    "preview_document",
     "render_letter",
+    "render_letter_preview",
     "retry_letter_render",
     "return_case",
     "save_case_draft",

@@ -200,7 +200,7 @@ CASE_METHODS = {
     "cases:assign": "POST",
     "cases:return": "GET/POST",
     "cases:mark_presented": "POST",
-    "cases:finalize": "POST",
+    "cases:finalize": "GET/POST",
     "cases:tags": "GET/POST",
     "cases:library_sharing": "POST",
     "cases:library_screen": "GET/POST",

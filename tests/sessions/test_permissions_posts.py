@@ -17,6 +17,7 @@ from cases.models import Case, RecommendationHeading
 from cpd.models import Survey
 from sessions.models import Role, Session
 from tests.cases.conftest import CASE_FIELDS
+from tests.factories import RecommendationFactory
 from tests.snapshot import changes_since, snapshot
 
 from . import test_permissions
@@ -198,10 +199,23 @@ CASE_POSTS: dict[str, tuple[str, str, Callable[[Case], dict]]] = {
         RecommendationHeading.OPIOID: "Taper by 10% of the dose every four weeks.",
     }),
     "cases:return": (SUBMITTED, COORDINATOR, lambda case: {"comment": "Please add the current lorazepam dose."}),
+    "cases:finalize": (PRESENTED, COORDINATOR, lambda case: {
+        RecommendationHeading.OPIOID: "Taper by 10% of the dose every four weeks.",
+        "confirm": "on", "action": "send",
+    }),
     "cases:tags": (PRESENTED, COORDINATOR, lambda case: {"new_tags": "tapering, buprenorphine switch"}),
     "cases:library_screen": (PRESENTED, COORDINATOR, lambda case: {
         "decision": "keep_out", "version": recommendations_version(case),
     }),
+}
+# The letter goes once the case's session has started and an expert has written.
+CASE_ARRANGE: dict[str, Callable[[Case], None]] = {
+    "cases:finalize": lambda case: (
+        Session.objects.filter(case_slots_taken__case=case).update(
+            starts_at=timezone.now() - timedelta(days=1), ends_at=timezone.now() - timedelta(days=1, hours=-2)
+        ),
+        RecommendationFactory(case=case),
+    ),
 }
 # fmt: on
 
@@ -248,6 +262,7 @@ def test_post_data_is_accepted_from_the_member_it_belongs_to(client, world, name
 def test_case_post_data_is_accepted_from_the_member_it_belongs_to(client, world, name):
     state, role, data = CASE_POSTS[name]
     case = world.cases[state]
+    CASE_ARRANGE.get(name, lambda case: None)(case)
     client.force_login(world.users[role])
     before = snapshot()
 
@@ -295,6 +310,7 @@ def test_case_view_refuses_the_post_of_a_refused_role_and_writes_nothing(
     client, world, name, state, role, expected
 ):
     case = world.cases[state]
+    CASE_ARRANGE.get(name, lambda case: None)(case)
     _login(client, world.users[role])
     url = reverse(name, kwargs={"pk": case.pk})
     before = snapshot()
