@@ -144,7 +144,10 @@ class Accreditation(models.Model):
     signature = models.FileField(upload_to="accreditation/", blank=True)
     # The letterhead of recommendation letters: the hub's name and logo above, how to reach it.
     contact_address = models.CharField(
-        "postal address", max_length=300, blank=True, help_text="For example “200 Elizabeth St, Toronto ON M5G 2C4”."
+        "postal address",
+        max_length=300,
+        blank=True,
+        help_text="For example “200 Elizabeth St, Toronto ON M5G 2C4”.",
     )
     contact_phone = models.CharField("phone", max_length=40, blank=True)
     contact_email = models.EmailField("contact email", blank=True)
