@@ -138,9 +138,8 @@ def parse_curriculum(
     lines: list[CurriculumLine] = []
     seen: dict[int, int] = {}
     try:
-        last_line = reader.line_num
-        for raw in reader:
-            number, last_line = last_line + 1, reader.line_num
+        # Spreadsheet rows, not file lines: a cell with line breaks is one row. The header is row 1.
+        for number, raw in enumerate(reader, start=2):
             if not any(cell.strip() for cell in raw):
                 continue
             if len(lines) >= MAX_ROWS:

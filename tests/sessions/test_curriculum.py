@@ -277,3 +277,12 @@ def test_parse_curriculum_splits_objectives_on_semicolons_and_ignores_spreadshee
 
     assert report.errors == []
     assert report.rows[0].learning_objectives == "Plan a taper\nManage withdrawal"
+
+
+def test_parse_curriculum_numbers_spreadsheet_rows_not_file_lines(cycle, sessions):
+    text = f'{HEADER}\n1,,Tapering,,,,,"Plan a taper\nManage withdrawal"\n\n9,,Nowhere,,,,,\n'
+
+    report = _parse(cycle, text)
+
+    assert [(line, error.column) for line, error in report.errors] == [(4, "session")]
+    assert report.lines[0].line == 2

@@ -239,8 +239,14 @@ def test_curriculum_import_with_errors_lists_each_with_row_and_column_and_cannot
 
     body = preview.content.decode()
     assert "2 problems to fix in the file. Nothing has been imported." in body
-    assert "Row 3, column <code>session</code>: “7” is not the number of a session of this cycle." in body
-    assert "Row 3, column <code>presenter_email</code>: “not-an-email” is not a valid email address." in body
+    assert (
+        'Row 3, column <code class="text-body">session</code>: “7” is not the number of a session of this cycle.'
+        in body
+    )
+    assert (
+        'Row 3, column <code class="text-body">presenter_email</code>: “not-an-email” is not a valid email address.'
+        in body
+    )
     assert "curriculum/import/confirm/" not in body
     assert _messages(confirm) == ["Upload the curriculum file again: the preview has expired."]
     assert changes_since(before) == {}
