@@ -166,7 +166,8 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
                 label=label,
                 required=False,
                 max_length=LETTER_HEADING_MAX,
-                widget=forms.Textarea(attrs={"rows": 5}),
+                # Headings nobody wrote under stay small: the letter's text is what matters here.
+                widget=forms.Textarea(attrs={"rows": 6 if self.initial.get(value) else 2}),
                 error_messages={"max_length": TOO_LONG},
             )
         self.order_fields([*RecommendationHeading.values, "confirm"])
