@@ -7,6 +7,8 @@ from io import BytesIO
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -19,6 +21,7 @@ from cpd.services import update_accreditation
 from echo_hub.audit.models import AuditEvent
 from sessions.models import Role
 from tests.factories import LOGO_PNG, EnrollmentFactory, RecommendationFactory, UserFactory
+from tests.querycount import sql
 from tests.snapshot import changes_since, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +275,18 @@ def test_letter_page_after_the_letter_went_sends_back_to_the_case(client, recomm
     assert response["Location"] == recommended.get_absolute_url()
     assert _messages(response) == ["The letter of this case has already been finalized."]
     assert changes_since(before) == {}
+
+
+def test_letter_page_query_count_does_not_grow_with_recommendations(client, recommended, coordinator, expert):
+    client.force_login(coordinator)
+    url = _url(recommended)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for heading in ("investigations", "non_pharm", "psychosocial"):
+        RecommendationFactory(case=recommended, author=UserFactory(), heading=heading, text="Another view.")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert response.content.decode().count("Another view.") == 6  # in the form and in the preview
+    assert len(few) == len(many), sql(few, many)

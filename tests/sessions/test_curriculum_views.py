@@ -293,3 +293,26 @@ def test_session_page_shows_the_guest_presenter_and_objectives(
 
     assert escape("Dr. Ana Guest, Pharmacist, Queen's University") in body
     assert "<li>Plan a taper</li>" in body
+
+
+def test_session_edit_page_names_the_guest_and_a_member_chosen_there_replaces_them(
+    client, cycle, sessions, coordinator, expert
+):
+    guest = GuestPresenter.objects.create(
+        program=cycle.program, name="Dr. Ana Guest", profession="Pharmacist"
+    )
+    Session.objects.filter(pk=sessions[0].pk).update(guest_presenter=guest)
+    url = reverse("sessions:manage_session_edit", args=[cycle.program.slug, sessions[0].pk])
+    client.force_login(coordinator)
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"title": sessions[0].title, "presenter": expert.pk, "case_slots": "3"})
+
+    assert "Now a guest: Dr. Ana Guest, Pharmacist. Choosing a member here replaces the guest." in page
+    assert response.status_code == 302
+    session = Session.objects.get(pk=sessions[0].pk)
+    assert (session.presenter_id, session.guest_presenter_id) == (expert.pk, None)
+    assert (
+        AuditEvent.objects.get(action=AuditEvent.Action.SESSION_EDITED).extra["guest_presenter"]
+        == f"#{guest.pk} → none"
+    )
