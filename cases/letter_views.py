@@ -31,7 +31,7 @@ def letter_finalize(request, pk):
     document itself, "Send" finalizes it once the coordinator has confirmed."""
     case = get_case_for_coordinator(request.user, pk)
     try:
-        services.check_can_finalize(case)
+        session = services.check_can_finalize(case)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(case)
@@ -52,7 +52,7 @@ def letter_finalize(request, pk):
                 return redirect(case)
         except ValidationError as exc:
             add_service_errors(form, exc)
-    document = services.preview_document(case=case, texts=form.texts())
+    document = services.preview_document(case=case, texts=form.texts(), session=session)
     context = {"case": case, "form": form, "document": document, "findings": _findings(form)}
     return render(request, "cases/letter_finalize.html", context)
 

@@ -140,11 +140,12 @@ def check_can_finalize(case: Case) -> Session:
     return session_discussed_in(case)
 
 
-def preview_document(*, case: Case, texts: Mapping[str, str]) -> dict:
-    """The letter as it would go out now with `texts`, nothing saved."""
+def preview_document(*, case: Case, texts: Mapping[str, str], session: Session | None = None) -> dict:
+    """The letter as it would go out now with `texts`, nothing saved. `session`: what
+    check_can_finalize returned, when the caller has just called it."""
     return letter_document(
         case=case,
-        session=check_can_finalize(case),
+        session=session or check_can_finalize(case),
         issued_at=timezone.now(),
         texts=texts,
         experts=expert_names(case),

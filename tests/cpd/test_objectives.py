@@ -2,10 +2,12 @@
 and certificates whose credit type asks for them."""
 
 import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cpd import services
@@ -15,8 +17,10 @@ from sessions.models import GuestPresenter
 from tests.factories import (
     AttendanceFactory,
     CreditTypeFactory,
+    CycleFactory,
     EnrollmentFactory,
     EvaluationFactory,
+    PastSessionFactory,
     UserFactory,
 )
 
@@ -92,3 +96,27 @@ def test_evaluate_page_shows_the_objectives_and_the_guest_presenter(
     assert "The session's learning objectives" in body
     assert "<li>Plan an opioid taper with the patient</li><li>Recognise and manage withdrawal</li>" in body
     assert "Presented by Dr. Ana Guest, Pharmacist" in body
+
+
+def test_cycle_certificate_lists_each_sessions_objectives_where_asked(
+    program, participant, django_capture_on_commit_callbacks
+):
+    CreditTypeFactory(program=program, print_objectives=True)
+    cycle = CycleFactory(program=program)
+    for days, objectives in ((21, "Plan a taper"), (14, "Offer naloxone to every patient above 50 MME")):
+        session = PastSessionFactory(
+            program=program,
+            cycle=cycle,
+            starts_at=timezone.now() - timedelta(days=days),
+            learning_objectives=objectives,
+        )
+        AttendanceFactory(session=session, user=participant, minutes=120)
+        EvaluationFactory(session=session, user=participant)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.issue_cycle_certificate(user=participant, cycle=cycle)
+
+    text = _pdf_text(certificate)
+    assert "Sessions attended" in text
+    assert "Plan a taper" in text
+    assert "Offer naloxone to every patient above 50 MME" in text
