@@ -13,6 +13,7 @@ from .library import LIBRARY_AWAITING, MmeBand
 from .mme import DRUG_CHOICES
 from .models import COMMENT_TEXT, LONG_TEXT, AgeBand, Case, CaseTag, FollowUp, RecommendationHeading
 from .services import MedicationRow
+from .services.letters import LETTER_HEADING_MAX
 
 
 class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
@@ -151,6 +152,35 @@ class RecommendationsForm(IdentifierGuardMixin, forms.Form):
                 widget=CountedTextarea(),
                 error_messages={"max_length": TOO_LONG},
             )
+
+
+class LetterForm(IdentifierGuardMixin, forms.Form):
+    """The letter's text as the coordinator confirms it: the experts' recommendations merged
+    under each heading, editable, and a confirmation before it is sent."""
+
+    guarded_fields = tuple(RecommendationHeading.values)
+    confirm = forms.BooleanField(
+        label="I have read the letter as it will be sent. Send it to the presenter.", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in RecommendationHeading.choices:
+            self.fields[value] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=LETTER_HEADING_MAX,
+                # Headings nobody wrote under stay small: the letter's text is what matters here.
+                widget=forms.Textarea(attrs={"rows": 6 if self.initial.get(value) else 2}),
+                error_messages={"max_length": TOO_LONG},
+            )
+        self.order_fields([*RecommendationHeading.values, "confirm"])
+
+    def texts(self) -> dict[str, str]:
+        """Each heading's text as typed (or as merged, before anything is posted)."""
+        if not self.is_bound:
+            return {h: self.initial.get(h, "") for h in RecommendationHeading.values}
+        return {h: str(self.data.get(h, "")).replace("\r\n", "\n") for h in RecommendationHeading.values}
 
 
 class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):

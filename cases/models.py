@@ -353,6 +353,10 @@ class RecommendationLetter(models.Model):
     # The session the case was discussed in, fixed when the letter is finalized.
     session = models.ForeignKey(Session, null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RENDERING)
+    # The text the coordinator confirmed, heading by heading ({heading: text}): the PDF prints
+    # this, not the experts' recommendations as they may be edited later. Empty for letters
+    # finalized before it existed, which print the recommendations.
+    final_text = models.JSONField(default=dict, blank=True)
     file = models.FileField(upload_to="letters/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     finalized_by = models.ForeignKey(

@@ -271,21 +271,6 @@ def case_recommendations(request, pk):
 
 
 @login_required
-@require_POST
-def case_finalize(request, pk):
-    case = get_case_for_coordinator(request.user, pk)
-    try:
-        services.finalize_recommendations(case=case, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, "Recommendations finalized. The letter is being prepared and will be emailed."
-        )
-    return redirect(case)
-
-
-@login_required
 @require_GET
 def case_letter(request, pk):
     case, role = get_case_for_user(request.user, pk)

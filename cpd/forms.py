@@ -122,7 +122,15 @@ class CreditTypeForm(forms.ModelForm):
 
     class Meta:
         model = CreditType
-        fields = ["name", "professions", "credits_per_hour", "rounding_step", "max_per_session", "statement"]
+        fields = [
+            "name",
+            "professions",
+            "credits_per_hour",
+            "rounding_step",
+            "max_per_session",
+            "statement",
+            "print_objectives",
+        ]
         widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
         labels = {"rounding_step": "Rounding step"}
         help_texts = {
@@ -160,6 +168,15 @@ class AccreditationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For professions without a credit type, whose certificate counts the hours attended.",
     )
+    contact_address = forms.CharField(
+        label="Postal address",
+        max_length=300,
+        required=False,
+        help_text="Printed with the phone, email and website in the letterhead of recommendation letters.",
+    )
+    contact_phone = forms.CharField(label="Phone", max_length=40, required=False)
+    contact_email = forms.EmailField(label="Contact email", required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
     logo = forms.FileField(
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),

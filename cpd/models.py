@@ -116,6 +116,11 @@ class CreditType(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="The most credits one session may earn, as certified. Empty: no maximum.",
     )
+    print_objectives = models.BooleanField(
+        "print learning objectives",
+        default=False,
+        help_text="Tick when the certifying body asks for the sessions' learning objectives on certificates.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +165,16 @@ class Accreditation(models.Model):
     )
     logo = models.FileField(upload_to="accreditation/", blank=True)
     signature = models.FileField(upload_to="accreditation/", blank=True)
+    # The letterhead of recommendation letters: the hub's name and logo above, how to reach it.
+    contact_address = models.CharField(
+        "postal address",
+        max_length=300,
+        blank=True,
+        help_text="For example “200 Elizabeth St, Toronto ON M5G 2C4”.",
+    )
+    contact_phone = models.CharField("phone", max_length=40, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
+    website = models.URLField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

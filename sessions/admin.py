@@ -9,6 +9,7 @@ from .models import (
     AttendanceClaim,
     Cycle,
     Enrollment,
+    GuestPresenter,
     Invitation,
     MemberJoinLink,
     Program,
@@ -154,3 +155,14 @@ class SessionMaterialAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "session__program"]
     search_fields = ["title", "session__title"]
     list_select_related = ["session", "uploaded_by"]
+
+
+@admin.register(GuestPresenter)
+class GuestPresenterAdmin(admin.ModelAdmin):
+    """Presenters without an account, named on a program's curriculum. A guest who presents a
+    session cannot be deleted (the session keeps its presenter)."""
+
+    list_display = ["name", "profession", "affiliation", "program", "created_at"]
+    list_filter = ["program"]
+    search_fields = ["name", "profession", "affiliation"]
+    list_select_related = ["program"]

@@ -14,8 +14,8 @@ def calendar_event(session: Session, *, join_url: str | None = None) -> Calendar
     lines = [session.program.name]
     if session.didactic_topic:
         lines.append(f"Didactic: {session.didactic_topic}")
-    if session.presenter:
-        lines.append(f"Presenter: {session.presenter}")
+    if session.didactic_presenter:
+        lines.append(f"Presenter: {session.didactic_presenter.name_with_credentials}")
     if session.is_cancelled:
         lines.append(f"Cancelled: {session.cancel_reason}")
     if join_url:

@@ -198,6 +198,12 @@ class SessionForm(forms.ModelForm):
             enrollments__role__in=[Role.EXPERT, Role.COORDINATOR],
         ).order_by("full_name", "email")
         self.fields["presenter"].empty_label = "Not yet chosen"
+        guest = self.instance.guest_presenter if self.instance.guest_presenter_id else None
+        self.fields["presenter"].help_text = (
+            f"Now a guest: {guest.name_with_credentials}. Choosing a member here replaces the guest."
+            if guest
+            else "For a guest presenter without an account, use the cycle's curriculum table."
+        )
 
 
 class CancelSessionForm(forms.Form):

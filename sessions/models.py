@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from echo_hub.accounts.models import validate_time_zone
 
+from .presenters import GuestPresenter
+
 MAX_CASE_SLOTS = 3
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 
@@ -270,6 +272,14 @@ class Session(models.Model):
         related_name="didactic_sessions",
         help_text="The hub expert who gives the didactic.",
     )
+    guest_presenter = models.ForeignKey(
+        GuestPresenter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        help_text="A presenter without an account; never together with a member presenter.",
+    )
     learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
@@ -298,6 +308,10 @@ class Session(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(case_slots__lte=MAX_CASE_SLOTS), name="session_case_slots_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(presenter__isnull=True) | Q(guest_presenter__isnull=True),
+                name="session_member_or_guest_presenter",
             ),
         ]
         indexes = [models.Index(fields=["program", "starts_at"])]
@@ -352,6 +366,11 @@ class Session(models.Model):
     @property
     def heading(self) -> str:
         return title_with_topic(self.title, self.didactic_topic)
+
+    @property
+    def didactic_presenter(self):
+        """The member or the guest who gives the didactic (both print `name_with_credentials`)."""
+        return self.presenter or self.guest_presenter
 
     @property
     def objectives(self) -> list[str]:

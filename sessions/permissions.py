@@ -89,7 +89,9 @@ def get_program_for_coordinator(user, slug: str) -> Program:
 def get_session_for_member(user, slug: str, pk: int) -> tuple[Session, str]:
     program, role = get_program_for_member(user, slug)
     session = (
-        Session.objects.select_related("program", "cycle", "presenter").filter(program=program, pk=pk).first()
+        Session.objects.select_related("program", "cycle", "presenter", "guest_presenter")
+        .filter(program=program, pk=pk)
+        .first()
     )
     if session is None:
         raise denied(

@@ -82,7 +82,7 @@ def send_due_session_reminders(
     agenda = agenda or {}
     sessions = Session.objects.filter(
         status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + DAY_BEFORE
-    ).select_related("program", "presenter")
+    ).select_related("program", "presenter", "guest_presenter")
     queued = 0
     for session in sessions:
         kind = reminder_kind(session, now)

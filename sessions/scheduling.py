@@ -340,6 +340,9 @@ def edit_session(*, session: Session, changes: dict, by) -> Session:
     if not real:
         session.refresh_from_db()
         return session
+    if real.get("presenter") is not None and stored.guest_presenter_id:
+        # A member chosen here replaces the guest: a didactic has one presenter.
+        real["guest_presenter"] = None
     extra = changes_extra(stored, real, shown=("accreditation_id",))
     session = update_session(session=session, **real)
     record(Action.SESSION_EDITED, actor=by, obj=session, extra=extra)

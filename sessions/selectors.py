@@ -46,7 +46,7 @@ def upcoming_sessions_for(user) -> QuerySet[Session]:
             program__enrollments__status=Enrollment.Status.APPROVED,
             ends_at__gte=timezone.now(),
         )
-        .select_related("program", "presenter")
+        .select_related("program", "presenter", "guest_presenter")
         .order_by("starts_at")
     )
     return with_member_join_url(sessions, user)
@@ -118,7 +118,9 @@ def upcoming_topics(program: Program, *, limit: int = 8) -> list[Session]:
 
 def program_sessions(program: Program, *, past: bool) -> QuerySet[Session]:
     now = timezone.now()
-    sessions = Session.objects.filter(program=program).select_related("program", "presenter", "cycle")
+    sessions = Session.objects.filter(program=program).select_related(
+        "program", "presenter", "guest_presenter", "cycle"
+    )
     if past:
         return sessions.filter(ends_at__lt=now).order_by("-starts_at")
     return sessions.filter(ends_at__gte=now).order_by("starts_at")

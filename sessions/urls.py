@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, audit, invitations, manage, materials, member
+from .views import attendance, audit, curriculum, invitations, manage, materials, member
 
 app_name = "sessions"
 
@@ -38,6 +38,22 @@ urlpatterns = [
     path("manage/<slug:slug>/settings/", manage.program_edit, name="manage_program_edit"),
     path("manage/<slug:slug>/cycles/new/", manage.cycle_create, name="manage_cycle_create"),
     path("manage/<slug:slug>/cycles/<int:pk>/edit/", manage.cycle_edit, name="manage_cycle_edit"),
+    path("manage/<slug:slug>/cycles/<int:pk>/curriculum/", curriculum.curriculum, name="manage_curriculum"),
+    path(
+        "manage/<slug:slug>/cycles/<int:pk>/curriculum/template.csv",
+        curriculum.curriculum_template,
+        name="manage_curriculum_template",
+    ),
+    path(
+        "manage/<slug:slug>/cycles/<int:pk>/curriculum/import/",
+        curriculum.curriculum_import,
+        name="manage_curriculum_import",
+    ),
+    path(
+        "manage/<slug:slug>/cycles/<int:pk>/curriculum/import/confirm/",
+        curriculum.curriculum_import_confirm,
+        name="manage_curriculum_import_confirm",
+    ),
     path("manage/<slug:slug>/schedule/new/", manage.schedule_new, name="manage_schedule_new"),
     path("manage/<slug:slug>/sessions/<int:pk>/edit/", manage.session_edit, name="manage_session_edit"),
     path("manage/<slug:slug>/sessions/<int:pk>/cancel/", manage.session_cancel, name="manage_session_cancel"),

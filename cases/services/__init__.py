@@ -11,6 +11,7 @@ from .cases import (
 )
 from .common import MedicationRow, guard_identifiers, total_mme
 from .follow_ups import ORIGINAL_CONCERN, add_follow_up
+from .letters import check_can_finalize, merged_texts, preview_document, render_letter_preview
 from .overrides import accept_overrides, has_waiting_overrides, vouched_keys
 from .recommendations import (
     LETTER_RENDERS,
@@ -32,12 +33,16 @@ __all__ = [
     "accept_overrides",
     "add_follow_up",
     "assign_case_to_session",
+    "check_can_finalize",
     "finalize_recommendations",
     "guard_identifiers",
     "has_waiting_overrides",
     "letter_context",
     "mark_case_presented",
+    "merged_texts",
+    "preview_document",
     "render_letter",
+    "render_letter_preview",
     "retry_letter_render",
     "return_case",
     "save_case_draft",

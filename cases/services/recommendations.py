@@ -20,7 +20,8 @@ from ..models import (
     RecommendationHeading,
     RecommendationLetter,
 )
-from .common import email_presenter, guard_identifiers, record_event, session_discussed_in, total_mme
+from .common import email_presenter, guard_identifiers, record_event, session_discussed_in
+from .letters import LETTER_TEMPLATE, clean_letter_texts, expert_names, letter_document, merged_texts
 
 OVERDUE_LETTER_DAYS = 7
 RENDER_TASK = "cases.render_letter"
@@ -74,8 +75,12 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
 
 
 @transaction.atomic
-def finalize_recommendations(*, case: Case, by) -> RecommendationLetter:
-    """Close the recommendations and have the letter rendered once, after commit."""
+def finalize_recommendations(
+    *, case: Case, by, texts: Mapping[str, str] | None = None
+) -> RecommendationLetter:
+    """Close the recommendations and have the letter rendered once, after commit. `texts` is
+    the letter's text as the coordinator confirmed it, heading by heading (the experts'
+    recommendations merged when not given); the PDF prints it."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     existing = RecommendationLetter.objects.filter(case=case).first()
     if existing is not None:
@@ -85,11 +90,20 @@ def finalize_recommendations(*, case: Case, by) -> RecommendationLetter:
     if not case.recommendations.exists():
         raise ValidationError("There are no recommendations to send yet.")
     session = session_discussed_in(case)
+    merged = merged_texts(case)
+    final = clean_letter_texts(merged if texts is None else texts)
     if case.status == Case.Status.SCHEDULED:
         record_event(case, CaseEvent.Kind.PRESENTED, by)
         record(Action.CASE_PRESENTED, actor=by, obj=case, extra={"session_id": session.pk})
-    letter = RecommendationLetter.objects.create(case=case, session=session, finalized_by=by)
-    record(Action.RECOMMENDATIONS_FINALIZED, actor=by, obj=case, extra={"letter_id": letter.pk})
+    letter = RecommendationLetter.objects.create(
+        case=case, session=session, finalized_by=by, final_text=final
+    )
+    record(
+        Action.RECOMMENDATIONS_FINALIZED,
+        actor=by,
+        obj=case,
+        extra={"letter_id": letter.pk, "edited": final != merged},
+    )
     case.status = Case.Status.PRESENTED
     case.save(update_fields=["status", "updated_at"])
     LETTER_RENDERS.enqueue(letter.pk)
@@ -103,26 +117,16 @@ def retry_letter_render(*, letter: RecommendationLetter) -> None:
 
 
 def letter_context(letter: RecommendationLetter) -> dict:
-    """What the letter prints: the session it was discussed in and the day it was finalized are
-    the letter's own, fixed when it was finalized."""
+    """What the letter prints: the session it was discussed in, the day it was finalized and
+    the text the coordinator confirmed are the letter's own, fixed when it was finalized."""
     case = letter.case
-    recommendations = list(case.recommendations.select_related("author").order_by("pk"))
-    by_heading = []
-    for value, label in RecommendationHeading.choices:
-        items = [r for r in recommendations if r.heading == value]
-        if items:
-            by_heading.append((label, items))
-    medications = list(case.medications.filter(follow_up=None))
-    return {
-        "case": case,
-        "program": case.program,
-        "letter": letter,
-        "session": letter.session,
-        "by_heading": by_heading,
-        "experts": sorted({r.author.name_with_credentials for r in recommendations}),
-        "medications": medications,
-        "total_mme": total_mme(medications),
-    }
+    return letter_document(
+        case=case,
+        session=letter.session,
+        issued_at=letter.finalized_at,
+        texts=letter.final_text or merged_texts(case),
+        experts=expert_names(case),
+    )
 
 
 def render_letter(*, letter_id: int) -> bool:
@@ -136,7 +140,7 @@ def render_letter(*, letter_id: int) -> bool:
         "case", "case__program", "case__presenter", "session"
     ).get(pk=letter_id)
     with timezone.override(letter.case.program.zone):
-        pdf = render_pdf("pdf/recommendation_letter.html", letter_context(letter))
+        pdf = render_pdf(LETTER_TEMPLATE, letter_context(letter))
     with transaction.atomic():
         letter = RecommendationLetter.objects.select_for_update().get(pk=letter_id)
         if letter.status == RecommendationLetter.Status.READY:

@@ -24,6 +24,7 @@ CREDIT_TYPE_FIELDS = (
     "credits_per_hour",
     "rounding_step",
     "max_per_session",
+    "print_objectives",
 )
 ACCREDITATION_FIELDS = (
     "provider_name",
@@ -31,6 +32,10 @@ ACCREDITATION_FIELDS = (
     "signatory_name",
     "signatory_title",
     "attendance_statement",
+    "contact_address",
+    "contact_phone",
+    "contact_email",
+    "website",
 )
 # PNG and JPEG only: WeasyPrint draws both, and neither carries script as an SVG can.
 IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}

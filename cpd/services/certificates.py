@@ -339,11 +339,15 @@ def certificate_context(certificate: Certificate) -> dict:
     accreditation = Accreditation.objects.filter(program=program).first() or Accreditation(program=program)
     zone = program.zone
     verify_url = absolute_url("cpd:verify", code=certificate.code)
+    # Printed only where the certifying body asks for them (its credit type says so).
+    with_objectives = bool(certificate.credit_type and certificate.credit_type.print_objectives)
+    objectives: list[str] = []
     if certificate.kind == Certificate.Kind.SESSION:
         session = certificate.session
         title = session.heading
         dates, rows = _date_long(session.starts_at, zone), []
         body_ids = [session.accreditation_id] if session.accreditation_id else []
+        objectives = session.objectives if with_objectives else []
     else:
         cycle = certificate.cycle
         credit_rows = [(s, r) for s, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible]
@@ -354,6 +358,7 @@ def certificate_context(certificate: Certificate) -> dict:
                 "date": f"{s.starts_at.astimezone(zone):%-d %b %Y}",
                 "credits": format_amount(r.credits),
                 "body_id": s.accreditation_id,
+                "objectives": s.objectives if with_objectives else [],
             }
             for s, r in credit_rows
         ]
@@ -376,6 +381,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "title": title,
         "dates": dates,
         "sessions": rows,
+        "objectives": objectives,
         "credits": format_amount(certificate.credits),
         "credit_phrase": credit_phrase(certificate.credit_name),
         "is_attendance": not certificate.credit_name,

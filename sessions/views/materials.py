@@ -88,7 +88,7 @@ def learning_library(request, slug):
         Session.objects.filter(program=program, starts_at__lte=timezone.now())
         .exclude(didactic_topic="")
         .exclude(status=Session.Status.CANCELLED)
-        .select_related("presenter")
+        .select_related("presenter", "guest_presenter")
         .prefetch_related(Prefetch("materials", queryset=SessionMaterial.objects.order_by("kind", "pk")))
         .order_by("-starts_at", "-pk")
     )

@@ -148,7 +148,7 @@ def calendar_feed(request, token):
         Session.objects.filter(
             program__enrollments__user=user, program__enrollments__status=Enrollment.Status.APPROVED
         )
-        .select_related("program", "presenter")
+        .select_related("program", "presenter", "guest_presenter")
         .order_by("starts_at"),
         user,
     )

@@ -144,7 +144,10 @@ def test_recommendations_save_and_finalize_are_recorded(
     case = CaseSlotFactory(session=session, case__program=program, case__status=Case.Status.SCHEDULED).case
 
     as_user(expert).post(reverse("cases:recommendations", args=[case.pk]), {"investigations": "Repeat MRI."})
-    as_user(coordinator).post(reverse("cases:finalize", args=[case.pk]))
+    as_user(coordinator).post(
+        reverse("cases:finalize", args=[case.pk]),
+        {"investigations": "Repeat MRI in six months.", "confirm": "on", "action": "send"},
+    )
 
     saved, presented, finalized = events()
     assert facts(saved) == (A.RECOMMENDATIONS_SAVED, expert.pk, CASE, case.pk, program.pk, IP)
@@ -152,7 +155,7 @@ def test_recommendations_save_and_finalize_are_recorded(
     assert facts(presented) == (A.CASE_PRESENTED, coordinator.pk, CASE, case.pk, program.pk, IP)
     assert presented.extra == {"session_id": session.pk}
     assert facts(finalized) == (A.RECOMMENDATIONS_FINALIZED, coordinator.pk, CASE, case.pk, program.pk, IP)
-    assert finalized.extra == {"letter_id": case.letter.pk}
+    assert finalized.extra == {"letter_id": case.letter.pk, "edited": True}
 
 
 def test_letter_download_is_recorded_as_an_export(as_user, presenter, program):

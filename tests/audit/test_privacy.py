@@ -101,7 +101,12 @@ def _walk_the_workflow(client, presenter, coordinator, expert, program, session,
     clock.move_to(session.ends_at + timedelta(minutes=10))  # the case is discussed in the session
     client.force_login(coordinator)
     with capture(execute=True):
-        client.post(reverse("cases:finalize", args=[case.pk]))
+        client.get(reverse("cases:finalize", args=[case.pk]))
+        client.post(
+            reverse("cases:finalize", args=[case.pk]),
+            {heading: _marked(f"Advice on {heading}") for heading in RecommendationHeading.values}
+            | {"confirm": "on", "action": "send"},
+        )
     client.force_login(presenter)
     response = client.get(reverse("cases:letter", args=[case.pk]))
     case.letter_pdf = b"".join(response.streaming_content)

@@ -142,7 +142,7 @@ def test_letter_names_its_session_and_the_day_it_was_finalized(
     with letter.file.open("rb") as stored:
         text = _pdf_text(stored.read())
     assert "Discussed in Session 2, Wed 14 Oct 2026, 12:00–14:00 EDT" in text
-    assert "Finalized 21 October 2026" in text
+    assert f"21 October 2026 Hub recommendations Case reference #{case.pk}" in text
     presented = case.events.get(kind=CaseEvent.Kind.PRESENTED)
     assert presented.actor == coordinator
     assert AuditEvent.objects.filter(action=A.CASE_PRESENTED, object_id=case.pk).count() == 1

@@ -566,13 +566,22 @@ def test_case_finalize_then_letter_download_holds_the_recommendations(
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        finalized = client.post(reverse("cases:finalize", kwargs={"pk": scheduled_case.pk}))
+        finalized = client.post(
+            reverse("cases:finalize", kwargs={"pk": scheduled_case.pk}),
+            {
+                "opioid": OPIOID_TEXT,
+                "non_pharm": NON_PHARM_TEXT,
+                "referrals": REFERRALS_TEXT,
+                "confirm": "on",
+                "action": "send",
+            },
+        )
     client.force_login(presenter)
     response = client.get(reverse("cases:letter", kwargs={"pk": scheduled_case.pk}))
     data = b"".join(response.streaming_content)
 
     assert _messages(finalized) == [
-        "Recommendations finalized. The letter is being prepared and will be emailed."
+        "The letter is finalized. It is being prepared and will be emailed to the presenter."
     ]
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -59,9 +59,11 @@ def _session_takes_place(case_title: str) -> None:
 def finalize_letter(coord: Visitor, slug: str, case_title: str) -> None:
     """Before its session the case cannot be presented; once the session is held, the letter goes."""
     open_case_from_queue(coord, slug, case_title)
-    assert coord.page.get_by_role("button", name="Finalize and send letter").count() == 0
+    assert coord.page.get_by_role("link", name="Review and send the letter").count() == 0
     assert "The case can be marked presented, and its letter sent, once" in main_text(coord)
     _session_takes_place(case_title)
     coord.goto(coord.page.url, "case after its session")
-    coord.click_and_check(coord.page.get_by_role("button", name="Finalize and send letter"), "finalized")
-    assert "Recommendations finalized" in main_text(coord)
+    coord.click_and_check(coord.page.get_by_role("link", name="Review and send the letter"), "letter review")
+    coord.page.get_by_label("I have read the letter as it will be sent. Send it to the presenter.").check()
+    coord.click_and_check(coord.page.get_by_role("button", name="Send the letter"), "finalized")
+    assert "The letter is finalized." in main_text(coord)

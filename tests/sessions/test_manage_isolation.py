@@ -104,6 +104,11 @@ def _file(name: str, data: bytes) -> dict:
 
 ROSTER = b"email,full_name,profession,organization\nrita.roster@example.org,Rita Roster,nurse,Hearst CHC\n"
 
+CURRICULUM = (
+    b"session,date,topic,presenter_email,guest_name,guest_profession,guest_affiliation,learning_objectives\n"
+    b"1,,Naloxone,,Dr. Ana Guest,Pharmacist,,Offer naloxone\n"
+)
+
 # fmt: off
 MANAGE = {
     "sessions:manage_schedule": Row(),
@@ -112,6 +117,17 @@ MANAGE = {
     "sessions:manage_cycle_edit": Row(objects=True, post=lambda t: {
         "name": "Winter 2027, renamed", "start_date": _in_days(40), "end_date": _in_days(130),
     }),
+    "sessions:manage_curriculum": Row(objects=True, post=lambda t: {
+        "row-TOTAL_FORMS": "1", "row-INITIAL_FORMS": "1", "row-MIN_NUM_FORMS": "0", "row-MAX_NUM_FORMS": "200",
+        "row-0-session_id": str(t.past_session.pk), "row-0-didactic_topic": "Naloxone", "row-0-presenter": "",
+        "row-0-guest_name": "Dr. Ana Guest", "row-0-guest_profession": "Pharmacist",
+        "row-0-guest_affiliation": "", "row-0-learning_objectives": "Offer naloxone",
+    }),
+    "sessions:manage_curriculum_template": Row(objects=True),
+    "sessions:manage_curriculum_import": Row(
+        objects=True, post=lambda t: _file("curriculum.csv", CURRICULUM), posted=200, writes=False
+    ),
+    "sessions:manage_curriculum_import_confirm": Row(get=None, objects=True, post=lambda t: {}, writes=False),
     "sessions:manage_schedule_new": Row(post=lambda t: {
         "cycle": "", "first_date": _in_days(21), "start_time": "12:00", "duration_minutes": "120",
         "count": "2", "skip_dates": "",
@@ -201,6 +217,10 @@ def _kwargs(name: str, t: Target) -> dict:
     session, past = {"pk": t.session.pk}, {"pk": t.past_session.pk}
     return {
         "sessions:manage_cycle_edit": {"pk": t.empty_cycle.pk},
+        "sessions:manage_curriculum": {"pk": t.cycle.pk},
+        "sessions:manage_curriculum_template": {"pk": t.cycle.pk},
+        "sessions:manage_curriculum_import": {"pk": t.cycle.pk},
+        "sessions:manage_curriculum_import_confirm": {"pk": t.cycle.pk},
         "sessions:manage_session_edit": session,
         "sessions:manage_session_cancel": session,
         "sessions:manage_session_reschedule": session,

@@ -112,6 +112,10 @@ MATRIX = {
     "sessions:manage_program_edit":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_cycle_create":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_cycle_edit":                ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_curriculum":                ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_curriculum_template":       ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_curriculum_import":         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    "sessions:manage_curriculum_import_confirm": ("POST",     302, 404, 404, 403, 403,  302,  404),
     "sessions:manage_schedule_new":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_session_edit":              ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_session_cancel":            ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
@@ -212,7 +216,7 @@ CASE_METHODS = {
     "cases:accept_overrides": "POST",
     "cases:return": "GET/POST",
     "cases:mark_presented": "POST",
-    "cases:finalize": "POST",
+    "cases:finalize": "GET/POST",
     "cases:tags": "GET/POST",
     "cases:library_sharing": "POST",
     "cases:library_screen": "GET/POST",
@@ -630,7 +634,7 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "cycle_pk": w.survey.cycle_id}
     if name == "reports:csv":
         return {"slug": slug, "table": "sessions"}
-    if name == "sessions:manage_cycle_edit":
+    if name == "sessions:manage_cycle_edit" or name.startswith("sessions:manage_curriculum"):
         return {"slug": slug, "pk": w.survey.cycle_id}
     if name.startswith(("sessions:", "cases:", "cpd:", "reports:", "audit:", "zoom:")) and name not in {
         "sessions:program_list",
@@ -718,6 +722,9 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "sessions:manage_program_edit": "Save settings",
         "sessions:manage_cycle_create": "<h1>Open a cycle</h1>",
         "sessions:manage_cycle_edit": f"<h1>Edit cycle “{w.survey.cycle.name}”</h1>",
+        "sessions:manage_curriculum": f"<h1>Curriculum of {w.survey.cycle.name}</h1>",
+        "sessions:manage_curriculum_template": "session,date,topic,presenter_email,guest_name",
+        "sessions:manage_curriculum_import": f"<h1>Import the curriculum of {w.survey.cycle.name}</h1>",
         "sessions:manage_schedule_new": "<h1>Schedule weekly sessions</h1>",
         "sessions:manage_session_edit": f"<h1>Edit {session.title}</h1>",
         "sessions:manage_session_cancel": f"<h1>Cancel {session.title}?</h1>",
@@ -820,6 +827,9 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         "sessions:manage_enrollment_role": reverse("sessions:manage_enrollment", args=[slug]),
         "sessions:manage_enrollment_remove": reverse("sessions:manage_enrollment", args=[slug]),
         "sessions:manage_roster_import_confirm": reverse("sessions:manage_roster_import", args=[slug]),
+        "sessions:manage_curriculum_import_confirm": reverse(
+            "sessions:manage_curriculum_import", args=[slug, w.survey.cycle_id]
+        ),
         "sessions:manage_invitation_resend": reverse("sessions:manage_invitations", args=[slug]),
         "cases:library_index": reverse(
             "cases:library", args=[w.other_program.slug if role == OTHER_COORDINATOR else slug]

@@ -15,8 +15,9 @@ from django.utils import timezone
 from cases.library import recommendations_version
 from cases.models import Case, RecommendationHeading
 from cpd.models import Survey
-from sessions.models import Role
+from sessions.models import Role, Session
 from tests.cases.conftest import CASE_FIELDS
+from tests.factories import RecommendationFactory
 from tests.snapshot import changes_since, snapshot
 
 from . import test_permissions
@@ -58,6 +59,28 @@ def _in_days(days: int) -> str:
 
 def _csv(name: str, data: bytes) -> dict:
     return {"file": SimpleUploadedFile(name, data, content_type="text/csv")}
+
+
+CURRICULUM = (
+    b"session,date,topic,presenter_email,guest_name,guest_profession,guest_affiliation,learning_objectives\n"
+    b"1,,Naloxone for every patient,,Dr. Ana Guest,Pharmacist,Queen's University,Offer naloxone\n"
+)
+
+
+def _curriculum(w: World) -> dict:
+    return {
+        "row-TOTAL_FORMS": "1",
+        "row-INITIAL_FORMS": "1",
+        "row-MIN_NUM_FORMS": "0",
+        "row-MAX_NUM_FORMS": "200",
+        "row-0-session_id": str(w.session.pk),
+        "row-0-didactic_topic": "Naloxone for every patient",
+        "row-0-presenter": "",
+        "row-0-guest_name": "Dr. Ana Guest",
+        "row-0-guest_profession": "Pharmacist",
+        "row-0-guest_affiliation": "Queen's University",
+        "row-0-learning_objectives": "Offer naloxone",
+    }
 
 
 def _program(name: str) -> dict:
@@ -115,6 +138,8 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
     "sessions:manage_cycle_edit": (COORDINATOR, lambda w: {
         "name": "Fall 2026, renamed", "start_date": _in_days(40), "end_date": _in_days(130),
     }),
+    "sessions:manage_curriculum": (COORDINATOR, lambda w: _curriculum(w)),
+    "sessions:manage_curriculum_import": (COORDINATOR, lambda w: _csv("curriculum.csv", CURRICULUM)),
     "sessions:manage_schedule_new": (COORDINATOR, lambda w: {
         "first_date": _in_days(21), "start_time": "12:00", "duration_minutes": "120", "count": "2",
     }),
@@ -154,10 +179,20 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
 }
 # The questions of a survey are fixed once it has been sent, as the world's survey has been.
 ARRANGE: dict[str, Callable[[World], None]] = {
+    "sessions:manage_curriculum": lambda w: Session.objects.filter(pk=w.session.pk).update(
+        cycle=w.survey.cycle, number=1
+    ),
+    "sessions:manage_curriculum_import": lambda w: Session.objects.filter(pk=w.session.pk).update(
+        cycle=w.survey.cycle, number=1
+    ),
     "cpd:survey_build": lambda w: Survey.objects.filter(pk=w.survey.pk).update(pre_opens_at=None),
 }
 # The uploads show what they found and keep it in the signed-in session until confirmed.
-WRITES_NOTHING = {"sessions:manage_attendance_import", "sessions:manage_roster_import"}
+WRITES_NOTHING = {
+    "sessions:manage_attendance_import",
+    "sessions:manage_roster_import",
+    "sessions:manage_curriculum_import",
+}
 
 # The case views that take GET and POST: in which state and by whom a POST succeeds, and what is posted.
 CASE_POSTS: dict[str, tuple[str, str, Callable[[Case], dict]]] = {
@@ -170,10 +205,23 @@ CASE_POSTS: dict[str, tuple[str, str, Callable[[Case], dict]]] = {
         RecommendationHeading.OPIOID: "Taper by 10% of the dose every four weeks.",
     }),
     "cases:return": (SUBMITTED, COORDINATOR, lambda case: {"comment": "Please add the current lorazepam dose."}),
+    "cases:finalize": (PRESENTED, COORDINATOR, lambda case: {
+        RecommendationHeading.OPIOID: "Taper by 10% of the dose every four weeks.",
+        "confirm": "on", "action": "send",
+    }),
     "cases:tags": (PRESENTED, COORDINATOR, lambda case: {"new_tags": "tapering, buprenorphine switch"}),
     "cases:library_screen": (PRESENTED, COORDINATOR, lambda case: {
         "decision": "keep_out", "version": recommendations_version(case),
     }),
+}
+# The letter goes once the case's session has started and an expert has written.
+CASE_ARRANGE: dict[str, Callable[[Case], None]] = {
+    "cases:finalize": lambda case: (
+        Session.objects.filter(case_slots_taken__case=case).update(
+            starts_at=timezone.now() - timedelta(days=1), ends_at=timezone.now() - timedelta(days=1, hours=-2)
+        ),
+        RecommendationFactory(case=case),
+    ),
 }
 # fmt: on
 
@@ -220,6 +268,7 @@ def test_post_data_is_accepted_from_the_member_it_belongs_to(client, world, name
 def test_case_post_data_is_accepted_from_the_member_it_belongs_to(client, world, name):
     state, role, data = CASE_POSTS[name]
     case = world.cases[state]
+    CASE_ARRANGE.get(name, lambda case: None)(case)
     client.force_login(world.users[role])
     before = snapshot()
 
@@ -267,6 +316,7 @@ def test_case_view_refuses_the_post_of_a_refused_role_and_writes_nothing(
     client, world, name, state, role, expected
 ):
     case = world.cases[state]
+    CASE_ARRANGE.get(name, lambda case: None)(case)
     _login(client, world.users[role])
     url = reverse(name, kwargs={"pk": case.pk})
     before = snapshot()

@@ -1,0 +1,158 @@
+"""The recommendation letter as it is sent: the experts' recommendations merged heading by
+heading into the text the coordinator reviews and edits, the hub's letterhead, and the context
+the PDF and its preview both render from."""
+
+import base64
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.utils import timezone
+
+from echo_hub.lib.pdf import render_pdf
+from echo_hub.lib.text import check_lengths
+from sessions.models import Program, Session
+
+from ..models import Case, RecommendationHeading
+from .common import guard_identifiers, session_discussed_in, total_mme
+
+logger = logging.getLogger(__name__)
+
+# A heading's merged text holds several experts' paragraphs, each up to a recommendation's limit.
+LETTER_HEADING_MAX = 12_000
+LETTER_TEMPLATE = "pdf/recommendation_letter.html"
+
+
+@dataclass(frozen=True)
+class LetterSection:
+    heading: str
+    label: str
+    text: str
+
+
+def merged_texts(case: Case) -> dict[str, str]:
+    """Every expert's recommendations under each heading, one paragraph each, in the order
+    they were written: the letter's text until the coordinator edits it."""
+    recommendations = list(case.recommendations.order_by("pk"))
+    texts = {}
+    for heading in RecommendationHeading.values:
+        paragraphs = [r.text.strip() for r in recommendations if r.heading == heading and r.text.strip()]
+        if paragraphs:
+            texts[heading] = "\n\n".join(paragraphs)
+    return texts
+
+
+def clean_letter_texts(texts: Mapping[str, str]) -> dict[str, str]:
+    """The coordinator's text, heading by heading: known headings only, no identifiers, not
+    empty. Raises ValidationError by heading."""
+    unknown = set(texts) - set(RecommendationHeading.values)
+    if unknown:
+        raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
+    cleaned = {
+        heading: texts[heading].replace("\r\n", "\n").strip()
+        for heading in RecommendationHeading.values
+        if texts.get(heading, "").strip()
+    }
+    if not cleaned:
+        raise ValidationError("The letter has no recommendations: keep the text of at least one heading.")
+    check_lengths(cleaned, dict.fromkeys(cleaned, LETTER_HEADING_MAX))
+    guard_identifiers(cleaned)
+    return cleaned
+
+
+def sections(texts: Mapping[str, str]) -> list[LetterSection]:
+    return [
+        LetterSection(heading=value, label=label, text=texts[value])
+        for value, label in RecommendationHeading.choices
+        if texts.get(value, "").strip()
+    ]
+
+
+def _image_data_uri(field) -> str:
+    if not field:
+        return ""
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.warning("Letterhead logo missing: %s", field.name)
+        return ""
+    kind = "jpeg" if data.startswith(b"\xff\xd8\xff") else "png"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def letterhead(program: Program) -> dict:
+    """The hub's name, logo and contact from the program's accreditation settings (cpd's row,
+    read by its relation name: cases does not import cpd)."""
+    try:
+        settings_row = program.accreditation
+    except ObjectDoesNotExist:
+        settings_row = None
+    if settings_row is None:
+        return {"hub_name": program.name, "logo_data_uri": "", "contact": []}
+    contact = [
+        settings_row.contact_address,
+        settings_row.contact_phone,
+        settings_row.contact_email,
+        settings_row.website.removeprefix("https://").removeprefix("http://").rstrip("/"),
+    ]
+    return {
+        "hub_name": settings_row.hub_name or program.name,
+        "logo_data_uri": _image_data_uri(settings_row.logo),
+        "contact": [part for part in contact if part],
+    }
+
+
+def letter_document(
+    *, case: Case, session: Session | None, issued_at: datetime, texts: Mapping[str, str], experts: list[str]
+) -> dict:
+    """The context of pdf/recommendation_letter.html, for the sent letter and its preview."""
+    medications = list(case.medications.filter(follow_up=None))
+    return {
+        "case": case,
+        "program": case.program,
+        "session": session,
+        "issued_at": issued_at,
+        "reference": f"#{case.pk}",
+        "letterhead": letterhead(case.program),
+        "sections": sections(texts),
+        "experts": experts,
+        "medications": medications,
+        "total_mme": total_mme(medications),
+    }
+
+
+def expert_names(case: Case) -> list[str]:
+    return sorted({r.author.name_with_credentials for r in case.recommendations.select_related("author")})
+
+
+def check_can_finalize(case: Case) -> Session:
+    """Why the letter of `case` cannot be sent now (ValidationError), else the session it was
+    discussed in. The same rules as finalize_recommendations, for the pages before it."""
+    if hasattr(case, "letter"):
+        raise ValidationError("The letter of this case has already been finalized.")
+    if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
+        raise ValidationError("Only a scheduled or presented case can be finalized.")
+    if not case.recommendations.exists():
+        raise ValidationError("There are no recommendations to send yet.")
+    return session_discussed_in(case)
+
+
+def preview_document(*, case: Case, texts: Mapping[str, str], session: Session | None = None) -> dict:
+    """The letter as it would go out now with `texts`, nothing saved. `session`: what
+    check_can_finalize returned, when the caller has just called it."""
+    return letter_document(
+        case=case,
+        session=session or check_can_finalize(case),
+        issued_at=timezone.now(),
+        texts=texts,
+        experts=expert_names(case),
+    )
+
+
+def render_letter_preview(*, case: Case, texts: Mapping[str, str]) -> bytes:
+    document = preview_document(case=case, texts=clean_letter_texts(texts))
+    with timezone.override(case.program.zone):
+        return render_pdf(LETTER_TEMPLATE, document)
