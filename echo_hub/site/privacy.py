@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cpd import selectors as cpd_selectors
 from cpd.credits import credit_phrase
@@ -204,7 +205,7 @@ def close_account(*, user: User, password: str) -> None:
     `holder_name`) so that the PDF the person holds still verifies as theirs at /verify/.
     Raises ValidationError when the password is wrong."""
     if not user.check_password(password):
-        raise ValidationError({"password": "That is not your current password."})
+        raise ValidationError({"password": _("That is not your current password.")})
     for certificate in Certificate.objects.select_for_update().filter(user=user, holder_name=""):
         certificate.holder_name = user.name_with_credentials
         certificate.save(update_fields=["holder_name"])
