@@ -33,10 +33,10 @@ def _profile(user: User) -> dict:
     return {
         "email": user.email,
         "full_name": user.full_name,
-        "profession": user.get_profession_display() if user.profession else "",
+        "profession": str(user.get_profession_display()) if user.profession else "",
         "credentials": user.credentials,
         "organization": user.organization,
-        "community_type": user.get_community_type_display() if user.community_type else "",
+        "community_type": str(user.get_community_type_display()) if user.community_type else "",
         "time_zone": user.time_zone,
         "licensing_body": user.licensing_body,
         "licence_number": user.licence_number,
