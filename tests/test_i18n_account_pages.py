@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from echo_hub.accounts.models import Profession
+from echo_hub.audit.models import AuditEvent
+from echo_hub.notifications.services import unsubscribe_token
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,8 +219,12 @@ def test_the_email_preferences_page_is_in_french(client, french_participant):
 
     assert_french(
         body,
-        ["Choisissez les courriels facultatifs", "Enregistrer les préférences"],
-        ["Choose the optional emails you want", "Save preferences"],
+        [
+            "Choisissez les courriels facultatifs",
+            "Rappel la veille de chaque séance",
+            "Enregistrer les préférences",
+        ],
+        ["Choose the optional emails you want", "Reminder the day before each session", "Save preferences"],
     )
 
 
@@ -226,13 +232,35 @@ def test_the_program_audit_trail_is_in_french(client, coordinator, program):
     coordinator.language = "fr-ca"
     coordinator.save()
     client.force_login(coordinator)
+    AuditEvent.objects.create(
+        action=AuditEvent.Action.CASE_VIEWED, program=program, actor_email="a@example.org"
+    )
 
     body = client.get(reverse("sessions:manage_audit", args=[program.slug])).content.decode()
 
     assert_french(
         body,
-        ["Qui a fait quoi, quand", "Télécharger le CSV", "Filtrer", "Agrément"],
-        ["Who did what", "Download CSV", ">Filter<", ">Accreditation<"],
+        [
+            "Qui a fait quoi, quand",
+            "Télécharger le CSV",
+            "Filtrer",
+            "Agrément",
+            "Cas consulté",
+            "Toutes les actions",
+        ],
+        ["Who did what", "Download CSV", ">Filter<", ">Accreditation<", "Case viewed", "All actions"],
+    )
+
+
+def test_the_unsubscribe_page_names_the_message_in_french(client, french_participant):
+    token = unsubscribe_token(user_id=french_participant.pk, kind="session_reminder_24h")
+
+    body = french_visitor(client).get(reverse("notifications:unsubscribe", args=[token])).content.decode()
+
+    assert_french(
+        body,
+        ["Ne plus recevoir ces courriels?", "<strong>Rappel la veille de chaque séance</strong>"],
+        ["Stop these emails?", "Reminder the day before each session"],
     )
 
 
