@@ -15,6 +15,7 @@ from django.utils import translation
 from echo_hub.accounts.models import Profession
 from echo_hub.audit.models import AuditEvent
 from echo_hub.notifications.services import unsubscribe_token
+from tests.accounts.test_user_sessions import device
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -286,3 +287,17 @@ def test_the_data_export_names_the_profession_in_the_persons_language(client, fr
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     profile = json.loads(archive.read("profile.json"))
     assert profile["profession"] == "Infirmière praticienne ou infirmier praticien (IP)"
+
+
+def test_the_security_page_names_devices_and_dates_in_french(participant, time_machine):
+    time_machine.move_to("2027-01-14 12:00:00-05:00", tick=False)
+    participant.language = "fr-ca"
+    participant.save()
+    firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    browser = device(participant, firefox, "203.0.113.7")
+
+    body = browser.get(reverse("accounts:security")).content.decode()
+
+    assert_french(
+        body, ["Firefox sous Windows", "Cet appareil", "jeudi 14 janvier 2027, 12 h 00"], ["Firefox on Windows"]
+    )
