@@ -299,5 +299,7 @@ def test_the_security_page_names_devices_and_dates_in_french(participant, time_m
     body = browser.get(reverse("accounts:security")).content.decode()
 
     assert_french(
-        body, ["Firefox sous Windows", "Cet appareil", "jeudi 14 janvier 2027, 12 h 00"], ["Firefox on Windows"]
+        body,
+        ["Firefox sous Windows", "Cet appareil", "jeudi 14 janvier 2027, 12 h 00"],
+        ["Firefox on Windows"],
     )
