@@ -268,14 +268,34 @@ def test_the_unsubscribe_page_names_the_message_in_french(client, french_partici
 @pytest.mark.parametrize(
     ("url_name", "french", "english"),
     [
-        ("account_login", ["Mot de passe", "Se souvenir de moi"], ["Remember Me", "Forgot your password?"]),
-        ("account_signup", ["Mot de passe (confirmation)"], ["Password (again)", "Already have an account?"]),
+        (
+            "account_login",
+            ["Mot de passe", "Se souvenir de moi", "Mot de passe oublié?"],
+            ["Remember Me", "Forgot your password?", "oublié ?"],
+        ),
+        (
+            "account_signup",
+            ["Mot de passe (confirmation)", "Vous avez déjà un compte?"],
+            ["Password (again)", "Already have an account?", "compte ?"],
+        ),
+        (
+            "account_reset_password",
+            ["Indiquez votre adresse courriel ci-dessous et nous vous enverrons un courriel"],
+            ["Forgotten your password?", "e-mail"],
+        ),
     ],
 )
-def test_allauths_pages_use_allauths_french_catalogue_for_fr_ca(client, url_name, french, english):
+def test_allauths_pages_use_its_french_made_canadian_for_fr_ca(client, url_name, french, english):
+    """allauth's own fr catalogue serves fr-ca; locale_allauth/ makes it say « courriel »."""
     body = french_visitor(client).get(reverse(url_name)).content.decode()
 
     assert_french(body, french, english)
+
+
+def test_the_email_addresses_page_says_courriel(client, french_participant):
+    body = client.get(reverse("account_email")).content.decode()
+
+    assert_french(body, ["Adresses courriel", "Ajouter une adresse courriel"], ["Email Addresses", "e-mail"])
 
 
 def test_the_data_export_names_the_profession_in_the_persons_language(client, french_participant):
