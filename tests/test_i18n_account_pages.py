@@ -16,7 +16,7 @@ from echo_hub.accounts.models import Profession
 from echo_hub.audit.models import AuditEvent
 from echo_hub.notifications.services import unsubscribe_token
 from tests.accounts.test_user_sessions import device
-from tests.factories import SessionFactory
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -322,4 +322,17 @@ def test_the_security_page_names_devices_and_dates_in_french(participant, time_m
         body,
         ["Firefox sous Windows", "Cet appareil", "jeudi 14 janvier 2027, 12 h 00"],
         ["Firefox on Windows"],
+    )
+
+
+def test_the_site_audit_trail_is_in_french_for_a_french_superuser(client):
+    admin = UserFactory(email="admin@example.org", is_superuser=True, is_staff=True, language="fr-ca")
+    client.force_login(admin)
+
+    body = client.get(reverse("audit:site")).content.decode()
+
+    assert_french(
+        body,
+        ["Journal d&#x27;audit de tout le carrefour", "connexions et accès refusés", "Filtrer"],
+        ["Audit trail of the whole hub", "logins and refused access"],
     )
