@@ -1,10 +1,10 @@
 """The messages people may turn off, with the words their preferences page uses.
 Every other kind (cancellations, enrollment decisions, letters, certificates) is essential."""
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as _
 
-OPTIONAL_KINDS: dict[str, Promise] = {
+# Marked for translation, kept as English text: pages show them through gettext().
+OPTIONAL_KINDS: dict[str, str] = {
     "session_reminder_24h": _("Reminder the day before each session"),
     "session_reminder_1h": _("Reminder one hour before each session"),
     "evaluation_request": _("Request to evaluate a session you attended"),

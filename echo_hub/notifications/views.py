@@ -19,7 +19,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, muted: set[str], **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in OPTIONAL_KINDS.items():
-            self.fields[kind] = forms.BooleanField(label=label, required=False, initial=kind not in muted)
+            self.fields[kind] = forms.BooleanField(label=_(label), required=False, initial=kind not in muted)
 
     def muted(self) -> list[str]:
         return [kind for kind in OPTIONAL_KINDS if not self.cleaned_data[kind]]
@@ -50,5 +50,7 @@ def unsubscribe(request, token):
         raise Http404("This unsubscribe link is not valid.")
     if request.method == "POST":
         set_muted_kinds(user=user, kinds=muted_kinds(user) | {kind})
-        return render(request, "notifications/unsubscribed.html", {"label": OPTIONAL_KINDS[kind]})
-    return render(request, "notifications/unsubscribe.html", {"label": OPTIONAL_KINDS[kind], "token": token})
+        return render(request, "notifications/unsubscribed.html", {"label": _(OPTIONAL_KINDS[kind])})
+    return render(
+        request, "notifications/unsubscribe.html", {"label": _(OPTIONAL_KINDS[kind]), "token": token}
+    )
