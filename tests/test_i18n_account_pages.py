@@ -3,10 +3,13 @@ a visitor who chose French with the switch, or a signed-in person whose profile 
 allauth's own pages (sign-in, sign-up) use allauth's French catalogue for fr-ca. Each page is
 checked for French text and for the absence of English phrases it showed before."""
 
+import html
 import io
 import json
 import zipfile
+from pathlib import Path
 
+import polib
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +24,7 @@ from tests.factories import SessionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 HTML_FR = '<html lang="fr-ca">'
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale" / "fr_CA" / "LC_MESSAGES" / "django.po"
 
 
 def french_visitor(client):
@@ -336,3 +340,52 @@ def test_the_site_audit_trail_is_in_french_for_a_french_superuser(client):
         ["Journal d&#x27;audit de tout le carrefour", "connexions et accès refusés", "Filtrer"],
         ["Audit trail of the whole hub", "logins and refused access"],
     )
+
+
+SLICE_TEMPLATES = ("templates/4", "templates/500", "templates/home", "templates/accounts/", "templates/site/")
+SLICE_TEMPLATES += ("templates/audit/", "templates/notifications/", "templates/partials/", "templates/mfa/")
+
+
+def english_phrases_of_the_slice() -> list[str]:
+    """Every English sentence these templates mark, whose French differs: none may show in French."""
+    catalogue = polib.pofile(str(CATALOGUE))
+    return [
+        e.msgid
+        for e in catalogue
+        if any(path.startswith(SLICE_TEMPLATES) for path, _ in e.occurrences)
+        and "%(" not in e.msgid
+        and "<" not in e.msgid
+        and len(e.msgid.split()) >= 3
+        and e.msgstr != e.msgid
+    ]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "accounts:profile",
+        "accounts:security",
+        "accounts:calendar",
+        "site:privacy",
+        "site:close_account",
+        "notifications:preferences",
+        "mfa_index",
+    ],
+)
+def test_no_english_sentence_of_the_slice_shows_on_a_french_page(client, french_participant, url_name):
+    phrases = english_phrases_of_the_slice()
+    body = html.unescape(client.get(reverse(url_name)).content.decode())
+
+    assert len(phrases) > 80
+    assert HTML_FR in body
+    assert [p for p in phrases if p in body] == []
+
+
+def test_no_english_sentence_of_the_slice_shows_on_the_french_home_or_404_pages(client, program):
+    phrases = english_phrases_of_the_slice()
+    french_visitor(client)
+
+    for url in ["/", "/no-such-page/"]:
+        body = html.unescape(client.get(url).content.decode())
+        assert HTML_FR in body
+        assert [p for p in phrases if p in body] == []
