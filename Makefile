@@ -9,11 +9,15 @@ PYTEST_ARGS ?=
 .PHONY: setup run test lint format bench worker beat clean messages
 
 # The translations: .po files are committed, .mo files are compiled here (gettext's msgfmt).
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale_allauth/*/LC_MESSAGES/*.po))
 
 setup: $(STAMP) $(MO_FILES)
 
 locale/%.mo: locale/%.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+locale_allauth/%.mo: locale_allauth/%.po
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install gettext (apt-get install gettext)"; exit 1; }
 	msgfmt --check-format -o $@ $<
 

@@ -206,7 +206,9 @@ SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
 # URLs are the same in both languages.
 LANGUAGE_CODE = "en-ca"
 LANGUAGES = [("en-ca", "English"), ("fr-ca", "Français")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first; then allauth's French made Canadian (« courriel »), which wins
+# over allauth's own fr catalogue (regenerate with locale_allauth/build.py after an upgrade).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -182,7 +182,7 @@ def _check_line(number: int, values: dict[str, str], seen: dict[str, int]) -> Ro
     elif profession is None:
         line.errors.append(
             f"Unknown profession “{values['profession']}”. Use one of: "
-            + ", ".join(label for _, label in Profession.choices)
+            + ", ".join(str(label) for _, label in Profession.choices)
             + "."
         )
     if not values["organization"]:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 
 from echo_hub.accounts.models import CommunityType, Profession
 from echo_hub.lib.email import close_held_connection
@@ -45,6 +46,16 @@ def postgresql(transactional_db) -> None:
     one writer at a time, and a second one there fails on "database is locked" instead of
     waiting on a row lock."""
     require_postgresql("two connections must be able to wait on each other's row locks.")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request in French activates French
+    for the thread (LocaleMiddleware never switches it back), and translated labels read later
+    in the same thread would otherwise come out in French."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -2,24 +2,25 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.lib.text import normalize_name
 
 from .models import User, time_zone_choices
 
 MONTHS = [
-    (1, "January"),
-    (2, "February"),
-    (3, "March"),
-    (4, "April"),
-    (5, "May"),
-    (6, "June"),
-    (7, "July"),
-    (8, "August"),
-    (9, "September"),
-    (10, "October"),
-    (11, "November"),
-    (12, "December"),
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
 ]
 IDENTIFIER_FIELDS = (
     "licensing_body",
@@ -48,16 +49,18 @@ class LoginForm(AllauthLoginForm):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=time_zone_choices, help_text="Session times are shown in this zone."
+        choices=time_zone_choices, label=_("Time zone"), help_text=_("Session times are shown in this zone.")
     )
     birth_month = forms.TypedChoiceField(
-        label="Birth month",
-        choices=[("", "Not given"), *MONTHS],
+        label=_("Birth month"),
+        choices=[("", _("Not given")), *MONTHS],
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="With the day: the ACCME matches US physicians' credits to their board record on "
-        "these. No year is asked.",
+        help_text=_(
+            "With the day: the ACCME matches US physicians' credits to their board record on "
+            "these. No year is asked."
+        ),
     )
 
     class Meta:
@@ -73,13 +76,27 @@ class ProfileForm(forms.ModelForm):
             "daily_digest",
             *IDENTIFIER_FIELDS,
         ]
+        labels = {
+            "full_name": _("Full name"),
+            "profession": _("Profession"),
+            "credentials": _("Credentials"),
+            "organization": _("Organization or site"),
+            "community_type": _("Community type"),
+            "language": _("Language"),
+            "licensing_body": _("Licensing body"),
+            "licence_number": _("Licence number"),
+            "cfpc_number": _("CFPC member number"),
+            "npi": _("NPI"),
+            "birth_day": _("Birth day"),
+            "nabp_eprofile_id": _("NABP e-Profile ID"),
+        }
         widgets = {"birth_day": forms.NumberInput(attrs={"min": 1, "max": 31})}
         help_texts = {
-            "licence_number": "As on your licence from the body above.",
-            "birth_day": "Day of the month, 1 to 31.",
-            "full_name": "As it should appear on your CPD certificates.",
-            "organization": "Your clinic, hospital or community site.",
-            "community_type": "Where most of your patients live.",
+            "licence_number": _("As on your licence from the body above."),
+            "birth_day": _("Day of the month, 1 to 31."),
+            "full_name": _("As it should appear on your CPD certificates."),
+            "organization": _("Your clinic, hospital or community site."),
+            "community_type": _("Where most of your patients live."),
         }
 
     def __init__(self, *args, **kwargs):

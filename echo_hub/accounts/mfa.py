@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 # The page to return to once the authenticator is set up: setting one up takes three pages
 # (password, QR code, recovery codes), after which an invitation link would be lost.
@@ -35,7 +36,7 @@ def _fernet() -> MultiFernet:
 class HubMFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "cannot_delete_authenticator": (
+        "cannot_delete_authenticator": _(
             "Coordinators, hub experts and administrators must keep two-factor authentication on."
         ),
     }

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .mfa import resume_after_setup
@@ -45,8 +47,10 @@ class UserLanguageMiddleware:
 
 
 EXPIRY_MESSAGES = {
-    "idle": "You were signed out after {minutes} minutes without activity. Please log in again.",
-    "max_age": "You were signed out {hours} hours after signing in. Please log in again.",
+    "idle": gettext_lazy(
+        "You were signed out after %(minutes)s minutes without activity. Please log in again."
+    ),
+    "max_age": gettext_lazy("You were signed out %(hours)s hours after signing in. Please log in again."),
 }
 
 
@@ -66,9 +70,11 @@ class SessionLimitsMiddleware:
                 services.end_expired_session(request)
                 messages.info(
                     request,
-                    EXPIRY_MESSAGES[reason].format(
-                        minutes=settings.SESSION_IDLE_TIMEOUT_MINUTES, hours=settings.SESSION_MAX_AGE_HOURS
-                    ),
+                    EXPIRY_MESSAGES[reason]
+                    % {
+                        "minutes": settings.SESSION_IDLE_TIMEOUT_MINUTES,
+                        "hours": settings.SESSION_MAX_AGE_HOURS,
+                    },
                 )
             else:
                 services.touch_session(request)
@@ -121,8 +127,10 @@ class MFARequiredMiddleware:
         ):
             messages.warning(
                 request,
-                "Your role in ECHO Hub needs two-factor authentication. "
-                "Set up an authenticator app to continue.",
+                _(
+                    "Your role in ECHO Hub needs two-factor authentication. "
+                    "Set up an authenticator app to continue."
+                ),
             )
             if request.method == "GET" and not request.headers.get("HX-Request"):
                 resume_after_setup(request, request.get_full_path(), keep_earlier=True)

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.lib.text import validate_visible_text
 
@@ -20,24 +21,24 @@ HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "prof", "miss"}
 
 
 class Profession(models.TextChoices):
-    FAMILY_PHYSICIAN = "family_physician", "Family physician"
-    SPECIALIST_PHYSICIAN = "specialist_physician", "Specialist physician"
-    NURSE_PRACTITIONER = "nurse_practitioner", "Nurse practitioner"
-    REGISTERED_NURSE = "registered_nurse", "Registered nurse"
-    PRACTICAL_NURSE = "practical_nurse", "Registered practical nurse"
-    PHYSICIAN_ASSISTANT = "physician_assistant", "Physician assistant"
-    PHARMACIST = "pharmacist", "Pharmacist"
-    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
-    OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
-    SOCIAL_WORKER = "social_worker", "Social worker"
-    PSYCHOLOGIST = "psychologist", "Psychologist"
-    OTHER = "other", "Other health professional"
+    FAMILY_PHYSICIAN = "family_physician", _("Family physician")
+    SPECIALIST_PHYSICIAN = "specialist_physician", _("Specialist physician")
+    NURSE_PRACTITIONER = "nurse_practitioner", _("Nurse practitioner")
+    REGISTERED_NURSE = "registered_nurse", _("Registered nurse")
+    PRACTICAL_NURSE = "practical_nurse", _("Registered practical nurse")
+    PHYSICIAN_ASSISTANT = "physician_assistant", _("Physician assistant")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    PHYSIOTHERAPIST = "physiotherapist", _("Physiotherapist")
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", _("Occupational therapist")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    OTHER = "other", _("Other health professional")
 
 
 class CommunityType(models.TextChoices):
-    URBAN = "urban", "Urban"
-    RURAL = "rural", "Rural"
-    REMOTE = "remote", "Remote"
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")
+    REMOTE = "remote", _("Remote")
 
 
 COMMON_TIME_ZONES = [
@@ -64,8 +65,8 @@ def time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     field so that migrations do not depend on the machine's tz database."""
     others = sorted(name for name in available_timezones() if "/" in name and name not in COMMON_TIME_ZONES)
     return [
-        ("Canada and United States", [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES]),
-        ("Everywhere else", [(name, name.replace("_", " ")) for name in others]),
+        (_("Canada and United States"), [(name, name.replace("_", " ")) for name in COMMON_TIME_ZONES]),
+        (_("Everywhere else"), [(name, name.replace("_", " ")) for name in others]),
     ]
 
 
@@ -73,7 +74,7 @@ def validate_time_zone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"“{value}” is not a known time zone.") from None
+        raise ValidationError(_("“%(zone)s” is not a known time zone.") % {"zone": value}) from None
 
 
 def npi_check_digit_ok(npi: str) -> bool:
@@ -90,16 +91,16 @@ def npi_check_digit_ok(npi: str) -> bool:
 
 def validate_npi(value: str) -> None:
     if not (len(value) == 10 and value.isascii() and value.isdigit()):
-        raise ValidationError("An NPI has exactly 10 digits.")
+        raise ValidationError(_("An NPI has exactly 10 digits."))
     if not npi_check_digit_ok(value):
         raise ValidationError(
-            "This is not a valid NPI: its last digit does not match. Check it on your NPPES record."
+            _("This is not a valid NPI: its last digit does not match. Check it on your NPPES record.")
         )
 
 
 def validate_digits(value: str) -> None:
     if not (value.isascii() and value.isdigit()):
-        raise ValidationError("Use digits only, without spaces or dashes.")
+        raise ValidationError(_("Use digits only, without spaces or dashes."))
 
 
 # Text identifiers that accreditation bodies match learners on (birth month and day besides).
@@ -144,7 +145,7 @@ class User(AbstractUser):
         max_length=80,
         blank=True,
         validators=[validate_visible_text],
-        help_text='Printed after your name on certificates, e.g. "MD, CCFP".',
+        help_text=_('Printed after your name on certificates, e.g. "MD, CCFP".'),
     )
     organization = models.CharField("organization or site", max_length=200, blank=True)
     community_type = models.CharField(max_length=10, choices=CommunityType.choices, blank=True)
@@ -153,15 +154,17 @@ class User(AbstractUser):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text="Pages, emails, calendar entries and your certificates use this language.",
+        help_text=_("Pages, emails, calendar entries and your certificates use this language."),
     )
     # Learner identifiers: optional, used only by the accreditation exports that need them.
     licensing_body = models.CharField(
         "licensing body",
         max_length=120,
         blank=True,
-        help_text="The college or board that licenses you, e.g. “CPSO”, “College of Nurses of Ontario”, "
-        "“Texas Medical Board”.",
+        help_text=_(
+            "The college or board that licenses you, e.g. “CPSO”, “College of Nurses of Ontario”, "
+            "“Texas Medical Board”."
+        ),
     )
     licence_number = models.CharField("licence number", max_length=40, blank=True)
     cfpc_number = models.CharField(
@@ -169,14 +172,16 @@ class User(AbstractUser):
         max_length=12,
         blank=True,
         validators=[validate_digits],
-        help_text="Family physicians: your College of Family Physicians of Canada ID, for Mainpro+ credits.",
+        help_text=_(
+            "Family physicians: your College of Family Physicians of Canada ID, for Mainpro+ credits."
+        ),
     )
     npi = models.CharField(
         "NPI",
         max_length=10,
         blank=True,
         validators=[validate_npi],
-        help_text="US clinicians: your 10-digit National Provider Identifier.",
+        help_text=_("US clinicians: your 10-digit National Provider Identifier."),
     )
     birth_month = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -189,7 +194,7 @@ class User(AbstractUser):
         max_length=12,
         blank=True,
         validators=[validate_digits],
-        help_text="Pharmacists in the US: the ID of your NABP e-Profile, for CPE Monitor.",
+        help_text=_("Pharmacists in the US: the ID of your NABP e-Profile, for CPE Monitor."),
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     daily_digest = models.BooleanField(
@@ -227,9 +232,11 @@ class User(AbstractUser):
         month, day = self.birth_month, self.birth_day
         if (month is None) != (day is None):
             missing = "birth_day" if day is None else "birth_month"
-            raise ValidationError({missing: "Give both the month and the day of your birth, or neither."})
+            raise ValidationError({missing: _("Give both the month and the day of your birth, or neither.")})
         if month is not None and month in DAYS_IN_MONTH and day > DAYS_IN_MONTH[month]:
-            raise ValidationError({"birth_day": f"That month has {DAYS_IN_MONTH[month]} days."})
+            raise ValidationError(
+                {"birth_day": _("That month has %(days)s days.") % {"days": DAYS_IN_MONTH[month]}}
+            )
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

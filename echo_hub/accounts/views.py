@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.lib.urls import absolute_url
@@ -34,7 +36,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -52,7 +54,9 @@ def calendar_regenerate(request):
     services.regenerate_calendar_token(user=request.user)
     messages.success(
         request,
-        "Your calendar feed has a new address. Update it in your calendar app; the old one no longer works.",
+        _(
+            "Your calendar feed has a new address. Update it in your calendar app; the old one no longer works."
+        ),
     )
     return redirect("accounts:calendar")
 
@@ -91,9 +95,9 @@ def session_end(request):
     if session_id is not None and services.end_session(
         user=request.user, session_id=session_id, request=request
     ):
-        messages.success(request, "That session is ended: the device is signed out.")
+        messages.success(request, _("That session is ended: the device is signed out."))
     else:
-        messages.info(request, "That session had already ended.")
+        messages.info(request, _("That session had already ended."))
     return redirect("accounts:security")
 
 
@@ -102,9 +106,17 @@ def session_end(request):
 def sessions_end_others(request):
     ended = services.end_other_sessions(user=request.user, request=request)
     if ended:
-        messages.success(request, f"Signed out everywhere else ({ended} session{'s' if ended != 1 else ''}).")
+        messages.success(
+            request,
+            ngettext(
+                "Signed out everywhere else (%(count)d session).",
+                "Signed out everywhere else (%(count)d sessions).",
+                ended,
+            )
+            % {"count": ended},
+        )
     else:
-        messages.info(request, "You were not signed in anywhere else.")
+        messages.info(request, _("You were not signed in anywhere else."))
     return redirect("accounts:security")
 
 

@@ -2,6 +2,8 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from echo_hub.lib.forms import DateRangeMixin
 
@@ -13,17 +15,17 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, fo
 class AuditFilterForm(DateRangeMixin, forms.Form):
     action = forms.ChoiceField(
         required=False,
-        choices=[("", "All actions"), *AuditEvent.Action.choices],
+        choices=[("", _("All actions")), *AuditEvent.Action.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     actor = forms.CharField(
-        label="Who (email contains)",
+        label=_("Who (email contains)"),
         required=False,
         max_length=254,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
-    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+    start = forms.DateField(label=pgettext_lazy("date", "From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=pgettext_lazy("date", "To"), required=False, widget=DATE_INPUT)
 
     def filters(self) -> dict:
         """The valid filters as selector arguments; dates cover whole days in the viewer's zone."""

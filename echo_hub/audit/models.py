@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 RETENTION_YEARS = 5
 
@@ -20,53 +21,53 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        CASE_VIEWED = "case_viewed", "Case viewed"
-        CASE_EDITED = "case_edited", "Case edited"
-        CASE_SUBMITTED = "case_submitted", "Case submitted"
-        CASE_RETURNED = "case_returned", "Case returned"
-        CASE_OVERRIDES_ACCEPTED = "case_overrides_accepted", "Text marked not identifying accepted"
-        CASE_SCHEDULED = "case_scheduled", "Case scheduled"
-        CASE_PRESENTED = "case_presented", "Case marked presented"
-        CASE_WITHDRAWN = "case_withdrawn", "Case withdrawn by its presenter"
-        CASE_EXPORTED = "case_exported", "Case exported"
-        CASE_LIBRARY_SCREENED = "case_library_screened", "Case screened for the library"
-        RECOMMENDATIONS_SAVED = "recommendations_saved", "Recommendations saved"
-        RECOMMENDATIONS_FINALIZED = "recommendations_finalized", "Recommendations finalized"
-        ATTENDANCE_ROSTER_SAVED = "attendance_roster_saved", "Attendance roster saved"
-        ATTENDANCE_ADJUSTED = "attendance_adjusted", "Attendance adjusted"
-        ATTENDANCE_IMPORTED = "attendance_imported", "Attendance report imported"
-        ATTENDANCE_CLAIM_DECIDED = "attendance_claim_decided", "Attendance request decided"
-        ATTENDANCE_CONFIRMED = "attendance_confirmed", "Provisional attendance confirmed"
-        CERTIFICATE_ISSUED = "certificate_issued", "Certificate issued"
-        CERTIFICATE_REISSUED = "certificate_reissued", "Certificate reissued"
-        CERTIFICATE_REVOKED = "certificate_revoked", "Certificate revoked"
-        EVALUATION_REMINDERS_SENT = "evaluation_reminders_sent", "Evaluation reminders sent"
-        CREDIT_RULE_CHANGED = "credit_rule_changed", "Credit type or accreditation changed"
-        ENROLLMENT_APPROVED = "enrollment_approved", "Enrollment approved"
-        ENROLLMENT_DECLINED = "enrollment_declined", "Enrollment declined"
-        ENROLLMENT_ADDED = "enrollment_added", "Enrollment added"
-        INVITATION_SENT = "invitation_sent", "Invitation sent"
-        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
-        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
-        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
-        ROLE_CHANGED = "role_changed", "Role changed"
-        PROGRAM_CREATED = "program_created", "Program created"
-        PROGRAM_CHANGED = "program_changed", "Program settings changed"
-        CYCLE_CREATED = "cycle_created", "Cycle opened"
-        CYCLE_CHANGED = "cycle_changed", "Cycle dates changed"
-        CYCLE_CLOSED = "cycle_closed", "Cycle closed early"
-        SESSION_SCHEDULED = "session_scheduled", "Session scheduled"
-        SESSION_EDITED = "session_edited", "Session edited"
-        SESSION_RESCHEDULED = "session_rescheduled", "Session rescheduled"
-        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
-        MEMBER_REMOVED = "member_removed", "Member removed"
-        LOGGED_IN = "logged_in", "Logged in"
-        LOGIN_FAILED = "login_failed", "Login failed"
-        LOGGED_OUT = "logged_out", "Logged out"
-        MFA_ADDED = "mfa_added", "MFA authenticator added"
-        MFA_REMOVED = "mfa_removed", "MFA authenticator removed"
-        MFA_RESET = "mfa_reset", "MFA recovery codes reset"
-        ACCESS_DENIED = "access_denied", "Access denied"
+        CASE_VIEWED = "case_viewed", _("Case viewed")
+        CASE_EDITED = "case_edited", _("Case edited")
+        CASE_SUBMITTED = "case_submitted", _("Case submitted")
+        CASE_RETURNED = "case_returned", _("Case returned")
+        CASE_OVERRIDES_ACCEPTED = "case_overrides_accepted", _("Text marked not identifying accepted")
+        CASE_SCHEDULED = "case_scheduled", _("Case scheduled")
+        CASE_PRESENTED = "case_presented", _("Case marked presented")
+        CASE_WITHDRAWN = "case_withdrawn", _("Case withdrawn by its presenter")
+        CASE_EXPORTED = "case_exported", _("Case exported")
+        CASE_LIBRARY_SCREENED = "case_library_screened", _("Case screened for the library")
+        RECOMMENDATIONS_SAVED = "recommendations_saved", _("Recommendations saved")
+        RECOMMENDATIONS_FINALIZED = "recommendations_finalized", _("Recommendations finalized")
+        ATTENDANCE_ROSTER_SAVED = "attendance_roster_saved", _("Attendance roster saved")
+        ATTENDANCE_ADJUSTED = "attendance_adjusted", _("Attendance adjusted")
+        ATTENDANCE_IMPORTED = "attendance_imported", _("Attendance report imported")
+        ATTENDANCE_CLAIM_DECIDED = "attendance_claim_decided", _("Attendance request decided")
+        ATTENDANCE_CONFIRMED = "attendance_confirmed", _("Provisional attendance confirmed")
+        CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+        CERTIFICATE_REISSUED = "certificate_reissued", _("Certificate reissued")
+        CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+        EVALUATION_REMINDERS_SENT = "evaluation_reminders_sent", _("Evaluation reminders sent")
+        CREDIT_RULE_CHANGED = "credit_rule_changed", _("Credit type or accreditation changed")
+        ENROLLMENT_APPROVED = "enrollment_approved", _("Enrollment approved")
+        ENROLLMENT_DECLINED = "enrollment_declined", _("Enrollment declined")
+        ENROLLMENT_ADDED = "enrollment_added", _("Enrollment added")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+        INVITATION_REVOKED = "invitation_revoked", _("Invitation revoked")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        PROGRAM_CREATED = "program_created", _("Program created")
+        PROGRAM_CHANGED = "program_changed", _("Program settings changed")
+        CYCLE_CREATED = "cycle_created", _("Cycle opened")
+        CYCLE_CHANGED = "cycle_changed", _("Cycle dates changed")
+        CYCLE_CLOSED = "cycle_closed", _("Cycle closed early")
+        SESSION_SCHEDULED = "session_scheduled", _("Session scheduled")
+        SESSION_EDITED = "session_edited", _("Session edited")
+        SESSION_RESCHEDULED = "session_rescheduled", _("Session rescheduled")
+        SESSION_CANCELLED = "session_cancelled", _("Session cancelled")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        LOGGED_IN = "logged_in", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Login failed")
+        LOGGED_OUT = "logged_out", _("Logged out")
+        MFA_ADDED = "mfa_added", _("MFA authenticator added")
+        MFA_REMOVED = "mfa_removed", _("MFA authenticator removed")
+        MFA_RESET = "mfa_reset", _("MFA recovery codes reset")
+        ACCESS_DENIED = "access_denied", _("Access denied")
 
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(

@@ -2,6 +2,7 @@ from datetime import UTC
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from echo_hub.lib.csv_export import csv_response
@@ -74,7 +75,7 @@ def events_csv(request, *, program=None, filename: str):
 @require_GET
 def site_events(request):
     require_site_auditor(request.user)
-    return events_page(request, csv_url_name="audit:site_csv", title="Audit trail of the whole hub")
+    return events_page(request, csv_url_name="audit:site_csv", title=_("Audit trail of the whole hub"))
 
 
 @login_required

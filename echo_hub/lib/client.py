@@ -4,6 +4,7 @@ devices), and a name for its browser."""
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -44,5 +45,5 @@ def describe_user_agent(user_agent: str) -> str:
     browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
     system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or "Unknown device"
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("Unknown device")

@@ -1,12 +1,17 @@
 """The messages people may turn off, with the words their preferences page uses.
 Every other kind (cancellations, enrollment decisions, letters, certificates) is essential."""
 
+from django.utils.translation import gettext_noop as _
+
+# Marked for translation, kept as English text: pages show them through gettext().
 OPTIONAL_KINDS: dict[str, str] = {
-    "session_reminder_24h": "Reminder the day before each session",
-    "session_reminder_1h": "Reminder one hour before each session",
-    "evaluation_request": "Request to evaluate a session you attended",
-    "case_presenter_reminder": "Reminder three days before you present a case",
-    "overdue_recommendations": "Digest of cases whose recommendations are overdue (hub experts and coordinators)",
+    "session_reminder_24h": _("Reminder the day before each session"),
+    "session_reminder_1h": _("Reminder one hour before each session"),
+    "evaluation_request": _("Request to evaluate a session you attended"),
+    "case_presenter_reminder": _("Reminder three days before you present a case"),
+    "overdue_recommendations": _(
+        "Digest of cases whose recommendations are overdue (hub experts and coordinators)"
+    ),
 }
 
 

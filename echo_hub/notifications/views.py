@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +19,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, muted: set[str], **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in OPTIONAL_KINDS.items():
-            self.fields[kind] = forms.BooleanField(label=label, required=False, initial=kind not in muted)
+            self.fields[kind] = forms.BooleanField(label=_(label), required=False, initial=kind not in muted)
 
     def muted(self) -> list[str]:
         return [kind for kind in OPTIONAL_KINDS if not self.cleaned_data[kind]]
@@ -30,7 +31,7 @@ def preferences(request):
     form = PreferencesForm(request.POST or None, muted=muted_kinds(request.user))
     if request.method == "POST" and form.is_valid():
         set_muted_kinds(user=request.user, kinds=form.muted())
-        messages.success(request, "Your email preferences are saved.")
+        messages.success(request, _("Your email preferences are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})
 
@@ -49,5 +50,7 @@ def unsubscribe(request, token):
         raise Http404("This unsubscribe link is not valid.")
     if request.method == "POST":
         set_muted_kinds(user=user, kinds=muted_kinds(user) | {kind})
-        return render(request, "notifications/unsubscribed.html", {"label": OPTIONAL_KINDS[kind]})
-    return render(request, "notifications/unsubscribe.html", {"label": OPTIONAL_KINDS[kind], "token": token})
+        return render(request, "notifications/unsubscribed.html", {"label": _(OPTIONAL_KINDS[kind])})
+    return render(
+        request, "notifications/unsubscribe.html", {"label": _(OPTIONAL_KINDS[kind]), "token": token}
+    )

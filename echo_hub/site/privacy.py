@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cpd import selectors as cpd_selectors
 from cpd.credits import credit_phrase
@@ -32,10 +33,10 @@ def _profile(user: User) -> dict:
     return {
         "email": user.email,
         "full_name": user.full_name,
-        "profession": user.get_profession_display() if user.profession else "",
+        "profession": str(user.get_profession_display()) if user.profession else "",
         "credentials": user.credentials,
         "organization": user.organization,
-        "community_type": user.get_community_type_display() if user.community_type else "",
+        "community_type": str(user.get_community_type_display()) if user.community_type else "",
         "time_zone": user.time_zone,
         "licensing_body": user.licensing_body,
         "licence_number": user.licence_number,
@@ -204,7 +205,7 @@ def close_account(*, user: User, password: str) -> None:
     `holder_name`) so that the PDF the person holds still verifies as theirs at /verify/.
     Raises ValidationError when the password is wrong."""
     if not user.check_password(password):
-        raise ValidationError({"password": "That is not your current password."})
+        raise ValidationError({"password": _("That is not your current password.")})
     for certificate in Certificate.objects.select_for_update().filter(user=user, holder_name=""):
         certificate.holder_name = user.name_with_credentials
         certificate.save(update_fields=["holder_name"])

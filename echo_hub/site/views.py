@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import selectors as case_selectors
@@ -63,7 +64,7 @@ def bad_request(request, exception=None):
     """Django answers a request it refuses to parse with 400: say why when the body was too
     big (413, Content Too Large) or had too many fields or files."""
     if isinstance(exception, UploadTooBig):
-        limit = f"{exception.limit / (1024 * 1024):.0f} MB"
+        limit = _("%(size)s MB") % {"size": f"{exception.limit / (1024 * 1024):.0f}"}
         return render(request, "413.html", {"file_limit": limit}, status=413)
     if isinstance(exception, RequestDataTooBig):
         return render(request, "413.html", {"too_many": False}, status=413)
@@ -102,6 +103,6 @@ def close_account(request):
             add_service_errors(form, exc)
         else:
             logout(request)
-            messages.success(request, "Your account is closed. Thank you for taking part in ECHO.")
+            messages.success(request, _("Your account is closed. Thank you for taking part in ECHO."))
             return redirect("home")
     return render(request, "site/close.html", {"form": form})

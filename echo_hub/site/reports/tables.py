@@ -165,7 +165,7 @@ def retention_table(scope: ReportScope) -> Table:
 
 
 def _labels(choices) -> Callable[[str], str]:
-    names = dict(choices)
+    names = {value: str(label) for value, label in choices}  # translated now, JSON-ready
     return lambda value: names.get(value, value) or NOT_GIVEN
 
 
