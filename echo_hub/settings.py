@@ -322,6 +322,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.sweep_letters",
         "schedule": 300.0,
     },
+    "report-exports-sweep": {
+        "task": "echo_hub.sweep_report_exports",
+        "schedule": 300.0,
+    },
 }
 
 # The shared cache (allauth's sign-in limits, computed report numbers) is the database: it

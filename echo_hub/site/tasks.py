@@ -12,6 +12,8 @@ from cpd.services import send_due_evaluation_requests
 from sessions.attendance import record_provisional_attendance
 from sessions.reminders import send_due_session_reminders
 
+from .reports.exports import RENDER_TASK, REPORT_RENDERS, render_report_export
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,3 +28,14 @@ def sweep_due_messages_task() -> dict:
     }
     logger.info("Due messages queued: %s", result)
     return result
+
+
+@shared_task(name=RENDER_TASK, acks_late=True, time_limit=600, soft_time_limit=540)
+def render_report_export_task(*, export_id: int) -> bool:
+    return REPORT_RENDERS.run(export_id, lambda: render_report_export(export_id=export_id))
+
+
+@shared_task(name="echo_hub.sweep_report_exports", acks_late=True)
+def sweep_report_exports_task() -> int:
+    """Render the report exports that are due: retries, and those a dead broker or worker left."""
+    return len(REPORT_RENDERS.sweep())
