@@ -13,6 +13,7 @@ from .models import (
     Program,
     ReportAlias,
     Session,
+    SessionChange,
     SessionJoin,
     SessionMaterial,
 )
@@ -145,3 +146,11 @@ class SessionMaterialAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "session__program"]
     search_fields = ["title", "session__title"]
     list_select_related = ["session", "uploaded_by"]
+
+
+@admin.register(SessionChange)
+class SessionChangeAdmin(ReadOnlyAdmin):
+    list_display = ["session", "kind", "sequence", "created_at", "notified_at"]
+    list_filter = ["kind", "session__program"]
+    search_fields = ["session__title"]
+    list_select_related = ["session"]

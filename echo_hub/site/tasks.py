@@ -10,7 +10,7 @@ from cases.reminders import send_due_case_reminders
 from cases.selectors import agenda_labels
 from cpd.services import send_due_evaluation_requests
 from sessions.attendance import record_provisional_attendance
-from sessions.reminders import send_due_session_reminders
+from sessions.reminders import send_due_session_changes, send_due_session_reminders
 
 from .reports.exports import RENDER_TASK, REPORT_RENDERS, render_report_export
 
@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 @shared_task(name="echo_hub.sweep_due_messages", acks_late=True, time_limit=240, soft_time_limit=200)
 def sweep_due_messages_task() -> dict:
     result = {
+        # Cancellations and moves whose own task never ran (the broker was down).
+        "session_changes": send_due_session_changes(),
         "session_reminders": send_due_session_reminders(agenda=agenda_labels()),
         "case_reminders": send_due_case_reminders(),
         # Before the evaluation requests: a join becomes attendance once its session ends.

@@ -24,6 +24,7 @@ from cpd.tasks import sweep_certificates_task
 from echo_hub.notifications.models import Notification
 from echo_hub.notifications.tasks import sweep_notifications_task
 from echo_hub.site.tasks import sweep_due_messages_task
+from sessions.models import SessionChange
 from tests.factories import (
     AttendanceFactory,
     CaseSlotFactory,
@@ -103,6 +104,7 @@ def _age_everything() -> None:
     Notification.objects.update(updated_at=long_ago)
     Certificate.objects.update(issued_at=long_ago)
     RecommendationLetter.objects.update(finalized_at=long_ago)
+    SessionChange.objects.update(created_at=long_ago)
 
 
 def test_work_done_while_redis_is_down_is_delivered_once_when_it_is_back(
