@@ -114,7 +114,7 @@ def notify_session_change(*, change_id: int) -> int:
     locked and marked in the transaction that writes the messages, so a task run twice (a
     retry, the sweep) writes them once; a change a later one replaced is not sent."""
     change = (
-        SessionChange.objects.select_for_update()
+        SessionChange.objects.select_for_update(of=("self",))
         .filter(pk=change_id, notified_at__isnull=True)
         .select_related("session__program", "session__presenter")
         .first()
