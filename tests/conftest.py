@@ -10,7 +10,6 @@ from django.core.cache import caches
 from django.db import connection
 
 from echo_hub.accounts.models import CommunityType, Profession
-from echo_hub.lib.email import close_held_connection
 from sessions.models import Enrollment, Role
 
 from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
@@ -66,7 +65,6 @@ def _empty_caches(request):
     yield
     for alias in aliases:
         caches[alias].clear()
-    close_held_connection()  # the mail connection a test's messages went through
 
 
 @pytest.fixture
