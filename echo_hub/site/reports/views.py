@@ -14,7 +14,8 @@ from sessions.models import Program
 from sessions.permissions import get_program_for_coordinator
 
 from ..models import ReportExport
-from . import exports, selectors
+from . import exports
+from .cache import cached_program_report
 from .display import report_context
 from .forms import ReportFilterForm
 from .selectors import ProgramReport, ReportScope
@@ -98,7 +99,7 @@ def _filter_query(request) -> str:
 def program_report(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form, scope = _scope(request, program)
-    report = selectors.program_report(scope)
+    report = cached_program_report(scope)
     context = report_context(program, report, organizations_limit=ORGANIZATIONS_ON_PAGE)
     return render(
         request,
@@ -112,7 +113,7 @@ def program_report(request, slug):
 def report_csv(request, slug, table):
     program = get_program_for_coordinator(request.user, slug)
     _, scope = _scope(request, program)
-    found = selectors.program_report(scope).tables.get(table)
+    found = cached_program_report(scope).tables.get(table)
     if found is None:
         raise Http404("No such table.")
     rows = ([_csv_cell(v) for v in row] for row in found.rows)
