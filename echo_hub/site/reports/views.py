@@ -20,7 +20,6 @@ from .display import report_context
 from .forms import ReportFilterForm
 from .selectors import ProgramReport, ReportScope
 
-ORGANIZATIONS_ON_PAGE = 15
 FILTER_FIELDS = ("cycle", "start", "end")
 
 
@@ -100,7 +99,7 @@ def program_report(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form, scope = _scope(request, program)
     report = cached_program_report(scope)
-    context = report_context(program, report, organizations_limit=ORGANIZATIONS_ON_PAGE)
+    context = report_context(program, report, on_page=True)
     return render(
         request,
         "reports/program_report.html",

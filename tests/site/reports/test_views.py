@@ -2,13 +2,15 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from tests.factories import UserFactory
+from tests.factories import SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +185,19 @@ def test_report_page_escapes_what_people_typed(client, coordinator, dataset):
 
     assert '<img src=x onerror="alert(1)">' not in html
     assert escape('<img src=x onerror="alert(1)">') in html
+
+
+def test_report_page_shows_the_latest_year_of_sessions_and_the_csv_all(client, coordinator, program):
+    start = timezone.now() - timedelta(weeks=60)
+    for week in range(55):
+        SessionFactory(program=program, title=f"Week {week}", starts_at=start + timedelta(weeks=week))
+    client.force_login(coordinator)
+
+    html = client.get(_urls(program)["page"]).content.decode()
+    rows = _csv_rows(client.get(_urls(program)["csv"]))
+
+    assert html.count('<td data-label="Status">Held</td>') == 52
+    assert '<td data-label="Session">Week 2</td>' not in html
+    assert '<td data-label="Session">Week 3</td>' in html and '<td data-label="Session">Week 54</td>' in html
+    assert "Showing 52 of 55; the CSV has them all." in html
+    assert len(rows) == 56
