@@ -336,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "echo_hub.send_coordinator_digests",
         "schedule": 1800.0,
     },
+    "report-exports-sweep": {
+        "task": "echo_hub.sweep_report_exports",
+        "schedule": 300.0,
+    },
 }
 
 # Zoom (programs that connect a Server-to-Server OAuth app in their settings). The URLs change

@@ -15,6 +15,7 @@ from .models import (
     Program,
     ReportAlias,
     Session,
+    SessionChange,
     SessionJoin,
     SessionMaterial,
 )
@@ -166,3 +167,11 @@ class GuestPresenterAdmin(admin.ModelAdmin):
     list_filter = ["program"]
     search_fields = ["name", "profession", "affiliation"]
     list_select_related = ["program"]
+
+
+@admin.register(SessionChange)
+class SessionChangeAdmin(ReadOnlyAdmin):
+    list_display = ["session", "kind", "sequence", "created_at", "notified_at"]
+    list_filter = ["kind", "session__program"]
+    search_fields = ["session__title"]
+    list_select_related = ["session"]

@@ -398,6 +398,37 @@ class MemberJoinLink(models.Model):
         return f"Join link of {self.user} for {self.session}"
 
 
+class SessionChange(models.Model):
+    """A cancellation or a move members must hear of. Saved with the change; a worker then
+    writes one message per member (the request never waits for that fan-out), and the beat
+    sweep does it for a change whose task the broker lost. One row per calendar SEQUENCE, so
+    a retried task finds its row done."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "session_cancelled", "Cancelled"
+        RESCHEDULED = "session_rescheduled", "Rescheduled"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the members' messages were written to the outbox; empty while they are due.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "sequence"], name="session_change_once_per_sequence")
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=Q(notified_at__isnull=True), name="session_change_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.session} (sequence {self.sequence})"
+
+
 class Attendance(models.Model):
     """Minutes a person attended one session. One row per (session, user), only for a session
     that has started, never more than its length (sessions.attendance keeps both rules).

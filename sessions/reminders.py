@@ -4,18 +4,23 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
+from echo_hub.lib.enqueue import enqueue_on_commit
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Attachment, Message, queue_many
 
 from .calendar import session_ics
-from .models import Enrollment, MemberJoinLink, Session, program_scope
+from .models import Enrollment, MemberJoinLink, Session, SessionChange, program_scope
 
 User = get_user_model()
 
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
+NOTIFY_TASK = "sessions.notify_session_change"
+# A change's own task normally runs within seconds; the sweep takes over after this.
+CHANGE_GRACE = timedelta(minutes=2)
 
 
 def _members(session: Session):
@@ -102,16 +107,49 @@ def send_due_session_reminders(
     return queued
 
 
-def notify_session_changed(*, session: Session) -> int:
-    """Tell every member at once that a session was cancelled or moved, with the updated
-    calendar entry (same UID, higher SEQUENCE). Essential: preferences do not apply."""
-    kind = "session_cancelled" if session.is_cancelled else "session_rescheduled"
-    return queue_many(
-        _messages(
-            session,
-            kind=kind,
-            object_key=f"session:{session.pk}:seq{session.sequence}",
-            template=kind,
-            extra={},
-        )
+def announce_session_change(*, session: Session) -> SessionChange:
+    """Inside the change's transaction: save that members must hear of it, and hand the
+    fan-out of messages to a worker once it commits."""
+    kind = SessionChange.Kind.CANCELLED if session.is_cancelled else SessionChange.Kind.RESCHEDULED
+    change, _ = SessionChange.objects.get_or_create(
+        session=session, sequence=session.sequence, defaults={"kind": kind}
     )
+    enqueue_on_commit(NOTIFY_TASK, change_id=change.pk)
+    return change
+
+
+@transaction.atomic
+def notify_session_change(*, change_id: int) -> int:
+    """Tell every member that a session was cancelled or moved, with the updated calendar
+    entry (same UID, higher SEQUENCE). Essential: preferences do not apply. The change row is
+    locked and marked in the transaction that writes the messages, so a task run twice (a
+    retry, the sweep) writes them once; a change a later one replaced is not sent."""
+    change = (
+        SessionChange.objects.select_for_update(of=("self",))
+        .filter(pk=change_id, notified_at__isnull=True)
+        .select_related("session__program", "session__presenter")
+        .first()
+    )
+    if change is None:
+        return 0
+    session = change.session
+    queued = 0
+    if session.sequence == change.sequence:
+        queued = queue_many(
+            _messages(
+                session,
+                kind=change.kind,
+                object_key=f"session:{session.pk}:seq{change.sequence}",
+                template=change.kind,
+                extra={},
+            )
+        )
+    SessionChange.objects.filter(pk=change.pk).update(notified_at=timezone.now())
+    return queued
+
+
+def send_due_session_changes(*, now: datetime | None = None) -> int:
+    """The beat sweep's share: the changes whose task never ran (a broker outage)."""
+    now = now or timezone.now()
+    due = SessionChange.objects.filter(notified_at__isnull=True, created_at__lte=now - CHANGE_GRACE)
+    return sum(notify_session_change(change_id=pk) for pk in due.order_by("pk").values_list("pk", flat=True))

@@ -16,7 +16,7 @@ from echo_hub.audit.services import Action, changes_extra, record, record_many
 
 from .hooks import sessions_changed
 from .models import Cycle, Program, Session
-from .reminders import notify_session_changed
+from .reminders import announce_session_change
 
 MAX_SERIES_LENGTH = 52
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -374,7 +374,7 @@ def cancel_session(*, session: Session, reason: str, by=None) -> Session:
     record(
         Action.SESSION_CANCELLED, actor=by, obj=session, extra={"starts_at": session.starts_at.isoformat()}
     )
-    notify_session_changed(session=session)
+    announce_session_change(session=session)
     sessions_changed([session.pk])
     return session
 
@@ -438,5 +438,5 @@ def reschedule_session(
         },
     )
     if session.ends_at > timezone.now():
-        notify_session_changed(session=session)
+        announce_session_change(session=session)
     return session

@@ -11,7 +11,6 @@ from django.db import connection
 from django.utils import translation
 
 from echo_hub.accounts.models import CommunityType, Profession
-from echo_hub.lib.email import close_held_connection
 from sessions.models import Enrollment, Role
 
 from .factories import EnrollmentFactory, ProgramFactory, SessionFactory, UserFactory
@@ -77,7 +76,6 @@ def _empty_caches(request):
     yield
     for alias in aliases:
         caches[alias].clear()
-    close_held_connection()  # the mail connection a test's messages went through
 
 
 @pytest.fixture

@@ -246,6 +246,21 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     rendered_at = factory.LazyFunction(timezone.now)
 
 
+REPORT_PDF = b"%PDF-1.7\n% ECHO Hub test report\n%%EOF\n"
+
+
+class ReportExportFactory(factory.django.DjangoModelFactory):
+    """A program report rendered to PDF by the worker."""
+
+    class Meta:
+        model = "echo_site.ReportExport"
+
+    program = factory.SubFactory(ProgramFactory)
+    status = "ready"
+    file = factory.django.FileField(data=REPORT_PDF, filename="report.pdf")
+    rendered_at = factory.LazyFunction(timezone.now)
+
+
 class PastSessionFactory(SessionFactory):
     """A 120-minute session that ended a week ago: attendance, evaluations and credits apply."""
 

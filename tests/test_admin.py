@@ -33,6 +33,8 @@ pytestmark = pytest.mark.django_db
 OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd", "zoom"}
 READ_ONLY = [
     "echo_sessions.session",
+    "echo_sessions.sessionchange",
+    "echo_site.reportexport",
     "echo_sessions.cycle",
     "echo_sessions.attendance",
     "echo_sessions.attendancechange",

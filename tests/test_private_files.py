@@ -29,7 +29,7 @@ DOWNLOADS = {
     "cpd:export_attendance": COORDINATOR,
     "cpd:survey_export": COORDINATOR,
     "reports:csv": COORDINATOR,
-    "reports:pdf": COORDINATOR,
+    "reports:export_download": COORDINATOR,
     "sessions:session_ics": PARTICIPANT,
 }
 

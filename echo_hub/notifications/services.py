@@ -3,6 +3,7 @@ by one worker before sending. Rows are written in the caller's transaction and h
 Celery on commit; the periodic sweep resends whatever a dead broker or worker left."""
 
 import logging
+import smtplib
 import uuid
 import zoneinfo
 from collections.abc import Iterable
@@ -11,14 +12,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from echo_hub.lib.email import render_text, send_reusing_connection
+from echo_hub.lib.email import render_text
 from echo_hub.lib.enqueue import enqueue_each, enqueue_each_on_commit, enqueue_on_commit
 
 from .kinds import OPTIONAL_KINDS, is_account_message, is_optional
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 SEND_TASK = "notifications.send"
+SEND_BATCH_TASK = "notifications.send_batch"
+# Messages per batch task: one connection to the mail server and a few statements each.
+BATCH_SIZE = 200
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
@@ -200,8 +204,8 @@ def queue_many(messages: list[Message]) -> int:
         return 0
     # A racing sweep may have written some of these first: its rows win, ours are dropped.
     Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
-    ids = list(Notification.objects.filter(batch=batch).values_list("pk", flat=True))
-    enqueue_each_on_commit(SEND_TASK, [{"notification_id": pk} for pk in ids])
+    ids = list(Notification.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
+    enqueue_batches(ids)
     return len(ids)
 
 
@@ -236,27 +240,109 @@ def send_notification(*, notification_id: int) -> bool:
         return False
     notification = Notification.objects.get(pk=notification_id)
     try:
-        send_reusing_connection(_build(notification))
+        _build(notification).send()
     except Exception as exc:
-        status = (
-            Notification.Status.FAILED
-            if notification.attempts >= MAX_ATTEMPTS
-            else Notification.Status.PENDING
-        )
-        Notification.objects.filter(pk=notification_id).update(
-            status=status, last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
-        )
+        _give_back([notification], exc)
         logger.warning("Sending notification %s failed (%s).", notification_id, type(exc).__name__)
         raise
-    forget = {"body_text": "", "body_html": ""} if is_account_message(notification.kind) else {}
-    Notification.objects.filter(pk=notification_id).update(
-        status=Notification.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        updated_at=timezone.now(),
-        **forget,
-    )
+    _mark_sent([notification])
     return True
+
+
+def _give_back(notifications: list[Notification], exc: Exception) -> None:
+    """After a failed try: pending again, or failed for a person once the tries ran out."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    ids = [n.pk for n in notifications]
+    now = timezone.now()
+    rows = Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING)
+    rows.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Notification.Status.FAILED, last_error=error, updated_at=now
+    )
+    rows.update(status=Notification.Status.PENDING, last_error=error, updated_at=now)
+
+
+def _mark_sent(notifications: list[Notification]) -> None:
+    if not notifications:
+        return
+    now = timezone.now()
+    sent = {"status": Notification.Status.SENT, "sent_at": now, "last_error": "", "updated_at": now}
+    # Account messages carry sign-in links: their text is not kept once sent.
+    account = [n.pk for n in notifications if is_account_message(n.kind)]
+    other = [n.pk for n in notifications if not is_account_message(n.kind)]
+    if account:
+        Notification.objects.filter(pk__in=account).update(**sent, body_text="", body_html="")
+    if other:
+        Notification.objects.filter(pk__in=other).update(**sent)
+
+
+def _claim_batch(notification_ids: list[int]) -> list[Notification]:
+    """Claim the pending rows among these, counting the try, in one transaction. Rows another
+    worker holds are skipped (PostgreSQL's SKIP LOCKED), not waited for: each row goes to one."""
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=notification_ids, status=Notification.Status.PENDING)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
+            status=Notification.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+        )
+    return list(Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING).order_by("pk"))
+
+
+def send_batch(*, notification_ids: list[int]) -> int:
+    """Send many messages (a fan-out, a sweep) over one connection to the mail server, claimed
+    and marked sent in a few statements rather than two commits each. Returns how many went.
+
+    A message the server refuses (a bad address, a full mailbox) is handed to the one-message
+    task, which gives it its full set of tries with backoff, this one not counted; the rest of
+    the batch goes on. A connection that fails counts a try for every message not yet sent and
+    is raised, for the task's retry."""
+    batch = _claim_batch(list(notification_ids))
+    if not batch:
+        return 0
+    sent, refused = [], []
+    connection = get_connection(fail_silently=False)
+    position = 0
+    try:
+        connection.open()
+        for position, notification in enumerate(batch):  # noqa: B007 (read after the loop)
+            try:
+                connection.send_messages([_build(notification)])
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+                refused.append((notification, exc))
+            else:
+                sent.append(notification)
+    except Exception as exc:
+        _give_back(batch[position:], exc)
+        logger.warning("Sending a batch of %s messages stopped (%s).", len(batch), type(exc).__name__)
+        raise
+    finally:
+        connection.close()
+        _mark_sent(sent)
+        _hand_over_refused(refused)
+    return len(sent)
+
+
+def _hand_over_refused(refused: list[tuple[Notification, Exception]]) -> None:
+    for notification, exc in refused:
+        Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+            status=Notification.Status.PENDING,
+            attempts=F("attempts") - 1,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            updated_at=timezone.now(),
+        )
+    enqueue_each(SEND_TASK, [{"notification_id": n.pk} for n, _ in refused])
+
+
+def enqueue_batches(notification_ids: list[int], *, on_commit: bool = True) -> None:
+    chunks = [
+        {"notification_ids": notification_ids[i : i + BATCH_SIZE]}
+        for i in range(0, len(notification_ids), BATCH_SIZE)
+    ]
+    (enqueue_each_on_commit if on_commit else enqueue_each)(SEND_BATCH_TASK, chunks)
 
 
 def sweep_notifications() -> list[int]:
@@ -274,7 +360,7 @@ def sweep_notifications() -> list[int]:
                 status=Notification.Status.PENDING, attempts=attempts, updated_at__lt=now - wait
             ).values_list("pk", flat=True)[:500]
         )
-    enqueue_each(SEND_TASK, [{"notification_id": pk} for pk in due])
+    enqueue_batches(due, on_commit=False)
     return due
 
 

@@ -91,12 +91,15 @@ def collectstatic(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str]) -> Iterator[int]:
-    """gunicorn with the project's gunicorn.conf.py (workers 2 x cores + 1, sync) on a free port."""
+def gunicorn(env: dict[str, str], logs: list[Path] | None = None) -> Iterator[int]:
+    """gunicorn with the project's gunicorn.conf.py (workers 2 x cores + 1, sync; WEB_CONCURRENCY
+    in `env` sets them) on a free port. Its output file is added to `logs`."""
     port = free_port()
     env = {**env, "PORT": str(port)}
     args = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
     with _process([*args, "echo_hub.wsgi:application"], env, "gunicorn") as log:
+        if logs is not None:
+            logs.append(log)
         deadline = time.monotonic() + 60
         while True:
             try:

@@ -1,5 +1,6 @@
 """A program of 10,000 members gets its day-before reminder: every message rendered in the
-member's zone, recorded in the outbox and delivered over SMTP to a local sink, within 60 s."""
+member's zone, recorded in the outbox and delivered over SMTP to a local sink, within 20 s: claimed, sent over one connection and marked
+sent in batches (echo_hub.notifications.services.send_batch)."""
 
 import logging
 import multiprocessing
@@ -22,7 +23,7 @@ from sessions.reminders import send_due_session_reminders
 from tests.factories import ProgramFactory, SessionFactory
 
 RECIPIENTS = 10_000
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 20.0
 ZONES = ["America/Toronto", "America/Vancouver", "America/Edmonton", "America/Halifax"]
 
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from cases.models import Case, CaseSlot, FollowUp, Medication, RecommendationLetter
 from cpd.models import Certificate, Evaluation
 from echo_hub.accounts.models import CommunityType, Profession, User
+from echo_hub.site.reports.exports import report_pdf
+from echo_hub.site.reports.selectors import ReportScope
 from sessions.models import Attendance, Cycle, Session
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +151,8 @@ def test_report_page_for_500_sessions(client, coordinator, program, bench_result
     client.get(f"{url}?cycle={cycle.pk}")
     cycle_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    pdf = client.get(reverse("reports:pdf", args=[program.slug]))
+    # The worker's job since the PDF left the request (echo_hub/site/reports/exports.py).
+    pdf = report_pdf(ReportScope(program=program))
     pdf_seconds = time.perf_counter() - started
 
     html = response.content.decode()
@@ -159,7 +162,7 @@ def test_report_page_for_500_sessions(client, coordinator, program, bench_result
         f"\nreport_500_sessions  seconds={statistics.median(timings):.3f}  queries={queries[-1]}"
         f"  vendor={connection.vendor}  attendances={Attendance.objects.count()}"
         f"\nreport_one_cycle_of_20  seconds={cycle_seconds:.3f}"
-        f"\nreport_pdf_500_sessions  seconds={pdf_seconds:.3f}  bytes={len(pdf.content)}"
+        f"\nreport_pdf_500_sessions  seconds={pdf_seconds:.3f}  bytes={len(pdf)}"
     )
     median_ms = statistics.median(timings) * 1000
     met = bench_results.under(

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
-from sessions.models import Session
-from sessions.reminders import send_due_session_reminders
+from sessions.models import Session, SessionChange
+from sessions.reminders import send_due_session_changes, send_due_session_reminders
 from tests.factories import EnrollmentFactory, SessionFactory, UserFactory
 
 from .conftest import DEAD_BROKER, broker_at
@@ -77,15 +77,18 @@ def test_cancelling_with_the_broker_down_succeeds_and_the_sweep_sends_later(clie
     assert response.status_code == 302
     assert response["Location"] == f"/programs/{program.slug}/sessions/{session.pk}/"
     assert (session.status, session.cancel_reason) == (Session.Status.CANCELLED, "Statutory holiday")
-    assert sorted(Notification.objects.values_list("email", "kind", "status", "attempts")) == [
-        (email, "session_cancelled", "pending", 0) for email in recipients
+    # The fan-out of messages waits, saved, for the beat sweep.
+    assert list(SessionChange.objects.values_list("session", "sequence", "kind", "notified_at")) == [
+        (session.pk, 1, "session_cancelled", None)
     ]
+    assert Notification.objects.count() == 0
     assert mail.outbox == []
 
-    swept = _sweep_later()
+    # The broker is back: the sweep writes the messages and hands them over at once.
+    changes = send_due_session_changes(now=timezone.now() + timedelta(minutes=3))
     again = _sweep_later()
 
-    assert len(swept) == len(recipients)
+    assert changes == len(recipients)
     assert again == []
     assert sorted(m.to[0] for m in mail.outbox) == recipients
     assert {m.subject for m in mail.outbox} == {"Cancelled: Chronic Pain & Opioid Stewardship — Session 3"}
@@ -134,5 +137,6 @@ def test_cancelling_with_the_broker_down_tries_it_as_often_for_many_members_as_f
 
     # Each publish to a dead broker costs kombu's retries (~0.6 s): trying once per member
     # would keep a large program's coordinator waiting past gunicorn's 30 s.
-    assert Notification.objects.filter(status="pending").count() == 2 + 31
+    assert SessionChange.objects.filter(notified_at=None).count() == 2
+    assert send_due_session_changes(now=timezone.now() + timedelta(minutes=3)) == 2 + 31
     assert large == small, f"broker connection attempts: 2 recipients {small}, 31 recipients {large}"

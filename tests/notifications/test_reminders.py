@@ -271,6 +271,7 @@ def test_sweep_due_messages_task_lists_the_agenda_by_case_number_only(
         result = sweep_due_messages_task()
 
     assert result == {
+        "session_changes": 0,
         "session_reminders": 2,
         "case_reminders": 2,
         "provisional_attendance": 0,
@@ -404,6 +405,7 @@ def test_each_change_of_a_session_raises_the_sequence_of_its_email(
         reschedule_session(
             session=noon_session, new_date=date(2026, 11, 4), new_start_time=time(13), duration_minutes=120
         )
+    with django_capture_on_commit_callbacks(execute=True):
         cancel_session(session=noon_session, reason="Statutory holiday")
 
     assert [

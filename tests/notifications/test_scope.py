@@ -69,13 +69,16 @@ def test_enrollment_messages_carry_the_programs_scope(program, coordinator, othe
     }
 
 
-def test_session_messages_carry_the_programs_scope(program, participant, other_program):
+def test_session_messages_carry_the_programs_scope(
+    program, participant, other_program, django_capture_on_commit_callbacks
+):
     EnrollmentFactory(program=other_program, user=participant)
     SessionFactory(program=program, starts_at=timezone.now() + timedelta(hours=20))
     later = SessionFactory(program=program, starts_at=timezone.now() + timedelta(days=3))
 
     session_reminders.send_due_session_reminders()
-    session_services.cancel_session(session=later, reason="Statutory holiday")
+    with django_capture_on_commit_callbacks(execute=True):
+        session_services.cancel_session(session=later, reason="Statutory holiday")
 
     scope = {f"program:{program.pk}"}
     assert _scopes() == {"session_reminder_24h": scope, "session_cancelled": scope}

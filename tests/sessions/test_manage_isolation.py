@@ -18,6 +18,7 @@ from django.utils.html import escape
 from cases.models import Case, RecommendationLetter
 from cpd.models import Certificate, CreditType, Survey, SurveyQuestion
 from cpd.services import update_accreditation
+from echo_hub.site.models import ReportExport
 from sessions.models import Cycle, Enrollment, Invitation, Program, Role, Session, program_scope
 from tests.factories import (
     LOGO_PNG,
@@ -33,6 +34,7 @@ from tests.factories import (
     NotificationFactory,
     PastSessionFactory,
     RecommendationFactory,
+    ReportExportFactory,
     SessionFactory,
 )
 from tests.snapshot import changes_since, snapshot
@@ -61,6 +63,8 @@ class Target:
     failed_letter: RecommendationLetter
     invitation: Invitation
     credit_type: CreditType
+    ready_export: ReportExport
+    failed_export: ReportExport
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,10 @@ MANAGE = {
     "cpd:survey_results": Row(objects=True),
     "cpd:survey_export": Row(objects=True),
     "reports:program": Row(),
-    "reports:pdf": Row(),
+    "reports:pdf": Row(get=None, post=lambda t: {}),
+    "reports:export": Row(objects=True),
+    "reports:export_download": Row(objects=True),
+    "reports:export_retry": Row(get=None, objects=True, post=lambda t: {}),
     "reports:csv": Row(),
     "sessions:manage_audit": Row(),
     "sessions:manage_audit_csv": Row(),
@@ -247,6 +254,9 @@ def _kwargs(name: str, t: Target) -> dict:
         "cpd:survey_results": {"cycle_pk": t.cycle.pk},
         "cpd:survey_export": {"cycle_pk": t.cycle.pk},
         "reports:csv": {"table": "sessions"},
+        "reports:export": {"pk": t.ready_export.pk},
+        "reports:export_download": {"pk": t.ready_export.pk},
+        "reports:export_retry": {"pk": t.failed_export.pk},
         "cpd:export_credits": {"kind": "pars"},
         "cpd:accreditation_image": {"image": "logo"},
         "cpd:credit_type_edit": {"pk": t.credit_type.pk},
@@ -326,6 +336,10 @@ def target(program, other_program, coordinator, participant, expert, pending_use
         ),
         invitation=InvitationFactory(program=program, invited_by=coordinator),
         credit_type=CreditTypeFactory(program=program),
+        ready_export=ReportExportFactory(program=program, requested_by=coordinator),
+        failed_export=ReportExport.objects.create(
+            program=program, status="failed", render_attempts=5, last_error="OSError: x"
+        ),
     )
 
 

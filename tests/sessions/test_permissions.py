@@ -13,7 +13,6 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
-from pypdf import PdfReader
 
 from cases.models import Case, RecommendationLetter
 from cpd.models import Certificate, CreditType, Survey, SurveyQuestion
@@ -22,6 +21,7 @@ from echo_hub.accounts.models import CommunityType, Profession, User
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
 from echo_hub.notifications.models import Notification, NotificationPreference
 from echo_hub.notifications.services import unsubscribe_token
+from echo_hub.site.models import ReportExport
 from sessions.models import (
     AttendanceClaim,
     Enrollment,
@@ -36,6 +36,7 @@ from tests.factories import (
     CERTIFICATE_PDF,
     LETTER_PDF,
     LOGO_PNG,
+    REPORT_PDF,
     SLIDES_PDF,
     AttendanceClaimFactory,
     AttendanceFactory,
@@ -52,6 +53,7 @@ from tests.factories import (
     ProgramFactory,
     RecommendationFactory,
     RecommendationLetterFactory,
+    ReportExportFactory,
     SessionFactory,
     SessionMaterialFactory,
     UserFactory,
@@ -181,7 +183,10 @@ MATRIX = {
     "cpd:survey_export":                         ("GET",      302, 404, 404, 403, 403,  200,  404),
     "cpd:survey_answer":                         ("GET/POST", 302, 404, 404, 200, 200,  200,  404),
     "reports:program":                           ("GET",      302, 404, 404, 403, 403,  200,  404),
-    "reports:pdf":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "reports:pdf":                               ("POST",     302, 404, 404, 403, 403,  302,  404),
+    "reports:export":                            ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "reports:export_download":                   ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "reports:export_retry":                      ("POST",     302, 404, 404, 403, 403,  302,  404),
     "reports:csv":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_audit":                             ("GET",      302, 404, 404, 403, 403,  200,  404),
     "sessions:manage_audit_csv":                         ("GET",      302, 404, 404, 403, 403,  200,  404),
@@ -367,7 +372,6 @@ PROGRAM_VIEWS = [
     "cpd:survey_list",
     "cases:library",
     "reports:program",
-    "reports:pdf",
 ]
 UNSUBSCRIBE_KIND = "session_reminder_24h"
 
@@ -387,6 +391,8 @@ class World:
     survey: Survey
     material: SessionMaterial
     credit_type: CreditType
+    report_export: ReportExport
+    failed_report_export: ReportExport
     users: dict[str, User | None]
     cases: dict[str, Case]
 
@@ -491,6 +497,10 @@ def build_world() -> World:
         survey=_survey(program),
         material=SessionMaterialFactory(session=past_session, title="Tapering opioids safely — slides"),
         credit_type=_accreditation(program, coordinator),
+        report_export=ReportExportFactory(program=program, requested_by=coordinator),
+        failed_report_export=ReportExport.objects.create(
+            program=program, status="failed", render_attempts=5, last_error="OSError: x"
+        ),
         users={
             ANONYMOUS: None,
             OUTSIDER: UserFactory(email="outsider@example.org"),
@@ -634,6 +644,10 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "cycle_pk": w.survey.cycle_id}
     if name == "reports:csv":
         return {"slug": slug, "table": "sessions"}
+    if name in {"reports:export", "reports:export_download"}:
+        return {"slug": slug, "pk": w.report_export.pk}
+    if name == "reports:export_retry":
+        return {"slug": slug, "pk": w.failed_report_export.pk}
     if name == "sessions:manage_cycle_edit" or name.startswith("sessions:manage_curriculum"):
         return {"slug": slug, "pk": w.survey.cycle_id}
     if name.startswith(("sessions:", "cases:", "cpd:", "reports:", "audit:", "zoom:")) and name not in {
@@ -782,7 +796,7 @@ def _expected_text(name: str, role: str, w: World) -> str:
         "cases:library": escape(w.cases[PRESENTED].title),
         "cases:library_case": f"<h1>{escape(w.cases[PRESENTED].title)}</h1>",
         "reports:program": f'<td data-label="Session">{past.title}</td>',
-        "reports:pdf": w.program.name,
+        "reports:export": "The report is ready.",
         "reports:csv": f",{past.title},{past.didactic_topic},Held,",
         "sessions:manage_audit": f'aria-current="page" href="{reverse("sessions:manage_audit", args=[w.program.slug])}">Audit</a>',
         "sessions:manage_audit_csv": "time (UTC),action,actor email,program,object type,object id,object,ip",
@@ -846,11 +860,11 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         ),
         "cpd:survey_use_template": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
         "cpd:survey_send": reverse("cpd:survey_build", args=[slug, w.survey.cycle_id]),
+        "reports:pdf": reverse("reports:export", args=[slug, ReportExport.objects.latest("pk").pk])
+        if name == "reports:pdf"
+        else "",
+        "reports:export_retry": reverse("reports:export", args=[slug, w.failed_report_export.pk]),
     }[name]
-
-
-def _pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def _login(client, user) -> None:
@@ -884,8 +898,10 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
     elif expected == 200 and name == "site:data_export":
         archive = zipfile.ZipFile(BytesIO(b"".join(response.streaming_content)))
         assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email
-    elif expected == 200 and name in ("reports:pdf", "cpd:transcript_pdf"):
+    elif expected == 200 and name == "cpd:transcript_pdf":
         assert _expected_text(name, role, world) in _pdf_text(response.content)
+    elif expected == 200 and name == "reports:export_download":
+        assert b"".join(response.streaming_content) == REPORT_PDF
     elif expected == 200:
         assert _expected_text(name, role, world) in response.content.decode()
     elif expected == 302:

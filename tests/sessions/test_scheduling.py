@@ -269,17 +269,21 @@ def test_reschedule_session_refuses_a_past_time_unless_recorded(program, session
     assert (stored.starts_at, stored.sequence) == (session.starts_at, 0)
 
 
-def test_reschedule_session_to_a_recorded_past_time_tells_nobody(program, session, participant):
-    services.reschedule_session(
-        session=session, new_date=date(2026, 10, 14), new_start_time=time(12), duration_minutes=120
-    )
-    services.reschedule_session(
-        session=session,
-        new_date=date(2026, 9, 30),
-        new_start_time=time(12),
-        duration_minutes=120,
-        record_past=True,
-    )
+def test_reschedule_session_to_a_recorded_past_time_tells_nobody(
+    program, session, participant, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule_session(
+            session=session, new_date=date(2026, 10, 14), new_start_time=time(12), duration_minutes=120
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule_session(
+            session=session,
+            new_date=date(2026, 9, 30),
+            new_start_time=time(12),
+            duration_minutes=120,
+            record_past=True,
+        )
 
     session.refresh_from_db()
     assert session.starts_at == _utc(2026, 9, 30, 16, 0)

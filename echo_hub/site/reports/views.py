@@ -1,49 +1,26 @@
 import json
-from dataclasses import dataclass
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csv_export import csv_response
-from echo_hub.lib.pdf import render_pdf
+from echo_hub.lib.storage import private_file_response
 from sessions.models import Program
 from sessions.permissions import get_program_for_coordinator
 
-from . import selectors
+from ..models import ReportExport
+from . import exports
+from .cache import cached_program_report
+from .display import report_context
 from .forms import ReportFilterForm
-from .selectors import ProgramReport, ReportScope, Table
+from .selectors import ProgramReport, ReportScope
 
-ORGANIZATIONS_ON_PAGE = 15
 FILTER_FIELDS = ("cycle", "start", "end")
-SUMMARY_SPLIT = 12  # attendance, faculty and credits on the left, cases and evaluations on the right
-# One page (or more) per section, after the summary.
-PDF_SECTIONS = (
-    ("sessions",),
-    ("topics",),
-    ("professions", "communities"),
-    ("organizations",),
-    ("retention",),
-)
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    column: selectors.Column
-    is_date: bool = False
-
-
-@dataclass
-class DisplayTable:
-    name: str
-    title: str
-    columns: list[selectors.Column]
-    rows: list[list[Cell]]
-    total_rows: int
 
 
 def _scope(request, program: Program) -> tuple[ReportFilterForm, ReportScope]:
@@ -54,29 +31,12 @@ def _scope(request, program: Program) -> tuple[ReportFilterForm, ReportScope]:
     return form, ReportScope(program=program)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, date):
-        return f"{value:%a %-d %b %Y}"
-    return str(value)
-
-
 def _csv_cell(value):
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _display(table: Table, limit: int | None = None) -> DisplayTable:
-    rows = table.rows if limit is None else table.rows[:limit]
-    cells = [
-        [Cell(_cell(v), c, isinstance(v, date)) for v, c in zip(row, table.columns, strict=True)]
-        for row in rows
-    ]
-    return DisplayTable(table.name, table.title, table.columns, cells, len(table.rows))
 
 
 def _chart(kind: str, title: str, labels: list, series_label: str, data: list, **options) -> dict:
@@ -133,27 +93,13 @@ def _filter_query(request) -> str:
     return query.urlencode()
 
 
-def _context(program: Program, report: ProgramReport, *, organizations_limit: int | None = None) -> dict:
-    tables = report.tables
-    return {
-        "program": program,
-        "report": report,
-        "scope": report.scope,
-        "summary": report.summary,
-        "tables": {
-            name: _display(table, organizations_limit if name == "organizations" else None)
-            for name, table in tables.items()
-        },
-    }
-
-
 @login_required
 @require_GET
 def program_report(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form, scope = _scope(request, program)
-    report = selectors.program_report(scope)
-    context = _context(program, report, organizations_limit=ORGANIZATIONS_ON_PAGE)
+    report = cached_program_report(scope)
+    context = report_context(program, report, on_page=True)
     return render(
         request,
         "reports/program_report.html",
@@ -161,35 +107,62 @@ def program_report(request, slug):
     )
 
 
-def _filename(scope: ReportScope, extension: str, table: str = "") -> str:
-    parts = ["report", scope.program.slug, slugify(scope.label), table]
-    return "-".join(p for p in parts if p) + f".{extension}"
-
-
 @login_required
 @require_GET
 def report_csv(request, slug, table):
     program = get_program_for_coordinator(request.user, slug)
     _, scope = _scope(request, program)
-    found = selectors.program_report(scope).tables.get(table)
+    found = cached_program_report(scope).tables.get(table)
     if found is None:
         raise Http404("No such table.")
     rows = ([_csv_cell(v) for v in row] for row in found.rows)
-    return csv_response(_filename(scope, "csv", table), found.header, rows)
+    return csv_response(exports.export_filename(scope, "csv", table), found.header, rows)
+
+
+@login_required
+@require_POST
+def report_pdf(request, slug):
+    program = get_program_for_coordinator(request.user, slug)
+    # The filters come with the form's query string, as on the page the button sits on.
+    _, scope = _scope(request, program)
+    export = exports.request_report_export(scope=scope, by=request.user)
+    return redirect("reports:export", slug=slug, pk=export.pk)
+
+
+def _export_for_coordinator(request, slug: str, pk: int) -> tuple[Program, ReportExport]:
+    program = get_program_for_coordinator(request.user, slug)
+    export = get_object_or_404(ReportExport.objects.select_related("cycle"), program=program, pk=pk)
+    return program, export
 
 
 @login_required
 @require_GET
-def report_pdf(request, slug):
-    program = get_program_for_coordinator(request.user, slug)
-    _, scope = _scope(request, program)
-    context = _context(program, selectors.program_report(scope))
-    tables = context["tables"]
-    sections = [[tables[name] for name in names] for names in PDF_SECTIONS]
-    summary = tables["summary"].rows
-    halves = [summary[:SUMMARY_SPLIT], summary[SUMMARY_SPLIT:]]
-    pdf = render_pdf("pdf/report.html", context | {"sections": sections, "summary_halves": halves})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(scope, "pdf")}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+def report_export(request, slug, pk):
+    program, export = _export_for_coordinator(request, slug, pk)
+    context = {"program": program, "export": export, "scope": exports.export_scope(export)}
+    partial = request.headers.get("HX-Request")
+    return render(request, "reports/export_panel.html" if partial else "reports/export.html", context)
+
+
+@login_required
+@require_GET
+def report_export_download(request, slug, pk):
+    _, export = _export_for_coordinator(request, slug, pk)
+    if export.status != ReportExport.Status.READY:
+        raise Http404("The report is not ready yet.")
+    return private_file_response(
+        export.file, filename=exports.export_filename(exports.export_scope(export), "pdf")
+    )
+
+
+@login_required
+@require_POST
+def report_export_retry(request, slug, pk):
+    _, export = _export_for_coordinator(request, slug, pk)
+    try:
+        exports.retry_report_export(export=export)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The report is being made again.")
+    return redirect("reports:export", slug=slug, pk=export.pk)

@@ -2,11 +2,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
+from sessions.models import Attendance
 from tests.factories import (
     AttendanceFactory,
     CaseFactory,
@@ -23,9 +26,21 @@ from tests.factories import (
 from tests.querycount import capture_render, sql
 
 pytestmark = pytest.mark.django_db
+CACHED_QUERIES = 10
 
 
 def _capture(client, url: str, text: str, times: int) -> CaptureQueriesContext:
+    """The queries of computing the report (its cached numbers emptied first)."""
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(url).content.decode()
+    assert body.count(text) == times
+    return ctx
+
+
+def _capture_cached(client, url: str, text: str, times: int) -> CaptureQueriesContext:
+    """The queries of the report when its numbers are in the cache and nothing changed."""
     ctx, body = capture_render(client, url)
     assert body.count(text) == times
     return ctx
@@ -68,8 +83,9 @@ def test_report_page_query_count_is_constant(client, coordinator, program, query
 
     ctx3 = _capture(client, url, '<td data-label="Status">Held</td>', 3)
 
-    # One of them reads the program's credit types, for the credit totals.
-    assert len(ctx1) == len(ctx3) == (27 if query == "cycle" else 26), sql(ctx1, ctx3)
+    # One of them reads the program's credit types, for the credit totals; seven are the
+    # cache's: the key's one query, the read that misses and the database cache's write.
+    assert len(ctx1) == len(ctx3) == (34 if query == "cycle" else 33), sql(ctx1, ctx3)
 
 
 def test_report_csv_query_count_is_constant(client, coordinator, program):
@@ -83,4 +99,40 @@ def test_report_csv_query_count_is_constant(client, coordinator, program):
 
     ctx3 = _capture(client, url, "Site ", 3)
 
-    assert len(ctx1) == len(ctx3) == 22, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 29, sql(ctx1, ctx3)
+
+
+@pytest.mark.parametrize("query", ["", "cycle"])
+def test_report_page_with_nothing_changed_reads_only_the_key_and_the_cache(
+    client, coordinator, program, query
+):
+    cycle = CycleFactory(program=program, name="This cycle")
+    client.force_login(coordinator)
+    url = reverse("reports:program", args=[program.slug]) + (f"?cycle={cycle.pk}" if query else "")
+    _add_session_with_a_participant(program, cycle)
+    ctx1 = _capture_cached(client, url, '<td data-label="Status">Held</td>', 1)
+    _add_session_with_a_participant(program, cycle)
+    _add_session_with_a_participant(program, cycle)
+
+    ctx3 = _capture_cached(client, url, '<td data-label="Status">Held</td>', 3)
+
+    assert len(ctx1) == len(ctx3) == CACHED_QUERIES + (1 if query else 0), sql(ctx1, ctx3)
+
+
+def test_report_numbers_follow_a_change_of_the_rows_they_read(client, coordinator, program):
+    cycle = CycleFactory(program=program, name="This cycle")
+    client.force_login(coordinator)
+    url = reverse("reports:program", args=[program.slug])
+    _add_session_with_a_participant(program, cycle)
+    first = client.get(url).content.decode()
+    cached = client.get(url).content.decode()
+    attendance = Attendance.objects.get()
+
+    attendance.minutes = 60
+    attendance.save()
+    changed = client.get(url).content.decode()
+
+    hours = '<dd class="fs-3 fw-semibold mb-0">2.0</dd>'
+    assert hours in first and hours in cached
+    assert hours not in changed
+    assert '<dd class="fs-3 fw-semibold mb-0">1.0</dd>' in changed
