@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
+from pypdf import PdfReader
 
 from cases.models import Case, RecommendationLetter
 from cpd.models import Certificate, CreditType, Survey, SurveyQuestion
@@ -865,6 +866,10 @@ def _expected_location(name: str, role: str, w: World, url: str) -> str:
         else "",
         "reports:export_retry": reverse("reports:export", args=[slug, w.failed_report_export.pk]),
     }[name]
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
 
 
 def _login(client, user) -> None:
