@@ -133,6 +133,26 @@ def case_submit(request, pk):
     return redirect(case)
 
 
+def _case_body(case: Case, lists: dict) -> dict:
+    """What templates/cases/case_body.html and case_follow_ups.html show: the medications with
+    their total MME and the prescribing warnings the letter gives, and each follow-up's dose."""
+    total = services.total_mme(lists["medications"])
+    for follow_up in lists["follow_ups"]:
+        follow_up.total_mme = services.total_mme(
+            [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
+        )
+    return {
+        "total_mme": total,
+        "mme_level": mme_level(float(total) if total is not None else None),
+        "prescribing_warnings": prescribing_warnings(
+            total_mme=total,
+            benzodiazepine=case.benzodiazepine_coprescribed,
+            drugs=[m.drug for m in lists["medications"]],
+        ),
+        **lists,
+    }
+
+
 @login_required
 @require_GET
 def case_detail(request, pk):
@@ -149,11 +169,6 @@ def case_detail(request, pk):
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.
         lists["recommendations"] = []
-    total = services.total_mme(lists["medications"])
-    for follow_up in lists["follow_ups"]:
-        follow_up.total_mme = services.total_mme(
-            [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
-        )
     letter = RecommendationLetter.objects.filter(case=case).first()
     slot = lists["slot"]
     context = {
@@ -168,14 +183,7 @@ def case_detail(request, pk):
         "is_expert": role == Role.EXPERT,
         "letter": letter,
         "can_read_letter": can_read_letter(request.user, case, role),
-        "total_mme": total,
-        "mme_level": mme_level(float(total) if total is not None else None),
-        "prescribing_warnings": prescribing_warnings(
-            total_mme=total,
-            benzodiazepine=case.benzodiazepine_coprescribed,
-            drugs=[m.drug for m in lists["medications"]],
-        ),
-        **lists,
+        **_case_body(case, lists),
     }
     if context["is_coordinator"] or context["is_presenter"]:
         context["overrides"] = selectors.identifier_overrides(case)
@@ -262,11 +270,18 @@ def case_recommendations(request, pk):
         else:
             messages.success(request, "Your recommendations are saved. The coordinator sends the letter.")
             return redirect(case)
-    others = case.recommendations.exclude(author=request.user).select_related("author")
+    lists = selectors.case_detail_lists(case)
+    others = [r for r in lists["recommendations"] if r.author_id != request.user.pk]
     return render(
         request,
         "cases/case_recommendations.html",
-        {"case": case, "form": form, "others": list(others), "findings": _findings(form)},
+        {
+            "case": case,
+            "form": form,
+            "others": others,
+            "findings": _findings(form),
+            **_case_body(case, lists),
+        },
     )
 
 

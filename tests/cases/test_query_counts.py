@@ -177,3 +177,18 @@ def test_case_detail_query_count_is_constant(client, request, program, presenter
     # One of them is the audit trail's INSERT of the case_viewed event.
     # The presenter and coordinators also read the text vouched for as not identifying.
     assert len(ctx1) == {"presenter": 15, "coordinator": 15, "expert": 15}[viewer], sql(ctx1)
+
+
+def test_recommendation_form_query_count_is_constant(client, program, presenter, expert, session):
+    case = CaseSlotFactory(
+        session=session, case__program=program, case__presenter=presenter, case__status=Case.Status.SCHEDULED
+    ).case
+    client.force_login(expert)
+    url = reverse("cases:recommendations", kwargs={"pk": case.pk})
+    _grow_case(case, 1)
+    ctx1 = _capture(client, url, {"Counted schedule": 1, "Counted recommendation": 1, "Counted follow-up": 1})
+    _grow_case(case, 2)
+
+    ctx3 = _capture(client, url, {"Counted schedule": 3, "Counted recommendation": 3, "Counted follow-up": 3})
+
+    assert len(ctx1) == len(ctx3), sql(ctx1, ctx3)

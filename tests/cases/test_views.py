@@ -809,3 +809,31 @@ def test_nav_shows_no_review_badge_to_a_participant(client, participant, program
     body = client.get(reverse("home")).content.decode()
 
     assert "Cases to review" not in body
+
+
+def test_the_recommendation_form_shows_the_whole_case_beside_it(client, expert, scheduled_case):
+    case = scheduled_case
+    case.main_concern, case.treatments_tried = "Asks about tapering oxycodone.", "Physiotherapy, duloxetine."
+    case.mental_health, case.benzodiazepine_coprescribed = "Low mood; no suicidal ideation.", True
+    case.save()
+    MedicationFactory(case=case, drug="oxycodone", daily_dose=Decimal("80"), schedule="40 mg CR q12h")
+    FollowUp.objects.create(case=case, author=case.presenter, what_changed="Down to 60 mg a day.")
+    client.force_login(expert)
+
+    body = client.get(reverse("cases:recommendations", kwargs={"pk": case.pk})).content.decode()
+
+    form_at = body.index('id="your-recommendations-title"')
+    for text in (
+        "Asks about tapering oxycodone.",
+        "Physiotherapy, duloxetine.",
+        "Low mood; no suicidal ideation.",
+        "40 mg CR q12h",
+        "120 MME/day",
+        "Down to 60 mg a day.",
+        escape(case.question_1),
+    ):
+        assert text in body[:form_at], text
+    # The same prescribing warnings as the case page and the letter.
+    assert "At or above 90 MME/day." in body[:form_at]
+    assert "A benzodiazepine or other sedative is co-prescribed." in body[:form_at]
+    assert 'name="opioid"' in body[form_at:]
