@@ -23,6 +23,7 @@ from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.models import Notification, NotificationPreference
 from echo_hub.notifications.services import muted_kinds
 from sessions.models import Attendance, Enrollment, ReportAlias
+from zoom.privacy import forget_report_rows, report_rows_of
 
 
 def _iso(value) -> str:
@@ -130,6 +131,14 @@ def _certificate_rows(certificates: list[Certificate]):
         ]
 
 
+def _emails(user: User) -> set[str]:
+    """Every address the person signs in or is written to with, lower-cased."""
+    return {
+        user.email.lower(),
+        *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+    }
+
+
 def write_data_export(user: User, target) -> None:
     """Write the user's own data as a zip into the binary file `target`: profile.json,
     enrollments, attendance, credits and certificates as CSV, and each certificate PDF. Every
@@ -183,6 +192,13 @@ def write_data_export(user: User, target) -> None:
                 _certificate_rows(certificates),
             ),
         )
+        archive.writestr(
+            "zoom_reports.csv",
+            csv_bytes(
+                ["program", "session", "starts_at", "name", "email", "joined", "left"],
+                report_rows_of(user, _emails(user)),
+            ),
+        )
         for c in certificates:
             if c.render_status == Certificate.RenderStatus.READY and c.file:
                 with c.file.open("rb") as pdf, archive.open(_certificate_file_name(c), "w") as entry:
@@ -209,10 +225,8 @@ def close_account(*, user: User, password: str) -> None:
     for certificate in Certificate.objects.select_for_update().filter(user=user, holder_name=""):
         certificate.holder_name = user.name_with_credentials
         certificate.save(update_fields=["holder_name"])
-    old_emails = {
-        user.email.lower(),
-        *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
-    }
+    old_emails = _emails(user)
+    forget_report_rows(user, old_emails)
     Enrollment.objects.filter(user=user, status=Enrollment.Status.PENDING).update(
         status=Enrollment.Status.DECLINED, decided_at=timezone.now(), decline_reason="Account closed"
     )

@@ -28,6 +28,7 @@ from tests.factories import (
     EvaluationFactory,
     NotificationFactory,
 )
+from zoom.models import ZoomMeeting
 
 PASSWORD = "correct-horse-battery"
 
@@ -116,6 +117,7 @@ def test_data_export_of_a_new_user_is_a_valid_empty_archive(client, outsider):
         "credits.csv",
         "enrollments.csv",
         "profile.json",
+        "zoom_reports.csv",
     ]
     assert _csv(archive, "attendance.csv") == []
 
@@ -223,3 +225,49 @@ def test_closed_addresses_are_unique(client, participant, outsider):
 
     emails = list(User.objects.filter(is_active=False).values_list("email", flat=True))
     assert len(emails) == len(set(emails)) == 2
+
+
+def _zoom_report(past_session, participant, classmate):
+    return ZoomMeeting.objects.create(
+        session=past_session,
+        meeting_id=81234567890,
+        report=[
+            {
+                "name": "Amira (iPad)",
+                "email": participant.email.upper(),
+                "join_time": "2026-01-07T17:01:05Z",
+                "leave_time": "2026-01-07T18:30:00Z",
+                "duration": 5335,
+            },
+            {
+                "name": "Zed",
+                "email": classmate.email,
+                "join_time": "2026-01-07T17:00:00Z",
+                "leave_time": "2026-01-07T17:33:00Z",
+                "duration": 1980,
+            },
+        ],
+    )
+
+
+def test_data_export_holds_the_persons_rows_of_kept_zoom_reports_only(
+    client, participant, records, past_session
+):
+    _zoom_report(past_session, participant, records["classmate"])
+    client.force_login(participant)
+
+    rows = _csv(_zip(client.get(reverse("site:data_export"))), "zoom_reports.csv")
+
+    assert [(r["name"], r["joined"], r["left"]) for r in rows] == [
+        ("Amira (iPad)", "2026-01-07T17:01:05Z", "2026-01-07T18:30:00Z")
+    ]
+
+
+def test_closing_removes_the_persons_rows_from_kept_zoom_reports(client, participant, records, past_session):
+    meeting = _zoom_report(past_session, participant, records["classmate"])
+    client.force_login(participant)
+
+    client.post(reverse("site:close_account"), {"password": PASSWORD, "confirm": "on"})
+
+    meeting.refresh_from_db()
+    assert [row["name"] for row in meeting.report] == ["Zed"]
