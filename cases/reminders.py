@@ -3,11 +3,12 @@ and overdue recommendations to the program's experts and coordinators."""
 
 from datetime import datetime, timedelta
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import Message, queue_many
-from sessions.models import Enrollment, Role, program_scope
+from sessions.models import Enrollment, MemberJoinLink, Role, program_scope
 
 from .models import Case, CaseSlot
 from .selectors import overdue_letters_for_programs
@@ -23,6 +24,9 @@ def send_due_case_reminders(*, now: datetime | None = None) -> int:
         session__starts_at__lte=now + PRESENTER_NOTICE,
         session__status="scheduled",
     ).select_related("case", "case__presenter", "case__program", "session", "session__program")
+    # A presenter registered with the video platform joins by their own link (Zoom names them).
+    own = MemberJoinLink.objects.filter(session=OuterRef("session"), user=OuterRef("case__presenter"))
+    slots = slots.annotate(own_join_url=Subquery(own.values("url")[:1]))
     messages = [
         Message(
             email=slot.case.presenter.email,
@@ -33,6 +37,7 @@ def send_due_case_reminders(*, now: datetime | None = None) -> int:
             context={
                 "case": slot.case,
                 "session": slot.session,
+                "join_url": slot.own_join_url or slot.session.join_url,
                 "case_url": absolute_url("cases:detail", pk=slot.case_id),
             },
             scope=program_scope(slot.case.program_id),

@@ -11,6 +11,7 @@ from echo_hub.deid import Vouch
 from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
 from echo_hub.lib.urls import absolute_url
 from sessions.models import Session
+from sessions.selectors import join_url_for
 
 from ..models import (
     Case,
@@ -153,6 +154,7 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
         f"case:{case.pk}:slot:{slot.pk}",
         {
             "session": session,
+            "join_url": join_url_for(session, case.presenter),
             "session_url": absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk),
         },
     )

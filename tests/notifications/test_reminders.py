@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.reminders import send_due_case_reminders
+from cases.services import assign_case_to_session
 from cpd.services import send_due_evaluation_requests
 from echo_hub.notifications import services
 from echo_hub.notifications.kinds import OPTIONAL_KINDS
 from echo_hub.notifications.models import Notification
 from echo_hub.site.tasks import sweep_due_messages_task
-from sessions.models import Enrollment, Role, Session
+from sessions.models import Enrollment, MemberJoinLink, Role, Session
 from sessions.reminders import send_due_session_reminders
 from sessions.services import cancel_session, reschedule_session, schedule_weekly
 from tests.factories import (
@@ -611,3 +612,40 @@ def test_send_due_evaluation_requests_skips_a_cancelled_session(attended, django
 
     assert queued == 0
     assert mail.outbox == []
+
+
+OWN_LINK = "https://us02web.zoom.us/w/81234567890?tk=presenter-own-token"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("registered", [True, False])
+def test_the_presenters_reminder_carries_their_own_join_link_when_they_have_one(
+    scheduled_case, presenter, registered, django_capture_on_commit_callbacks
+):
+    session = scheduled_case.slot.session
+    if registered:
+        MemberJoinLink.objects.create(session=session, user=presenter, url=OWN_LINK)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_due_case_reminders(now=START - timedelta(days=2))
+
+    [message] = mail.outbox
+    expected = OWN_LINK if registered else session.join_url
+    assert f"Join: {expected}" in message.body
+    assert f'href="{expected}"' in message.alternatives[0][0]
+
+
+@pytest.mark.django_db
+def test_the_case_scheduled_email_carries_the_presenters_own_join_link(
+    program, presenter, coordinator, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(program=program, starts_at=timezone.now() + timedelta(days=5))
+    MemberJoinLink.objects.create(session=session, user=presenter, url=OWN_LINK)
+    case = CaseFactory(program=program, presenter=presenter, status=Case.Status.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assign_case_to_session(case=case, session=session, by=coordinator)
+
+    [message] = [m for m in mail.outbox if m.to == [presenter.email]]
+    assert f"Join link: {OWN_LINK}" in message.body
+    assert session.join_url not in message.body
