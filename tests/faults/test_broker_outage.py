@@ -18,6 +18,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Case, RecommendationLetter
+from cases.services import merged_texts
 from cases.tasks import sweep_letters_task
 from cpd.models import Certificate
 from cpd.tasks import sweep_certificates_task
@@ -82,7 +83,11 @@ def _work_while_the_broker_is_down(client, program, coordinator, expert, present
         "cancel": client.post(
             reverse("sessions:manage_session_cancel", args=[program.slug, upcoming.pk]), {"reason": "Flood"}
         ).status_code,
-        "finalize": client.post(reverse("cases:finalize", args=[case.pk])).status_code,
+        # The coordinator sends the letter as reviewed: its merged text, confirmed.
+        "finalize": client.post(
+            reverse("cases:finalize", args=[case.pk]),
+            {**merged_texts(case), "confirm": "on", "action": "send"},
+        ).status_code,
         "issue": client.post(
             reverse("cpd:bulk_issue", args=[program.slug]), {"session": past.pk}
         ).status_code,
