@@ -22,6 +22,7 @@ from django.utils.html import strip_tags
 from echo_hub.notifications.kinds import ACCOUNT_KIND_PREFIX
 from echo_hub.notifications.services import queue_rendered
 
+from .mfa import RESUME_AFTER_SETUP
 from .services import mfa_required, start_session_clocks
 
 # The outbox's unique key is (email, kind, object): the object of an account message is the
@@ -90,19 +91,22 @@ class HubAccountAdapter(DefaultAccountAdapter):
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         # allauth asks for the password again before an authenticator is added, even seconds
-        # after a password sign-in; hub staff are sent to that setup straight from signing in.
-        if app == "allauth.mfa" and _password_just_typed_by_hub_staff(allauth_context.request):
+        # after a password sign-in; hub staff are sent to that setup straight from signing in,
+        # and an invited expert straight from accepting the invitation.
+        if app == "allauth.mfa" and _password_just_typed_by_someone_sent_to_set_up(allauth_context.request):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
 
-def _password_just_typed_by_hub_staff(request: HttpRequest | None) -> bool:
+def _password_just_typed_by_someone_sent_to_set_up(request: HttpRequest | None) -> bool:
     """The session's last authentication is a password typed within allauth's
-    reauthentication window, by someone who must use two-factor authentication."""
+    reauthentication window, by someone who must use two-factor authentication or whom the
+    site sent to set it up (accepting a hub role waits for it)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return False
     records = get_authentication_records(request, user)
     last = records[-1] if records else {}
     recent = time.time() - last.get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT
-    return last.get("method") == "password" and recent and mfa_required(user)
+    sent = bool(request.session.get(RESUME_AFTER_SETUP))
+    return last.get("method") == "password" and recent and (sent or mfa_required(user))

@@ -315,3 +315,18 @@ def test_continue_after_set_up_with_nothing_to_resume_goes_home(client, invitee)
     response = client.get(reverse("accounts:mfa_continue"))
 
     assert response["Location"] == reverse("home")
+
+
+def test_an_expert_invitation_accepted_right_after_signing_in_asks_for_no_second_password(
+    settings, client, program, invitation, invitee
+):
+    settings.MFA_REQUIRED_FOR_HUB_ROLES = True
+    entrance = client.get(_url(invitation))["Location"]
+    client.post(entrance, {"login": "jordan@example.org", "password": PASSWORD})
+
+    accepted = client.post(_url(invitation))
+    setup = client.get(accepted["Location"])
+
+    assert accepted["Location"] == reverse("mfa_activate_totp")
+    assert setup.status_code == 200
+    assert "form" in setup.context and setup.context["form"].secret
