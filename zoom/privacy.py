@@ -44,7 +44,9 @@ def forget_report_rows(user, emails: Collection[str]) -> int:
     """Remove the rows naming `emails` from the kept reports. Returns how many went."""
     emails = {e.lower() for e in emails}
     removed = 0
-    for meeting in _meetings(user).select_for_update(of=("self",)):
+    # PostgreSQL locks no rows of a DISTINCT query: lock the meetings by their keys instead.
+    keys = list(_meetings(user).values_list("pk", flat=True))
+    for meeting in ZoomMeeting.objects.select_for_update().filter(pk__in=keys).order_by("pk"):
         kept = [row for row in meeting.report if (row.get("email") or "").lower() not in emails]
         if len(kept) != len(meeting.report):
             removed += len(meeting.report) - len(kept)
