@@ -6,8 +6,14 @@ from django.db.models import Q
 from django.http import Http404
 
 from echo_hub.audit.services import denied
-from sessions.models import Cycle, Role
-from sessions.permissions import active_role, get_program_for_coordinator, get_program_for_member
+from sessions.models import Role
+from sessions.permissions import (
+    active_role,
+    get_cycle_for_coordinator,
+    get_program_for_coordinator,
+    get_program_for_member,
+    program_object_for_coordinator,
+)
 
 from .models import Certificate, CreditType, Survey
 
@@ -61,20 +67,6 @@ def get_certificate_for_coordinator(user, slug: str, pk: int) -> Certificate:
     return certificate
 
 
-def get_cycle_for_coordinator(user, slug: str, cycle_pk: int) -> Cycle:
-    program = get_program_for_coordinator(user, slug)
-    cycle = Cycle.objects.select_related("program").filter(program=program, pk=cycle_pk).first()
-    if cycle is None:
-        raise denied(
-            Http404("No such cycle."),
-            user=user,
-            object_type=Cycle._meta.label_lower,
-            object_id=cycle_pk,
-            program=program,
-        )
-    return cycle
-
-
 def get_survey_for_coordinator(user, slug: str, cycle_pk: int) -> Survey:
     cycle = get_cycle_for_coordinator(user, slug, cycle_pk)
     survey = Survey.objects.filter(cycle=cycle).first()
@@ -107,14 +99,6 @@ def get_survey_for_member(user, slug: str, pk: int, phase: str, *, write: bool =
 
 
 def get_credit_type_for_coordinator(user, slug: str, pk: int) -> CreditType:
-    program = get_program_for_coordinator(user, slug)
-    credit_type = CreditType.objects.select_related("program").filter(program=program, pk=pk).first()
-    if credit_type is None:
-        raise denied(
-            Http404("No such credit type."),
-            user=user,
-            object_type=CreditType._meta.label_lower,
-            object_id=pk,
-            program=program,
-        )
-    return credit_type
+    return program_object_for_coordinator(
+        user, slug, CreditType.objects.select_related("program"), pk, missing="No such credit type."
+    )

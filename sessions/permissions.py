@@ -146,45 +146,39 @@ def get_material_for_member(
     return material
 
 
-def get_cycle_for_coordinator(user, slug: str, pk: int) -> Cycle:
+def program_object_for_coordinator(user, slug: str, objects: QuerySet, pk: int, *, missing: str):
+    """The object `pk` among `objects` of a program `user` coordinates; 404 (audited) when the
+    program has no such object, whoever's it is, so other programs' objects do not leak."""
     program = get_program_for_coordinator(user, slug)
-    cycle = Cycle.objects.select_related("program").filter(program=program, pk=pk).first()
-    if cycle is None:
+    found = objects.filter(program=program, pk=pk).first()
+    if found is None:
         raise denied(
-            Http404("No such cycle."),
+            Http404(missing),
             user=user,
-            object_type=Cycle._meta.label_lower,
+            object_type=objects.model._meta.label_lower,
             object_id=pk,
             program=program,
         )
-    return cycle
+    return found
+
+
+def get_cycle_for_coordinator(user, slug: str, pk: int) -> Cycle:
+    return program_object_for_coordinator(
+        user, slug, Cycle.objects.select_related("program"), pk, missing="No such cycle."
+    )
 
 
 def get_enrollment_for_coordinator(user, slug: str, pk: int) -> Enrollment:
-    program = get_program_for_coordinator(user, slug)
-    enrollment = Enrollment.objects.select_related("user", "program").filter(program=program, pk=pk).first()
-    if enrollment is None:
-        raise denied(
-            Http404("No such enrollment."),
-            user=user,
-            object_type=Enrollment._meta.label_lower,
-            object_id=pk,
-            program=program,
-        )
-    return enrollment
+    return program_object_for_coordinator(
+        user, slug, Enrollment.objects.select_related("user", "program"), pk, missing="No such enrollment."
+    )
 
 
 def get_invitation_for_coordinator(user, slug: str, pk: int) -> Invitation:
-    program = get_program_for_coordinator(user, slug)
-    invitation = (
-        Invitation.objects.select_related("program", "invited_by").filter(program=program, pk=pk).first()
+    return program_object_for_coordinator(
+        user,
+        slug,
+        Invitation.objects.select_related("program", "invited_by"),
+        pk,
+        missing="No such invitation.",
     )
-    if invitation is None:
-        raise denied(
-            Http404("No such invitation."),
-            user=user,
-            object_type=Invitation._meta.label_lower,
-            object_id=pk,
-            program=program,
-        )
-    return invitation
