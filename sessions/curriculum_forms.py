@@ -1,6 +1,8 @@
 """The curriculum table (one form per session of a cycle) and the curriculum CSV upload."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .curriculum import GUEST_MAX, MAX_OBJECTIVES_CHARS, TOPIC_MAX, CurriculumRow, clean_row, row_problems
 from .curriculum_csv import read_curriculum
@@ -8,28 +10,30 @@ from .curriculum_csv import read_curriculum
 
 class CurriculumRowForm(forms.Form):
     session_id = forms.IntegerField(widget=forms.HiddenInput)
-    didactic_topic = forms.CharField(label="Didactic topic", max_length=TOPIC_MAX, required=False)
+    didactic_topic = forms.CharField(label=_("Didactic topic"), max_length=TOPIC_MAX, required=False)
     presenter = forms.TypedChoiceField(
-        label="Presenter (member)", coerce=int, empty_value=None, required=False
+        label=_("Presenter (member)"), coerce=int, empty_value=None, required=False
     )
-    guest_name = forms.CharField(label="Guest presenter", max_length=GUEST_MAX["guest_name"], required=False)
+    guest_name = forms.CharField(
+        label=_("Guest presenter"), max_length=GUEST_MAX["guest_name"], required=False
+    )
     guest_profession = forms.CharField(
-        label="Guest's profession", max_length=GUEST_MAX["guest_profession"], required=False
+        label=_("Guest's profession"), max_length=GUEST_MAX["guest_profession"], required=False
     )
     guest_affiliation = forms.CharField(
-        label="Guest's affiliation", max_length=GUEST_MAX["guest_affiliation"], required=False
+        label=_("Guest's affiliation"), max_length=GUEST_MAX["guest_affiliation"], required=False
     )
     learning_objectives = forms.CharField(
-        label="Learning objectives",
+        label=_("Learning objectives"),
         max_length=MAX_OBJECTIVES_CHARS,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One objective per line.",
+        help_text=_("One objective per line."),
     )
 
     def __init__(self, *args, presenter_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].choices = [("", "Guest or not yet chosen"), *presenter_choices]
+        self.fields["presenter"].choices = [("", gettext("Guest or not yet chosen")), *presenter_choices]
 
     def clean(self):
         cleaned = super().clean()
@@ -73,8 +77,8 @@ def session_initial(session) -> dict:
 
 class CurriculumUploadForm(forms.Form):
     file = forms.FileField(
-        label="Curriculum CSV",
-        help_text="Start from the template: one line per session of the cycle. UTF-8, at most 500 kB.",
+        label=_("Curriculum CSV"),
+        help_text=_("Start from the template: one line per session of the cycle. UTF-8, at most 500 kB."),
     )
 
     def clean_file(self) -> str:

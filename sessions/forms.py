@@ -4,6 +4,9 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _now
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.accounts.models import User, time_zone_choices
 from echo_hub.lib import timefmt
@@ -19,13 +22,15 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 class ProgramForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=time_zone_choices, help_text="Sessions keep their wall-clock time in this zone."
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Sessions keep their wall-clock time in this zone."),
     )
     default_join_url = forms.URLField(
-        label="Default join link",
+        label=_("Default join link"),
         required=False,
         assume_scheme="https",
-        help_text="The videoconference link new sessions start with.",
+        help_text=_("The videoconference link new sessions start with."),
     )
 
     class Meta:
@@ -52,11 +57,17 @@ class ProgramForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
         labels = {
-            "default_duration_minutes": "Session length (minutes)",
-            "didactic_minutes": "Didactic length (minutes)",
-            "case_slots_per_session": "Case slots per session",
-            "attendance_threshold_percent": "Attendance needed for credits (%)",
-            "evaluation_window_days": "Days to fill the evaluation",
+            "name": _("Name"),
+            "summary": _("Summary"),
+            "description": _("Description"),
+            "default_weekday": _("Default weekday"),
+            "default_start_time": _("Default start time"),
+            "default_duration_minutes": _("Session length (minutes)"),
+            "didactic_minutes": _("Didactic length (minutes)"),
+            "case_slots_per_session": _("Case slots per session"),
+            "attendance_threshold_percent": _("Attendance needed for credits (%)"),
+            "evaluation_required": _("Evaluation required"),
+            "evaluation_window_days": _("Days to fill the evaluation"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -64,8 +75,8 @@ class ProgramForm(forms.ModelForm):
         window = self.fields["evaluation_window_days"]
         window.required = False
         window.error_messages |= {
-            "min_value": "Give participants at least 1 day to fill the evaluation.",
-            "max_value": "An evaluation can stay open at most 365 days.",
+            "min_value": _("Give participants at least 1 day to fill the evaluation."),
+            "max_value": _("An evaluation can stay open at most 365 days."),
         }
 
     def clean_evaluation_window_days(self) -> int:
@@ -78,13 +89,13 @@ class ProgramForm(forms.ModelForm):
         duration = cleaned.get("default_duration_minutes")
         didactic = cleaned.get("didactic_minutes")
         if duration and didactic is not None and didactic >= duration:
-            self.add_error("didactic_minutes", "The didactic must be shorter than the whole session.")
+            self.add_error("didactic_minutes", _("The didactic must be shorter than the whole session."))
         return cleaned
 
 
 def cycle_label(cycle: Cycle) -> str:
-    end = f"{cycle.end_date:%-d %b %Y}" if cycle.end_date else "no end date"
-    return f"{cycle.name} ({cycle.start_date:%-d %b %Y} – {end})"
+    end = date_format(cycle.end_date, "j M Y") if cycle.end_date else _now("no end date")
+    return f"{cycle.name} ({date_format(cycle.start_date, 'j M Y')} – {end})"
 
 
 def session_label(session: Session) -> str:
@@ -93,15 +104,15 @@ def session_label(session: Session) -> str:
 
 
 class CycleForm(forms.Form):
-    name = forms.CharField(max_length=120, help_text="For example “Fall 2026”.")
-    start_date = forms.DateField(widget=DATE_INPUT)
-    end_date = forms.DateField(widget=DATE_INPUT, required=False)
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("For example “Fall 2026”."))
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT, required=False)
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The cycle must end on or after its start date.")
+            self.add_error("end_date", _("The cycle must end on or after its start date."))
         return cleaned
 
 
@@ -116,38 +127,38 @@ def _parse_dates(raw: str) -> list[date]:
             bad.append(token)
     if bad:
         raise ValidationError(
-            f"Write each date as YYYY-MM-DD (for example 2026-12-23). Not understood: {', '.join(bad)}."
+            _("Write each date as YYYY-MM-DD (for example 2026-12-23). Not understood: %(dates)s.")
+            % {"dates": ", ".join(bad)}
         )
     return dates
 
 
 class ScheduleForm(forms.Form):
-    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), required=False, empty_label="No cycle")
-    first_date = forms.DateField(widget=DATE_INPUT, help_text="The series repeats on this date's weekday.")
-    start_time = forms.TimeField(widget=TIME_INPUT)
-    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
-    count = forms.IntegerField(
-        label="Number of sessions",
-        min_value=1,
-        max_value=MAX_SERIES_LENGTH,
-        help_text=f"1 to {MAX_SERIES_LENGTH}. Skipped dates do not count: the series runs longer.",
+    cycle = forms.ModelChoiceField(
+        label=_("Cycle"), queryset=Cycle.objects.none(), required=False, empty_label=_("No cycle")
     )
+    first_date = forms.DateField(
+        label=_("First date"), widget=DATE_INPUT, help_text=_("The series repeats on this date's weekday.")
+    )
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=15, max_value=480)
+    count = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=MAX_SERIES_LENGTH)
     skip_dates = forms.CharField(
-        label="Dates to skip",
+        label=_("Dates to skip"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2026-12-23\n2026-12-30"}),
-        help_text="Holidays and breaks, one date per line as YYYY-MM-DD.",
+        help_text=_("Holidays and breaks, one date per line as YYYY-MM-DD."),
     )
 
     record_past = forms.BooleanField(
-        label="Record a past session",
+        label=_("Record a past session"),
         required=False,
-        help_text="Only for sessions that already took place, to enter their attendance afterwards.",
+        help_text=_("Only for sessions that already took place, to enter their attendance afterwards."),
     )
     extend_cycle = forms.BooleanField(
-        label="Extend the cycle",
+        label=_("Extend the cycle"),
         required=False,
-        help_text="Move the cycle's start or end date so that it holds these sessions.",
+        help_text=_("Move the cycle's start or end date so that it holds these sessions."),
     )
 
     def __init__(self, *args, program: Program, **kwargs):
@@ -155,9 +166,12 @@ class ScheduleForm(forms.Form):
         self.program = program
         self.fields["cycle"].queryset = program.cycles.all()
         self.fields["cycle"].label_from_instance = cycle_label
-        self.fields[
-            "start_time"
-        ].help_text = f"Local time in {program.time_zone}; kept across daylight saving."
+        self.fields["count"].help_text = _now(
+            "1 to %(max)s. Skipped dates do not count: the series runs longer."
+        ) % {"max": MAX_SERIES_LENGTH}
+        self.fields["start_time"].help_text = _now("Local time in %(zone)s; kept across daylight saving.") % {
+            "zone": program.time_zone
+        }
         self.initial.setdefault("start_time", program.default_start_time)
         self.initial.setdefault("duration_minutes", program.default_duration_minutes)
         self.initial.setdefault("count", 16)
@@ -167,7 +181,7 @@ class ScheduleForm(forms.Form):
 
 
 class SessionForm(forms.ModelForm):
-    join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
+    join_url = forms.URLField(label=_("Join link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Session
@@ -181,10 +195,17 @@ class SessionForm(forms.ModelForm):
             "accreditation_id",
         ]
         widgets = {"learning_objectives": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "title": _("Title"),
+            "didactic_topic": _("Didactic topic"),
+            "presenter": _("Presenter"),
+            "learning_objectives": _("Learning objectives"),
+        }
         help_texts = {
-            "case_slots": f"0 to {MAX_CASE_SLOTS} cases can be presented.",
-            "accreditation_id": "The ID the certifying body gave this session (for example the Mainpro+ "
-            "session ID). Printed on its certificates and in the accreditation exports.",
+            "accreditation_id": _(
+                "The ID the certifying body gave this session (for example the Mainpro+ "
+                "session ID). Printed on its certificates and in the accreditation exports."
+            ),
         }
 
     def clean_accreditation_id(self) -> str:
@@ -197,43 +218,48 @@ class SessionForm(forms.ModelForm):
             enrollments__status="approved",
             enrollments__role__in=[Role.EXPERT, Role.COORDINATOR],
         ).order_by("full_name", "email")
-        self.fields["presenter"].empty_label = "Not yet chosen"
+        self.fields["presenter"].empty_label = _now("Not yet chosen")
+        self.fields["case_slots"].help_text = _now("0 to %(max)s cases can be presented.") % {
+            "max": MAX_CASE_SLOTS
+        }
         guest = self.instance.guest_presenter if self.instance.guest_presenter_id else None
         self.fields["presenter"].help_text = (
-            f"Now a guest: {guest.name_with_credentials}. Choosing a member here replaces the guest."
+            _now("Now a guest: %(guest)s. Choosing a member here replaces the guest.")
+            % {"guest": guest.name_with_credentials}
             if guest
-            else "For a guest presenter without an account, use the cycle's curriculum table."
+            else _now("For a guest presenter without an account, use the cycle's curriculum table.")
         )
 
 
 class CancelSessionForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Members see this, for example “Statutory holiday”.",
+        help_text=_("Members see this, for example “Statutory holiday”."),
     )
 
 
 class RescheduleForm(forms.Form):
-    new_date = forms.DateField(label="Date", widget=DATE_INPUT)
-    new_start_time = forms.TimeField(label="Start time", widget=TIME_INPUT)
-    duration_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=480)
+    new_date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    new_start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=15, max_value=480)
     record_past = forms.BooleanField(
-        label="Record a past session",
+        label=_("Record a past session"),
         required=False,
-        help_text="Only when the session already took place at that earlier time.",
+        help_text=_("Only when the session already took place at that earlier time."),
     )
     extend_cycle = forms.BooleanField(
-        label="Extend the cycle",
+        label=_("Extend the cycle"),
         required=False,
-        help_text="Move the cycle's start or end date so that it holds the new date.",
+        help_text=_("Move the cycle's start or end date so that it holds the new date."),
     )
 
     def __init__(self, *args, session: Session, **kwargs):
         super().__init__(*args, **kwargs)
         zone = session.program.zone
         local = session.starts_at.astimezone(zone)
-        self.fields["new_start_time"].help_text = f"Local time in {zone.key}."
+        self.fields["new_start_time"].help_text = _now("Local time in %(zone)s.") % {"zone": zone.key}
         self.initial.setdefault("new_date", local.date())
         self.initial.setdefault("new_start_time", local.time())
         self.initial.setdefault("duration_minutes", session.duration_minutes)
@@ -241,23 +267,26 @@ class RescheduleForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        max_length=300, required=False, help_text="Optional; the person sees it in the email."
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional; the person sees it in the email."),
     )
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class InviteForm(forms.Form):
     emails = forms.CharField(
-        label="Email addresses",
+        label=_("Email addresses"),
         widget=forms.Textarea(
             attrs={"rows": 4, "placeholder": "dr.lee@clinic.example\nnp.martin@fht.example"}
         ),
-        help_text="One or more, separated by commas or new lines (at most 50).",
+        help_text=_("One or more, separated by commas or new lines (at most 50)."),
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTICIPANT)
 
     def clean_emails(self) -> list[str]:
         tokens = [t for t in re.split(r"[\s,;]+", self.cleaned_data["emails"].strip()) if t]
@@ -268,19 +297,19 @@ class InviteForm(forms.Form):
             except ValidationError:
                 bad.append(token)
         if bad:
-            raise ValidationError(f"Not valid email addresses: {', '.join(bad)}.")
+            raise ValidationError(_("Not valid email addresses: %(emails)s.") % {"emails": ", ".join(bad)})
         unique = list(dict.fromkeys(t.lower() for t in tokens))
         if not unique:
-            raise ValidationError("Enter at least one email address.")
+            raise ValidationError(_("Enter at least one email address."))
         if len(unique) > 50:
-            raise ValidationError("Invite at most 50 people at a time, or import a roster CSV.")
+            raise ValidationError(_("Invite at most 50 people at a time, or import a roster CSV."))
         return unique
 
 
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
-        label="Roster CSV",
-        help_text="Columns: email, full_name, profession, organization. UTF-8, at most 1 MB.",
+        label=_("Roster CSV"),
+        help_text=_("Columns: email, full_name, profession, organization. UTF-8, at most 1 MB."),
     )
 
     def clean_file(self) -> str:
@@ -320,10 +349,14 @@ class MemberField(forms.ModelChoiceField):
 
 class AdjustAttendanceForm(forms.Form):
     user = MemberField(
-        queryset=User.objects.none(), label="Person's email", help_text="As on the roster above."
+        queryset=User.objects.none(), label=_("Person's email"), help_text=_("As on the roster above.")
     )
-    minutes = forms.IntegerField(min_value=0, max_value=24 * 60, help_text="Minutes attended.")
-    reason = forms.CharField(max_length=300, help_text="Kept with the change for accreditation audits.")
+    minutes = forms.IntegerField(
+        label=_("Minutes"), min_value=0, max_value=24 * 60, help_text=_("Minutes attended.")
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("Kept with the change for accreditation audits.")
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -338,16 +371,21 @@ class ConfirmAttendanceForm(forms.Form):
 
 
 class AttendanceClaimForm(forms.Form):
-    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label="Minutes you attended")
+    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label=_("Minutes you attended"))
     note = forms.CharField(
-        max_length=300, required=False, help_text="For example “joined by phone from the clinic's room”."
+        label=_("Note"),
+        max_length=300,
+        required=False,
+        help_text=_("For example “joined by phone from the clinic's room”."),
     )
 
 
 class ReportUploadForm(forms.Form):
     file = forms.FileField(
-        label="Participant report (CSV)",
-        help_text="Zoom: Reports › Usage › Participants › Export. UTF-8, UTF-16 or Windows text, at most 2 MB.",
+        label=_("Participant report (CSV)"),
+        help_text=_(
+            "Zoom: Reports › Usage › Participants › Export. UTF-8, UTF-16 or Windows text, at most 2 MB."
+        ),
     )
 
     def clean_file(self) -> str:
@@ -357,38 +395,40 @@ class ReportUploadForm(forms.Form):
 
 
 class SlidesForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="For example “Tapering opioids safely — slides”.")
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("For example “Tapering opioids safely — slides”.")
+    )
     file = forms.FileField(
-        label="Slides (PDF)",
+        label=_("Slides (PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text="Export your slides as PDF first. Only members of the program can download them.",
+        help_text=_("Export your slides as PDF first. Only members of the program can download them."),
     )
 
 
 class MaterialSearchForm(forms.Form):
-    q = forms.CharField(label="Words in the title or the didactic topic", max_length=200, required=False)
+    q = forms.CharField(label=_("Words in the title or the didactic topic"), max_length=200, required=False)
 
 
 class LinkForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Type",
+        label=_("Type"),
         choices=[
-            (SessionMaterial.Kind.RECORDING, "Recording of the session"),
-            (SessionMaterial.Kind.REFERENCE, "Reference (article, guideline, tool)"),
+            (SessionMaterial.Kind.RECORDING, _("Recording of the session")),
+            (SessionMaterial.Kind.REFERENCE, _("Reference (article, guideline, tool)")),
         ],
     )
     title = forms.CharField(
-        max_length=200, label="Label", help_text="What people see, e.g. “CDC 2022 guideline”."
+        max_length=200, label=_("Label"), help_text=_("What people see, e.g. “CDC 2022 guideline”.")
     )
     url = forms.URLField(
-        label="Link",
+        label=_("Link"),
         max_length=500,
         assume_scheme="https",
-        help_text="A secure link starting with https://.",
+        help_text=_("A secure link starting with https://."),
     )
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         if not url.startswith("https://"):
-            raise ValidationError("Use a secure link that starts with https://.")
+            raise ValidationError(_("Use a secure link that starts with https://."))
         return url

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from echo_hub.accounts.models import validate_time_zone
 
@@ -38,9 +40,11 @@ def program_scope(program_id: int) -> str:
 class Program(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    summary = models.CharField(max_length=300, blank=True, help_text="One sentence shown in program lists.")
+    summary = models.CharField(
+        max_length=300, blank=True, help_text=_("One sentence shown in program lists.")
+    )
     description = models.TextField(blank=True)
-    is_open_for_enrollment = models.BooleanField("open for enrollment", default=True)
+    is_open_for_enrollment = models.BooleanField(_("open for enrollment"), default=True)
     time_zone = models.CharField(max_length=64, default="America/Toronto", validators=[validate_time_zone])
     default_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.WEDNESDAY)
     default_start_time = models.TimeField(default=time(12, 0))
@@ -53,29 +57,29 @@ class Program(models.Model):
     case_slots_per_session = models.PositiveSmallIntegerField(
         default=MAX_CASE_SLOTS, validators=[MaxValueValidator(MAX_CASE_SLOTS)]
     )
-    default_join_url = models.URLField("default join link", blank=True)
+    default_join_url = models.URLField(_("default join link"), blank=True)
     attendance_threshold_percent = models.PositiveSmallIntegerField(
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Share of a session a participant must attend to earn its credits.",
+        help_text=_("Share of a session a participant must attend to earn its credits."),
     )
     evaluation_required = models.BooleanField(
-        default=True, help_text="Credits are issued only after the session evaluation is filled."
+        default=True, help_text=_("Credits are issued only after the session evaluation is filled.")
     )
     provisional_attendance_earns_credit = models.BooleanField(
-        "provisional attendance earns credits",
+        _("provisional attendance earns credits"),
         default=False,
-        help_text=(
+        help_text=_(
             "A click on Join is only a join time: after the session it becomes provisional attendance "
             "until you confirm it or import the participant report. Tick this to let it earn credits "
             "before that; accreditation bodies expect verified attendance."
         ),
     )
     evaluation_window_days = models.PositiveSmallIntegerField(
-        "days to fill the evaluation",
+        _("days to fill the evaluation"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text=(
+        help_text=_(
             "A session's evaluation opens when it starts and closes this many days after it ends "
             "(1 to 365). Participants are no longer asked, nor able, to evaluate after that."
         ),
@@ -111,7 +115,7 @@ class Program(models.Model):
 
 class Cycle(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cycles")
-    name = models.CharField(max_length=120, help_text='For example "Fall 2026".')
+    name = models.CharField(max_length=120, help_text=_('For example "Fall 2026".'))
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -137,17 +141,17 @@ class Cycle(models.Model):
 
 
 class Role(models.TextChoices):
-    COORDINATOR = "coordinator", "Coordinator"
-    EXPERT = "expert", "Hub expert"
-    PARTICIPANT = "participant", "Participant"
+    COORDINATOR = "coordinator", _("Coordinator")
+    EXPERT = "expert", _("Hub expert")
+    PARTICIPANT = "participant", _("Participant")
 
 
 class Enrollment(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Requested"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", pgettext_lazy("enrollment status", "Requested")
+        APPROVED = "approved", pgettext_lazy("enrollment status", "Approved")
+        DECLINED = "declined", pgettext_lazy("enrollment status", "Declined")
+        REMOVED = "removed", pgettext_lazy("enrollment status", "Removed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")
@@ -183,10 +187,10 @@ class Invitation(models.Model):
     """A link that enrolls the owner of one email address, once, until it expires."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        EXPIRED = "expired", "Expired"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", pgettext_lazy("invitation state", "Pending")
+        EXPIRED = "expired", pgettext_lazy("invitation state", "Expired")
+        ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation state", "Revoked")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -254,14 +258,14 @@ def title_with_topic(title: str, topic: str) -> str:
 
 class Session(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", pgettext_lazy("session status", "Scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sessions")
     cycle = models.ForeignKey(
         Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
-    number = models.PositiveSmallIntegerField(default=1, help_text="Position in its cycle.")
+    number = models.PositiveSmallIntegerField(default=1, help_text=_("Position in its cycle."))
     title = models.CharField(max_length=200)
     didactic_topic = models.CharField(max_length=200, blank=True)
     presenter = models.ForeignKey(
@@ -270,7 +274,7 @@ class Session(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="didactic_sessions",
-        help_text="The hub expert who gives the didactic.",
+        help_text=_("The hub expert who gives the didactic."),
     )
     guest_presenter = models.ForeignKey(
         GuestPresenter,
@@ -278,20 +282,20 @@ class Session(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="sessions",
-        help_text="A presenter without an account; never together with a member presenter.",
+        help_text=_("A presenter without an account; never together with a member presenter."),
     )
-    learning_objectives = models.TextField(blank=True, help_text="One objective per line.")
+    learning_objectives = models.TextField(blank=True, help_text=_("One objective per line."))
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
-    join_url = models.URLField("join link", blank=True)
+    join_url = models.URLField(_("join link"), blank=True)
     case_slots = models.PositiveSmallIntegerField(
-        "case slots", default=MAX_CASE_SLOTS, validators=[MaxValueValidator(MAX_CASE_SLOTS)]
+        _("case slots"), default=MAX_CASE_SLOTS, validators=[MaxValueValidator(MAX_CASE_SLOTS)]
     )
     accreditation_id = models.CharField(
-        "certifying body's session ID",
+        _("certifying body's session ID"),
         max_length=40,
         blank=True,
-        help_text="For example the 9-digit Mainpro+ session ID; printed on certificates.",
+        help_text=_("For example the 9-digit Mainpro+ session ID; printed on certificates."),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     cancel_reason = models.CharField(max_length=300, blank=True)
@@ -334,13 +338,13 @@ class Session(models.Model):
     def phase(self) -> tuple[str, str]:
         """(css key, word) for the status badge: what a person needs to know right now."""
         if self.is_cancelled:
-            return "cancelled", "Cancelled"
+            return "cancelled", pgettext_lazy("session status", "Cancelled")
         now = timezone.now()
         if self.ends_at < now:
-            return "held", "Held"
+            return "held", pgettext_lazy("session status", "Held")
         if self.starts_at <= now:
-            return "live", "In progress"
-        return "scheduled", "Scheduled"
+            return "live", pgettext_lazy("session status", "In progress")
+        return "scheduled", pgettext_lazy("session status", "Scheduled")
 
     @property
     def join_open(self) -> bool:
@@ -405,8 +409,8 @@ class SessionChange(models.Model):
     a retried task finds its row done."""
 
     class Kind(models.TextChoices):
-        CANCELLED = "session_cancelled", "Cancelled"
-        RESCHEDULED = "session_rescheduled", "Rescheduled"
+        CANCELLED = "session_cancelled", pgettext_lazy("session change", "Cancelled")
+        RESCHEDULED = "session_rescheduled", pgettext_lazy("session change", "Rescheduled")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="changes")
     sequence = models.PositiveIntegerField()
@@ -437,20 +441,20 @@ class Attendance(models.Model):
     confirms it or a participant report replaces it; every other source is verified."""
 
     class Source(models.TextChoices):
-        JOIN = "join", "Join click"
-        ROSTER = "roster", "Roster"
-        REPORT = "report", "Participant report"
-        ADJUSTED = "adjusted", "Adjustment"
-        CLAIM = "claim", "“I attended” request"
+        JOIN = "join", _("Join click")
+        ROSTER = "roster", pgettext_lazy("attendance source", "Roster")
+        REPORT = "report", _("Participant report")
+        ADJUSTED = "adjusted", _("Adjustment")
+        CLAIM = "claim", _("“I attended” request")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
     minutes = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(24 * 60)])
     source = models.CharField(max_length=10, choices=Source.choices)
     verified = models.BooleanField(
-        default=False, help_text="False for provisional attendance: a Join click nobody has confirmed."
+        default=False, help_text=_("False for provisional attendance: a Join click nobody has confirmed.")
     )
-    joined_at = models.DateTimeField(null=True, blank=True, help_text="First click on Join in ECHO Hub.")
+    joined_at = models.DateTimeField(null=True, blank=True, help_text=_("First click on Join in ECHO Hub."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -539,9 +543,9 @@ class AttendanceClaim(models.Model):
     """A participant's “I attended” request for a session where they were not counted."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a coordinator"
-        APPROVED = "approved", "Approved"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for a coordinator")
+        APPROVED = "approved", pgettext_lazy("attendance request status", "Approved")
+        DECLINED = "declined", pgettext_lazy("attendance request status", "Declined")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance_claims")
     user = models.ForeignKey(
@@ -569,9 +573,9 @@ class SessionMaterial(models.Model):
     """Slides of a session's didactic (a private PDF) or a link to its recording or a reference."""
 
     class Kind(models.TextChoices):
-        SLIDES = "slides", "Slides"
-        RECORDING = "recording", "Recording"
-        REFERENCE = "reference", "Reference"
+        SLIDES = "slides", _("Slides")
+        RECORDING = "recording", _("Recording")
+        REFERENCE = "reference", _("Reference")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(max_length=10, choices=Kind.choices)

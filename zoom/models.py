@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sessions.models import Program, Session
 
@@ -12,13 +14,13 @@ class ZoomConnection(models.Model):
     never shown again: the settings page only says whether one is stored."""
 
     class Status(models.TextChoices):
-        UNCHECKED = "unchecked", "Not checked yet"
-        CONNECTED = "connected", "Connected"
-        ERROR = "error", "Error"
+        UNCHECKED = "unchecked", _("Not checked yet")
+        CONNECTED = "connected", pgettext_lazy("Zoom connection", "Connected")
+        ERROR = "error", pgettext_lazy("Zoom connection", "Error")
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="zoom_connection")
-    account_id = models.CharField("account ID", max_length=100)
-    client_id = models.CharField("client ID", max_length=100)
+    account_id = models.CharField(_("account ID"), max_length=100)
+    client_id = models.CharField(_("client ID"), max_length=100)
     client_secret_encrypted = models.TextField(editable=False)
     webhook_token_encrypted = models.TextField(editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNCHECKED)
@@ -55,10 +57,10 @@ class ZoomMeeting(models.Model):
     """The Zoom meeting of one session, as last created or updated by ECHO Hub."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        DELETED = "deleted", "Deleted (session cancelled)"
-        MISSING = "missing", "Deleted in Zoom"
-        ERROR = "error", "Error"
+        ACTIVE = "active", pgettext_lazy("Zoom meeting", "Active")
+        DELETED = "deleted", _("Deleted (session cancelled)")
+        MISSING = "missing", _("Deleted in Zoom")
+        ERROR = "error", pgettext_lazy("Zoom meeting", "Error")
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="zoom_meeting")
     meeting_id = models.BigIntegerField(null=True, blank=True, db_index=True)

@@ -4,6 +4,7 @@ commits; programs without a Zoom connection cost one query and nothing else."""
 
 from django.db.models import Subquery
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from echo_hub.lib.enqueue import enqueue_each_on_commit, enqueue_on_commit
 from sessions.models import Role, Session
@@ -46,19 +47,35 @@ def session_notices(session, role: str | None) -> list[tuple[str, str, str]]:
     notices = []
     if connection["status"] == ZoomConnection.Status.ERROR:
         settings_page = reverse("zoom:connection", kwargs={"slug": session.program.slug})
-        notices.append((f"Zoom connection: {connection['last_error']}", settings_page, "Zoom connection"))
-    if connection["meeting_status"] in (ZoomMeeting.Status.MISSING, ZoomMeeting.Status.ERROR):
-        notices.append((connection["meeting_error"], page, "Zoom meeting"))
-    if connection["report_error"]:
-        notices.append((f"Zoom report: {connection['report_error']}", page, "Zoom meeting"))
-    if connection["report_unmatched"]:
-        unmatched = connection["report_unmatched"]
-        people = "person" if unmatched == 1 else "people"
         notices.append(
             (
-                f"{unmatched} {people} in Zoom's report joined without their personal link.",
+                gettext("Zoom connection: %(error)s") % {"error": connection["last_error"]},
+                settings_page,
+                gettext("Zoom connection"),
+            )
+        )
+    if connection["meeting_status"] in (ZoomMeeting.Status.MISSING, ZoomMeeting.Status.ERROR):
+        notices.append((connection["meeting_error"], page, gettext("Zoom meeting")))
+    if connection["report_error"]:
+        notices.append(
+            (
+                gettext("Zoom report: %(error)s") % {"error": connection["report_error"]},
                 page,
-                "Match them by hand",
+                gettext("Zoom meeting"),
+            )
+        )
+    if connection["report_unmatched"]:
+        unmatched = connection["report_unmatched"]
+        notices.append(
+            (
+                ngettext(
+                    "%(count)s person in Zoom's report joined without their personal link.",
+                    "%(count)s people in Zoom's report joined without their personal link.",
+                    unmatched,
+                )
+                % {"count": unmatched},
+                page,
+                gettext("Match them by hand"),
             )
         )
     return notices

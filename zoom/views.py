@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,7 +37,7 @@ def connection(request, slug):
             for field, errors in exc.message_dict.items():
                 form.add_error(field, errors)
         else:
-            messages.success(request, "Zoom connection saved. ECHO Hub is checking it with Zoom.")
+            messages.success(request, gettext("Zoom connection saved. ECHO Hub is checking it with Zoom."))
             return redirect("zoom:connection", slug=program.slug)
     return render(
         request,
@@ -55,10 +56,12 @@ def connection(request, slug):
 def reconnect(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     if not ZoomConnection.objects.filter(program=program).update(status=ZoomConnection.Status.UNCHECKED):
-        messages.error(request, "Enter the Zoom app's credentials first.")
+        messages.error(request, gettext("Enter the Zoom app's credentials first."))
     else:
         enqueue_on_commit("zoom.check_connection", program_id=program.pk)
-        messages.success(request, "Checking the connection with Zoom; upcoming sessions' meetings follow.")
+        messages.success(
+            request, gettext("Checking the connection with Zoom; upcoming sessions' meetings follow.")
+        )
     return redirect("zoom:connection", slug=program.slug)
 
 
@@ -90,7 +93,9 @@ def recreate(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "A new Zoom meeting is being created; members get new personal links.")
+        messages.success(
+            request, gettext("A new Zoom meeting is being created; members get new personal links.")
+        )
     return redirect("zoom:meeting", slug=slug, pk=pk)
 
 
@@ -100,10 +105,10 @@ def fetch_report(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     zoom_meeting = ZoomMeeting.objects.filter(session=session, meeting_id__isnull=False).first()
     if zoom_meeting is None or zoom_meeting.report_imported_at is not None or not session.is_past:
-        messages.error(request, "There is no Zoom report to fetch for this session.")
+        messages.error(request, gettext("There is no Zoom report to fetch for this session."))
     else:
         enqueue_on_commit("zoom.import_report", meeting_pk=zoom_meeting.pk)
-        messages.success(request, "Fetching Zoom's participants report.")
+        messages.success(request, gettext("Fetching Zoom's participants report."))
     return redirect("zoom:meeting", slug=slug, pk=pk)
 
 
@@ -115,7 +120,7 @@ def match_by_hand(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     zoom_meeting = ZoomMeeting.objects.filter(session=session, report_imported_at__isnull=False).first()
     if zoom_meeting is None:
-        messages.error(request, "Zoom's participants report of this session is not imported yet.")
+        messages.error(request, gettext("Zoom's participants report of this session is not imported yet."))
         return redirect("zoom:meeting", slug=slug, pk=pk)
     text = reports.report_csv(zoom_meeting.report, zone=session.program.zone)
     try:

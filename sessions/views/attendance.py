@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
@@ -31,7 +32,7 @@ def join(request, slug, pk):
     session, _ = get_session_for_member(request.user, slug, pk)
     join_url = selectors.join_url_for(session, request.user)
     if not join_url:
-        messages.error(request, "This session has no join link yet. The coordinator will add it.")
+        messages.error(request, gettext("This session has no join link yet. The coordinator will add it."))
         return redirect(session)
     try:
         services.record_join(session=session, user=request.user)
@@ -52,7 +53,7 @@ def claim(request, slug, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your request is sent to the coordinators.")
+            messages.success(request, gettext("Your request is sent to the coordinators."))
             return redirect(session)
     return render(
         request,
@@ -118,7 +119,11 @@ def _save_roster(request, session) -> dict | None:
             return {"present": set(present), "correction_reason": reason, "error": " ".join(exc.messages)}
         messages.error(request, " ".join(exc.messages))
         return None
-    messages.success(request, f"Roster saved ({changed} change{'s' if changed != 1 else ''}).")
+    messages.success(
+        request,
+        ngettext("Roster saved (%(count)s change).", "Roster saved (%(count)s changes).", changed)
+        % {"count": changed},
+    )
     return None
 
 
@@ -135,11 +140,14 @@ def adjust(request, slug, pk):
         else:
             messages.success(
                 request,
-                f"Attendance of {form.cleaned_data['user']} set to {form.cleaned_data['minutes']} minutes.",
+                gettext("Attendance of %(person)s set to %(minutes)s minutes.")
+                % {"person": form.cleaned_data["user"], "minutes": form.cleaned_data["minutes"]},
             )
     else:
         messages.error(
-            request, "Adjustment not saved: " + " ".join(e for errs in form.errors.values() for e in errs)
+            request,
+            gettext("Adjustment not saved: %(errors)s")
+            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
         )
     return redirect("sessions:manage_attendance", slug=slug, pk=pk)
 
@@ -150,7 +158,7 @@ def confirm_provisional(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     form = ConfirmAttendanceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose whose attendance to confirm.")
+        messages.error(request, gettext("Choose whose attendance to confirm."))
         return redirect("sessions:manage_attendance", slug=slug, pk=pk)
     try:
         count = services.confirm_provisional_attendance(
@@ -162,7 +170,15 @@ def confirm_provisional(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{count} provisional attendance{'s' if count != 1 else ''} confirmed.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s provisional attendance confirmed.",
+                "%(count)s provisional attendances confirmed.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect("sessions:manage_attendance", slug=slug, pk=pk)
 
 
@@ -229,7 +245,7 @@ def import_report_confirm(request, slug, pk):
     session = get_session_for_coordinator(request.user, slug, pk)
     stored = request.session.get(_REPORT_KEY.format(session.pk))
     if stored is None:
-        messages.error(request, "Upload the report again: the preview has expired.")
+        messages.error(request, gettext("Upload the report again: the preview has expired."))
         return redirect("sessions:manage_attendance_import", slug=slug, pk=pk)
     report = parse_zoom_report(stored["text"], zone=session.program.zone)
     picked = _choices(request.POST, "match", len(report.people))
@@ -240,7 +256,7 @@ def import_report_confirm(request, slug, pk):
             request.POST, "shown", len(report.people)
         ):
             preview = participant_report.preview_report(session=session, report=report, chosen=chosen)
-            messages.info(request, "Check the minutes below with the new matches, then store them.")
+            messages.info(request, gettext("Check the minutes below with the new matches, then store them."))
             return _render_preview(request, session, preview)
         result = participant_report.import_report(
             session=session,
@@ -258,10 +274,19 @@ def import_report_confirm(request, slug, pk):
         messages.error(request, " ".join(exc.messages))
         return redirect("sessions:manage_attendance", slug=slug, pk=pk)
     request.session.pop(_REPORT_KEY.format(session.pk), None)
-    note = f" {len(result['unmatched'])} unmatched left out." if result["unmatched"] else ""
-    kept = f" {result['kept']} adjusted by hand kept." if result["kept"] else ""
-    people = f"{result['stored']} {'person' if result['stored'] == 1 else 'people'}"
-    messages.success(request, f"Attendance stored for {people}.{kept}{note}")
+    parts = [
+        ngettext(
+            "Attendance stored for %(count)s person.",
+            "Attendance stored for %(count)s people.",
+            result["stored"],
+        )
+        % {"count": result["stored"]}
+    ]
+    if result["kept"]:
+        parts.append(gettext("%(count)s adjusted by hand kept.") % {"count": result["kept"]})
+    if result["unmatched"]:
+        parts.append(gettext("%(count)s unmatched left out.") % {"count": len(result["unmatched"])})
+    messages.success(request, " ".join(parts))
     return redirect("sessions:manage_attendance", slug=slug, pk=pk)
 
 
@@ -274,7 +299,7 @@ def decide_claim(request, slug, claim_pk):
     )
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
-        messages.error(request, "Choose Approve or Decline.")
+        messages.error(request, gettext("Choose Approve or Decline."))
         return redirect("sessions:manage_attendance", slug=slug, pk=claim.session_id)
     approve = decision == "approve"
     try:
@@ -284,5 +309,8 @@ def decide_claim(request, slug, claim_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Request approved: attendance updated." if approve else "Request declined.")
+        messages.success(
+            request,
+            gettext("Request approved: attendance updated.") if approve else gettext("Request declined."),
+        )
     return redirect("sessions:manage_attendance", slug=slug, pk=claim.session_id)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..curriculum import CurriculumError, cycle_sessions, possible_presenters, save_curriculum
@@ -13,8 +14,18 @@ from ..permissions import get_cycle_for_coordinator
 _IMPORT_SESSION_KEY = "curriculum-import-{}"
 
 
-def _sessions(count: int) -> str:
-    return f"{count} session" if count == 1 else f"{count} sessions"
+def _saved(count: int) -> str:
+    return ngettext(
+        "Curriculum saved: %(count)s session changed.", "Curriculum saved: %(count)s sessions changed.", count
+    ) % {"count": count}
+
+
+def _imported(count: int) -> str:
+    return ngettext(
+        "Curriculum imported: %(count)s session changed.",
+        "Curriculum imported: %(count)s sessions changed.",
+        count,
+    ) % {"count": count}
 
 
 @login_required
@@ -39,7 +50,7 @@ def curriculum(request, slug, pk):
                 for name, errors in fields.items():
                     form.add_error(name if name in form.fields else None, errors)
         else:
-            messages.success(request, f"Curriculum saved: {_sessions(len(changed))} changed.")
+            messages.success(request, _saved(len(changed)))
             return redirect("sessions:manage_curriculum", slug=slug, pk=cycle.pk)
     by_pk = {s.pk: s for s in sessions}
     rows = [(form, by_pk.get(_session_id(form))) for form in formset]
@@ -96,17 +107,19 @@ def curriculum_import_confirm(request, slug, pk):
     cycle = get_cycle_for_coordinator(request.user, slug, pk)
     text = request.session.pop(_IMPORT_SESSION_KEY.format(cycle.pk), None)
     if text is None:
-        messages.error(request, "Upload the curriculum file again: the preview has expired.")
+        messages.error(request, gettext("Upload the curriculum file again: the preview has expired."))
         return redirect("sessions:manage_curriculum_import", slug=slug, pk=cycle.pk)
     try:
         report = _report(cycle, text)
         if report.errors:
             raise ValidationError(
-                "The sessions of the cycle changed since the preview; check the file again."
+                gettext("The sessions of the cycle changed since the preview; check the file again.")
             )
         changed = save_curriculum(cycle=cycle, rows=report.rows, by=request.user, source="csv")
     except ValidationError as exc:
-        messages.error(request, "Nothing was imported. " + " ".join(exc.messages))
+        messages.error(
+            request, gettext("Nothing was imported. %(problems)s") % {"problems": " ".join(exc.messages)}
+        )
         return redirect("sessions:manage_curriculum_import", slug=slug, pk=cycle.pk)
-    messages.success(request, f"Curriculum imported: {_sessions(len(changed))} changed.")
+    messages.success(request, _imported(len(changed)))
     return redirect("sessions:manage_curriculum", slug=slug, pk=cycle.pk)

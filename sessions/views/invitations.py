@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.accounts.mfa import resume_after_setup
@@ -40,9 +41,13 @@ def _accept(request, invitation: Invitation):
         if exc.code != "mfa_required":
             return _refusal_page(request, invitation, exc)
         resume_after_setup(request, request.path)
-        messages.info(request, f"{exc.messages[0]} You will come back to the invitation afterwards.")
+        messages.info(
+            request,
+            gettext("%(problem)s You will come back to the invitation afterwards.")
+            % {"problem": exc.messages[0]},
+        )
         return redirect("mfa_activate_totp")
-    messages.success(request, f"Welcome to {invitation.program.name}.")
+    messages.success(request, gettext("Welcome to %(program)s.") % {"program": invitation.program.name})
     return redirect(invitation.program)
 
 
@@ -84,7 +89,9 @@ def invitation_resend(request, slug, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, f"The invitation is sent again to {invitation.email}; the earlier link no longer works."
+            request,
+            gettext("The invitation is sent again to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
         )
     return redirect("sessions:manage_invitations", slug=slug)
 
@@ -100,7 +107,9 @@ def invitation_revoke(request, slug, pk):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, f"The invitation of {invitation.email} is revoked: its link no longer works."
+                request,
+                gettext("The invitation of %(email)s is revoked: its link no longer works.")
+                % {"email": invitation.email},
             )
         return redirect("sessions:manage_invitations", slug=slug)
     return render(

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.accounts.models import Profession
@@ -45,19 +46,23 @@ def _codes(exc: ValidationError) -> set[str]:
     return {e.code for e in exc.error_list}
 
 
-def _sessions(count: int) -> str:
-    return f"{count} session" if count == 1 else f"{count} sessions"
+def _scheduled(count: int) -> str:
+    return ngettext("%(count)s session scheduled.", "%(count)s sessions scheduled.", count) % {"count": count}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_create(request):
     if not can_create_program(request.user):
-        raise PermissionDenied("Only hub staff can create programs.")
+        raise PermissionDenied(gettext("Only hub staff can create programs."))
     form = ProgramForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     if request.method == "POST" and form.is_valid():
         program = services.create_program(creator=request.user, **form.cleaned_data)
-        messages.success(request, f"{program.name} is created. Open a cycle, then schedule its sessions.")
+        messages.success(
+            request,
+            gettext("%(program)s is created. Open a cycle, then schedule its sessions.")
+            % {"program": program.name},
+        )
         return redirect("sessions:manage_schedule", slug=program.slug)
     return render(request, "sessions/manage/program_form.html", {"form": form})
 
@@ -70,7 +75,7 @@ def program_edit(request, slug):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         services.update_program(program=program, changes=changes, by=request.user)
-        messages.success(request, "Program settings saved.")
+        messages.success(request, gettext("Program settings saved."))
         return redirect("sessions:manage_schedule", slug=program.slug)
     return render(request, "sessions/manage/program_form.html", {"form": form, "program": program})
 
@@ -86,7 +91,10 @@ def cycle_create(request, slug):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Cycle “{cycle.name}” is open. Schedule its sessions now.")
+            messages.success(
+                request,
+                gettext("Cycle “%(cycle)s” is open. Schedule its sessions now.") % {"cycle": cycle.name},
+            )
             return redirect(
                 f"{reverse('sessions:manage_schedule_new', args=[program.slug])}?cycle={cycle.pk}"
             )
@@ -105,7 +113,9 @@ def cycle_edit(request, slug, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Cycle “{form.cleaned_data['name']}” saved.")
+            messages.success(
+                request, gettext("Cycle “%(cycle)s” saved.") % {"cycle": form.cleaned_data["name"]}
+            )
             return redirect("sessions:manage_schedule", slug=slug)
     context = {"form": form, "program": cycle.program, "cycle": cycle}
     return render(request, "sessions/manage/cycle_form.html", context)
@@ -138,7 +148,7 @@ def schedule_new(request, slug):
             add_service_errors(form, exc)
             offer_extend = "outside_cycle" in _codes(exc)
         else:
-            messages.success(request, f"{_sessions(len(sessions))} scheduled.")
+            messages.success(request, _scheduled(len(sessions)))
             return redirect("sessions:manage_schedule", slug=program.slug)
     offer_extend = offer_extend or bool(form.is_bound and form.data.get("extend_cycle"))
     return render(
@@ -156,7 +166,7 @@ def session_edit(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         services.edit_session(session=session, changes=changes, by=request.user)
-        messages.success(request, f"{session.title} saved.")
+        messages.success(request, gettext("%(session)s saved.") % {"session": session.title})
         return redirect(session)
     return render(
         request,
@@ -176,7 +186,7 @@ def session_cancel(request, slug, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{session.title} is cancelled.")
+            messages.success(request, gettext("%(session)s is cancelled.") % {"session": session.title})
             return redirect(session)
     return render(
         request,
@@ -198,7 +208,7 @@ def session_reschedule(request, slug, pk):
             add_service_errors(form, exc)
             offer_extend = "outside_cycle" in _codes(exc)
         else:
-            messages.success(request, f"{session.title} is rescheduled.")
+            messages.success(request, gettext("%(session)s is rescheduled.") % {"session": session.title})
             return redirect(session)
     offer_extend = offer_extend or bool(form.is_bound and form.data.get("extend_cycle"))
     context = {"form": form, "session": session, "program": session.program, "offer_extend": offer_extend}
@@ -227,7 +237,9 @@ def enrollment(request, slug):
 def enrollment_approve(request, slug, pk):
     enrollment = get_enrollment_for_coordinator(request.user, slug, pk)
     services.approve_enrollment(enrollment=enrollment, by=request.user)
-    messages.success(request, f"{enrollment.user} is approved and will get an email.")
+    messages.success(
+        request, gettext("%(person)s is approved and will get an email.") % {"person": enrollment.user}
+    )
     return redirect("sessions:manage_enrollment", slug=slug)
 
 
@@ -242,7 +254,9 @@ def enrollment_decline(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The request of {enrollment.user} is declined.")
+        messages.success(
+            request, gettext("The request of %(person)s is declined.") % {"person": enrollment.user}
+        )
     return redirect("sessions:manage_enrollment", slug=slug)
 
 
@@ -252,7 +266,7 @@ def enrollment_role(request, slug, pk):
     enrollment = get_enrollment_for_coordinator(request.user, slug, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a role: participant, hub expert or coordinator.")
+        messages.error(request, gettext("Choose a role: participant, hub expert or coordinator."))
         return redirect("sessions:manage_enrollment", slug=slug)
     try:
         enrollment = services.change_role(
@@ -261,7 +275,11 @@ def enrollment_role(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("sessions:manage_enrollment", slug=slug)
-    messages.success(request, f"{enrollment.user} is now {enrollment.get_role_display().lower()}.")
+    messages.success(
+        request,
+        gettext("%(person)s is now %(role)s.")
+        % {"person": enrollment.user, "role": enrollment.get_role_display().lower()},
+    )
     if enrollment.user_id == request.user.pk and enrollment.role != Role.COORDINATOR:
         return redirect("home")
     return redirect("sessions:manage_enrollment", slug=slug)
@@ -276,7 +294,11 @@ def enrollment_remove(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("sessions:manage_enrollment", slug=slug)
-    messages.success(request, f"{enrollment.user} is no longer a member of {enrollment.program}.")
+    messages.success(
+        request,
+        gettext("%(person)s is no longer a member of %(program)s.")
+        % {"person": enrollment.user, "program": enrollment.program},
+    )
     if enrollment.user_id == request.user.pk:
         return redirect("home")
     return redirect("sessions:manage_enrollment", slug=slug)
@@ -294,8 +316,11 @@ def invite(request, slug):
             role=form.cleaned_data["role"],
             by=request.user,
         )
-        sent = "1 invitation" if len(invitations) == 1 else f"{len(invitations)} invitations"
-        messages.success(request, f"{sent} sent.")
+        count = len(invitations)
+        messages.success(
+            request,
+            ngettext("%(count)s invitation sent.", "%(count)s invitations sent.", count) % {"count": count},
+        )
         return redirect("sessions:manage_invitations", slug=slug)
     return render(
         request,
@@ -337,17 +362,26 @@ def roster_import_confirm(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     text = request.session.pop(_ROSTER_SESSION_KEY.format(program.pk), None)
     if text is None:
-        messages.error(request, "Upload the roster file again: the preview has expired.")
+        messages.error(request, gettext("Upload the roster file again: the preview has expired."))
         return redirect("sessions:manage_roster_import", slug=slug)
     report = parse_roster(text)
     report.skip_members(selectors.member_emails(program, [row.email for row in report.valid_rows]))
     try:
         added = services.import_roster(program=program, rows=report.valid_rows, by=request.user)
     except ValidationError as exc:
-        messages.error(request, "Nothing was imported. " + " ".join(exc.messages))
+        messages.error(
+            request, gettext("Nothing was imported. %(problems)s") % {"problems": " ".join(exc.messages)}
+        )
         return redirect("sessions:manage_roster_import", slug=slug)
-    people = "person" if len(added) == 1 else "people"
-    messages.success(request, f"{len(added)} {people} added to the roster and emailed.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person added to the roster and emailed.",
+            "%(count)s people added to the roster and emailed.",
+            len(added),
+        )
+        % {"count": len(added)},
+    )
     return redirect("sessions:manage_enrollment", slug=slug)
 
 
@@ -365,5 +399,9 @@ def retry_message(request, slug, pk):
     program = get_program_for_coordinator(request.user, slug)
     notification = get_object_or_404(selectors.failed_notifications(program), pk=pk)
     retry_notification(notification=notification)
-    messages.success(request, f"The message to {notification.email} will be sent again within a minute.")
+    messages.success(
+        request,
+        gettext("The message to %(email)s will be sent again within a minute.")
+        % {"email": notification.email},
+    )
     return redirect("sessions:manage_failed_messages", slug=slug)

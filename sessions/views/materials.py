@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
@@ -44,7 +45,11 @@ def session_materials(request, slug, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"“{material.title}” is added to {session.title}.")
+            messages.success(
+                request,
+                gettext("“%(title)s” is added to %(session)s.")
+                % {"title": material.title, "session": session.title},
+            )
             return redirect("sessions:session_materials", slug=slug, pk=session.pk)
     return render(
         request,
@@ -64,7 +69,7 @@ def session_materials(request, slug, pk):
 def material_remove(request, slug, pk, material_pk):
     material = get_material_for_member(request.user, slug, pk, material_pk, write=True)
     materials.remove_material(material=material)
-    messages.success(request, f"“{material.title}” is removed.")
+    messages.success(request, gettext("“%(title)s” is removed.") % {"title": material.title})
     return redirect("sessions:session_materials", slug=slug, pk=pk)
 
 

@@ -6,6 +6,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csp import allow_form_redirects
@@ -76,11 +77,16 @@ def program_enroll(request, slug):
         messages.error(request, " ".join(exc.messages))
         return redirect(program)
     if enrollment.status == Enrollment.Status.APPROVED:
-        messages.info(request, f"You are already a member of {program.name}.")
+        messages.info(
+            request, gettext("You are already a member of %(program)s.") % {"program": program.name}
+        )
     else:
         messages.success(
             request,
-            f"Your request to join {program.name} is sent. A coordinator will review it; you will get an email.",
+            gettext(
+                "Your request to join %(program)s is sent. A coordinator will review it; you will get an email."
+            )
+            % {"program": program.name},
         )
     return redirect(program)
 
@@ -154,7 +160,7 @@ def calendar_feed(request, token):
     )
     body = build_calendar(
         [calendar_event(s, join_url=s.member_join_url) for s in sessions],
-        name="ECHO Hub sessions",
+        name=gettext("ECHO Hub sessions"),
         stamp=timezone.now(),
     )
     return _ics_response(body, "echo-hub.ics", attachment=False)
