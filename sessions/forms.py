@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from echo_hub.accounts.models import User, time_zone_choices
@@ -94,7 +94,7 @@ class ProgramForm(forms.ModelForm):
 
 
 def cycle_label(cycle: Cycle) -> str:
-    end = date_format(cycle.end_date, "j M Y") if cycle.end_date else _now("no end date")
+    end = date_format(cycle.end_date, "j M Y") if cycle.end_date else gettext("no end date")
     return f"{cycle.name} ({date_format(cycle.start_date, 'j M Y')} – {end})"
 
 
@@ -166,12 +166,12 @@ class ScheduleForm(forms.Form):
         self.program = program
         self.fields["cycle"].queryset = program.cycles.all()
         self.fields["cycle"].label_from_instance = cycle_label
-        self.fields["count"].help_text = _now(
+        self.fields["count"].help_text = gettext(
             "1 to %(max)s. Skipped dates do not count: the series runs longer."
         ) % {"max": MAX_SERIES_LENGTH}
-        self.fields["start_time"].help_text = _now("Local time in %(zone)s; kept across daylight saving.") % {
-            "zone": program.time_zone
-        }
+        self.fields["start_time"].help_text = gettext(
+            "Local time in %(zone)s; kept across daylight saving."
+        ) % {"zone": program.time_zone}
         self.initial.setdefault("start_time", program.default_start_time)
         self.initial.setdefault("duration_minutes", program.default_duration_minutes)
         self.initial.setdefault("count", 16)
@@ -218,16 +218,16 @@ class SessionForm(forms.ModelForm):
             enrollments__status="approved",
             enrollments__role__in=[Role.EXPERT, Role.COORDINATOR],
         ).order_by("full_name", "email")
-        self.fields["presenter"].empty_label = _now("Not yet chosen")
-        self.fields["case_slots"].help_text = _now("0 to %(max)s cases can be presented.") % {
+        self.fields["presenter"].empty_label = gettext("Not yet chosen")
+        self.fields["case_slots"].help_text = gettext("0 to %(max)s cases can be presented.") % {
             "max": MAX_CASE_SLOTS
         }
         guest = self.instance.guest_presenter if self.instance.guest_presenter_id else None
         self.fields["presenter"].help_text = (
-            _now("Now a guest: %(guest)s. Choosing a member here replaces the guest.")
+            gettext("Now a guest: %(guest)s. Choosing a member here replaces the guest.")
             % {"guest": guest.name_with_credentials}
             if guest
-            else _now("For a guest presenter without an account, use the cycle's curriculum table.")
+            else gettext("For a guest presenter without an account, use the cycle's curriculum table.")
         )
 
 
@@ -259,7 +259,7 @@ class RescheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         zone = session.program.zone
         local = session.starts_at.astimezone(zone)
-        self.fields["new_start_time"].help_text = _now("Local time in %(zone)s.") % {"zone": zone.key}
+        self.fields["new_start_time"].help_text = gettext("Local time in %(zone)s.") % {"zone": zone.key}
         self.initial.setdefault("new_date", local.date())
         self.initial.setdefault("new_start_time", local.time())
         self.initial.setdefault("duration_minutes", session.duration_minutes)

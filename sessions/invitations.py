@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import date_time
@@ -79,10 +80,12 @@ def resend_invitation(*, invitation: Invitation, by) -> Invitation:
     """Email the invitation again with a new link and a new expiry; the old link stops working."""
     invitation = _lock(invitation)
     if invitation.accepted_at:
-        raise ValidationError(f"{invitation.email} already accepted this invitation.", code="used")
+        raise ValidationError(
+            _("%(email)s already accepted this invitation.") % {"email": invitation.email}, code="used"
+        )
     if invitation.revoked_at:
         raise ValidationError(
-            "This invitation was revoked: send a new one from “Invite people”.", code="revoked"
+            _("This invitation was revoked: send a new one from “Invite people”."), code="revoked"
         )
     invitation.token = Invitation._meta.get_field("token").get_default()
     invitation.sent_at = timezone.now()
@@ -101,7 +104,8 @@ def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
         return invitation
     if invitation.accepted_at:
         raise ValidationError(
-            f"{invitation.email} already accepted this invitation: remove them from the roster instead.",
+            _("%(email)s already accepted this invitation: remove them from the roster instead.")
+            % {"email": invitation.email},
             code="used",
         )
     invitation.revoked_at = timezone.now()
@@ -114,7 +118,9 @@ def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
 def _ask_whom(invitation: Invitation) -> str:
     inviter = invitation.invited_by
     program = invitation.program.name
-    return f"{inviter.get_full_name()} at {program}" if inviter else f"the coordinators of {program}"
+    if inviter:
+        return _("%(inviter)s at %(program)s") % {"inviter": inviter.get_full_name(), "program": program}
+    return _("the coordinators of %(program)s") % {"program": program}
 
 
 def _address_refusal(invitation: Invitation, user) -> ValidationError | None:
@@ -127,12 +133,16 @@ def _address_refusal(invitation: Invitation, user) -> ValidationError | None:
         return None
     if addresses or user.email.lower() == invitation.email:
         return ValidationError(
-            f"Confirm your email address {invitation.masked_email} first: use the link we emailed you, "
-            "or send a new one from your email settings.",
+            _(
+                "Confirm your email address %(email)s first: use the link we emailed you, "
+                "or send a new one from your email settings."
+            )
+            % {"email": invitation.masked_email},
             code="unverified",
         )
     return ValidationError(
-        f"This invitation is for {invitation.masked_email}, but you are signed in as {user.email}.",
+        _("This invitation is for %(email)s, but you are signed in as %(current)s.")
+        % {"email": invitation.masked_email, "current": user.email},
         code="wrong_address",
     )
 
@@ -141,14 +151,16 @@ def closed_reason(invitation: Invitation) -> ValidationError | None:
     """Why nobody can accept `invitation` any more (revoked, used, expired), or None."""
     if invitation.revoked_at:
         return ValidationError(
-            f"This invitation was withdrawn. Ask {_ask_whom(invitation)} if you still want to join.",
+            _("This invitation was withdrawn. Ask %(whom)s if you still want to join.")
+            % {"whom": _ask_whom(invitation)},
             code="revoked",
         )
     if invitation.accepted_at:
-        return ValidationError("This invitation has already been used.", code="used")
+        return ValidationError(_("This invitation has already been used."), code="used")
     if invitation.state == Invitation.State.EXPIRED:
         return ValidationError(
-            f"This invitation has expired. Ask {_ask_whom(invitation)} for a new one.", code="expired"
+            _("This invitation has expired. Ask %(whom)s for a new one.") % {"whom": _ask_whom(invitation)},
+            code="expired",
         )
     return None
 
@@ -160,8 +172,11 @@ def _removal_refusal(invitation: Invitation, enrollment: Enrollment | None) -> V
     if enrollment.decided_at and enrollment.decided_at < invitation.sent_at:
         return None
     return ValidationError(
-        f"You were removed from {invitation.program.name} after this invitation was sent, "
-        "so it cannot bring you back. Ask a coordinator for a new invitation.",
+        _(
+            "You were removed from %(program)s after this invitation was sent, "
+            "so it cannot bring you back. Ask a coordinator for a new invitation."
+        )
+        % {"program": invitation.program.name},
         code="removed",
     )
 
@@ -175,11 +190,12 @@ def _refusal(invitation: Invitation, user, enrollment: Enrollment | None) -> Val
         if refusal is not None:
             return refusal
     if needs_authenticator_first(invitation, user):
-        return ValidationError(
-            f"{invitation.get_role_display()}s sign in with an authenticator app. "
-            "Set one up, then accept the invitation.",
-            code="mfa_required",
+        message = (
+            _("Coordinators sign in with an authenticator app. Set one up, then accept the invitation.")
+            if invitation.role == Role.COORDINATOR
+            else _("Hub experts sign in with an authenticator app. Set one up, then accept the invitation.")
         )
+        return ValidationError(message, code="mfa_required")
     return None
 
 

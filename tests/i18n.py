@@ -38,7 +38,12 @@ def visible_text(body: str) -> str:
 
 def english_left(body: str) -> list[str]:
     text = visible_text(body)
-    return [phrase for phrase in _english_phrases() if phrase in text]
+    # Whole words only: the phrase "s at" (of "%(weekday)ss at %(time)s") is not in "les attestations".
+    return [
+        phrase
+        for phrase in _english_phrases()
+        if phrase in text and re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)
+    ]
 
 
 BRAND = ("ECHO Hub", "Project ECHO", "Mainpro+")
