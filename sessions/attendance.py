@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import date_time
@@ -55,8 +56,8 @@ def minutes_needed(*, session_minutes: int, threshold_percent: int) -> int:
 def require_started(session: Session) -> None:
     if session.starts_at > timezone.now():
         raise ValidationError(
-            f"This session starts {date_time(session.starts_at)}: "
-            "attendance can be recorded once it has started."
+            gettext("This session starts %(starts)s: attendance can be recorded once it has started.")
+            % {"starts": date_time(session.starts_at)}
         )
 
 
@@ -109,9 +110,11 @@ def record_join(*, session: Session, user, now: datetime | None = None) -> Sessi
     unless something better exists by then."""
     now = now or timezone.now()
     if session.is_cancelled:
-        raise ValidationError("This session is cancelled.")
+        raise ValidationError(gettext("This session is cancelled."))
     if not session.starts_at - JOIN_OPENS_BEFORE <= now <= session.ends_at:
-        raise ValidationError("Join opens 15 minutes before the session starts and closes when it ends.")
+        raise ValidationError(
+            gettext("Join opens 15 minutes before the session starts and closes when it ends.")
+        )
     join, _ = SessionJoin.objects.get_or_create(session=session, user=user, defaults={"joined_at": now})
     Attendance.objects.filter(session=session, user=user, joined_at__isnull=True).update(
         joined_at=join.joined_at
@@ -181,9 +184,9 @@ def confirm_provisional_attendance(
     The minutes stay; the rows become verified. Returns how many were confirmed.
     `correction_reason` is needed when a certificate already issued counts one of them."""
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: there is no attendance to confirm.")
+        raise ValidationError(gettext("This session was cancelled: there is no attendance to confirm."))
     if not session.is_past:
-        raise ValidationError("Provisional attendance can be confirmed once the session has ended.")
+        raise ValidationError(gettext("Provisional attendance can be confirmed once the session has ended."))
     record_provisional_attendance(session=session)
     rows = Attendance.objects.select_for_update().filter(session=session, verified=False)
     if user_id is not None:
@@ -232,12 +235,12 @@ def set_roster(
     only when given (the page of the roster the coordinator saw). Returns how many rows changed.
     `correction_reason` is needed when a certificate already issued counts a changed row."""
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: there is no attendance to record.")
+        raise ValidationError(gettext("This session was cancelled: there is no attendance to record."))
     require_started(session)
     present = set(present_user_ids)
     members = {u.pk: u for u in members_of(session).filter(pk__in=present)}
     if present - set(members):
-        raise ValidationError("Some ticked people are not members of this program.")
+        raise ValidationError(gettext("Some ticked people are not members of this program."))
     rows = Attendance.objects.select_for_update().filter(session=session).select_related("user")
     if shown_user_ids is not None:
         rows = rows.filter(user_id__in=set(shown_user_ids) | present)
@@ -278,17 +281,22 @@ def set_roster(
 def adjust_attendance(*, session: Session, user, minutes: int, reason: str, by) -> Attendance:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why you change the attendance: accreditation audits ask."})
+        raise ValidationError(
+            {"reason": gettext("Say why you change the attendance: accreditation audits ask.")}
+        )
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: there is no attendance to record.")
+        raise ValidationError(gettext("This session was cancelled: there is no attendance to record."))
     require_started(session)
     length = session.duration_minutes
     if not 0 <= minutes <= length:
         raise ValidationError(
-            {"minutes": f"Give 0 to {length} minutes: the session lasted {length} minutes."}
+            {
+                "minutes": gettext("Give 0 to %(length)s minutes: the session lasted %(length)s minutes.")
+                % {"length": length}
+            }
         )
     if not members_of(session).filter(pk=user.pk).exists():
-        raise ValidationError("This person is not a member of the program.")
+        raise ValidationError(gettext("This person is not a member of the program."))
     before = Attendance.objects.filter(session=session, user=user).values_list("minutes", flat=True).first()
     touched: set[int] = set()
     attendance = _set_minutes(
@@ -314,12 +322,15 @@ def adjust_attendance(*, session: Session, user, minutes: int, reason: str, by) 
 @transaction.atomic
 def file_claim(*, session: Session, user, minutes: int, note: str = "") -> AttendanceClaim:
     if not session.is_past:
-        raise ValidationError("You can say you attended once the session has ended.")
+        raise ValidationError(gettext("You can say you attended once the session has ended."))
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled.")
+        raise ValidationError(gettext("This session was cancelled."))
     if not 1 <= minutes <= session.duration_minutes:
         raise ValidationError(
-            {"minutes": f"Give the minutes you attended, from 1 to {session.duration_minutes}."}
+            {
+                "minutes": gettext("Give the minutes you attended, from 1 to %(max)s.")
+                % {"max": session.duration_minutes}
+            }
         )
     # Provisional minutes are not a count yet: a request can stand in for the confirmation.
     counted = (
@@ -329,12 +340,14 @@ def file_claim(*, session: Session, user, minutes: int, note: str = "") -> Atten
         or 0
     )
     if counted >= minutes:
-        raise ValidationError(f"You are already counted for {counted} minutes.")
+        raise ValidationError(
+            gettext("You are already counted for %(minutes)s minutes.") % {"minutes": counted}
+        )
     claim, created = AttendanceClaim.objects.get_or_create(
         session=session, user=user, defaults={"minutes": minutes, "note": note.strip()}
     )
     if not created and claim.status != AttendanceClaim.Status.PENDING:
-        raise ValidationError("A coordinator has already decided your request for this session.")
+        raise ValidationError(gettext("A coordinator has already decided your request for this session."))
     if not created:
         claim.minutes, claim.note = minutes, note.strip()
         claim.save(update_fields=["minutes", "note"])

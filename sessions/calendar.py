@@ -1,6 +1,7 @@
 """A session as an iCalendar event: the same UID everywhere, SEQUENCE from the row."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.lib.ics import CalendarEvent, build_calendar
 from echo_hub.lib.urls import absolute_url
@@ -13,15 +14,17 @@ def calendar_event(session: Session, *, join_url: str | None = None) -> Calendar
     join_url = session.join_url if join_url is None else join_url
     lines = [session.program.name]
     if session.didactic_topic:
-        lines.append(f"Didactic: {session.didactic_topic}")
+        lines.append(_("Didactic: %(topic)s") % {"topic": session.didactic_topic})
     if session.didactic_presenter:
-        lines.append(f"Presenter: {session.didactic_presenter.name_with_credentials}")
+        lines.append(
+            _("Presenter: %(presenter)s") % {"presenter": session.didactic_presenter.name_with_credentials}
+        )
     if session.is_cancelled:
-        lines.append(f"Cancelled: {session.cancel_reason}")
+        lines.append(_("Cancelled: %(reason)s") % {"reason": session.cancel_reason})
     if join_url:
-        lines.append(f"Join: {join_url}")
+        lines.append(_("Join: %(link)s") % {"link": join_url})
     page = absolute_url("sessions:session_detail", slug=session.program.slug, pk=session.pk)
-    lines.append(f"Session page: {page}")
+    lines.append(_("Session page: %(link)s") % {"link": page})
     return CalendarEvent(
         uid=session.ical_uid,
         sequence=session.sequence,

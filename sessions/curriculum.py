@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, changes_extra, record_many
 from echo_hub.lib.text import invisible_characters_problem, normalize_name
@@ -89,19 +90,22 @@ def row_problems(row: CurriculumRow) -> dict[str, list[str]]:
         problems.setdefault(name, []).append(message)
 
     if len(row.didactic_topic) > TOPIC_MAX:
-        add("didactic_topic", f"The topic is longer than {TOPIC_MAX} characters.")
+        add("didactic_topic", _("The topic is longer than %(max)s characters.") % {"max": TOPIC_MAX})
     if row.presenter_id is not None and row.guest_name:
-        add("guest_name", "Choose a member as presenter or type a guest's name, not both.")
+        add("guest_name", _("Choose a member as presenter or type a guest's name, not both."))
     if not row.guest_name and (row.guest_profession or row.guest_affiliation):
-        add("guest_name", "Type the guest presenter's name, or leave profession and affiliation empty.")
+        add("guest_name", _("Type the guest presenter's name, or leave profession and affiliation empty."))
     for name, limit in GUEST_MAX.items():
         if len(getattr(row, name)) > limit:
-            add(name, f"At most {limit} characters.")
+            add(name, _("At most %(max)s characters.") % {"max": limit})
     for name in ("didactic_topic", "guest_name", "guest_profession", "guest_affiliation"):
         if problem := invisible_characters_problem(getattr(row, name)):
-            add(name, f"This text {problem}")
+            add(name, _("This text %(problem)s") % {"problem": problem})
     if len(row.learning_objectives) > MAX_OBJECTIVES_CHARS:
-        add("learning_objectives", f"The objectives are longer than {MAX_OBJECTIVES_CHARS} characters.")
+        add(
+            "learning_objectives",
+            _("The objectives are longer than %(max)s characters.") % {"max": MAX_OBJECTIVES_CHARS},
+        )
     return problems
 
 
@@ -129,13 +133,13 @@ def save_curriculum(
     for row in rows:
         found = row_problems(row)
         if row.session_id not in sessions:
-            found.setdefault("session", []).append("This session is not in the cycle.")
+            found.setdefault("session", []).append(_("This session is not in the cycle."))
         elif row.session_id in seen:
-            found.setdefault("session", []).append("This session appears twice.")
+            found.setdefault("session", []).append(_("This session appears twice."))
         seen.add(row.session_id)
         if row.presenter_id is not None and row.presenter_id not in presenters:
             found.setdefault("presenter", []).append(
-                "The presenter must be a hub expert or coordinator of this program."
+                _("The presenter must be a hub expert or coordinator of this program.")
             )
         if found:
             problems[row.session_id] = found

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from echo_hub.lib.csv_export import safe_cell
 from echo_hub.lib.uploads import read_upload
@@ -31,8 +33,8 @@ COLUMNS = (
 REQUIRED_COLUMNS = tuple(name for name in COLUMNS if name != "date")
 MAX_BYTES = 500_000
 MAX_ROWS = 200
-TOO_BIG = "The file is larger than 500 kB: a curriculum is a line per session."
-NOT_UTF8 = (
+TOO_BIG = gettext_lazy("The file is larger than 500 kB: a curriculum is a line per session.")
+NOT_UTF8 = gettext_lazy(
     "The file is not UTF-8 text. In Excel choose File › Save As › “CSV UTF-8 (comma delimited)” "
     "and upload that file."
 )
@@ -125,15 +127,20 @@ def parse_curriculum(
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError("The file is empty. The first line must name the columns.") from None
+        raise ValidationError(_("The file is empty. The first line must name the columns.")) from None
     except csv.Error as exc:
-        raise ValidationError(f"The file is not a readable CSV file ({exc}).") from None
+        raise ValidationError(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": exc}
+        ) from None
     columns = [name.strip().lower().replace(" ", "_") for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise ValidationError(
-            f"The first line must name the columns {', '.join(REQUIRED_COLUMNS)}. Missing: {', '.join(missing)}. "
-            "Download the template to start from the right columns."
+            _(
+                "The first line must name the columns %(columns)s. Missing: %(missing)s. "
+                "Download the template to start from the right columns."
+            )
+            % {"columns": ", ".join(REQUIRED_COLUMNS), "missing": ", ".join(missing)}
         )
     lines: list[CurriculumLine] = []
     seen: dict[int, int] = {}
@@ -143,7 +150,9 @@ def parse_curriculum(
             if not any(cell.strip() for cell in raw):
                 continue
             if len(lines) >= MAX_ROWS:
-                raise ValidationError(f"The file has more than {MAX_ROWS} rows: one line per session.")
+                raise ValidationError(
+                    _("The file has more than %(max)s rows: one line per session.") % {"max": MAX_ROWS}
+                )
             values = {
                 name: (raw[i].strip() if i < len(raw) else "")
                 for i, name in enumerate(columns)
@@ -151,9 +160,11 @@ def parse_curriculum(
             }
             lines.append(_check_line(number, values, sessions, presenters, zone, seen))
     except csv.Error as exc:
-        raise ValidationError(f"The file is not a readable CSV file ({exc}).") from None
+        raise ValidationError(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": exc}
+        ) from None
     if not lines:
-        raise ValidationError("The file has a header line but no sessions.")
+        raise ValidationError(_("The file has a header line but no sessions."))
     return CurriculumReport(lines=lines)
 
 
@@ -174,11 +185,18 @@ def _check_line(number, values, sessions, presenters, zone, seen) -> CurriculumL
     raw_number = values.get("session", "")
     session = None
     if not raw_number:
-        add("session", "The session number is missing.")
+        add("session", _("The session number is missing."))
     elif not (raw_number.isascii() and raw_number.isdigit()) or int(raw_number) not in sessions:
-        add("session", f"“{raw_number}” is not the number of a session of this cycle.")
+        add(
+            "session",
+            _("“%(number)s” is not the number of a session of this cycle.") % {"number": raw_number},
+        )
     elif int(raw_number) in seen:
-        add("session", f"Session {raw_number} is also on line {seen[int(raw_number)]}; each session once.")
+        add(
+            "session",
+            _("Session %(number)s is also on line %(line)s; each session once.")
+            % {"number": raw_number, "line": seen[int(raw_number)]},
+        )
     else:
         session = sessions[int(raw_number)]
         seen[session.number] = number
@@ -188,7 +206,10 @@ def _check_line(number, values, sessions, presenters, zone, seen) -> CurriculumL
         if _is_iso_date(date) and date != expected:
             add(
                 "date",
-                f"Session {session.number} is on {expected}, not “{date}”. Check the row is the right session.",
+                _(
+                    "Session %(number)s is on %(expected)s, not “%(date)s”. Check the row is the right session."
+                )
+                % {"number": session.number, "expected": expected, "date": date},
             )
     email = values.get("presenter_email", "").lower()
     presenter_id = None
@@ -196,14 +217,20 @@ def _check_line(number, values, sessions, presenters, zone, seen) -> CurriculumL
         try:
             validate_email(email)
         except ValidationError:
-            add("presenter_email", f"“{values['presenter_email']}” is not a valid email address.")
+            add(
+                "presenter_email",
+                _("“%(email)s” is not a valid email address.") % {"email": values["presenter_email"]},
+            )
         else:
             presenter_id = presenters.get(email)
             if presenter_id is None:
                 add(
                     "presenter_email",
-                    f"No hub expert or coordinator of this program has the email “{email}”. "
-                    "For someone without an account, fill guest_name instead.",
+                    _(
+                        "No hub expert or coordinator of this program has the email “%(email)s”. "
+                        "For someone without an account, fill guest_name instead."
+                    )
+                    % {"email": email},
                 )
     row = clean_row(
         CurriculumRow(
@@ -218,7 +245,7 @@ def _check_line(number, values, sessions, presenters, zone, seen) -> CurriculumL
         )
     )
     if email and row.guest_name and presenter_id is None:
-        add("guest_name", "Fill presenter_email for a member or guest_name for a guest, not both.")
+        add("guest_name", _("Fill presenter_email for a member or guest_name for a guest, not both."))
     for name, messages in row_problems(row).items():
         for message in messages:
             add(_FIELD_COLUMN[name], message)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 
 from .models import Session
 
@@ -42,10 +43,13 @@ def holders_of_issued_records(session: Session, user_ids: Collection[int]) -> di
 
 def correction_needed_message(names: Collection[str]) -> str:
     listed = ", ".join(sorted(names))
-    return (
-        f"{listed} already {'holds' if len(names) == 1 else 'hold'} an issued certificate that counts "
-        "this attendance. Give the reason for the change: the certificate is reissued with it."
-    )
+    return ngettext(
+        "%(names)s already holds an issued certificate that counts this attendance. Give the reason "
+        "for the change: the certificate is reissued with it.",
+        "%(names)s already hold an issued certificate that counts this attendance. Give the reason "
+        "for the change: the certificate is reissued with it.",
+        len(names),
+    ) % {"names": listed}
 
 
 def after_attendance_change(*, session: Session, user_ids: Collection[int], by, reason: str) -> None:

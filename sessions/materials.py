@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from .models import Session, SessionMaterial
@@ -12,7 +13,7 @@ PDF_MAGIC = b"%PDF-"
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
+    return gettext("%(size)s MB") % {"size": f"{size / (1024 * 1024):.0f}"}
 
 
 def check_slides_pdf(upload: UploadedFile) -> None:
@@ -20,11 +21,12 @@ def check_slides_pdf(upload: UploadedFile) -> None:
     if upload.size > settings.SLIDES_MAX_BYTES:
         raise ValidationError(
             {
-                "file": f"This file is larger than {_megabytes(settings.SLIDES_MAX_BYTES)}. Export a smaller PDF."
+                "file": gettext("This file is larger than %(size)s. Export a smaller PDF.")
+                % {"size": _megabytes(settings.SLIDES_MAX_BYTES)}
             }
         )
     not_a_pdf = ValidationError(
-        {"file": "This file is not a PDF. Save or export your slides as PDF, then upload that file."}
+        {"file": gettext("This file is not a PDF. Save or export your slides as PDF, then upload that file.")}
     )
     upload.seek(0)
     if upload.read(len(PDF_MAGIC)) != PDF_MAGIC:
@@ -40,7 +42,9 @@ def check_slides_pdf(upload: UploadedFile) -> None:
     finally:
         upload.seek(0)
     if encrypted:
-        raise ValidationError({"file": "This PDF is password-protected. Upload a copy without a password."})
+        raise ValidationError(
+            {"file": gettext("This PDF is password-protected. Upload a copy without a password.")}
+        )
     if pages == 0:
         raise not_a_pdf
 
@@ -60,9 +64,9 @@ def add_slides(*, session: Session, title: str, upload: UploadedFile, uploaded_b
 @transaction.atomic
 def add_link(*, session: Session, kind: str, title: str, url: str, uploaded_by) -> SessionMaterial:
     if kind not in (SessionMaterial.Kind.RECORDING, SessionMaterial.Kind.REFERENCE):
-        raise ValidationError({"kind": "Choose a recording or a reference."})
+        raise ValidationError({"kind": gettext("Choose a recording or a reference.")})
     if not url.startswith("https://"):
-        raise ValidationError({"url": "Use a secure link that starts with https://."})
+        raise ValidationError({"url": gettext("Use a secure link that starts with https://.")})
     return SessionMaterial.objects.create(
         session=session, kind=kind, title=title, url=url, uploaded_by=uploaded_by
     )

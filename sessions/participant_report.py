@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import session_time
@@ -19,7 +20,7 @@ from .zoom import ZoomPerson, ZoomReport
 
 # A coordinator's or approved claim's number is final: later imports must not undo it.
 KEPT_ON_IMPORT = {Attendance.Source.ADJUSTED, Attendance.Source.CLAIM}
-NO_TIMES = (
+NO_TIMES = gettext_lazy(
     "This report gives durations without join and leave times, so time before or after the "
     "session, and two devices at once, cannot be told apart. In Zoom, untick “Show unique users” "
     "and export the participants report again."
@@ -118,17 +119,24 @@ def _check_times(session: Session, report: ZoomReport) -> None:
         raise ValidationError(NO_TIMES)
     if report.untimed_lines:
         lines = ", ".join(str(n) for n in report.untimed_lines)
-        several = len(report.untimed_lines) > 1
         raise ValidationError(
-            f"{'Lines' if several else 'Line'} {lines} of the report {'lack' if several else 'lacks'} "
-            "a join or a leave time: only time within the session counts, so each row needs both. "
-            "Fill them in or export the report from Zoom again."
+            ngettext(
+                "Line %(lines)s of the report lacks a join or a leave time: only time within the session "
+                "counts, so each row needs both. Fill them in or export the report from Zoom again.",
+                "Lines %(lines)s of the report lack a join or a leave time: only time within the session "
+                "counts, so each row needs both. Fill them in or export the report from Zoom again.",
+                len(report.untimed_lines),
+            )
+            % {"lines": lines}
         )
     inside = [clipped(p.intervals, start=session.starts_at, end=session.ends_at) for p in report.people]
     if report.people and not any(inside):
         raise ValidationError(
-            f"No time in this report falls within the session ({session_time(session.starts_at, session.ends_at)}): "
-            "it is the report of another meeting or day. Upload the participants report of this session."
+            gettext(
+                "No time in this report falls within the session (%(when)s): it is the report of another "
+                "meeting or day. Upload the participants report of this session."
+            )
+            % {"when": session_time(session.starts_at, session.ends_at)}
         )
 
 
@@ -138,7 +146,7 @@ def preview_report(
     """What importing `report` with the `chosen` matches would store, member by member.
     Stores nothing; refuses a report that cannot be clipped to the session."""
     if session.is_cancelled:
-        raise ValidationError("This session is cancelled: there is no attendance to import.")
+        raise ValidationError(gettext("This session is cancelled: there is no attendance to import."))
     require_started(session)
     _check_times(session, report)
     matches = match_report(session=session, report=report, chosen=chosen)

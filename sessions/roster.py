@@ -3,10 +3,15 @@
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from echo_hub.accounts.models import Profession
 from echo_hub.lib.text import invisible_characters_problem, normalize_name
@@ -37,9 +42,16 @@ _COLUMN_ALIASES = {
     "site": "organization",
 }
 
-_PROFESSIONS = {value.lower(): value for value in Profession.values} | {
-    label.lower(): value for value, label in Profession.choices
-}
+
+@cache
+def _professions() -> dict[str, str]:
+    """A profession by its code or its label in any of the site's languages, so a French
+    coordinator may write « Médecin de famille »."""
+    found = {value.lower(): value for value in Profession.values}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found |= {str(label).lower(): value for value, label in Profession.choices}
+    return found
 
 
 @dataclass(frozen=True)
@@ -82,16 +94,16 @@ class RosterReport:
         for line in self.lines:
             if line.row is not None and line.row.email in member_emails:
                 line.row = None
-                line.note = "Already a member; left as is."
+                line.note = _("Already a member; left as is.")
 
 
-NOT_UTF8 = (
+NOT_UTF8 = gettext_lazy(
     "The file is not UTF-8 text. In Excel choose File › Save As › “CSV UTF-8 (comma delimited)” "
     "and upload that file."
 )
 
 
-TOO_BIG = "The file is larger than 1 MB. Split the roster into smaller files."
+TOO_BIG = gettext_lazy("The file is larger than 1 MB. Split the roster into smaller files.")
 
 
 def read_roster(upload: UploadedFile) -> str:
@@ -120,16 +132,20 @@ def parse_roster(text: str) -> RosterReport:
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError("The file is empty. The first line must name the columns.") from None
+        raise ValidationError(_("The file is empty. The first line must name the columns.")) from None
     except csv.Error as exc:
-        raise ValidationError(f"The file is not a readable CSV file ({exc}).") from None
+        raise ValidationError(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": exc}
+        ) from None
 
     columns = [_COLUMN_ALIASES.get(name.strip().lower(), name.strip().lower()) for name in header]
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise ValidationError(
-            "The first line must name the columns email, full_name, profession, organization. "
-            f"Missing: {', '.join(missing)}."
+            _(
+                "The first line must name the columns email, full_name, profession, organization. Missing: %(missing)s."
+            )
+            % {"missing": ", ".join(missing)}
         )
 
     lines: list[RosterLine] = []
@@ -142,7 +158,9 @@ def parse_roster(text: str) -> RosterReport:
             if not any(cell.strip() for cell in raw):
                 continue
             if len(lines) >= MAX_ROWS:
-                raise ValidationError(f"The file has more than {MAX_ROWS} rows. Split it into smaller files.")
+                raise ValidationError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS}
+                )
             values = {
                 name: (raw[i].strip() if i < len(raw) else "")
                 for i, name in enumerate(columns)
@@ -150,9 +168,11 @@ def parse_roster(text: str) -> RosterReport:
             }
             lines.append(_check_line(number, values, seen))
     except csv.Error as exc:
-        raise ValidationError(f"The file is not a readable CSV file ({exc}).") from None
+        raise ValidationError(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": exc}
+        ) from None
     if not lines:
-        raise ValidationError("The file has a header line but no people.")
+        raise ValidationError(_("The file has a header line but no people."))
     return RosterReport(lines=lines)
 
 
@@ -160,33 +180,37 @@ def _check_line(number: int, values: dict[str, str], seen: dict[str, int]) -> Ro
     line = RosterLine(line=number, values=values)
     email = values["email"].lower()
     if not email:
-        line.errors.append("Email is missing.")
+        line.errors.append(_("Email is missing."))
     else:
         try:
             validate_email(email)
         except ValidationError:
-            line.errors.append(f"“{values['email']}” is not a valid email address.")
+            line.errors.append(_("“%(email)s” is not a valid email address.") % {"email": values["email"]})
         else:
             if email in seen:
-                line.errors.append(f"Same email as line {seen[email]}; each person once.")
+                line.errors.append(
+                    _("Same email as line %(line)s; each person once.") % {"line": seen[email]}
+                )
             else:
                 seen[email] = number
     full_name = normalize_name(values["full_name"])
     if not full_name:
-        line.errors.append("Full name is missing.")
+        line.errors.append(_("Full name is missing."))
     elif problem := invisible_characters_problem(full_name):
-        line.errors.append(f"Full name {problem}")
-    profession = _PROFESSIONS.get(values["profession"].lower())
+        line.errors.append(_("Full name %(problem)s") % {"problem": problem})
+    profession = _professions().get(values["profession"].lower())
     if not values["profession"]:
-        line.errors.append("Profession is missing.")
+        line.errors.append(_("Profession is missing."))
     elif profession is None:
         line.errors.append(
-            f"Unknown profession “{values['profession']}”. Use one of: "
-            + ", ".join(str(label) for _, label in Profession.choices)
-            + "."
+            _("Unknown profession “%(profession)s”. Use one of: %(professions)s.")
+            % {
+                "profession": values["profession"],
+                "professions": ", ".join(str(label) for label in Profession.labels),
+            }
         )
     if not values["organization"]:
-        line.errors.append("Organization is missing.")
+        line.errors.append(_("Organization is missing."))
     if not line.errors:
         line.row = RosterRow(
             email=email,

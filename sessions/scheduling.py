@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from echo_hub.audit.services import Action, changes_extra, record, record_many
 
@@ -31,41 +34,65 @@ def local_to_utc(local_date: date, local_time: time, zone: ZoneInfo) -> datetime
     """The UTC instant of a wall-clock time in `zone`; refuses times a DST change makes
     ambiguous or impossible, since a session there would start at a surprising hour."""
     if not EARLIEST_YEAR <= local_date.year <= LATEST_YEAR:
-        raise ValidationError(f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="date_range")
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            code="date_range",
+        )
     naive = datetime.combine(local_date, local_time)
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
-    when = f"{local_time:%H:%M} on {local_date:%A %-d %B %Y}"
+    when = _("%(time)s on %(day)s") % {
+        "time": time_format(local_time, _("H:i")),
+        "day": date_format(local_date, "l j F Y"),
+    }
     if first.utcoffset() != second.utcoffset():
         round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if round_trip != naive:
             raise ValidationError(
-                f"{when} does not exist in {zone.key}: the clocks spring forward that night. "
-                "Choose a time outside the change, for example an hour later.",
+                _(
+                    "%(when)s does not exist in %(zone)s: the clocks spring forward that night. "
+                    "Choose a time outside the change, for example an hour later."
+                )
+                % {"when": when, "zone": zone.key},
                 code="dst_gap",
             )
         raise ValidationError(
-            f"{when} happens twice in {zone.key}: the clocks fall back that night. "
-            "Choose a time outside the change.",
+            _(
+                "%(when)s happens twice in %(zone)s: the clocks fall back that night. Choose a time outside the change."
+            )
+            % {"when": when, "zone": zone.key},
             code="dst_fold",
         )
     return first.astimezone(UTC)
 
 
 def _day(value: date) -> str:
-    return f"{value:%a %-d %b %Y}"
+    return date_format(value, "D j M Y")
+
+
+def _moment(value: datetime, zone: ZoneInfo) -> str:
+    local = value.astimezone(zone)
+    return f"{date_format(local, 'D j M Y')} {time_format(local, _('H:i'))}"
 
 
 def _listed(items: Sequence[str]) -> str:
     if len(items) > LISTED:
-        return f"{', '.join(items[:LISTED])} and {len(items) - LISTED} more"
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+        return _("%(items)s and %(count)s more") % {
+            "items": ", ".join(items[:LISTED]),
+            "count": len(items) - LISTED,
+        }
+    if len(items) == 1:
+        return items[0]
+    return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _check_duration(minutes: int) -> None:
     if not MIN_DURATION <= minutes <= MAX_DURATION:
         raise ValidationError(
-            f"A session lasts between {MIN_DURATION} and {MAX_DURATION} minutes.", code="duration"
+            _("A session lasts between %(min)s and %(max)s minutes.")
+            % {"min": MIN_DURATION, "max": MAX_DURATION},
+            code="duration",
         )
 
 
@@ -74,19 +101,17 @@ def _check_not_past(starts: Sequence[datetime], *, zone: ZoneInfo, record_past: 
     if record_past:
         return
     now = timezone.now()
-    past = [f"{when.astimezone(zone):%a %-d %b %Y %H:%M}" for when in starts if when < now]
+    past = [_moment(when, zone) for when in starts if when < now]
     if not past:
         return
-    one = len(past) == 1
-    raise ValidationError(
-        {
-            field: ValidationError(
-                f"{_listed(past)} {'is' if one else 'are'} in the past. Choose a time from now on, or tick "
-                f"“Record a past session” if {'it' if one else 'they'} already took place.",
-                code="past",
-            )
-        }
-    )
+    message = ngettext(
+        "%(dates)s is in the past. Choose a time from now on, or tick “Record a past session” if it "
+        "already took place.",
+        "%(dates)s are in the past. Choose a time from now on, or tick “Record a past session” if they "
+        "already took place.",
+        len(past),
+    ) % {"dates": _listed(past)}
+    raise ValidationError({field: ValidationError(message, code="past")})
 
 
 def _cycle_dates_to_hold(cycle: Cycle, days: Sequence[date]) -> tuple[date, date | None]:
@@ -96,7 +121,9 @@ def _cycle_dates_to_hold(cycle: Cycle, days: Sequence[date]) -> tuple[date, date
 
 
 def _cycle_span(start: date, end: date | None) -> str:
-    return f"from {_day(start)} to {_day(end)}" if end else f"from {_day(start)}, with no end date"
+    if end:
+        return _("from %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
+    return _("from %(start)s, with no end date") % {"start": _day(start)}
 
 
 def _fit_in_cycle(cycle: Cycle, days: Sequence[date], *, extend: bool, by, field: str) -> None:
@@ -106,18 +133,19 @@ def _fit_in_cycle(cycle: Cycle, days: Sequence[date], *, extend: bool, by, field
         return
     start, end = _cycle_dates_to_hold(cycle, days)
     if not extend:
-        dates = _listed([_day(d) for d in outside])
-        verb = "falls" if len(outside) == 1 else "fall"
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    f"“{cycle.name}” runs {_cycle_span(cycle.start_date, cycle.end_date)}; {dates} {verb} "
-                    f"outside it. Choose dates inside the cycle, or tick “Extend the cycle” to make it run "
-                    f"{_cycle_span(start, end)}.",
-                    code="outside_cycle",
-                )
-            }
-        )
+        message = ngettext(
+            "“%(cycle)s” runs %(span)s; %(dates)s falls outside it. Choose dates inside the cycle, or tick "
+            "“Extend the cycle” to make it run %(new_span)s.",
+            "“%(cycle)s” runs %(span)s; %(dates)s fall outside it. Choose dates inside the cycle, or tick "
+            "“Extend the cycle” to make it run %(new_span)s.",
+            len(outside),
+        ) % {
+            "cycle": cycle.name,
+            "span": _cycle_span(cycle.start_date, cycle.end_date),
+            "dates": _listed([_day(d) for d in outside]),
+            "new_span": _cycle_span(start, end),
+        }
+        raise ValidationError({field: ValidationError(message, code="outside_cycle")})
     _save_cycle_dates(cycle, start=start, end=end, by=by, reason="extended")
 
 
@@ -207,14 +235,18 @@ def schedule_weekly(
     dates outside the cycle are refused unless `extend_cycle`, which moves the cycle's dates.
     The cycle's sessions are then numbered by date, the new ones among them."""
     if not 1 <= count <= MAX_SERIES_LENGTH:
-        raise ValidationError(f"Schedule between 1 and {MAX_SERIES_LENGTH} sessions at a time.", code="count")
+        raise ValidationError(
+            _("Schedule between 1 and %(max)s sessions at a time.") % {"max": MAX_SERIES_LENGTH}, code="count"
+        )
     if cycle is not None and cycle.program_id != program.pk:
-        raise ValidationError("That cycle belongs to another program.", code="cycle")
+        raise ValidationError(_("That cycle belongs to another program."), code="cycle")
     duration = duration_minutes or program.default_duration_minutes
     _check_duration(duration)
     if not EARLIEST_YEAR <= first_date.year <= LATEST_YEAR - 2:
         raise ValidationError(
-            f"Choose a first date between {EARLIEST_YEAR} and {LATEST_YEAR - 2}.", code="date_range"
+            _("Choose a first date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR - 2},
+            code="date_range",
         )
     program, cycle = _lock(program, cycle)
     zone = program.zone
@@ -234,8 +266,10 @@ def schedule_weekly(
 
     clashes = Session.objects.filter(program=program, starts_at__in=starts).order_by("starts_at")
     if clashes.exists():
-        taken = ", ".join(f"{s.starts_at.astimezone(zone):%a %-d %b %Y %H:%M}" for s in clashes[:LISTED])
-        raise ValidationError(f"This program already has a session at {taken}.", code="clash")
+        taken = ", ".join(_moment(s.starts_at, zone) for s in clashes[:LISTED])
+        raise ValidationError(
+            _("This program already has a session at %(times)s.") % {"times": taken}, code="clash"
+        )
 
     new = [
         Session(
@@ -272,9 +306,11 @@ def create_cycle(
     *, program: Program, name: str, start_date: date, end_date: date | None = None, by=None
 ) -> Cycle:
     if Cycle.objects.filter(program=program, name__iexact=name).exists():
-        raise ValidationError({"name": f"This program already has a cycle named “{name}”."})
+        raise ValidationError(
+            {"name": _("This program already has a cycle named “%(name)s”.") % {"name": name}}
+        )
     if end_date and end_date < start_date:
-        raise ValidationError({"end_date": "The cycle must end on or after its start date."})
+        raise ValidationError({"end_date": _("The cycle must end on or after its start date.")})
     cycle = Cycle.objects.create(program=program, name=name, start_date=start_date, end_date=end_date)
     record(
         Action.CYCLE_CREATED,
@@ -290,20 +326,26 @@ def update_cycle(*, cycle: Cycle, name: str, start_date: date, end_date: date | 
     """Rename a cycle or move its dates; dates that would leave a session outside are refused."""
     program, cycle = _lock(cycle.program, cycle)
     if end_date and end_date < start_date:
-        raise ValidationError({"end_date": "The cycle must end on or after its start date."})
+        raise ValidationError({"end_date": _("The cycle must end on or after its start date.")})
     if Cycle.objects.filter(program=program, name__iexact=name).exclude(pk=cycle.pk).exists():
-        raise ValidationError({"name": f"This program already has a cycle named “{name}”."})
+        raise ValidationError(
+            {"name": _("This program already has a cycle named “%(name)s”.") % {"name": name}}
+        )
     zone = program.zone
     days = sorted({s.starts_at.astimezone(zone).date() for s in cycle.sessions.only("starts_at")})
     errors = {}
     before = [_day(d) for d in days if d < start_date]
     after = [_day(d) for d in days if end_date is not None and d > end_date]
     if before:
-        errors["start_date"] = (
-            f"This cycle has sessions on {_listed(before)}: start on {_day(days[0])} or earlier."
-        )
+        errors["start_date"] = _("This cycle has sessions on %(dates)s: start on %(day)s or earlier.") % {
+            "dates": _listed(before),
+            "day": _day(days[0]),
+        }
     if after:
-        errors["end_date"] = f"This cycle has sessions on {_listed(after)}: end on {_day(days[-1])} or later."
+        errors["end_date"] = _("This cycle has sessions on %(dates)s: end on %(day)s or later.") % {
+            "dates": _listed(after),
+            "day": _day(days[-1]),
+        }
     if errors:
         raise ValidationError(errors)
     if cycle.name != name:
@@ -334,7 +376,9 @@ def edit_session(*, session: Session, changes: dict, by) -> Session:
     Its time, cycle and status change only by rescheduling or cancelling."""
     refused = sorted(SCHEDULE_FIELDS & set(changes))
     if refused:
-        raise ValidationError(f"Reschedule or cancel the session to change {', '.join(refused)}.")
+        raise ValidationError(
+            _("Reschedule or cancel the session to change %(fields)s.") % {"fields": ", ".join(refused)}
+        )
     stored = Session.objects.select_for_update().get(pk=session.pk)
     real = {name: value for name, value in changes.items() if getattr(stored, name) != value}
     if not real:
@@ -358,7 +402,7 @@ def _has_attendance(session: Session) -> bool:
 def cancel_session(*, session: Session, reason: str, by=None) -> Session:
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the session is cancelled; members will read it."})
+        raise ValidationError({"reason": _("Say why the session is cancelled; members will read it.")})
     _lock(session.program, None)
     stored = Session.objects.select_for_update().get(pk=session.pk)
     if stored.is_cancelled:
@@ -366,8 +410,11 @@ def cancel_session(*, session: Session, reason: str, by=None) -> Session:
         return session
     if _has_attendance(stored):
         raise ValidationError(
-            f"{stored.title} took place: people attended it, and their attendance and certificates "
-            "stay as evidence. It cannot be cancelled.",
+            _(
+                "%(session)s took place: people attended it, and their attendance and certificates "
+                "stay as evidence. It cannot be cancelled."
+            )
+            % {"session": stored.title},
             code="held",
         )
     session = update_session(session=session, status=Session.Status.CANCELLED, cancel_reason=reason)
@@ -400,8 +447,11 @@ def reschedule_session(
     moved = (starts_at, ends_at) != (stored.starts_at, stored.ends_at)
     if moved and _has_attendance(stored):
         raise ValidationError(
-            f"{stored.title} has started and people attended it: its time is part of their attendance "
-            "and certificates, so it cannot move.",
+            _(
+                "%(session)s has started and people attended it: its time is part of their attendance "
+                "and certificates, so it cannot move."
+            )
+            % {"session": stored.title},
             code="held",
         )
     if moved or stored.is_cancelled:
@@ -410,7 +460,7 @@ def reschedule_session(
         _fit_in_cycle(cycle, [new_date], extend=extend_cycle, by=by, field="new_date")
     clash = Session.objects.filter(program_id=program.pk, starts_at=starts_at).exclude(pk=stored.pk)
     if clash.exists():
-        raise ValidationError("This program already has a session at that time.", code="clash")
+        raise ValidationError(_("This program already has a session at that time."), code="clash")
     before = stored.sequence
     session = update_session(
         session=session,

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from echo_hub.audit.services import Action, changes_extra, record
 from echo_hub.lib.text import invisible_characters_problem, normalize_name
@@ -105,7 +106,7 @@ def request_enrollment(*, user, program: Program) -> Enrollment:
     if enrollment and enrollment.status not in {Enrollment.Status.DECLINED, Enrollment.Status.REMOVED}:
         return enrollment
     if not program.is_open_for_enrollment:
-        raise ValidationError("This program is not taking enrollment requests right now.")
+        raise ValidationError(gettext("This program is not taking enrollment requests right now."))
     if enrollment is None:
         return Enrollment.objects.create(user=user, program=program)
     enrollment.status = Enrollment.Status.PENDING
@@ -135,7 +136,7 @@ def approve_enrollment(*, enrollment: Enrollment, by) -> Enrollment:
 @transaction.atomic
 def decline_enrollment(*, enrollment: Enrollment, by, reason: str = "") -> Enrollment:
     if enrollment.status != Enrollment.Status.PENDING:
-        raise ValidationError("Only a pending request can be declined.")
+        raise ValidationError(gettext("Only a pending request can be declined."))
     enrollment.status = Enrollment.Status.DECLINED
     enrollment.decided_at = timezone.now()
     enrollment.decided_by = by
@@ -157,7 +158,7 @@ def _lock_member(enrollment: Enrollment) -> Enrollment:
     )
     locked = Enrollment.objects.select_for_update().select_related("user", "program").get(pk=enrollment.pk)
     if locked.status != Enrollment.Status.APPROVED:
-        raise ValidationError("Only a current member's role can be changed or removed.")
+        raise ValidationError(gettext("Only a current member's role can be changed or removed."))
     return locked
 
 
@@ -169,7 +170,7 @@ def _keep_a_coordinator(enrollment: Enrollment) -> None:
     ).exclude(pk=enrollment.pk)
     if not others.exists():
         raise ValidationError(
-            "A program needs at least one coordinator: make someone else a coordinator first."
+            gettext("A program needs at least one coordinator: make someone else a coordinator first.")
         )
 
 
@@ -177,7 +178,7 @@ def _keep_a_coordinator(enrollment: Enrollment) -> None:
 def change_role(*, enrollment: Enrollment, role: str, by) -> Enrollment:
     """Make a member a participant, a hub expert or a coordinator of the program."""
     if role not in Role.values:
-        raise ValidationError("Choose a role: participant, hub expert or coordinator.")
+        raise ValidationError(gettext("Choose a role: participant, hub expert or coordinator."))
     enrollment = _lock_member(enrollment)
     if enrollment.role == role:
         return enrollment
@@ -210,7 +211,11 @@ def import_roster(*, program: Program, rows: Sequence[RosterRow], by) -> list[En
     People already approved in the program are left as they are. A name with invisible
     characters refuses the whole import, naming the lines."""
     problems = [
-        f"{f'Line {row.line}' if row.line else row.email}: the full name {problem}"
+        gettext("%(where)s: the full name %(problem)s")
+        % {
+            "where": gettext("Line %(line)s") % {"line": row.line} if row.line else row.email,
+            "problem": problem,
+        }
         for row in rows
         if (problem := invisible_characters_problem(row.full_name))
     ]

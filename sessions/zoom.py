@@ -34,6 +34,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from echo_hub.lib.uploads import read_upload
 
@@ -62,13 +64,12 @@ _COLUMN_ALIASES = {
     "topic": "topic",
 }
 _DELIMITERS = (",", ";", "\t")
-_TIME_LABELS = {"joined_at": "join time", "left_at": "leave time"}
-_NOT_CSV = "The file is not a CSV export"
-_EXPORT_HINT = "Export the participants report from Zoom as CSV and upload that file."
+_TIME_LABELS = {"joined_at": gettext_lazy("the join time"), "left_at": gettext_lazy("the leave time")}
+_EXPORT_HINT = gettext_lazy("Export the participants report from Zoom as CSV and upload that file.")
 _BINARY_SIGNATURES = {
-    b"%PDF-": "a PDF document",
-    b"PK\x03\x04": "an Excel workbook or another zipped file",
-    b"\xd0\xcf\x11\xe0": "an Excel 97–2003 workbook",
+    b"%PDF-": gettext_lazy("a PDF document"),
+    b"PK\x03\x04": gettext_lazy("an Excel workbook or another zipped file"),
+    b"\xd0\xcf\x11\xe0": gettext_lazy("an Excel 97–2003 workbook"),
 }
 _SLASH_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
 _ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
@@ -112,10 +113,14 @@ class _DateOrder:
     value: str = ""
 
 
-TOO_BIG = (
+TOO_BIG = gettext_lazy(
     "The file is larger than 2 MB. A Zoom participants export is far smaller; "
     "check that you picked the right file."
 )
+
+
+def _with_hint(message: str) -> ValidationError:
+    return ValidationError(f"{message} {_EXPORT_HINT}")
 
 
 def read_report(upload: UploadedFile) -> str:
@@ -129,12 +134,12 @@ def decode_report(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise ValidationError(f"{_NOT_CSV}: it is damaged UTF-16 text. {_EXPORT_HINT}") from None
+            raise _with_hint(_("The file is not a CSV export: it is damaged UTF-16 text.")) from None
     for signature, kind in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise ValidationError(f"{_NOT_CSV}: it is {kind}. {_EXPORT_HINT}")
+            raise _with_hint(_("The file is not a CSV export: it is %(kind)s.") % {"kind": kind})
     if b"\x00" in data:
-        raise ValidationError(f"{_NOT_CSV}: it holds binary data. {_EXPORT_HINT}")
+        raise _with_hint(_("The file is not a CSV export: it holds binary data."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -143,7 +148,7 @@ def decode_report(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ValidationError(f"{_NOT_CSV}: it is not readable text. {_EXPORT_HINT}") from None
+        raise _with_hint(_("The file is not a CSV export: it is not readable text.")) from None
 
 
 def parse_zoom_report(text: str, *, zone: ZoneInfo, max_minutes: int = 24 * 60) -> ZoomReport:
@@ -160,7 +165,9 @@ def parse_zoom_report(text: str, *, zone: ZoneInfo, max_minutes: int = 24 * 60) 
             columns.setdefault(roles[index], index)
     body = rows[header_at + 1 :]
     if not body:
-        raise ValidationError(f"The participants table (line {header_line}) has no rows.")
+        raise ValidationError(
+            _("The participants table (line %(line)s) has no rows.") % {"line": header_line}
+        )
     meeting_topic, meeting_id = _summary(rows[: header_at + 2])
 
     order = _date_order(body, columns)
@@ -175,7 +182,8 @@ def parse_zoom_report(text: str, *, zone: ZoneInfo, max_minutes: int = 24 * 60) 
     if errors:
         if len(errors) > MAX_MESSAGES:
             hidden = len(errors) - MAX_MESSAGES
-            errors = [*errors[:MAX_MESSAGES], f"…and {hidden} more; fix these and upload again to see them."]
+            more = _("…and %(count)s more; fix these and upload again to see them.") % {"count": hidden}
+            errors = [*errors[:MAX_MESSAGES], more]
         raise ValidationError(errors)
     return ZoomReport(
         people=_people(attended),
@@ -191,12 +199,12 @@ def _read_table(text: str) -> tuple[list[tuple[int, list[str]]], int]:
     tables = []
     for delimiter in _DELIMITERS:
         rows = _csv_rows(text, delimiter)
-        for index, (_, cells) in enumerate(rows):
+        for index, (_line, cells) in enumerate(rows):
             if {"name", "minutes"} <= set(_roles(cells)):
                 return rows, index
         tables.append(rows)
     if not tables[0]:
-        raise ValidationError(f"The file is empty. {_EXPORT_HINT}")
+        raise _with_hint(_("The file is empty."))
     # Name the columns as split by the delimiter that gives the first line the most of them.
     raise ValidationError(_missing_columns(max(tables, key=lambda rows: len(rows[0][1]) if rows else 0)))
 
@@ -213,7 +221,8 @@ def _csv_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
             if any(cell.strip() for cell in cells):
                 rows.append((number, cells))
     except csv.Error as exc:
-        raise ValidationError(f"{_NOT_CSV} that can be read ({exc}). {_EXPORT_HINT}") from None
+        message = _("The file is not a CSV export that can be read (%(error)s).") % {"error": exc}
+        raise ValidationError(f"{message} {_EXPORT_HINT}") from None
     return rows
 
 
@@ -222,14 +231,16 @@ def _missing_columns(rows: list[tuple[int, list[str]]]) -> str:
     number, cells = next(((n, c) for n, c in rows if "name" in _roles(c)), rows[0])
     missing = []
     if "name" not in _roles(cells):
-        missing.append("a name column (“Name (Original Name)” or “Participant”)")
+        missing.append(_("a name column (“Name (Original Name)” or “Participant”)"))
     if "minutes" not in _roles(cells):
-        missing.append("a duration column (“Duration (Minutes)” or “Total Duration (Minutes)”)")
+        missing.append(_("a duration column (“Duration (Minutes)” or “Total Duration (Minutes)”)"))
     found = ", ".join(f"“{cell.strip()}”" for cell in cells if cell.strip())
-    return (
-        f"The participants table needs {' and '.join(missing)}. Line {number} has the columns {found}. "
-        f"{_EXPORT_HINT}"
-    )
+    needs = _("The participants table needs %(missing)s. Line %(line)s has the columns %(found)s.") % {
+        "missing": _(" and ").join(missing),
+        "line": number,
+        "found": found,
+    }
+    return f"{needs} {_EXPORT_HINT}"
 
 
 def _roles(cells: list[str]) -> list[str | None]:
@@ -242,7 +253,7 @@ def _cell(cells: list[str], index: int) -> str:
 
 
 def _summary(rows: list[tuple[int, list[str]]]) -> tuple[str, str]:
-    for position, (_, cells) in enumerate(rows[:-1]):
+    for position, (_line, cells) in enumerate(rows[:-1]):
         roles = _roles(cells)
         if "meeting_id" in roles or "topic" in roles:
             data = rows[position + 1][1]
@@ -273,29 +284,37 @@ def _check_row(
     email = values.get("email", "").lower()
     if not name and not email:
         errors.append(
-            f"Line {number}: the row has neither a name nor an email; fill in one or delete the line."
+            _("Line %(line)s: the row has neither a name nor an email; fill in one or delete the line.")
+            % {"line": number}
         )
     elif email:
         try:
             validate_email(email)
         except ValidationError:
             errors.append(
-                f"Line {number}: the email “{values['email']}” is not a valid email address; "
-                "correct it or empty the cell."
+                _(
+                    "Line %(line)s: the email “%(email)s” is not a valid email address; correct it or empty the cell."
+                )
+                % {"line": number, "email": values["email"]}
             )
 
     raw_minutes = values["minutes"]
     minutes = _minutes(raw_minutes)
     if not raw_minutes:
         errors.append(
-            f"Line {number}: the duration is empty; enter the minutes attended (0 to {max_minutes})."
+            _("Line %(line)s: the duration is empty; enter the minutes attended (0 to %(max)s).")
+            % {"line": number, "max": max_minutes}
         )
     elif minutes is None or not 0 <= minutes <= max_minutes:
         errors.append(
-            f"Line {number}: the duration “{raw_minutes}” is not a number of minutes between 0 and {max_minutes}."
+            _("Line %(line)s: the duration “%(value)s” is not a number of minutes between 0 and %(max)s.")
+            % {"line": number, "value": raw_minutes, "max": max_minutes}
         )
     elif minutes != int(minutes):
-        errors.append(f"Line {number}: the duration “{raw_minutes}” is not a whole number of minutes.")
+        errors.append(
+            _("Line %(line)s: the duration “%(value)s” is not a whole number of minutes.")
+            % {"line": number, "value": raw_minutes}
+        )
 
     times: dict[str, datetime | None] = {}
     for role, label in _TIME_LABELS.items():
@@ -304,26 +323,48 @@ def _check_row(
         if year is not None and int(year) not in YEARS:
             times[role] = None
             errors.append(
-                f"Line {number}: the {label} “{value}” is in the year {year}; a participants report has "
-                f"dates between {YEARS.start} and {YEARS.stop - 1}."
+                _(
+                    "Line %(line)s: %(label)s “%(value)s” is in the year %(year)s; a participants report has "
+                    "dates between %(first)s and %(last)s."
+                )
+                % {
+                    "line": number,
+                    "label": label,
+                    "value": value,
+                    "year": year,
+                    "first": YEARS.start,
+                    "last": YEARS.stop - 1,
+                }
             )
             continue
         times[role] = _utc_time(value, zone=zone, day_first=order.day_first) if value else None
         if value and times[role] is None:
             if order.day_first and _utc_time(value, zone=zone, day_first=False) is not None:
                 errors.append(
-                    f"Line {number}: the {label} “{value}” puts the month first, but line {order.line} "
-                    f"(“{order.value}”) puts the day first; use one order throughout the file."
+                    _(
+                        "Line %(line)s: %(label)s “%(value)s” puts the month first, but line %(other)s "
+                        "(“%(other_value)s”) puts the day first; use one order throughout the file."
+                    )
+                    % {
+                        "line": number,
+                        "label": label,
+                        "value": value,
+                        "other": order.line,
+                        "other_value": order.value,
+                    }
                 )
             else:
                 errors.append(
-                    f"Line {number}: the {label} “{value}” is not a date and time like “{TIME_EXAMPLE}”."
+                    _("Line %(line)s: %(label)s “%(value)s” is not a date and time like “%(example)s”.")
+                    % {"line": number, "label": label, "value": value, "example": TIME_EXAMPLE}
                 )
     joined_at, left_at = times["joined_at"], times["left_at"]
     if joined_at and left_at and left_at < joined_at:
         errors.append(
-            f"Line {number}: the leave time “{values['left_at']}” is before the join time "
-            f"“{values['joined_at']}”; correct one of them."
+            _(
+                "Line %(line)s: the leave time “%(left)s” is before the join time “%(joined)s”; correct one of them."
+            )
+            % {"line": number, "left": values["left_at"], "joined": values["joined_at"]}
         )
 
     if errors:

@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.enqueue import enqueue_each, enqueue_on_commit
@@ -34,7 +35,7 @@ def save_connection(
     session gets its meeting, in tasks."""
     connection = ZoomConnection.objects.select_for_update().filter(program=program).first()
     missing = {
-        name: "Enter it: no secret is stored yet."
+        name: gettext("Enter it: no secret is stored yet.")
         for name, value in (("client_secret", client_secret), ("webhook_token", webhook_token))
         if connection is None and not value
     }
@@ -251,9 +252,9 @@ def recreate_meeting(*, session: Session, by) -> None:
     """A coordinator replaces a meeting deleted in Zoom: the next sync creates a new one and
     registers every member again (their old links died with the old meeting)."""
     if not ZoomConnection.objects.filter(program_id=session.program_id).exists():
-        raise ValidationError("This program is not connected to Zoom.")
+        raise ValidationError(gettext("This program is not connected to Zoom."))
     if session.is_cancelled or session.ends_at <= timezone.now():
-        raise ValidationError("Only the meeting of an upcoming session can be recreated.")
+        raise ValidationError(gettext("Only the meeting of an upcoming session can be recreated."))
     meeting = ZoomMeeting.objects.select_for_update().filter(session=session).first()
     if meeting is not None:
         meeting.registrants.all().delete()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -158,9 +158,11 @@ def calendar_feed(request, token):
         .order_by("starts_at"),
         user,
     )
-    body = build_calendar(
-        [calendar_event(s, join_url=s.member_join_url) for s in sessions],
-        name=gettext("ECHO Hub sessions"),
-        stamp=timezone.now(),
-    )
+    # A calendar app fetches the feed without the person's cookie: their profile says the language.
+    with translation.override(user.language or translation.get_language()):
+        body = build_calendar(
+            [calendar_event(s, join_url=s.member_join_url) for s in sessions],
+            name=gettext("ECHO Hub sessions"),
+            stamp=timezone.now(),
+        )
     return _ics_response(body, "echo-hub.ics", attachment=False)
