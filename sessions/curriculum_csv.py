@@ -19,6 +19,7 @@ from echo_hub.lib.uploads import read_upload
 from .curriculum import CurriculumRow, clean_row, row_problems
 from .models import Session
 
+# The columns are a machine format, the same in every language: the import reads them by name.
 COLUMNS = (
     "session",
     "date",

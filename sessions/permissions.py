@@ -7,6 +7,7 @@ see it but not change it gets 403.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from echo_hub.audit.services import denied
 
@@ -82,7 +83,9 @@ def get_program_for_member(user, slug: str) -> tuple[Program, str]:
 def get_program_for_coordinator(user, slug: str) -> Program:
     program, role = get_program_for_member(user, slug)
     if role != Role.COORDINATOR:
-        raise denied(PermissionDenied("Only the program's coordinators can do this."), user=user, obj=program)
+        raise denied(
+            PermissionDenied(gettext("Only the program's coordinators can do this.")), user=user, obj=program
+        )
     return program
 
 
@@ -104,7 +107,9 @@ def get_session_for_coordinator(user, slug: str, pk: int) -> Session:
     session, role = get_session_for_member(user, slug, pk)
     if role != Role.COORDINATOR:
         raise denied(
-            PermissionDenied("Only the program's coordinators can change sessions."), user=user, obj=session
+            PermissionDenied(gettext("Only the program's coordinators can change sessions.")),
+            user=user,
+            obj=session,
         )
     return session
 
@@ -118,7 +123,9 @@ def get_session_for_material_editor(user, slug: str, pk: int) -> Session:
     session, role = get_session_for_member(user, slug, pk)
     if not can_edit_materials(user, session, role):
         raise denied(
-            PermissionDenied("Only the presenter and the program's coordinators can change materials."),
+            PermissionDenied(
+                gettext("Only the presenter and the program's coordinators can change materials.")
+            ),
             user=user,
             obj=session,
         )

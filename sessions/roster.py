@@ -17,6 +17,7 @@ from echo_hub.accounts.models import Profession
 from echo_hub.lib.text import invisible_characters_problem, normalize_name
 from echo_hub.lib.uploads import read_upload
 
+# The columns are a machine format, the same in every language: the import reads them by name.
 REQUIRED_COLUMNS = ("email", "full_name", "profession", "organization")
 # The downloadable template's one example row: replace it with your people.
 TEMPLATE_EXAMPLE = (

@@ -187,3 +187,10 @@ def test_an_expired_invitation_says_whom_to_ask_in_french(client, program, coord
     body = page.content.decode()
     assert "Cette invitation a expiré. Demandez-en une nouvelle à " in body
     assert "(Chronic Pain &amp; Opioid Stewardship)." in body
+
+
+def test_a_participant_refused_a_coordinators_page_reads_why_in_french(client, participant, program):
+    page = _french(client, participant).get(reverse("sessions:manage_schedule", args=[program.slug]))
+
+    assert page.status_code == 403
+    assert "Seule la coordination du programme peut faire cela." in page.content.decode()
