@@ -18,6 +18,7 @@ from urllib.parse import quote
 import requests
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from . import crypto
 from .models import ZoomConnection
@@ -54,7 +55,8 @@ class ZoomUnavailable(ZoomError):
         self.retry_after = retry_after
 
 
-REVOKED = (
+# Stored as English on the connection or meeting (gettext_noop) and translated where shown.
+REVOKED = gettext_noop(
     "Zoom refused the app's credentials: the Server-to-Server OAuth app may have been deactivated "
     "or deleted, or its client secret changed. Check the app in Zoom's App Marketplace, then enter "
     "its credentials again and reconnect."
@@ -115,7 +117,9 @@ class ZoomClient:
             secret = c.client_secret
         except crypto.UnreadableSecret:
             raise ZoomAuthError(
-                "The stored client secret cannot be read (the server's keys changed): enter it again."
+                gettext_noop(
+                    "The stored client secret cannot be read (the server's keys changed): enter it again."
+                )
             ) from None
         try:
             response = self.http.post(
@@ -173,15 +177,19 @@ class ZoomClient:
                 wait = _retry_after(response)
                 rate_limited += 1
                 if wait is None or wait > RETRY_AFTER_MAX or rate_limited >= RATE_LIMIT_TRIES:
-                    raise ZoomUnavailable("Zoom's rate limit was reached; trying again later.", wait)
+                    raise ZoomUnavailable(
+                        gettext_noop("Zoom's rate limit was reached; trying again later."), wait
+                    )
                 time.sleep(wait)
                 continue
             if body.get("code") == MEETING_NOT_FOUND or (
                 status == 404 and path.startswith(("/meetings/", "/past_meetings/"))
             ):
                 raise ZoomMeetingGone(
-                    "The Zoom meeting of this session no longer exists: it was deleted in Zoom. "
-                    "Recreate it from the session's Zoom page."
+                    gettext_noop(
+                        "The Zoom meeting of this session no longer exists: it was deleted in Zoom. "
+                        "Recreate it from the session's Zoom page."
+                    )
                 )
             if status >= 500:
                 raise ZoomUnavailable(f"Zoom answered {status}; trying again later.")

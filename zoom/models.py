@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from sessions.models import Program, Session
 
 from . import crypto
+
+
+def stored_message(message: str) -> str:
+    """A message a worker stored in English (marked with gettext_noop where it is written), in
+    the reader's language where the catalogue has it; never gettext("") (the catalogue header)."""
+    return gettext(message) if message else ""
 
 
 class ZoomConnection(models.Model):
@@ -43,6 +49,10 @@ class ZoomConnection(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("zoom:connection", kwargs={"slug": self.program.slug})
+
+    @property
+    def error_message(self) -> str:
+        return stored_message(self.last_error)
 
     @property
     def client_secret(self) -> str:
@@ -83,6 +93,14 @@ class ZoomMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Zoom meeting {self.meeting_id} of {self.session}"
+
+    @property
+    def error_message(self) -> str:
+        return stored_message(self.last_error)
+
+    @property
+    def report_error_message(self) -> str:
+        return stored_message(self.report_error)
 
 
 class ZoomRegistrant(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from echo_hub.lib.enqueue import enqueue_each_on_commit, enqueue_on_commit
 from sessions.models import Role, Session
 
-from .models import ZoomConnection, ZoomMeeting
+from .models import ZoomConnection, ZoomMeeting, stored_message
 
 
 def sessions_changed(session_ids: list[int]) -> None:
@@ -49,17 +49,17 @@ def session_notices(session, role: str | None) -> list[tuple[str, str, str]]:
         settings_page = reverse("zoom:connection", kwargs={"slug": session.program.slug})
         notices.append(
             (
-                gettext("Zoom connection: %(error)s") % {"error": connection["last_error"]},
+                gettext("Zoom connection: %(error)s") % {"error": stored_message(connection["last_error"])},
                 settings_page,
                 gettext("Zoom connection"),
             )
         )
     if connection["meeting_status"] in (ZoomMeeting.Status.MISSING, ZoomMeeting.Status.ERROR):
-        notices.append((connection["meeting_error"], page, gettext("Zoom meeting")))
+        notices.append((stored_message(connection["meeting_error"]), page, gettext("Zoom meeting")))
     if connection["report_error"]:
         notices.append(
             (
-                gettext("Zoom report: %(error)s") % {"error": connection["report_error"]},
+                gettext("Zoom report: %(error)s") % {"error": stored_message(connection["report_error"])},
                 page,
                 gettext("Zoom meeting"),
             )

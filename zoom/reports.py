@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from echo_hub.lib.enqueue import enqueue_each, enqueue_on_commit
 from sessions import participant_report
@@ -147,7 +148,8 @@ def import_report(*, meeting_pk: int) -> dict | None:
         raise
     except ZoomError:
         _report_failed(
-            meeting, "Zoom has no participants report for this meeting yet; it is fetched again later."
+            meeting,
+            gettext_noop("Zoom has no participants report for this meeting yet; it is fetched again later."),
         )
         return None
     rows = report_rows(meeting, participants)

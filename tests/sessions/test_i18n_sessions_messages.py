@@ -17,6 +17,9 @@ from sessions.roster import parse_roster
 from sessions.zoom import decode_report
 from tests.factories import CycleFactory, InvitationFactory, PastSessionFactory, SessionFactory
 from tests.i18n import visible_text
+from zoom import crypto
+from zoom.client import REVOKED
+from zoom.models import ZoomConnection, ZoomMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -194,3 +197,32 @@ def test_a_participant_refused_a_coordinators_page_reads_why_in_french(client, p
 
     assert page.status_code == 403
     assert "Seule la coordination du programme peut faire cela." in page.content.decode()
+
+
+def test_what_zoom_answered_reads_in_french_on_the_meeting_page(client, coordinator, program):
+    session = SessionFactory(program=program, title="Séance 5")
+    ZoomConnection.objects.create(
+        program=program,
+        account_id="acc",
+        client_id="cid",
+        client_secret_encrypted=crypto.encrypt("secret"),
+        webhook_token_encrypted=crypto.encrypt("token"),
+        status=ZoomConnection.Status.ERROR,
+        last_error=REVOKED,
+    )
+    ZoomMeeting.objects.create(
+        session=session,
+        meeting_id=81234567890,
+        status=ZoomMeeting.Status.MISSING,
+        last_error="The Zoom meeting of this session no longer exists: it was deleted in Zoom. "
+        "Recreate it from the session's Zoom page.",
+    )
+
+    meeting = _french(client, coordinator).get(reverse("zoom:meeting", args=[program.slug, session.pk]))
+    detail = client.get(reverse("sessions:session_detail", args=[program.slug, session.pk]))
+
+    for page in (meeting, detail):
+        text = visible_text(page.content.decode())
+        assert "Zoom a refusé les identifiants de l'application" in text
+        assert "La réunion Zoom de cette séance n'existe plus" in text
+        assert "Zoom refused" not in text
