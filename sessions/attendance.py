@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import date_time
@@ -33,7 +33,8 @@ from .models import (
 
 User = get_user_model()
 
-CONFIRMED = "Provisional attendance confirmed"
+# Reasons stored in English (gettext_noop) and shown in the reader's language (AttendanceChange.reason_display).
+CONFIRMED = gettext_noop("Provisional attendance confirmed")
 
 
 def creditable_minutes(attendance: Attendance, program: Program) -> int:
@@ -255,7 +256,7 @@ def set_roster(
                 minutes=session.duration_minutes,
                 source=Attendance.Source.ROSTER,
                 by=by,
-                reason="Ticked on the roster",
+                reason=gettext_noop("Ticked on the roster"),
                 touched=touched,
             )
             changed += 1
@@ -267,7 +268,7 @@ def set_roster(
                 minutes=0,
                 source=Attendance.Source.ROSTER,
                 by=by,
-                reason="Unticked on the roster",
+                reason=gettext_noop("Unticked on the roster"),
                 touched=touched,
             )
             changed += 1

@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from echo_hub.accounts.models import validate_time_zone
 
@@ -517,6 +517,12 @@ class AttendanceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_minutes} → {self.new_minutes} min ({self.reason})"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the reader's language when the system wrote it (sessions.attendance marks
+        those with gettext_noop); a coordinator's own words stay as typed unless they match one."""
+        return gettext(self.reason) if self.reason else ""
 
 
 class ReportAlias(models.Model):

@@ -226,3 +226,17 @@ def test_what_zoom_answered_reads_in_french_on_the_meeting_page(client, coordina
         assert "Zoom a refusé les identifiants de l'application" in text
         assert "La réunion Zoom de cette séance n'existe plus" in text
         assert "Zoom refused" not in text
+
+
+def test_a_roster_tick_is_listed_in_french_among_the_changes(client, coordinator, program, participant):
+    past = PastSessionFactory(program=program)
+    url = reverse("sessions:manage_attendance", args=[program.slug, past.pk])
+
+    saved = _french(client, coordinator).post(
+        url, {"present": [participant.pk], "shown": [participant.pk]}, follow=True
+    )
+
+    text = visible_text(saved.content.decode())
+    assert "Liste de présence enregistrée (1 modification)." in text
+    assert "Cochée dans la liste de présence" in text
+    assert "Ticked on the roster" not in text
