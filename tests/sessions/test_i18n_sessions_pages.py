@@ -338,7 +338,7 @@ def test_a_visitor_who_chose_french_reads_the_program_page_in_french(client, wor
 
     assert_french_page(french, english, data=world.data)
     assert "Se connecter pour s'inscrire" in french
-    assert "Sujet à venir" not in french
+    assert "Sujet à confirmer" not in french
     assert "Sleep and pain" in french
 
 
