@@ -1,9 +1,10 @@
 import json
 import secrets
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
@@ -43,19 +44,40 @@ class TranscriptGroup:
         return credit_phrase(names.pop()) if len(names) == 1 else "credits"
 
 
-def transcript(user) -> list[TranscriptGroup]:
-    """Every past session of the user's programs with its credits, grouped by program and year."""
-    sessions = list(
-        Session.objects.filter(
-            program__enrollments__user=user,
-            program__enrollments__status=Enrollment.Status.APPROVED,
-            status=Session.Status.SCHEDULED,
-            starts_at__lt=timezone.now(),
+def _past_sessions(user) -> QuerySet[Session]:
+    return Session.objects.filter(
+        program__enrollments__user=user,
+        program__enrollments__status=Enrollment.Status.APPROVED,
+        status=Session.Status.SCHEDULED,
+        starts_at__lt=timezone.now(),
+    )
+
+
+def transcript_years(user) -> list[int]:
+    """The years (in each program's zone) that the user's transcript has sessions in, latest first."""
+    held = _past_sessions(user).values_list("starts_at", "program__time_zone")
+    return sorted(
+        {starts_at.astimezone(zoneinfo.ZoneInfo(zone)).year for starts_at, zone in held}, reverse=True
+    )
+
+
+def transcript(user, *, year: int | None = None) -> list[TranscriptGroup]:
+    """Every past session of the user's programs with its credits, grouped by program and year;
+    only those of `year` when given (a year of the program's own calendar)."""
+    sessions = _past_sessions(user)
+    if year is not None:
+        # A day either side covers every zone; the program's own year is checked below.
+        sessions = sessions.filter(
+            starts_at__gte=datetime(year - 1, 12, 31, tzinfo=UTC),
+            starts_at__lt=datetime(year + 1, 1, 2, tzinfo=UTC),
         )
-        .select_related("program")
+    sessions = [
+        s
+        for s in sessions.select_related("program")
         .prefetch_related("program__credit_types")
         .order_by("program__name", "-starts_at")
-    )
+        if year is None or s.starts_at.astimezone(s.program.zone).year == year
+    ]
     attendances = {a.session_id: a for a in Attendance.objects.filter(user=user, session__in=sessions)}
     evaluated = set(
         Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)

@@ -64,12 +64,21 @@ def evaluate(request, slug, pk):
 @login_required
 @require_GET
 def transcript(request):
-    groups = selectors.transcript(request.user)
-    return render(
-        request,
-        "cpd/transcript.html",
-        {"groups": groups, "cycle_certificates": selectors.cycle_certificates(request.user)},
-    )
+    """One year of the transcript at a time, the latest by default (?year= picks another); the
+    downloads hold every year."""
+    years = selectors.transcript_years(request.user)
+    year = years[0] if years else None
+    if "year" in request.GET:
+        year = int(request.GET["year"]) if request.GET["year"].isdigit() else None
+        if year not in years:
+            raise Http404("No sessions in that year.")
+    context = {
+        "years": years,
+        "year": year,
+        "groups": selectors.transcript(request.user, year=year) if year else [],
+        "cycle_certificates": selectors.cycle_certificates(request.user),
+    }
+    return render(request, "cpd/transcript.html", context)
 
 
 @login_required
