@@ -80,8 +80,8 @@ def report_key(scope: ReportScope) -> str:
     return f"report:{scope.program.pk}:{hashlib.sha256(repr(facts).encode()).hexdigest()}"
 
 
-def cached_program_report(scope: ReportScope) -> ProgramReport:
-    key = report_key(scope)
+def cached_program_report(scope: ReportScope, *, key: str | None = None) -> ProgramReport:
+    key = key or report_key(scope)
     report = cache.get(key)
     if report is None:
         report = program_report(scope)

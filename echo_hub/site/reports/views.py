@@ -1,11 +1,13 @@
 import json
 from datetime import date
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csv_export import csv_response
@@ -15,7 +17,7 @@ from sessions.permissions import get_program_for_coordinator
 
 from ..models import ReportExport
 from . import exports
-from .cache import cached_program_report
+from .cache import cached_program_report, report_key
 from .display import report_context
 from .forms import ReportFilterForm
 from .selectors import ProgramReport, ReportScope
@@ -98,12 +100,23 @@ def _filter_query(request) -> str:
 def program_report(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form, scope = _scope(request, program)
-    report = cached_program_report(scope)
-    context = report_context(program, report, on_page=True)
+    key = report_key(scope)
+    report = cache(lambda: cached_program_report(scope, key=key))
+    # The page's numbers, tables and charts are drawn once per report key and language and
+    # kept ({% cache %} in the template, keyed by report_key): while it is there, none of this
+    # is computed.
+    context = {
+        "program": program,
+        "scope": scope,
+        "report_key": key,
+        "summary": SimpleLazyObject(lambda: report().summary),
+        "tables": SimpleLazyObject(lambda: report_context(program, report(), on_page=True)["tables"]),
+        "charts": SimpleLazyObject(lambda: _charts(report())),
+    }
     return render(
         request,
         "reports/program_report.html",
-        context | {"form": form, "charts": _charts(report), "query": _filter_query(request)},
+        context | {"form": form, "query": _filter_query(request)},
     )
 
 
