@@ -36,6 +36,7 @@ class ProgramForm(forms.ModelForm):
             "description",
             "is_open_for_enrollment",
             "time_zone",
+            "language",
             "default_weekday",
             "default_start_time",
             "default_duration_minutes",
