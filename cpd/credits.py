@@ -4,6 +4,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import get_format
+from django.utils.translation import gettext, ngettext
+
 from sessions.attendance import minutes_needed
 
 QUARTER_HOUR = Decimal("0.25")
@@ -80,17 +83,52 @@ def session_credits(
 
 
 def format_amount(value: Decimal) -> str:
-    """An amount exactly as computed, without padding: 1.75, 1.5, 2."""
+    """An amount exactly as computed, without padding: 1.75, 1.5, 2. A machine format (exports,
+    CSV): always a decimal point; people read display_amount."""
     text = f"{Decimal(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-_NAMES_ITS_UNIT = re.compile(r"credit|hour", re.IGNORECASE)
+def display_amount(value: Decimal) -> str:
+    """An amount exactly as computed, in the reader's language: 1.75 in English, « 1,75 » in
+    French. From the Decimal's own digits, never through a float."""
+    return format_amount(value).replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
-def credit_phrase(credit_name: str) -> str:
+def _plural_count(amount: Decimal | None) -> int:
+    """The whole number ngettext chooses singular or plural with, for an exact amount. CLDR:
+    English says "1 credit" but "0.5 credits", "1.75 credits"; French says « 0,5 crédit »,
+    « 1,75 crédit » (singular below 2) but « 2 crédits ». A fraction below 2 counts as 0,
+    which the English catalogue makes plural and the French one (plural=n > 1) singular."""
+    if amount is None:
+        return 2
+    amount = Decimal(amount)
+    if amount == amount.to_integral_value():
+        return int(amount)
+    return 0 if amount < 2 else int(amount)
+
+
+_NAMES_ITS_UNIT = re.compile(r"credit|hour|crédit|heure", re.IGNORECASE)
+
+
+def credit_phrase(credit_name: str, amount: Decimal | None = None) -> str:
     """What follows the amount on a certificate: “Mainpro+ Certified credits”, “AMA PRA
-    Category 1 Credit™” (already names its unit), or “hours of attendance”."""
+    Category 1 Credit™” (already names its unit), or “hours of attendance”; singular or plural
+    for `amount` in the reader's language (plural without one). The name stays as the
+    certifying body words it."""
+    count = _plural_count(amount)
     if not credit_name:
-        return "hours of attendance"
-    return credit_name if _NAMES_ITS_UNIT.search(credit_name) else f"{credit_name} credits"
+        return ngettext("hour of attendance", "hours of attendance", count)
+    if _NAMES_ITS_UNIT.search(credit_name):
+        return credit_name
+    # Translators: a credit type's name as typed, e.g. "Mainpro+ Certified credits".
+    return ngettext("%(name)s credit", "%(name)s credits", count) % {"name": credit_name}
+
+
+def credits_text(amount: Decimal, credit_name: str) -> str:
+    """« 1,75 crédit Mainpro+ », “1.75 Mainpro+ credits”: an amount with its unit, as people read it."""
+    # Translators: an amount of credits and its unit, e.g. "1.75 Mainpro+ Certified credits".
+    return gettext("%(amount)s %(unit)s") % {
+        "amount": display_amount(amount),
+        "unit": credit_phrase(credit_name, amount),
+    }

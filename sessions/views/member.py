@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -5,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csp import allow_form_redirects
@@ -152,9 +154,11 @@ def calendar_feed(request, token):
         .order_by("starts_at"),
         user,
     )
-    body = build_calendar(
-        [calendar_event(s, join_url=s.member_join_url) for s in sessions],
-        name="ECHO Hub sessions",
-        stamp=timezone.now(),
-    )
+    # A calendar app fetches the feed without the owner's cookie: it reads in their own language.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        body = build_calendar(
+            [calendar_event(s, join_url=s.member_join_url) for s in sessions],
+            name=gettext("ECHO Hub sessions"),
+            stamp=timezone.now(),
+        )
     return _ics_response(body, "echo-hub.ics", attachment=False)
