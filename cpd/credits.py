@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from sessions.attendance import minutes_needed
 
 QUARTER_HOUR = Decimal("0.25")
@@ -30,6 +32,8 @@ class CreditResult:
     credits: Decimal
     counted_minutes: int
     missing: list[str] = field(default_factory=list)
+    # The first of `missing` says the attended minutes fall short of the threshold.
+    short_of_attendance: bool = field(default=False, compare=False)
     # The cpd.CreditType the credits are of; None: hours of attendance.
     credit_type: object = None
 
@@ -64,11 +68,14 @@ def session_credits(
     missing = []
     needed = minutes_needed(session_minutes=session_minutes, threshold_percent=threshold_percent)
     if counted < needed:
-        missing.append(f"Attendance: {counted} of the {needed} minutes needed")
+        missing.append(
+            _("Attendance: %(counted)s of the %(needed)s minutes needed")
+            % {"counted": counted, "needed": needed}
+        )
     if evaluation_required and not evaluation_done:
-        missing.append("Evaluation not filled")
+        missing.append(_("Evaluation not filled"))
     if not missing and credits <= 0:
-        missing.append("Too little time attended to earn one step of credit")
+        missing.append(_("Too little time attended to earn one step of credit"))
     eligible = not missing and credits > 0
     return CreditResult(
         eligible=eligible,
@@ -76,6 +83,7 @@ def session_credits(
         counted_minutes=counted,
         missing=missing,
         credit_type=credit_type,
+        short_of_attendance=counted < needed,
     )
 
 
@@ -92,5 +100,7 @@ def credit_phrase(credit_name: str) -> str:
     """What follows the amount on a certificate: “Mainpro+ Certified credits”, “AMA PRA
     Category 1 Credit™” (already names its unit), or “hours of attendance”."""
     if not credit_name:
-        return "hours of attendance"
-    return credit_name if _NAMES_ITS_UNIT.search(credit_name) else f"{credit_name} credits"
+        return _("hours of attendance")
+    return (
+        credit_name if _NAMES_ITS_UNIT.search(credit_name) else _("%(name)s credits") % {"name": credit_name}
+    )

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
@@ -40,7 +41,7 @@ class TranscriptGroup:
     def unit(self) -> str:
         """What the total counts: the credit type of the holder's profession in this program."""
         names = {r.result.credit_name for r in self.rows if r.result.eligible}
-        return credit_phrase(names.pop()) if len(names) == 1 else "credits"
+        return credit_phrase(names.pop()) if len(names) == 1 else gettext("credits")
 
 
 def transcript(user) -> list[TranscriptGroup]:
@@ -213,6 +214,8 @@ def program_certificates(program: Program) -> QuerySet[Certificate]:
     )
 
 
+# A machine format for accreditation reporting: the column names, the yes/no flags and the unit
+# stay English in every language, so that the bodies' and hubs' import scripts keep reading them.
 ATTENDANCE_EXPORT_HEADER = [
     "session",
     "session_start",
@@ -312,8 +315,8 @@ class QuestionResult:
             "title": "",
             "labels": [label for label, _, _ in self.distribution],
             "series": [
-                {"label": "Before", "data": [pre for _, pre, _ in self.distribution]},
-                {"label": "After", "data": [post for _, _, post in self.distribution]},
+                {"label": gettext("Before"), "data": [pre for _, pre, _ in self.distribution]},
+                {"label": gettext("After"), "data": [post for _, _, post in self.distribution]},
             ],
             "aspectRatio": 2.4,
         }
