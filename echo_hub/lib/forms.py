@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .text import TOO_LONG
 
@@ -11,7 +12,7 @@ class DateRangeMixin:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned
 
 
