@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.models import Case
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
@@ -49,8 +50,10 @@ class ReportScope:
     @property
     def label(self) -> str:
         parts = [self.cycle.name] if self.cycle else []
-        start = date_format(self.start, "j M Y") if self.start else ""
-        end = date_format(self.end, "j M Y") if self.end else ""
+        # A date format per language: French abbreviates no month the English way ("Jan").
+        fmt = pgettext("date format of a report's period", "j M Y")
+        start = date_format(self.start, fmt) if self.start else ""
+        end = date_format(self.end, fmt) if self.end else ""
         if self.start and self.end:
             parts.append(f"{start} – {end}")
         elif self.start:
