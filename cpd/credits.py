@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils.formats import get_format
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 
 from sessions.attendance import minutes_needed
 
@@ -33,6 +34,8 @@ class CreditResult:
     credits: Decimal
     counted_minutes: int
     missing: list[str] = field(default_factory=list)
+    # The first of `missing` says the attended minutes fall short of the threshold.
+    short_of_attendance: bool = field(default=False, compare=False)
     # The cpd.CreditType the credits are of; None: hours of attendance.
     credit_type: object = None
 
@@ -67,11 +70,14 @@ def session_credits(
     missing = []
     needed = minutes_needed(session_minutes=session_minutes, threshold_percent=threshold_percent)
     if counted < needed:
-        missing.append(f"Attendance: {counted} of the {needed} minutes needed")
+        missing.append(
+            _("Attendance: %(counted)s of the %(needed)s minutes needed")
+            % {"counted": counted, "needed": needed}
+        )
     if evaluation_required and not evaluation_done:
-        missing.append("Evaluation not filled")
+        missing.append(_("Evaluation not filled"))
     if not missing and credits <= 0:
-        missing.append("Too little time attended to earn one step of credit")
+        missing.append(_("Too little time attended to earn one step of credit"))
     eligible = not missing and credits > 0
     return CreditResult(
         eligible=eligible,
@@ -79,6 +85,7 @@ def session_credits(
         counted_minutes=counted,
         missing=missing,
         credit_type=credit_type,
+        short_of_attendance=counted < needed,
     )
 
 

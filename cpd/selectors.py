@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
@@ -41,7 +42,7 @@ class TranscriptGroup:
     def unit(self) -> str:
         """What the total counts: the credit type of the holder's profession in this program."""
         names = {r.result.credit_name for r in self.rows if r.result.eligible}
-        return credit_phrase(names.pop()) if len(names) == 1 else "credits"
+        return credit_phrase(names.pop()) if len(names) == 1 else gettext("credits")
 
 
 def _past_sessions(user) -> QuerySet[Session]:
@@ -235,6 +236,8 @@ def program_certificates(program: Program) -> QuerySet[Certificate]:
     )
 
 
+# A machine format for accreditation reporting: the column names, the yes/no flags and the unit
+# stay English in every language, so that the bodies' and hubs' import scripts keep reading them.
 ATTENDANCE_EXPORT_HEADER = [
     "session",
     "session_start",
@@ -334,8 +337,8 @@ class QuestionResult:
             "title": "",
             "labels": [label for label, _, _ in self.distribution],
             "series": [
-                {"label": "Before", "data": [pre for _, pre, _ in self.distribution]},
-                {"label": "After", "data": [post for _, _, post in self.distribution]},
+                {"label": gettext("Before"), "data": [pre for _, pre, _ in self.distribution]},
+                {"label": gettext("After"), "data": [post for _, _, post in self.distribution]},
             ],
             "aspectRatio": 2.4,
         }

@@ -27,7 +27,8 @@ def _english_phrases() -> tuple[str, ...]:
         # The longest literal part between placeholders stands for the message.
         literal = max(_PLACEHOLDER.split(entry.msgid), key=len)
         literal = " ".join(literal.split()).strip(" .,:;")
-        if len(literal.split()) >= 2:
+        # Two real words: "%(weekday)ss at" leaves "s at", which every "les attestations" holds.
+        if _words(literal) >= 2:
             phrases.add(literal)
     return tuple(sorted(phrases, key=len, reverse=True))
 

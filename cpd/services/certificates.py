@@ -102,11 +102,13 @@ def issue_session_certificate(*, user, session: Session, by=None, bulk: bool = F
     if existing is not None:
         return existing
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: it earns no credits.")
+        raise ValidationError(gettext("This session was cancelled: it earns no credits."))
     _require_name(user)
     result = user_session_credit(user=user, session=session)
     if not result.eligible:
-        raise ValidationError("No credits yet for this session: " + "; ".join(result.missing) + ".")
+        raise ValidationError(
+            gettext("No credits yet for this session: %(missing)s.") % {"missing": "; ".join(result.missing)}
+        )
     certificate, _ = _issue(
         user=user,
         kind=Certificate.Kind.SESSION,
@@ -173,7 +175,7 @@ def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) 
     _require_name(user)
     total = sum((r.credits for _, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible), Decimal("0"))
     if total <= 0:
-        raise ValidationError("No credits earned in this cycle yet.")
+        raise ValidationError(gettext("No credits earned in this cycle yet."))
     credit_type = credit_rules(cycle.program).credit_type_for(user.profession)
     certificate, _ = _issue(
         user=user,
@@ -190,7 +192,9 @@ def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) 
 def _require_name(user) -> None:
     # A certificate names its holder; never fall back to the email on a public document.
     if not user.full_name.strip():
-        raise ValidationError("Add your full name to your profile first: it is printed on the certificate.")
+        raise ValidationError(
+            gettext("Add your full name to your profile first: it is printed on the certificate.")
+        )
 
 
 def _eligible_credits(*, session: Session) -> list[tuple]:
@@ -301,7 +305,9 @@ def bulk_issue_for_cycle(*, cycle: Cycle, by=None) -> dict:
 def retry_certificate_render(*, certificate: Certificate) -> None:
     """A coordinator asks for another try at a certificate whose tries ran out."""
     if not CERTIFICATE_RENDERS.restart(certificate.pk, failed_only=True):
-        raise ValidationError("This certificate is not waiting for a retry: it is ready or being prepared.")
+        raise ValidationError(
+            gettext("This certificate is not waiting for a retry: it is ready or being prepared.")
+        )
 
 
 def _image_data_uri(field) -> str:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .text import TOO_LONG
 
@@ -14,7 +15,7 @@ class DateRangeMixin:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned
 
 
@@ -60,7 +61,7 @@ class LongSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         options = []
-        for group_name, group, _ in widget["optgroups"]:
+        for group_name, group, _index in widget["optgroups"]:
             if group_name is not None:
                 raise ValueError("LongSelect draws no option groups.")
             options.extend(group)

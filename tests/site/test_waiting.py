@@ -83,12 +83,12 @@ def test_waiting_links_claims_and_provisional_attendance_to_the_oldest_session(c
     later = PastSessionFactory(program=program, starts_at=timezone.now() - timedelta(days=2))
     AttendanceClaimFactory(session=later)
 
-    items = {item.singular: item for item in waiting_for_coordinator(coordinator)[0].items}
+    items = {item.label: item for item in waiting_for_coordinator(coordinator)[0].items}
 
     attendance_url = reverse("sessions:manage_attendance", args=[program.slug, first.pk])
-    assert items["“I attended” request"].count == 2
-    assert items["“I attended” request"].url == attendance_url
-    assert items["provisional attendance to confirm"].url == attendance_url
+    assert items["2 “I attended” requests"].count == 2
+    assert items["2 “I attended” requests"].url == attendance_url
+    assert items["1 provisional attendance to confirm"].url == attendance_url
 
 
 def test_waiting_counts_overdue_letters_as_urgent(coordinator, program):

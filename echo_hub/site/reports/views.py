@@ -7,7 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csv_export import csv_response
@@ -21,6 +23,7 @@ from .cache import cached_program_report, report_key
 from .display import report_context
 from .forms import ReportFilterForm
 from .selectors import ProgramReport, ReportScope
+from .tables import HELD
 
 FILTER_FIELDS = ("cycle", "start", "end")
 
@@ -48,41 +51,41 @@ def _chart(kind: str, title: str, labels: list, series_label: str, data: list, *
 
 def _charts(report: ProgramReport) -> dict[str, dict]:
     """Chart specs for static/js/charts.js, drawn from the same rows as the tables."""
-    held = [row for row in report.sessions.rows if row[3] == "Held"]
+    held = [row for row in report.sessions.rows if row[3] == HELD]
     professions = report.professions.rows
     return {
         "attendance": _chart(
             "line",
-            "Participants per session",
-            [f"{row[0]:%-d %b %Y}" for row in held],
-            "Participants",
+            _("Participants per session"),
+            [date_format(row[0], "j M Y") for row in held],
+            _("Participants"),
             [row[4] for row in held],
             aspectRatio=2.6,
         ),
         "professions": _chart(
             "hbar",
-            "Participants by profession",
-            [row[0] for row in professions],
-            "Participants",
+            _("Participants by profession"),
+            [str(row[0]) for row in professions],
+            _("Participants"),
             [row[1] for row in professions],
             aspectRatio=max(1.1, 2.6 - 0.15 * len(professions)),
         ),
         "communities": _chart(
             "bar",
-            "Participants by community type",
-            [row[0] for row in report.communities.rows],
-            "Participants",
+            _("Participants by community type"),
+            [str(row[0]) for row in report.communities.rows],
+            _("Participants"),
             [row[1] for row in report.communities.rows],
             aspectRatio=1.6,
         ),
         "retention": _chart(
             "bar",
-            "Sessions attended per participant",
+            _("Sessions attended per participant"),
             [str(row[0]) for row in report.retention.rows],
-            "Participants",
+            _("Participants"),
             [row[1] for row in report.retention.rows],
             aspectRatio=2.2,
-            xTitle="Sessions attended",
+            xTitle=_("Sessions attended"),
         ),
     }
 
@@ -124,7 +127,7 @@ def program_report(request, slug):
 @require_GET
 def report_csv(request, slug, table):
     program = get_program_for_coordinator(request.user, slug)
-    _, scope = _scope(request, program)
+    _form, scope = _scope(request, program)
     found = cached_program_report(scope).tables.get(table)
     if found is None:
         raise Http404("No such table.")
@@ -137,7 +140,7 @@ def report_csv(request, slug, table):
 def report_pdf(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     # The filters come with the form's query string, as on the page the button sits on.
-    _, scope = _scope(request, program)
+    _form, scope = _scope(request, program)
     export = exports.request_report_export(scope=scope, by=request.user)
     return redirect("reports:export", slug=slug, pk=export.pk)
 
@@ -160,7 +163,7 @@ def report_export(request, slug, pk):
 @login_required
 @require_GET
 def report_export_download(request, slug, pk):
-    _, export = _export_for_coordinator(request, slug, pk)
+    _program, export = _export_for_coordinator(request, slug, pk)
     if export.status != ReportExport.Status.READY:
         raise Http404("The report is not ready yet.")
     return private_file_response(
@@ -171,11 +174,11 @@ def report_export_download(request, slug, pk):
 @login_required
 @require_POST
 def report_export_retry(request, slug, pk):
-    _, export = _export_for_coordinator(request, slug, pk)
+    _program, export = _export_for_coordinator(request, slug, pk)
     try:
         exports.retry_report_export(export=export)
     except ValidationError as exc:
         messages.info(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The report is being made again.")
+        messages.success(request, _("The report is being made again."))
     return redirect("reports:export", slug=slug, pk=export.pk)
