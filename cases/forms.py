@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from echo_hub.deid.forms import IdentifierGuardMixin
-from echo_hub.lib.forms import CountedTextarea, TextLimitsMixin
+from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin
 from echo_hub.lib.text import TOO_LONG
 from sessions.forms import session_label
 from sessions.models import Session
@@ -211,7 +211,7 @@ class QueueFilterForm(forms.Form):
         ],
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label="Any session"
+        queryset=Session.objects.none(), required=False, empty_label="Any session", widget=LongSelect
     )
 
     def __init__(self, *args, program, **kwargs):

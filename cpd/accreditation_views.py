@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.lib.csv_export import csv_response
@@ -26,8 +28,14 @@ from .services.accreditation import (
 
 ACCREDITATION_IMAGES = ("logo", "signature")
 CREDIT_EXPORTS = {
-    "pars": ("ACCME PARS learner data", exports.PARS_HEADER, exports.pars_rows, "\t", "txt"),
-    "mainpro": ("Mainpro+ participant list", exports.MAINPRO_HEADER, exports.mainpro_rows, ",", "csv"),
+    "pars": (gettext_lazy("ACCME PARS learner data"), exports.PARS_HEADER, exports.pars_rows, "\t", "txt"),
+    "mainpro": (
+        gettext_lazy("Mainpro+ participant list"),
+        exports.MAINPRO_HEADER,
+        exports.mainpro_rows,
+        ",",
+        "csv",
+    ),
 }
 
 
@@ -46,7 +54,9 @@ def accreditation(request, slug):
             images=form.images(),
             remove=form.removed(),
         )
-        messages.success(request, "Accreditation details saved. Certificates issued from now on print them.")
+        messages.success(
+            request, _("Accreditation details saved. Certificates issued from now on print them.")
+        )
         return redirect("cpd:accreditation", slug=slug)
     credit_types = list(CreditType.objects.filter(program=program))
     return render(
@@ -86,7 +96,7 @@ def credit_type_create(request, slug):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Credit type “{credit_type.name}” added.")
+            messages.success(request, _("Credit type “%(name)s” added.") % {"name": credit_type.name})
             return redirect("cpd:accreditation", slug=slug)
     return render(request, "cpd/credit_type_form.html", {"program": program, "form": form})
 
@@ -105,7 +115,9 @@ def credit_type_edit(request, slug, pk):
             add_service_errors(form, exc)
         else:
             messages.success(
-                request, f"Credit type “{credit_type.name}” saved. Certificates already issued keep theirs."
+                request,
+                _("Credit type “%(name)s” saved. Certificates already issued keep theirs.")
+                % {"name": credit_type.name},
             )
             return redirect("cpd:accreditation", slug=slug)
     context = {"program": credit_type.program, "form": form, "credit_type": credit_type}
@@ -121,7 +133,7 @@ def credit_type_delete(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Credit type “{credit_type.name}” removed.")
+        messages.success(request, _("Credit type “%(name)s” removed.") % {"name": credit_type.name})
     return redirect("cpd:accreditation", slug=slug)
 
 

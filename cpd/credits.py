@@ -4,6 +4,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import get_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
+
 from sessions.attendance import minutes_needed
 
 QUARTER_HOUR = Decimal("0.25")
@@ -30,6 +34,8 @@ class CreditResult:
     credits: Decimal
     counted_minutes: int
     missing: list[str] = field(default_factory=list)
+    # The first of `missing` says the attended minutes fall short of the threshold.
+    short_of_attendance: bool = field(default=False, compare=False)
     # The cpd.CreditType the credits are of; None: hours of attendance.
     credit_type: object = None
 
@@ -64,11 +70,14 @@ def session_credits(
     missing = []
     needed = minutes_needed(session_minutes=session_minutes, threshold_percent=threshold_percent)
     if counted < needed:
-        missing.append(f"Attendance: {counted} of the {needed} minutes needed")
+        missing.append(
+            _("Attendance: %(counted)s of the %(needed)s minutes needed")
+            % {"counted": counted, "needed": needed}
+        )
     if evaluation_required and not evaluation_done:
-        missing.append("Evaluation not filled")
+        missing.append(_("Evaluation not filled"))
     if not missing and credits <= 0:
-        missing.append("Too little time attended to earn one step of credit")
+        missing.append(_("Too little time attended to earn one step of credit"))
     eligible = not missing and credits > 0
     return CreditResult(
         eligible=eligible,
@@ -76,21 +85,57 @@ def session_credits(
         counted_minutes=counted,
         missing=missing,
         credit_type=credit_type,
+        short_of_attendance=counted < needed,
     )
 
 
 def format_amount(value: Decimal) -> str:
-    """An amount exactly as computed, without padding: 1.75, 1.5, 2."""
+    """An amount exactly as computed, without padding: 1.75, 1.5, 2. A machine format (exports,
+    CSV): always a decimal point; people read display_amount."""
     text = f"{Decimal(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-_NAMES_ITS_UNIT = re.compile(r"credit|hour", re.IGNORECASE)
+def display_amount(value: Decimal) -> str:
+    """An amount exactly as computed, in the reader's language: 1.75 in English, « 1,75 » in
+    French. From the Decimal's own digits, never through a float."""
+    return format_amount(value).replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
-def credit_phrase(credit_name: str) -> str:
+def _plural_count(amount: Decimal | None) -> int:
+    """The whole number ngettext chooses singular or plural with, for an exact amount. CLDR:
+    English says "1 credit" but "0.5 credits", "1.75 credits"; French says « 0,5 crédit »,
+    « 1,75 crédit » (singular below 2) but « 2 crédits ». A fraction below 2 counts as 0,
+    which the English catalogue makes plural and the French one (plural=n > 1) singular."""
+    if amount is None:
+        return 2
+    amount = Decimal(amount)
+    if amount == amount.to_integral_value():
+        return int(amount)
+    return 0 if amount < 2 else int(amount)
+
+
+_NAMES_ITS_UNIT = re.compile(r"credit|hour|crédit|heure", re.IGNORECASE)
+
+
+def credit_phrase(credit_name: str, amount: Decimal | None = None) -> str:
     """What follows the amount on a certificate: “Mainpro+ Certified credits”, “AMA PRA
-    Category 1 Credit™” (already names its unit), or “hours of attendance”."""
+    Category 1 Credit™” (already names its unit), or “hours of attendance”; singular or plural
+    for `amount` in the reader's language (plural without one). The name stays as the
+    certifying body words it."""
+    count = _plural_count(amount)
     if not credit_name:
-        return "hours of attendance"
-    return credit_name if _NAMES_ITS_UNIT.search(credit_name) else f"{credit_name} credits"
+        return ngettext("hour of attendance", "hours of attendance", count)
+    if _NAMES_ITS_UNIT.search(credit_name):
+        return credit_name
+    # Translators: a credit type's name as typed, e.g. "Mainpro+ Certified credits".
+    return ngettext("%(name)s credit", "%(name)s credits", count) % {"name": credit_name}
+
+
+def credits_text(amount: Decimal, credit_name: str) -> str:
+    """« 1,75 crédit Mainpro+ », “1.75 Mainpro+ credits”: an amount with its unit, as people read it."""
+    # Translators: an amount of credits and its unit, e.g. "1.75 Mainpro+ Certified credits".
+    return gettext("%(amount)s %(unit)s") % {
+        "amount": display_amount(amount),
+        "unit": credit_phrase(credit_name, amount),
+    }

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from echo_hub.lib.forms import add_service_errors
@@ -24,7 +25,9 @@ def cycle_close(request, slug, cycle_pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"{cycle.name} is closed: its certificates can be issued now.")
+            messages.success(
+                request, _("%(cycle)s is closed: its certificates can be issued now.") % {"cycle": cycle.name}
+            )
             return redirect("cpd:manage_certificates", slug=slug)
     to_come = Session.objects.filter(
         cycle=cycle, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()

@@ -2,6 +2,7 @@ from datetime import datetime, time
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.accounts.models import Profession
 from echo_hub.deid.forms import IdentifierGuardMixin
@@ -18,22 +19,22 @@ class EvaluationForm(IdentifierGuardMixin, forms.ModelForm):
     guarded_fields = Evaluation.TEXT_FIELDS
 
     relevance = forms.TypedChoiceField(
-        label="How relevant was this session to your practice?",
+        label=_("How relevant was this session to your practice?"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="1 = not at all, 5 = very relevant",
+        help_text=_("1 = not at all, 5 = very relevant"),
     )
     quality = forms.TypedChoiceField(
-        label="How would you rate the quality of the session?",
+        label=_("How would you rate the quality of the session?"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="1 = poor, 5 = excellent",
+        help_text=_("1 = poor, 5 = excellent"),
     )
     # Declared here: the model field has no default, so Django would add a "---------" radio.
     objectives_met = forms.ChoiceField(
-        label="Were the session's learning objectives met?",
+        label=_("Were the session's learning objectives met?"),
         choices=Evaluation.ObjectivesMet.choices,
         widget=forms.RadioSelect,
     )
@@ -41,6 +42,7 @@ class EvaluationForm(IdentifierGuardMixin, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = ["relevance", "quality", "objectives_met", "commitment_to_change", "comments"]
+        labels = {"comments": _("Comments")}
         widgets = {
             "commitment_to_change": forms.Textarea(attrs={"rows": 3}),
             "comments": forms.Textarea(attrs={"rows": 3}),
@@ -48,25 +50,30 @@ class EvaluationForm(IdentifierGuardMixin, forms.ModelForm):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CloseCycleForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the cycle and shown in its audit trail, e.g. “Program paused after session 12”.",
-        error_messages={"required": "Say why the cycle closes early: accreditation audits ask."},
+        help_text=_(
+            "Kept with the cycle and shown in its audit trail, e.g. “Program paused after session 12”."
+        ),
+        error_messages={"required": _("Say why the cycle closes early: accreditation audits ask.")},
     )
 
 
 class ExportForm(forms.Form):
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label="All sessions"
+        queryset=Session.objects.none(), required=False, label=_("Session"), empty_label=_("All sessions")
     )
-    cycle = forms.ModelChoiceField(queryset=Cycle.objects.none(), required=False, empty_label="All cycles")
-    start = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    cycle = forms.ModelChoiceField(
+        queryset=Cycle.objects.none(), required=False, label=_("Cycle"), empty_label=_("All cycles")
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +85,7 @@ class ExportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned
 
     def sessions(self) -> QuerySet[Session]:
@@ -105,9 +112,9 @@ class CreditExportForm(ExportForm):
         super().__init__(*args, program=program, **kwargs)
         self.fields["credit_type"] = forms.ModelChoiceField(
             queryset=CreditType.objects.filter(program=program),
-            label="Credit type",
+            label=_("Credit type"),
             empty_label=None,
-            help_text="Only people who earned credits of this type are listed.",
+            help_text=_("Only people who earned credits of this type are listed."),
         )
         self.order_fields(self.field_order)
 
@@ -116,8 +123,10 @@ class CreditTypeForm(forms.ModelForm):
     professions = forms.MultipleChoiceField(
         choices=Profession.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="People of these professions get this credit type; each profession gets one. "
-        "Professions with none get a certificate of attendance in hours.",
+        help_text=_(
+            "People of these professions get this credit type; each profession gets one. "
+            "Professions with none get a certificate of attendance in hours."
+        ),
     )
 
     class Meta:
@@ -132,11 +141,18 @@ class CreditTypeForm(forms.ModelForm):
             "print_objectives",
         ]
         widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
-        labels = {"rounding_step": "Rounding step"}
+        labels = {
+            "name": _("Name"),
+            "professions": _("Professions"),
+            "credits_per_hour": _("Credits per hour"),
+            "rounding_step": _("Rounding step"),
+        }
         help_texts = {
-            "statement": "Word for word as the certifying body requires, e.g. “This one-credit-per-hour "
-            "Group Learning program meets the certification criteria of the College of Family Physicians "
-            "of Canada…”.",
+            "statement": _(
+                "Word for word as the certifying body requires, e.g. “This one-credit-per-hour "
+                "Group Learning program meets the certification criteria of the College of Family "
+                "Physicians of Canada…”."
+            ),
         }
 
     def clean_name(self) -> str:
@@ -148,48 +164,55 @@ class CreditTypeForm(forms.ModelForm):
 
 class AccreditationForm(forms.Form):
     provider_name = forms.CharField(
-        label="Accredited provider",
+        label=_("Accredited provider"),
         max_length=200,
         required=False,
-        help_text="The organization certified to give the credits, e.g. “University of Toronto CPD”.",
+        help_text=_("The organization certified to give the credits, e.g. “University of Toronto CPD”."),
     )
     hub_name = forms.CharField(
-        max_length=200, required=False, help_text="Printed at the top of certificates, e.g. “ECHO Ontario”."
+        label=_("Hub name"),
+        max_length=200,
+        required=False,
+        help_text=_("Printed at the top of certificates, e.g. “ECHO Ontario”."),
     )
     signatory_name = forms.CharField(
-        label="Signatory", max_length=150, required=False, help_text="Who signs the certificates."
+        label=_("Signatory"), max_length=150, required=False, help_text=_("Who signs the certificates.")
     )
     signatory_title = forms.CharField(
-        max_length=150, required=False, help_text="For example “Medical Director, ECHO Ontario Chronic Pain”."
+        label=_("Signatory's title"),
+        max_length=150,
+        required=False,
+        help_text=_("For example “Medical Director, ECHO Ontario Chronic Pain”."),
     )
     attendance_statement = forms.CharField(
-        label="Statement on certificates of attendance",
+        label=_("Statement on certificates of attendance"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For professions without a credit type, whose certificate counts the hours attended.",
+        help_text=_("For professions without a credit type, whose certificate counts the hours attended."),
     )
     contact_address = forms.CharField(
-        label="Postal address",
+        label=_("Postal address"),
         max_length=300,
         required=False,
-        help_text="Printed with the phone, email and website in the letterhead of recommendation letters.",
+        help_text=_("Printed with the phone, email and website in the letterhead of recommendation letters."),
     )
-    contact_phone = forms.CharField(label="Phone", max_length=40, required=False)
-    contact_email = forms.EmailField(label="Contact email", required=False)
-    website = forms.URLField(required=False, assume_scheme="https")
+    contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     logo = forms.FileField(
+        label=_("Logo"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-        help_text="PNG or JPEG, at most 1,000 kB. Printed above the hub's name.",
+        help_text=_("PNG or JPEG, at most 1,000 kB. Printed above the hub's name."),
     )
-    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
     signature = forms.FileField(
-        label="Signature image",
+        label=_("Signature image"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-        help_text="PNG or JPEG, at most 1,000 kB, on a white or transparent background.",
+        help_text=_("PNG or JPEG, at most 1,000 kB, on a white or transparent background."),
     )
-    remove_signature = forms.BooleanField(label="Remove the signature image", required=False)
+    remove_signature = forms.BooleanField(label=_("Remove the signature image"), required=False)
 
     def clean_logo(self) -> bytes | None:
         upload = self.cleaned_data.get("logo")
@@ -197,7 +220,7 @@ class AccreditationForm(forms.Form):
 
     def clean_signature(self) -> bytes | None:
         upload = self.cleaned_data.get("signature")
-        return check_image(upload, what="signature image") if upload else None
+        return check_image(upload, what="signature") if upload else None
 
     def images(self) -> dict[str, bytes]:
         return {name: self.cleaned_data[name] for name in ("logo", "signature") if self.cleaned_data[name]}
@@ -207,22 +230,22 @@ class AccreditationForm(forms.Form):
 
 
 LIKERT_SCALE = [
-    (1, "1 Strongly disagree"),
-    (2, "2 Disagree"),
-    (3, "3 Neutral"),
-    (4, "4 Agree"),
-    (5, "5 Strongly agree"),
+    (1, _("1 Strongly disagree")),
+    (2, _("2 Disagree")),
+    (3, _("3 Neutral")),
+    (4, _("4 Agree")),
+    (5, _("5 Strongly agree")),
 ]
 
 
 class SurveyQuestionForm(forms.Form):
-    kind = forms.ChoiceField(label="Type of question", choices=SurveyQuestion.Kind.choices)
-    text = forms.CharField(label="Question", max_length=300)
+    kind = forms.ChoiceField(label=_("Type of question"), choices=SurveyQuestion.Kind.choices)
+    text = forms.CharField(label=_("Question"), max_length=300)
     choices = forms.CharField(
-        label="Choices",
+        label=_("Choices"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For a single-choice question only: one choice per line, at least two.",
+        help_text=_("For a single-choice question only: one choice per line, at least two."),
     )
 
     def clean_choices(self) -> list[str]:
@@ -231,7 +254,7 @@ class SurveyQuestionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("kind") == SurveyQuestion.Kind.CHOICE and len(cleaned.get("choices") or []) < 2:
-            self.add_error("choices", "Write at least two choices, one per line.")
+            self.add_error("choices", _("Write at least two choices, one per line."))
         return cleaned
 
 

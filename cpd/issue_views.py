@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from sessions.models import Cycle, Session
@@ -36,11 +38,20 @@ def _run_started(request, target: Session | Cycle) -> datetime | None:
 
 def say_issued(request, *, issued: int, existing: int) -> None:
     """Counts the certificates issued; nothing issued is not a success, and says where to look."""
-    had = f" ({existing} existed already)" if existing else ""
+    had = (
+        ngettext(" (%(count)s existed already)", " (%(count)s existed already)", existing)
+        % {"count": existing}
+        if existing
+        else ""
+    )
     if issued:
-        messages.success(request, f"{issued} certificate{'s' if issued != 1 else ''} issued{had}.")
+        text = ngettext(
+            "%(count)s certificate issued%(had)s.", "%(count)s certificates issued%(had)s.", issued
+        )
+        messages.success(request, text % {"count": issued, "had": had})
     else:
-        messages.warning(request, f"No certificate issued{had}. The table below says who got none and why.")
+        text = _("No certificate issued%(had)s. The table below says who got none and why.")
+        messages.warning(request, text % {"had": had})
 
 
 def missed_context(request, *, session: Session | None = None, cycle: Cycle | None = None) -> dict:
@@ -78,18 +89,31 @@ def remind_evaluations(request, slug, pk):
 def _say_reminded(request, result: services.ReminderResult) -> None:
     notes = []
     if result.already_reminded:
-        many = result.already_reminded != 1
         notes.append(
-            f"{result.already_reminded} {'were' if many else 'was'} reminded before and "
-            f"{'are' if many else 'is'} not emailed again"
+            ngettext(
+                "%(count)s was reminded before and is not emailed again",
+                "%(count)s were reminded before and are not emailed again",
+                result.already_reminded,
+            )
+            % {"count": result.already_reminded}
         )
     if result.opted_out:
         notes.append(
-            f"{result.opted_out} turned off evaluation requests and {'are' if result.opted_out != 1 else 'is'} not emailed"
+            ngettext(
+                "%(count)s turned off evaluation requests and is not emailed",
+                "%(count)s turned off evaluation requests and are not emailed",
+                result.opted_out,
+            )
+            % {"count": result.opted_out}
         )
     tail = f" ({'; '.join(notes)})" if notes else ""
     if result.sent:
-        people = "person" if result.sent == 1 else "people"
-        messages.success(request, f"Reminder to evaluate sent to {result.sent} {people}{tail}.")
+        text = ngettext(
+            "Reminder to evaluate sent to %(count)s person%(notes)s.",
+            "Reminder to evaluate sent to %(count)s people%(notes)s.",
+            result.sent,
+        )
+        messages.success(request, text % {"count": result.sent, "notes": tail})
     else:
-        messages.info(request, f"No reminder sent: nobody is waiting for a first reminder{tail}.")
+        text = _("No reminder sent: nobody is waiting for a first reminder%(notes)s.")
+        messages.info(request, text % {"notes": tail})

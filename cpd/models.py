@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Cycle, Program, Session
 
@@ -20,25 +21,29 @@ def new_certificate_code() -> str:
 
 class Evaluation(models.Model):
     class ObjectivesMet(models.TextChoices):
-        YES = "yes", "Yes"
-        PARTLY = "partly", "Partly"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
 
     TEXT_FIELDS = ("commitment_to_change", "comments")
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="evaluations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluations")
     relevance = models.PositiveSmallIntegerField(
-        "relevance to your practice", validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("relevance to your practice"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     quality = models.PositiveSmallIntegerField(
-        "quality of the session", validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("quality of the session"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    objectives_met = models.CharField("learning objectives met", max_length=6, choices=ObjectivesMet.choices)
+    objectives_met = models.CharField(
+        _("learning objectives met"), max_length=6, choices=ObjectivesMet.choices
+    )
     commitment_to_change = models.TextField(
-        "what will you change in your practice?",
+        _("what will you change in your practice?"),
         blank=True,
-        help_text="One or two concrete changes, for example “offer naloxone to every patient above 50 MME”.",
+        help_text=_(
+            "One or two concrete changes, for example “offer naloxone to every patient above 50 MME”."
+        ),
     )
     comments = models.TextField(blank=True)
     submitted_at = models.DateTimeField(auto_now_add=True)
@@ -86,12 +91,12 @@ class CreditType(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="credit_types")
     name = models.CharField(
-        max_length=120, help_text="As the certifying body words it, e.g. “Mainpro+ Certified”."
+        max_length=120, help_text=_("As the certifying body words it, e.g. “Mainpro+ Certified”.")
     )
     statement = models.TextField(
-        "certificate statement",
+        _("certificate statement"),
         blank=True,
-        help_text="The accreditation statement printed on this credit type's certificates.",
+        help_text=_("The accreditation statement printed on this credit type's certificates."),
     )
     professions = models.JSONField(default=list, blank=True)
     credits_per_hour = models.DecimalField(
@@ -105,21 +110,23 @@ class CreditType(models.Model):
         decimal_places=2,
         default=Decimal("0.25"),
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1"))],
-        help_text="Credits are counted down to a whole number of these steps (0.25: 1.75, never 1.87).",
+        help_text=_("Credits are counted down to a whole number of these steps (0.25: 1.75, never 1.87)."),
     )
     max_per_session = models.DecimalField(
-        "certified maximum per session",
+        _("certified maximum per session"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0.01"))],
-        help_text="The most credits one session may earn, as certified. Empty: no maximum.",
+        help_text=_("The most credits one session may earn, as certified. Empty: no maximum."),
     )
     print_objectives = models.BooleanField(
-        "print learning objectives",
+        _("print learning objectives"),
         default=False,
-        help_text="Tick when the certifying body asks for the sessions' learning objectives on certificates.",
+        help_text=_(
+            "Tick when the certifying body asks for the sessions' learning objectives on certificates."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,34 +153,34 @@ class Accreditation(models.Model):
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="accreditation")
     provider_name = models.CharField(
-        "accredited provider",
+        _("accredited provider"),
         max_length=200,
         blank=True,
-        help_text="The organization certified to give the credits, e.g. “University of Toronto CPD”.",
+        help_text=_("The organization certified to give the credits, e.g. “University of Toronto CPD”."),
     )
     hub_name = models.CharField(
-        max_length=200, blank=True, help_text="The hub as printed on certificates, e.g. “ECHO Ontario”."
+        max_length=200, blank=True, help_text=_("The hub as printed on certificates, e.g. “ECHO Ontario”.")
     )
     signatory_name = models.CharField(max_length=150, blank=True)
     signatory_title = models.CharField(
-        max_length=150, blank=True, help_text="For example “Medical Director, ECHO Ontario Chronic Pain”."
+        max_length=150, blank=True, help_text=_("For example “Medical Director, ECHO Ontario Chronic Pain”.")
     )
     attendance_statement = models.TextField(
-        "statement for certificates of attendance",
+        _("statement for certificates of attendance"),
         blank=True,
-        help_text="Printed for professions with no credit type, whose certificate counts hours attended.",
+        help_text=_("Printed for professions with no credit type, whose certificate counts hours attended."),
     )
     logo = models.FileField(upload_to="accreditation/", blank=True)
     signature = models.FileField(upload_to="accreditation/", blank=True)
     # The letterhead of recommendation letters: the hub's name and logo above, how to reach it.
     contact_address = models.CharField(
-        "postal address",
+        _("postal address"),
         max_length=300,
         blank=True,
-        help_text="For example “200 Elizabeth St, Toronto ON M5G 2C4”.",
+        help_text=_("For example “200 Elizabeth St, Toronto ON M5G 2C4”."),
     )
-    contact_phone = models.CharField("phone", max_length=40, blank=True)
-    contact_email = models.EmailField("contact email", blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
     website = models.URLField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,18 +192,18 @@ class Certificate(models.Model):
     """Proof of credits: one per (user, session) and one per (user, cycle)."""
 
     class Kind(models.TextChoices):
-        SESSION = "session", "Session"
-        CYCLE = "cycle", "Cycle summary"
+        SESSION = "session", _("Session")
+        CYCLE = "cycle", _("Cycle summary")
 
     class Status(models.TextChoices):
-        VALID = "valid", "Valid"
-        REVOKED = "revoked", "Revoked"
-        SUPERSEDED = "superseded", "Superseded"
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
 
     class RenderStatus(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -230,7 +237,7 @@ class Certificate(models.Model):
     )
     superseded_reason = models.CharField(max_length=300, blank=True)
     issue_number = models.PositiveSmallIntegerField(
-        default=1, help_text="Copies of the same facts: above 1 the PDF says DUPLICATE."
+        default=1, help_text=_("Copies of the same facts: above 1 the PDF says DUPLICATE.")
     )
     issued_at = models.DateTimeField(auto_now_add=True)
     render_status = models.CharField(max_length=8, choices=RenderStatus.choices, default=RenderStatus.PENDING)
@@ -291,8 +298,8 @@ class Survey(models.Model):
     """A cycle's pre/post questionnaire: the same questions asked before and after."""
 
     class Phase(models.TextChoices):
-        PRE = "pre", "Before the cycle"
-        POST = "post", "After the cycle"
+        PRE = "pre", _("Before the cycle")
+        POST = "post", _("After the cycle")
 
     cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="survey")
     title = models.CharField(max_length=200)
@@ -317,10 +324,10 @@ class Survey(models.Model):
 
 class SurveyQuestion(models.Model):
     class Kind(models.TextChoices):
-        LIKERT = "likert", "Agreement scale (1–5)"
-        CHOICE = "choice", "Single choice"
-        NUMBER = "number", "Number"
-        TEXT = "text", "Free text"
+        LIKERT = "likert", _("Agreement scale (1–5)")
+        CHOICE = "choice", _("Single choice")
+        NUMBER = "number", _("Number")
+        TEXT = "text", _("Free text")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField()

@@ -1,13 +1,15 @@
 import json
 import secrets
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 
@@ -40,22 +42,43 @@ class TranscriptGroup:
     def unit(self) -> str:
         """What the total counts: the credit type of the holder's profession in this program."""
         names = {r.result.credit_name for r in self.rows if r.result.eligible}
-        return credit_phrase(names.pop()) if len(names) == 1 else "credits"
+        return credit_phrase(names.pop()) if len(names) == 1 else gettext("credits")
 
 
-def transcript(user) -> list[TranscriptGroup]:
-    """Every past session of the user's programs with its credits, grouped by program and year."""
-    sessions = list(
-        Session.objects.filter(
-            program__enrollments__user=user,
-            program__enrollments__status=Enrollment.Status.APPROVED,
-            status=Session.Status.SCHEDULED,
-            starts_at__lt=timezone.now(),
+def _past_sessions(user) -> QuerySet[Session]:
+    return Session.objects.filter(
+        program__enrollments__user=user,
+        program__enrollments__status=Enrollment.Status.APPROVED,
+        status=Session.Status.SCHEDULED,
+        starts_at__lt=timezone.now(),
+    )
+
+
+def transcript_years(user) -> list[int]:
+    """The years (in each program's zone) that the user's transcript has sessions in, latest first."""
+    held = _past_sessions(user).values_list("starts_at", "program__time_zone")
+    return sorted(
+        {starts_at.astimezone(zoneinfo.ZoneInfo(zone)).year for starts_at, zone in held}, reverse=True
+    )
+
+
+def transcript(user, *, year: int | None = None) -> list[TranscriptGroup]:
+    """Every past session of the user's programs with its credits, grouped by program and year;
+    only those of `year` when given (a year of the program's own calendar)."""
+    sessions = _past_sessions(user)
+    if year is not None:
+        # A day either side covers every zone; the program's own year is checked below.
+        sessions = sessions.filter(
+            starts_at__gte=datetime(year - 1, 12, 31, tzinfo=UTC),
+            starts_at__lt=datetime(year + 1, 1, 2, tzinfo=UTC),
         )
-        .select_related("program")
+    sessions = [
+        s
+        for s in sessions.select_related("program")
         .prefetch_related("program__credit_types")
         .order_by("program__name", "-starts_at")
-    )
+        if year is None or s.starts_at.astimezone(s.program.zone).year == year
+    ]
     attendances = {a.session_id: a for a in Attendance.objects.filter(user=user, session__in=sessions)}
     evaluated = set(
         Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
@@ -213,6 +236,8 @@ def program_certificates(program: Program) -> QuerySet[Certificate]:
     )
 
 
+# A machine format for accreditation reporting: the column names, the yes/no flags and the unit
+# stay English in every language, so that the bodies' and hubs' import scripts keep reading them.
 ATTENDANCE_EXPORT_HEADER = [
     "session",
     "session_start",
@@ -312,8 +337,8 @@ class QuestionResult:
             "title": "",
             "labels": [label for label, _, _ in self.distribution],
             "series": [
-                {"label": "Before", "data": [pre for _, pre, _ in self.distribution]},
-                {"label": "After", "data": [post for _, _, post in self.distribution]},
+                {"label": gettext("Before"), "data": [pre for _, pre, _ in self.distribution]},
+                {"label": gettext("After"), "data": [post for _, _, post in self.distribution]},
             ],
             "aspectRatio": 2.4,
         }

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from .credits import format_amount
 from .selectors import TranscriptGroup
 
+# A machine format (a person's own records, a college's import): the column names and yes/no
+# flags stay English in every language; the reasons in `missing` read in the person's language.
 CSV_HEADER = [
     "program",
     "session",

@@ -7,6 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.lib.csv_export import csv_response
@@ -38,9 +41,9 @@ VERIFICATION_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 @require_http_methods(["GET", "POST"])
 @ratelimit("evaluate")
 def evaluate(request, slug, pk):
-    session, _ = get_session_for_member(request.user, slug, pk)
+    session, _enrollment = get_session_for_member(request.user, slug, pk)
     if Evaluation.objects.filter(session=session, user=request.user).exists():
-        messages.info(request, "You have already evaluated this session. Thank you!")
+        messages.info(request, _("You have already evaluated this session. Thank you!"))
         return redirect("cpd:transcript")
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -49,7 +52,7 @@ def evaluate(request, slug, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Thank you for your evaluation.")
+            messages.success(request, _("Thank you for your evaluation."))
             return redirect("cpd:transcript")
     findings = list(getattr(form, "identifier_findings", {}).values())
     context = {"session": session, "program": session.program, "form": form, "findings": findings}
@@ -64,25 +67,34 @@ def evaluate(request, slug, pk):
 @login_required
 @require_GET
 def transcript(request):
-    groups = selectors.transcript(request.user)
-    return render(
-        request,
-        "cpd/transcript.html",
-        {"groups": groups, "cycle_certificates": selectors.cycle_certificates(request.user)},
-    )
+    """One year of the transcript at a time, the latest by default (?year= picks another); the
+    downloads hold every year."""
+    years = selectors.transcript_years(request.user)
+    year = years[0] if years else None
+    if "year" in request.GET:
+        year = int(request.GET["year"]) if request.GET["year"].isdigit() else None
+        if year not in years:
+            raise Http404("No sessions in that year.")
+    context = {
+        "years": years,
+        "year": year,
+        "groups": selectors.transcript(request.user, year=year) if year else [],
+        "cycle_certificates": selectors.cycle_certificates(request.user),
+    }
+    return render(request, "cpd/transcript.html", context)
 
 
 @login_required
 @require_POST
 @ratelimit("evaluate")
 def claim_session_certificate(request, slug, pk):
-    session, _ = get_session_for_member(request.user, slug, pk)
+    session, _enrollment = get_session_for_member(request.user, slug, pk)
     try:
         services.issue_session_certificate(user=request.user, session=session, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Your certificate is being prepared; it will be ready in a moment.")
+        messages.success(request, _("Your certificate is being prepared; it will be ready in a moment."))
     return redirect("cpd:transcript")
 
 
@@ -100,7 +112,9 @@ def verify_lookup(request):
     code = request.GET.get("code", "").strip()
     if code and VERIFICATION_CODE.fullmatch(code):
         return redirect("cpd:verify", code=code)
-    error = "That is not a verification code: codes have only letters, digits, “-” and “_”." if code else ""
+    error = (
+        _("That is not a verification code: codes have only letters, digits, “-” and “_”.") if code else ""
+    )
     return render(request, "cpd/verify_lookup.html", {"error": error})
 
 
@@ -125,10 +139,12 @@ def verify(request, code):
 def _verify_facts(certificate: Certificate) -> dict:
     program = certificate.program
     if certificate.session_id:
-        dates = f"{certificate.session.starts_at.astimezone(program.zone):%-d %B %Y}"
+        dates = date_format(certificate.session.starts_at.astimezone(program.zone).date(), "j F Y")
     else:
         cycle = certificate.cycle
-        dates = f"{cycle.start_date:%-d %B %Y}" + (f" – {cycle.end_date:%-d %B %Y}" if cycle.end_date else "")
+        dates = date_format(cycle.start_date, "j F Y")
+        if cycle.end_date:
+            dates += " – " + date_format(cycle.end_date, "j F Y")
     return {
         "name": certificate.holder_name or certificate.user.full_name,
         "program": program.name,
@@ -168,7 +184,9 @@ def certificate_retry(request, slug, pk):
     except ValidationError as exc:
         messages.info(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The certificate of {certificate.user} is being made again.")
+        messages.success(
+            request, _("The certificate of %(person)s is being made again.") % {"person": certificate.user}
+        )
     return redirect("cpd:manage_certificates", slug=slug)
 
 
@@ -228,10 +246,10 @@ def reissue(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         if current.pk == certificate.pk:
-            messages.success(request, "The certificate is being reissued, marked DUPLICATE.")
+            messages.success(request, _("The certificate is being reissued, marked DUPLICATE."))
         else:
             messages.success(
-                request, "A new certificate with a new code replaces it; the old code now says so."
+                request, _("A new certificate with a new code replaces it; the old code now says so.")
             )
     return redirect("cpd:manage_certificates", slug=certificate.program.slug)
 
@@ -245,7 +263,7 @@ def revoke(request, pk):
         services.revoke_certificate(
             certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, "The certificate is revoked. Its verification page now says so.")
+        messages.success(request, _("The certificate is revoked. Its verification page now says so."))
         return redirect("cpd:manage_certificates", slug=certificate.program.slug)
     return render(
         request, "cpd/revoke.html", {"certificate": certificate, "form": form, "program": certificate.program}
@@ -282,7 +300,7 @@ def survey_build(request, slug, cycle_pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Question added.")
+            messages.success(request, _("Question added."))
             return redirect("cpd:survey_build", slug=slug, cycle_pk=cycle.pk)
     survey = Survey.objects.filter(cycle=cycle).first()
     questions = list(survey.questions.all()) if survey else []
@@ -302,7 +320,7 @@ def survey_use_template(request, slug, cycle_pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The template questions are in. Add or review them before sending.")
+        messages.success(request, _("The template questions are in. Add or review them before sending."))
     return redirect("cpd:survey_build", slug=slug, cycle_pk=cycle.pk)
 
 
@@ -317,7 +335,15 @@ def survey_send(request, slug, cycle_pk, phase):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"{Survey.Phase(phase).label}: survey sent to {sent} participants.")
+        messages.success(
+            request,
+            ngettext(
+                "%(phase)s: survey sent to %(count)s participant.",
+                "%(phase)s: survey sent to %(count)s participants.",
+                sent,
+            )
+            % {"phase": Survey.Phase(phase).label, "count": sent},
+        )
     return redirect("cpd:survey_build", slug=slug, cycle_pk=cycle_pk)
 
 
@@ -343,7 +369,7 @@ def survey_answer(request, slug, pk, phase):
     if request.method == "POST" and form.is_valid():
         services.submit_survey_response(survey=survey, user=request.user, phase=phase, answers=form.answers())
         messages.success(
-            request, "Thank you: your answers are saved. You can change them here until the end."
+            request, _("Thank you: your answers are saved. You can change them here until the end.")
         )
         return redirect("home")
     findings = list(getattr(form, "identifier_findings", {}).values())

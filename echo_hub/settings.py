@@ -213,6 +213,9 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
+# Dates and times in each language's own way (« jeudi 14 janvier 2027, 12 h 00 »): see
+# echo_hub/lib/timefmt.py.
+FORMAT_MODULE_PATH = ["echo_hub.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="America/Toronto")
 try:
     ZoneInfo(TIME_ZONE)

@@ -41,6 +41,7 @@ class ProgramForm(forms.ModelForm):
             "description",
             "is_open_for_enrollment",
             "time_zone",
+            "language",
             "default_weekday",
             "default_start_time",
             "default_duration_minutes",
@@ -74,6 +75,7 @@ class ProgramForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         window = self.fields["evaluation_window_days"]
         window.required = False
+        self.fields["language"].required = False
         window.error_messages |= {
             "min_value": _("Give participants at least 1 day to fill the evaluation."),
             "max_value": _("An evaluation can stay open at most 365 days."),
@@ -83,6 +85,10 @@ class ProgramForm(forms.ModelForm):
         # Left empty (an older form, a script): the program keeps its current window.
         days = self.cleaned_data.get("evaluation_window_days")
         return days if days is not None else self.instance.evaluation_window_days
+
+    def clean_language(self) -> str:
+        # Left out (an older form, a script): the program keeps its language.
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
@@ -35,12 +36,15 @@ def _send(invitation: Invitation, *, by, object_key: str) -> None:
         object_key=object_key,
         template="invitation",
         scope=program_scope(program.pk),
+        # No account yet: the program's language (a bilingual one: the inviter's).
+        language=program.written_language,
         context={
             "invitation": invitation,
             "program": program,
             "inviter": by,
             "accept_url": absolute_url("sessions:invitation_accept", token=invitation.token),
-            "expires": date_time(invitation.expires_at, program.zone),
+            # Written out when the message is, in its language.
+            "expires": lazy(date_time, str)(invitation.expires_at, program.zone),
         },
     )
 

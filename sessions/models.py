@@ -20,13 +20,21 @@ JOIN_OPENS_BEFORE = timedelta(minutes=15)
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class ProgramLanguage(models.TextChoices):
+    """What a program speaks: its certificates and the emails to people without an account."""
+
+    ENGLISH = "en-ca", _("English")
+    FRENCH = "fr-ca", _("French")
+    BILINGUAL = "bilingual", _("Bilingual (English and French)")
 
 
 PROGRAM_SCOPE_PREFIX = "program:"
@@ -46,6 +54,16 @@ class Program(models.Model):
     description = models.TextField(blank=True)
     is_open_for_enrollment = models.BooleanField(_("open for enrollment"), default=True)
     time_zone = models.CharField(max_length=64, default="America/Toronto", validators=[validate_time_zone])
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=ProgramLanguage.choices,
+        default=ProgramLanguage.ENGLISH,
+        help_text=_(
+            "Certificates of a bilingual program show English and French on one page; otherwise each "
+            "person gets theirs in their own language. Invitations are written in the program's language."
+        ),
+    )
     default_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.WEDNESDAY)
     default_start_time = models.TimeField(default=time(12, 0))
     default_duration_minutes = models.PositiveSmallIntegerField(
@@ -111,6 +129,12 @@ class Program(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def written_language(self) -> str:
+        """The language to write in to someone whose own is unknown (an invited address):
+        the program's, or "" for a bilingual program (then the sender's)."""
+        return "" if self.language == ProgramLanguage.BILINGUAL else self.language
 
 
 class Cycle(models.Model):

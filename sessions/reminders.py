@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from echo_hub.lib.enqueue import enqueue_on_commit
 from echo_hub.lib.urls import absolute_url
@@ -28,13 +29,22 @@ def _members(session: Session):
         enrollments__program_id=session.program_id,
         enrollments__status=Enrollment.Status.APPROVED,
         is_active=True,
-    ).only("pk", "email", "full_name", "time_zone")
+    ).only("pk", "email", "full_name", "time_zone", "language")
 
 
 def _messages(session: Session, *, kind: str, object_key: str, template: str, extra: dict) -> list[Message]:
-    ics = Attachment(f"echo-session-{session.pk}.ics", session_ics(session), "text/calendar")
-    # Members registered with the video platform get their own link, in the text and the .ics.
+    # Members registered with the video platform get their own link, in the text and the .ics;
+    # each reads the calendar entry in their own language.
     own = dict(MemberJoinLink.objects.filter(session=session).values_list("user_id", "url"))
+    entries: dict[tuple[str, str | None], Attachment] = {}
+
+    def entry(language: str, join_url: str | None) -> Attachment:
+        if (language, join_url) not in entries:
+            with translation.override(language):
+                ics = session_ics(session, join_url=join_url)
+            entries[language, join_url] = Attachment(f"echo-session-{session.pk}.ics", ics, "text/calendar")
+        return entries[language, join_url]
+
     context = {
         "session": session,
         "program": session.program,
@@ -50,15 +60,7 @@ def _messages(session: Session, *, kind: str, object_key: str, template: str, ex
             template=template,
             context=context | {"join_url": own[u.pk]} if u.pk in own else context,
             user=u,
-            attachment=(
-                Attachment(
-                    f"echo-session-{session.pk}.ics",
-                    session_ics(session, join_url=own[u.pk]),
-                    "text/calendar",
-                )
-                if u.pk in own
-                else ics
-            ),
+            attachment=entry(u.language or settings.LANGUAGE_CODE, own.get(u.pk)),
             scope=program_scope(session.program_id),
         )
         for u in _members(session)

@@ -4,12 +4,14 @@ the PDF and its preview both render from."""
 
 import base64
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from echo_hub.lib.pdf import render_pdf
 from echo_hub.lib.text import check_lengths
@@ -152,7 +154,16 @@ def preview_document(*, case: Case, texts: Mapping[str, str], session: Session |
     )
 
 
+@contextmanager
+def letter_setting(case: Case) -> Iterator[None]:
+    """A letter reads in its recipient's (the presenter's) language, whoever renders it (a
+    coordinator's preview, a worker), with its dates in the program's zone."""
+    language = case.presenter.language or settings.LANGUAGE_CODE
+    with timezone.override(case.program.zone), translation.override(language):
+        yield
+
+
 def render_letter_preview(*, case: Case, texts: Mapping[str, str]) -> bytes:
-    document = preview_document(case=case, texts=clean_letter_texts(texts))
-    with timezone.override(case.program.zone):
+    with letter_setting(case):
+        document = preview_document(case=case, texts=clean_letter_texts(texts))
         return render_pdf(LETTER_TEMPLATE, document)

@@ -21,7 +21,14 @@ from ..models import (
     RecommendationLetter,
 )
 from .common import email_presenter, guard_identifiers, record_event, session_discussed_in
-from .letters import LETTER_TEMPLATE, clean_letter_texts, expert_names, letter_document, merged_texts
+from .letters import (
+    LETTER_TEMPLATE,
+    clean_letter_texts,
+    expert_names,
+    letter_document,
+    letter_setting,
+    merged_texts,
+)
 
 OVERDUE_LETTER_DAYS = 7
 RENDER_TASK = "cases.render_letter"
@@ -139,7 +146,7 @@ def render_letter(*, letter_id: int) -> bool:
     letter = RecommendationLetter.objects.select_related(
         "case", "case__program", "case__presenter", "session"
     ).get(pk=letter_id)
-    with timezone.override(letter.case.program.zone):
+    with letter_setting(letter.case):
         pdf = render_pdf(LETTER_TEMPLATE, letter_context(letter))
     with transaction.atomic():
         letter = RecommendationLetter.objects.select_for_update().get(pk=letter_id)

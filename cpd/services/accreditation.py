@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from echo_hub.accounts.models import Profession
 from echo_hub.audit.services import Action, record
@@ -75,29 +77,37 @@ def _clean_credit_type(*, program: Program, fields: Mapping, exclude_pk: int | N
     errors: dict[str, str] = {}
     data["name"] = (data.get("name") or "").strip()
     if not data["name"]:
-        errors["name"] = "Name the credit type as the certifying body does, e.g. “Mainpro+ Certified”."
+        errors["name"] = _("Name the credit type as the certifying body does, e.g. “Mainpro+ Certified”.")
     professions = list(dict.fromkeys(data.get("professions") or []))
     unknown = [p for p in professions if p not in Profession.values]
     if unknown:
-        errors["professions"] = f"Unknown professions: {', '.join(unknown)}."
+        errors["professions"] = _("Unknown professions: %(professions)s.") % {
+            "professions": ", ".join(unknown)
+        }
     elif not professions:
-        errors["professions"] = "Choose the professions this credit type applies to."
+        errors["professions"] = _("Choose the professions this credit type applies to.")
     data["professions"] = professions
     others = CreditType.objects.filter(program=program)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if data["name"] and others.filter(name__iexact=data["name"]).exists():
-        errors["name"] = f"This program already has a credit type named “{data['name']}”."
+        errors["name"] = _("This program already has a credit type named “%(name)s”.") % {
+            "name": data["name"]
+        }
     taken = {p: ct.name for ct in others for p in ct.professions if p in professions}
     if taken and "professions" not in errors:
-        errors["professions"] = (
-            "Each profession gets one credit type. Already taken: "
-            + "; ".join(f"{Profession(p).label} by “{name}”" for p, name in taken.items())
-            + "."
+        taken_by = "; ".join(
+            _("%(profession)s by “%(name)s”") % {"profession": Profession(p).label, "name": name}
+            for p, name in taken.items()
         )
+        errors["professions"] = _("Each profession gets one credit type. Already taken: %(taken)s.") % {
+            "taken": taken_by
+        }
     step, maximum = data.get("rounding_step"), data.get("max_per_session")
     if step is not None and maximum is not None and maximum < step:
-        errors["max_per_session"] = f"The maximum must be at least one rounding step ({step})."
+        errors["max_per_session"] = _("The maximum must be at least one rounding step (%(step)s).") % {
+            "step": format_amount(step)
+        }
     if errors:
         raise ValidationError(errors)
     return data
@@ -156,8 +166,11 @@ def delete_credit_type(*, credit_type: CreditType, by) -> None:
             credit_type.delete()
     except ProtectedError:
         raise ValidationError(
-            f"Certificates were issued in “{name}”, so it stays on record. To stop using it, "
-            "give its professions to another credit type instead."
+            _(
+                "Certificates were issued in “%(name)s”, so it stays on record. To stop using it, "
+                "give its professions to another credit type instead."
+            )
+            % {"name": name}
         ) from None
     record(
         Action.CREDIT_RULE_CHANGED,
@@ -174,14 +187,25 @@ def accreditation_of(program: Program) -> Accreditation:
     return Accreditation.objects.filter(program=program).first() or Accreditation(program=program)
 
 
+# Whole sentences per image: French gives the logo and the signature image different genders.
+IMAGE_TOO_BIG = {
+    "logo": gettext_lazy("The logo must be at most %(limit)s kB."),
+    "signature": gettext_lazy("The signature image must be at most %(limit)s kB."),
+}
+IMAGE_NOT_PNG_OR_JPEG = {
+    "logo": gettext_lazy("The logo must be a PNG or JPEG image."),
+    "signature": gettext_lazy("The signature image must be a PNG or JPEG image."),
+}
+
+
 def check_image(upload: UploadedFile, *, what: str) -> bytes:
-    """The bytes of a PNG or JPEG of at most ACCREDITATION_IMAGE_MAX_BYTES, judged by its content."""
+    """The bytes of a PNG or JPEG of at most ACCREDITATION_IMAGE_MAX_BYTES, judged by its content.
+    `what` is the image's field: "logo" or "signature"."""
     limit_kb = ACCREDITATION_IMAGE_MAX_BYTES // 1000
-    data = read_upload(
-        upload, max_bytes=ACCREDITATION_IMAGE_MAX_BYTES, too_big=f"The {what} must be at most {limit_kb} kB."
-    )
+    too_big = IMAGE_TOO_BIG[what] % {"limit": limit_kb}
+    data = read_upload(upload, max_bytes=ACCREDITATION_IMAGE_MAX_BYTES, too_big=too_big)
     if not any(data.startswith(magic) for magic in IMAGE_SIGNATURES):
-        raise ValidationError(f"The {what} must be a PNG or JPEG image.", code="image_type")
+        raise ValidationError(IMAGE_NOT_PNG_OR_JPEG[what], code="image_type")
     return data
 
 
@@ -236,8 +260,14 @@ def professions_without_credit_type(program: Program) -> list[str]:
 def describe_rule(credit_type: CreditType) -> str:
     """“1 per hour, in steps of 0.25, at most 2 a session”."""
     maximum = credit_type.max_per_session
-    rule = f"{format_amount(credit_type.credits_per_hour)} per hour, in steps of {format_amount(credit_type.rounding_step)}"
-    return rule + (f", at most {format_amount(maximum)} a session" if maximum else "")
+    amounts = {
+        "rate": format_amount(credit_type.credits_per_hour),
+        "step": format_amount(credit_type.rounding_step),
+        "maximum": format_amount(maximum) if maximum else "",
+    }
+    if maximum:
+        return _("%(rate)s per hour, in steps of %(step)s, at most %(maximum)s a session") % amounts
+    return _("%(rate)s per hour, in steps of %(step)s") % amounts
 
 
 def profession_labels(credit_type: CreditType) -> list[str]:

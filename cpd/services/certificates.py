@@ -4,21 +4,24 @@ import base64
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from echo_hub.audit.services import Action, record, record_many
 from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.renders import Renders
+from echo_hub.lib.timefmt import long_date, short_date
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 from sessions.attendance import pending_joins, record_provisional_attendance
-from sessions.models import Attendance, Cycle, Session, program_scope
+from sessions.models import Attendance, Cycle, ProgramLanguage, Session, program_scope
 
-from ..credits import CreditResult, credit_phrase, format_amount
+from ..credits import CreditResult, credit_phrase, display_amount
 from ..models import Accreditation, Certificate, CreditType, Evaluation
 from .accreditation import accreditation_of, credit_rules, image_extension
 from .cycles import cycle_sessions, require_cycle_certifiable
@@ -99,11 +102,13 @@ def issue_session_certificate(*, user, session: Session, by=None, bulk: bool = F
     if existing is not None:
         return existing
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: it earns no credits.")
+        raise ValidationError(gettext("This session was cancelled: it earns no credits."))
     _require_name(user)
     result = user_session_credit(user=user, session=session)
     if not result.eligible:
-        raise ValidationError("No credits yet for this session: " + "; ".join(result.missing) + ".")
+        raise ValidationError(
+            gettext("No credits yet for this session: %(missing)s.") % {"missing": "; ".join(result.missing)}
+        )
     certificate, _ = _issue(
         user=user,
         kind=Certificate.Kind.SESSION,
@@ -170,7 +175,7 @@ def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) 
     _require_name(user)
     total = sum((r.credits for _, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible), Decimal("0"))
     if total <= 0:
-        raise ValidationError("No credits earned in this cycle yet.")
+        raise ValidationError(gettext("No credits earned in this cycle yet."))
     credit_type = credit_rules(cycle.program).credit_type_for(user.profession)
     certificate, _ = _issue(
         user=user,
@@ -187,7 +192,9 @@ def issue_cycle_certificate(*, user, cycle: Cycle, by=None, bulk: bool = False) 
 def _require_name(user) -> None:
     # A certificate names its holder; never fall back to the email on a public document.
     if not user.full_name.strip():
-        raise ValidationError("Add your full name to your profile first: it is printed on the certificate.")
+        raise ValidationError(
+            gettext("Add your full name to your profile first: it is printed on the certificate.")
+        )
 
 
 def _eligible_credits(*, session: Session) -> list[tuple]:
@@ -298,7 +305,9 @@ def bulk_issue_for_cycle(*, cycle: Cycle, by=None) -> dict:
 def retry_certificate_render(*, certificate: Certificate) -> None:
     """A coordinator asks for another try at a certificate whose tries ran out."""
     if not CERTIFICATE_RENDERS.restart(certificate.pk, failed_only=True):
-        raise ValidationError("This certificate is not waiting for a retry: it is ready or being prepared.")
+        raise ValidationError(
+            gettext("This certificate is not waiting for a retry: it is ready or being prepared.")
+        )
 
 
 def _image_data_uri(field) -> str:
@@ -316,24 +325,58 @@ def _image_data_uri(field) -> str:
     return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def certificate_languages(certificate: Certificate) -> list[str]:
+    """The languages a certificate is printed in: both, English first, for a bilingual program
+    (as Canadian accreditation bodies print theirs); otherwise its holder's own."""
+    if certificate.program.language == ProgramLanguage.BILINGUAL:
+        return [ProgramLanguage.ENGLISH, ProgramLanguage.FRENCH]
+    return [certificate.user.language or settings.LANGUAGE_CODE]
+
+
 def _facts_line(certificate: Certificate, body_ids: list[str], has_rows: bool) -> str:
     """“Session ID 240117001 · Issued 21 October 2026”: only the parts that have a value, so no
     separator stands alone and nothing reads “—”."""
     parts = []
     if certificate.kind == Certificate.Kind.CYCLE and has_rows:
-        parts.append("Sessions and their IDs are listed on page 2")
+        parts.append(gettext("Sessions and their IDs are listed on page 2"))
     elif body_ids:
-        parts.append(f"Session ID{'s' if len(body_ids) > 1 else ''} {', '.join(body_ids)}")
-    parts.append(f"Issued {timezone.localtime(certificate.issued_at):%-d %B %Y}")
+        parts.append(
+            ngettext("Session ID %(ids)s", "Session IDs %(ids)s", len(body_ids))
+            % {"ids": ", ".join(body_ids)}
+        )
+    parts.append(gettext("Issued %(date)s") % {"date": long_date(certificate.issued_at)})
     return " · ".join(parts)
 
 
-def _date_long(value, zone) -> str:
-    local = value.astimezone(zone)
-    return f"{local:%A %-d %B %Y}"
+def _wording(certificate: Certificate, *, first, last, body_ids: list[str], has_rows: bool) -> dict:
+    """What the certificate says in the active language: its title, dates, credits and facts."""
+    zone = certificate.program.zone
+    if certificate.kind == Certificate.Kind.SESSION:
+        title = certificate.session.heading
+        dates = long_date(certificate.session.starts_at, zone, weekday=True)
+    else:
+        cycle = certificate.cycle
+        # Translators: a cycle's name as typed, e.g. "Fall 2026 cycle".
+        title = gettext("%(name)s cycle") % {"name": cycle.name}
+        dates = (
+            # Translators: the first and last dates of a cycle's sessions.
+            gettext("%(first)s – %(last)s") % {"first": long_date(first, zone), "last": long_date(last, zone)}
+            if first
+            else cycle.name
+        )
+    return {
+        "lang": translation.get_language(),
+        "title": title,
+        "dates": dates,
+        "credits": display_amount(certificate.credits),
+        "credit_phrase": credit_phrase(certificate.credit_name, certificate.credits),
+        "facts": _facts_line(certificate, body_ids, has_rows),
+    }
 
 
 def certificate_context(certificate: Certificate) -> dict:
+    """Everything the certificate prints, worded in its first language; a bilingual one also
+    carries `second`, the same wording in French."""
     user = certificate.user
     program = certificate.program
     accreditation = Accreditation.objects.filter(program=program).first() or Accreditation(program=program)
@@ -342,32 +385,35 @@ def certificate_context(certificate: Certificate) -> dict:
     # Printed only where the certifying body asks for them (its credit type says so).
     with_objectives = bool(certificate.credit_type and certificate.credit_type.print_objectives)
     objectives: list[str] = []
+    first = last = None
+    credit_rows: list = []
     if certificate.kind == Certificate.Kind.SESSION:
         session = certificate.session
-        title = session.heading
-        dates, rows = _date_long(session.starts_at, zone), []
         body_ids = [session.accreditation_id] if session.accreditation_id else []
         objectives = session.objectives if with_objectives else []
     else:
-        cycle = certificate.cycle
-        credit_rows = [(s, r) for s, r in cycle_credit_rows(user=user, cycle=cycle) if r.eligible]
-        title = f"{cycle.name} cycle"
+        credit_rows = [(s, r) for s, r in cycle_credit_rows(user=user, cycle=certificate.cycle) if r.eligible]
+        body_ids = [s.accreditation_id for s, _ in credit_rows if s.accreditation_id]
+        first = credit_rows[0][0].starts_at if credit_rows else None
+        last = credit_rows[-1][0].starts_at if credit_rows else None
+    languages = certificate_languages(certificate)
+    wordings = []
+    for language in languages:
+        with translation.override(language):
+            wordings.append(
+                _wording(certificate, first=first, last=last, body_ids=body_ids, has_rows=bool(credit_rows))
+            )
+    with translation.override(languages[0]):
         rows = [
             {
                 "title": s.heading,
-                "date": f"{s.starts_at.astimezone(zone):%-d %b %Y}",
-                "credits": format_amount(r.credits),
+                "date": short_date(s.starts_at, zone),
+                "credits": display_amount(r.credits),
                 "body_id": s.accreditation_id,
                 "objectives": s.objectives if with_objectives else [],
             }
             for s, r in credit_rows
         ]
-        first = credit_rows[0][0].starts_at if credit_rows else None
-        last = credit_rows[-1][0].starts_at if credit_rows else None
-        dates = (
-            f"{first.astimezone(zone):%-d %B %Y} – {last.astimezone(zone):%-d %B %Y}" if first else cycle.name
-        )
-        body_ids = [r["body_id"] for r in rows if r["body_id"]]
     return {
         "certificate": certificate,
         "participant": certificate.printed_name,
@@ -378,16 +424,13 @@ def certificate_context(certificate: Certificate) -> dict:
         "signatory_title": accreditation.signatory_title,
         "logo_data_uri": _image_data_uri(accreditation.logo),
         "signature_data_uri": _image_data_uri(accreditation.signature),
-        "title": title,
-        "dates": dates,
+        **wordings[0],
+        "second": wordings[1] if len(wordings) > 1 else None,
         "sessions": rows,
         "objectives": objectives,
-        "credits": format_amount(certificate.credits),
-        "credit_phrase": credit_phrase(certificate.credit_name),
         "is_attendance": not certificate.credit_name,
         "statements": [p for p in certificate.statement.split("\n\n") if p.strip()],
         "body_ids": body_ids,
-        "facts": _facts_line(certificate, body_ids, bool(rows)),
         "verify_url": verify_url,
         "qr_data_uri": qr_svg_data_uri(verify_url),
     }
@@ -402,8 +445,12 @@ def render_certificate(*, certificate_id: int) -> bool:
     )
     if certificate is None or certificate.render_status == Certificate.RenderStatus.READY:
         return False
-    # Dates on the certificate read in the program's zone, whatever the worker's.
-    with timezone.override(certificate.program.zone):
+    # Dates on the certificate read in the program's zone, whatever the worker's; its words in
+    # its holder's language (both, for a bilingual program), whoever asked for it.
+    with (
+        timezone.override(certificate.program.zone),
+        translation.override(certificate_languages(certificate)[0]),
+    ):
         pdf = render_pdf("pdf/certificate.html", certificate_context(certificate))
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate_id)

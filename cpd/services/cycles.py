@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import date_time
@@ -35,11 +36,16 @@ def require_cycle_certifiable(cycle: Cycle, *, now: datetime | None = None) -> N
     now = now or timezone.now()
     last = cycle_last_end(cycle)
     if last is None:
-        raise ValidationError(f"The cycle {cycle.name} has no sessions: it has no certificates to issue.")
+        raise ValidationError(
+            _("The cycle %(cycle)s has no sessions: it has no certificates to issue.") % {"cycle": cycle.name}
+        )
     if last > now:
         raise ValidationError(
-            f"The cycle {cycle.name} is not over: its certificates can be issued once its last "
-            f"session ends, {date_time(last)}, or after a coordinator closes it early."
+            _(
+                "The cycle %(cycle)s is not over: its certificates can be issued once its last "
+                "session ends, %(last)s, or after a coordinator closes it early."
+            )
+            % {"cycle": cycle.name, "last": date_time(last)}
         )
 
 
@@ -50,7 +56,11 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"reason": "Say why the cycle closes early: it is kept with the cycle for accreditation audits."}
+            {
+                "reason": _(
+                    "Say why the cycle closes early: it is kept with the cycle for accreditation audits."
+                )
+            }
         )
     now = now or timezone.now()
     given, cycle = (
@@ -58,12 +68,18 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
         Cycle.objects.select_for_update(of=("self",)).select_related("program").get(pk=cycle.pk),
     )
     if cycle.closed_at is not None:
-        raise ValidationError(f"The cycle {cycle.name} was already closed on {date_time(cycle.closed_at)}.")
+        raise ValidationError(
+            _("The cycle %(cycle)s was already closed on %(closed)s.")
+            % {"cycle": cycle.name, "closed": date_time(cycle.closed_at)}
+        )
     last = cycle_last_end(cycle)
     if last is not None and last <= now:
         raise ValidationError(
-            f"The cycle {cycle.name} is over (its last session ended {date_time(last)}): "
-            "its certificates can be issued without closing it."
+            _(
+                "The cycle %(cycle)s is over (its last session ended %(last)s): "
+                "its certificates can be issued without closing it."
+            )
+            % {"cycle": cycle.name, "last": date_time(last)}
         )
     running = (
         Session.objects.filter(
@@ -74,7 +90,8 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
     )
     if running is not None:
         raise ValidationError(
-            f"{running.title} is under way until {date_time(running.ends_at)}: close the cycle after it ends."
+            _("%(session)s is under way until %(end)s: close the cycle after it ends.")
+            % {"session": running.title, "end": date_time(running.ends_at)}
         )
     cycle.closed_at, cycle.closed_reason, cycle.closed_by = now, reason[:300], by
     cycle.save(update_fields=["closed_at", "closed_reason", "closed_by"])

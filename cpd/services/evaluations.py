@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from echo_hub.deid import explain, find_identifiers
 from echo_hub.lib.timefmt import date_time
@@ -46,7 +48,9 @@ def credit_for(
     )
 
 
-NOT_CONFIRMED = "Attendance provisional (from a Join click): it counts once a coordinator confirms it"
+NOT_CONFIRMED = gettext_lazy(
+    "Attendance provisional (from a Join click): it counts once a coordinator confirms it"
+)
 
 
 def attendance_credit(
@@ -69,8 +73,8 @@ def attendance_credit(
     )
     if attendance is not None and minutes < attendance.minutes:
         # "0 of the 90 minutes needed" would hide the reason: the minutes exist, unconfirmed.
-        others = [m for m in result.missing if not m.startswith("Attendance")]
-        result = replace(result, missing=[NOT_CONFIRMED, *others])
+        others = result.missing[1:] if result.short_of_attendance else result.missing
+        result = replace(result, missing=[str(NOT_CONFIRMED), *others])
     return result
 
 
@@ -103,16 +107,23 @@ def require_evaluation_open(session: Session, *, now: datetime | None = None) ->
     """Refuse, with the reason, an evaluation of a session that is not open for one."""
     now = now or timezone.now()
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: there is nothing to evaluate.")
+        raise ValidationError(_("This session was cancelled: there is nothing to evaluate."))
     if session.starts_at > now:
         raise ValidationError(
-            f"You can evaluate a session once it has started; this one starts {date_time(session.starts_at)}."
+            _("You can evaluate a session once it has started; this one starts %(start)s.")
+            % {"start": date_time(session.starts_at)}
         )
     closes_at = evaluation_closes_at(session)
     if now >= closes_at:
         raise ValidationError(
-            f"The evaluation of this session closed {date_time(closes_at)}, "
-            f"{session.program.evaluation_window_days} days after the session: it can no longer be filled."
+            ngettext(
+                "The evaluation of this session closed %(closed)s, %(days)s day after the session: "
+                "it can no longer be filled.",
+                "The evaluation of this session closed %(closed)s, %(days)s days after the session: "
+                "it can no longer be filled.",
+                session.program.evaluation_window_days,
+            )
+            % {"closed": date_time(closes_at), "days": session.program.evaluation_window_days}
         )
 
 
@@ -121,7 +132,7 @@ def submit_evaluation(*, session: Session, user, fields: Mapping, now: datetime 
     """Record a participant's evaluation once, while it is open; free text that looks
     identifying is refused. `now` lets the demo data evaluate past sessions as of their end."""
     if not _is_member(user, session):
-        raise ValidationError("Only members of the program evaluate its sessions.")
+        raise ValidationError(_("Only members of the program evaluate its sessions."))
     require_evaluation_open(session, now=now)
     errors = {}
     for name in Evaluation.TEXT_FIELDS:
@@ -142,7 +153,7 @@ def submit_evaluation(*, session: Session, user, fields: Mapping, now: datetime 
                 comments=fields.get("comments", ""),
             )
     except IntegrityError:
-        raise ValidationError("You have already evaluated this session. Thank you!") from None
+        raise ValidationError(_("You have already evaluated this session. Thank you!")) from None
     # A late evaluation can add this session's credits to a cycle certificate issued without
     # them: the certificate follows, as it does a change of attendance.
     from .lifecycle import certificates_follow_attendance  # lifecycle builds on this module

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import date_time
@@ -74,7 +76,7 @@ def _reasons(
     if attendance.creditable_minutes_in(program) < attendance.minutes:
         reasons.append(
             Reason(
-                NOT_CONFIRMED, "Provisional attendance (a Join click only), not confirmed by a coordinator"
+                NOT_CONFIRMED, _("Provisional attendance (a Join click only), not confirmed by a coordinator")
             )
         )
     # The threshold on all the minutes recorded: confirming would not lift time that is too short.
@@ -87,14 +89,20 @@ def _reasons(
     )
     if not time_only.eligible:
         reasons.append(
-            Reason(BELOW_THRESHOLD, "Below the attendance threshold: " + "; ".join(time_only.missing))
+            Reason(
+                BELOW_THRESHOLD,
+                _("Below the attendance threshold: %(missing)s") % {"missing": "; ".join(time_only.missing)},
+            )
         )
     if program.evaluation_required and not evaluated:
         closes_at = evaluation_closes_at(session)
-        when = f"open until {date_time(closes_at)}" if now < closes_at else f"closed {date_time(closes_at)}"
-        reasons.append(Reason(EVALUATION_MISSING, f"Evaluation missing ({when})"))
+        if now < closes_at:
+            text = _("Evaluation missing (open until %(date)s)")
+        else:
+            text = _("Evaluation missing (closed %(date)s)")
+        reasons.append(Reason(EVALUATION_MISSING, text % {"date": date_time(closes_at)}))
     if not user.full_name.strip():
-        reasons.append(Reason(NO_NAME, "No full name on their profile: it is printed on the certificate"))
+        reasons.append(Reason(NO_NAME, _("No full name on their profile: it is printed on the certificate")))
     return reasons
 
 
@@ -132,19 +140,37 @@ def missed_certificates(
 
 NO_CREDITS = "no_credits"
 NOT_ISSUED = "not_issued"
+# "%(count)s" is the number of sessions: one plural form per reason.
 _IN_SESSIONS = {
-    NOT_CONFIRMED: "provisional attendance not confirmed",
-    BELOW_THRESHOLD: "below the attendance threshold",
-    EVALUATION_MISSING: "evaluation missing",
+    NOT_CONFIRMED: (
+        gettext_lazy("provisional attendance not confirmed in %(count)s session"),
+        gettext_lazy("provisional attendance not confirmed in %(count)s sessions"),
+    ),
+    BELOW_THRESHOLD: (
+        gettext_lazy("below the attendance threshold in %(count)s session"),
+        gettext_lazy("below the attendance threshold in %(count)s sessions"),
+    ),
+    EVALUATION_MISSING: (
+        gettext_lazy("evaluation missing in %(count)s session"),
+        gettext_lazy("evaluation missing in %(count)s sessions"),
+    ),
 }
+
+
+def _in_sessions(code: str, count: int) -> str:
+    singular, plural = _IN_SESSIONS[code]
+    return ngettext(singular, plural, count) % {"count": count}
 
 
 def _already_issued(certificate: Certificate, issued_before: datetime | None) -> list[Reason] | None:
     """None: the certificate came from this run (or no run is asked about), so nothing is missed."""
     if issued_before is None or certificate.issued_at >= issued_before:
         return None
-    revoked = " (since revoked)" if certificate.status == Certificate.Status.REVOKED else ""
-    return [Reason(ALREADY_ISSUED, f"Already issued {date_time(certificate.issued_at)}{revoked}")]
+    if certificate.status == Certificate.Status.REVOKED:
+        text = _("Already issued %(date)s (since revoked)")
+    else:
+        text = _("Already issued %(date)s")
+    return [Reason(ALREADY_ISSUED, text % {"date": date_time(certificate.issued_at)})]
 
 
 def _cycle_reasons(
@@ -169,18 +195,21 @@ def _cycle_reasons(
             counts[reason.code] += reason.code in _IN_SESSIONS
     reasons = []
     if earned <= 0:
-        parts = [
-            f"{_IN_SESSIONS[code]} in {n} session{'s' if n != 1 else ''}" for code, n in counts.items() if n
-        ]
-        reasons.append(Reason(NO_CREDITS, "No credits earned in this cycle: " + "; ".join(parts)))
+        parts = [_in_sessions(code, n) for code, n in counts.items() if n]
+        reasons.append(
+            Reason(
+                NO_CREDITS, _("No credits earned in this cycle: %(reasons)s") % {"reasons": "; ".join(parts)}
+            )
+        )
     if not user.full_name.strip():
-        reasons.append(Reason(NO_NAME, "No full name on their profile: it is printed on the certificate"))
+        reasons.append(Reason(NO_NAME, _("No full name on their profile: it is printed on the certificate")))
     if not reasons:
         # The credits are there; the summary was refused for the cycle as a whole.
         reasons.append(
             Reason(
                 NOT_ISSUED,
-                f"Has {format_amount(earned)} credits in this cycle; no summary issued yet",
+                _("Has %(credits)s credits in this cycle; no summary issued yet")
+                % {"credits": format_amount(earned)},
             )
         )
     return reasons
@@ -252,13 +281,15 @@ def remind_missing_evaluations(*, session: Session, by, now: datetime | None = N
     a second click, a double click or a restart mails nobody twice."""
     now = now or timezone.now()
     if session.is_cancelled:
-        raise ValidationError("This session was cancelled: there is nothing to evaluate.")
+        raise ValidationError(_("This session was cancelled: there is nothing to evaluate."))
     if session.ends_at > now:
-        raise ValidationError("Reminders to evaluate go out once the session has ended.")
+        raise ValidationError(_("Reminders to evaluate go out once the session has ended."))
     if not evaluation_is_open(session, now=now):
         raise ValidationError(
-            f"The evaluation of this session closed {date_time(evaluation_closes_at(session))}: "
-            "a reminder can no longer earn anyone credits."
+            _(
+                "The evaluation of this session closed %(closed)s: a reminder can no longer earn anyone credits."
+            )
+            % {"closed": date_time(evaluation_closes_at(session))}
         )
     waiting = [m.user for m in missed_certificates(session=session, now=now) if m.missing_only_evaluation]
     opted_out = _opted_out([u.pk for u in waiting])

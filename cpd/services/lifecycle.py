@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from echo_hub.audit.services import Action, record
 from sessions.issued import IssuedRecords
@@ -60,7 +61,8 @@ def recompute_facts(certificate: Certificate) -> CertificateFacts:
     else:
         rows = cycle_credit_rows(user=user, cycle=certificate.cycle)
         credits = sum((r.credits for _, r in rows if r.eligible), Decimal("0"))
-        eligible, missing = credits > 0, () if credits > 0 else ("no credits earned in this cycle",)
+        eligible = credits > 0
+        missing = () if eligible else (gettext("no credits earned in this cycle"),)
         credit_type = credit_rules(program).credit_type_for(user.profession)
     facts = credit_facts(program=program, credit_type=credit_type)
     return CertificateFacts(
@@ -129,23 +131,26 @@ def reissue_certificate(*, certificate: Certificate, by, reason: str = "") -> Ce
     new certificate with a new code replaces it (`supersede`); returns the current certificate."""
     certificate = _locked(certificate)
     if certificate.superseded_at is not None:
-        raise ValidationError("This certificate was replaced by a newer one: reissue that one.")
+        raise ValidationError(gettext("This certificate was replaced by a newer one: reissue that one."))
     if certificate.status == Certificate.Status.REVOKED:
-        raise ValidationError("A revoked certificate cannot be reissued.")
+        raise ValidationError(gettext("A revoked certificate cannot be reissued."))
     facts = recompute_facts(certificate)
     if not facts.eligible:
         raise ValidationError(
-            "This certificate no longer matches the attendance: "
-            + "; ".join(facts.missing)
-            + ". Revoke it with the reason instead."
+            gettext(
+                "This certificate no longer matches the attendance: %(missing)s. Revoke it with the reason instead."
+            )
+            % {"missing": "; ".join(facts.missing)}
         )
     if not facts.same_as(certificate):
         reason = reason.strip()
         if not reason:
             raise ValidationError(
                 {
-                    "reason": "The credits or their wording changed since this certificate was issued: "
-                    "give the reason, and a new certificate with a new code replaces it."
+                    "reason": gettext(
+                        "The credits or their wording changed since this certificate was issued: "
+                        "give the reason, and a new certificate with a new code replaces it."
+                    )
                 }
             )
         return _supersede(certificate, facts, by=by, reason=reason)
@@ -168,7 +173,11 @@ def revoke_certificate(*, certificate: Certificate, by, reason: str) -> Certific
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"reason": "Say why the certificate is revoked; the verification page shows it is revoked."}
+            {
+                "reason": gettext(
+                    "Say why the certificate is revoked; the verification page shows it is revoked."
+                )
+            }
         )
     program_id = _program_id(certificate)
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)

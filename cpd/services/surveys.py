@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.deid import explain, find_identifiers
 from echo_hub.lib.urls import absolute_url
@@ -16,38 +18,42 @@ from ..models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 
 LIKERT = SurveyQuestion.Kind.LIKERT
 SURVEY_TEMPLATE: list[dict] = [
-    {"kind": LIKERT, "text": "I am confident I can assess chronic pain and its effect on function."},
-    {"kind": LIKERT, "text": "I am confident I can taper a patient's opioid dose safely."},
-    {"kind": LIKERT, "text": "I am confident I can recognise and manage opioid use disorder."},
+    {"kind": LIKERT, "text": _("I am confident I can assess chronic pain and its effect on function.")},
+    {"kind": LIKERT, "text": _("I am confident I can taper a patient's opioid dose safely.")},
+    {"kind": LIKERT, "text": _("I am confident I can recognise and manage opioid use disorder.")},
     {
         "kind": LIKERT,
-        "text": "I am confident I can talk with a patient about the risks of long-term opioids.",
+        "text": _("I am confident I can talk with a patient about the risks of long-term opioids."),
     },
-    {"kind": LIKERT, "text": "I am confident I can offer non-drug treatments for chronic pain."},
+    {"kind": LIKERT, "text": _("I am confident I can offer non-drug treatments for chronic pain.")},
     {
         "kind": SurveyQuestion.Kind.CHOICE,
-        "text": "The 2017 Canadian guideline for chronic non-cancer pain restricts opioids to less than:",
+        "text": _("The 2017 Canadian guideline for chronic non-cancer pain restricts opioids to less than:"),
         "choices": ["50 MME", "90 MME", "120 MME", "200 MME"],
     },
     {
         "kind": SurveyQuestion.Kind.CHOICE,
-        "text": "Which patient on opioids should be offered a naloxone kit?",
-        "choices": ["Only those with a past overdose", "Only those above 90 MME", "Every patient on opioids"],
+        "text": _("Which patient on opioids should be offered a naloxone kit?"),
+        "choices": [
+            _("Only those with a past overdose"),
+            _("Only those above 90 MME"),
+            _("Every patient on opioids"),
+        ],
     },
     {
         "kind": SurveyQuestion.Kind.NUMBER,
-        "text": "How many patients on long-term opioids did you see in the past month?",
+        "text": _("How many patients on long-term opioids did you see in the past month?"),
     },
-    {"kind": SurveyQuestion.Kind.TEXT, "text": "What would you most like to learn in this cycle?"},
+    {"kind": SurveyQuestion.Kind.TEXT, "text": _("What would you most like to learn in this cycle?")},
 ]
 
 
 def _survey_for_cycle(cycle: Cycle, by) -> Survey:
     survey, _ = Survey.objects.get_or_create(
-        cycle=cycle, defaults={"title": f"{cycle.name} survey", "created_by": by}
+        cycle=cycle, defaults={"title": gettext("%(cycle)s survey") % {"cycle": cycle.name}, "created_by": by}
     )
     if survey.is_locked:
-        raise ValidationError("The questions are fixed once the survey has been sent.")
+        raise ValidationError(gettext("The questions are fixed once the survey has been sent."))
     return survey
 
 
@@ -55,7 +61,7 @@ def _survey_for_cycle(cycle: Cycle, by) -> Survey:
 def add_survey_question(*, cycle: Cycle, by, kind: str, text: str, choices: list[str]) -> SurveyQuestion:
     survey = _survey_for_cycle(cycle, by)
     if kind == SurveyQuestion.Kind.CHOICE and len(choices) < 2:
-        raise ValidationError("A single-choice question needs at least two choices.")
+        raise ValidationError(gettext("A single-choice question needs at least two choices."))
     position = (survey.questions.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     return SurveyQuestion.objects.create(
         survey=survey,
@@ -71,10 +77,17 @@ def start_survey_from_template(*, cycle: Cycle, by) -> Survey:
     """Fill an empty questionnaire with SURVEY_TEMPLATE; one that has questions is left alone."""
     survey = _survey_for_cycle(cycle, by)
     if survey.questions.exists():
-        raise ValidationError("This survey already has questions; the template only fills an empty one.")
+        raise ValidationError(
+            gettext("This survey already has questions; the template only fills an empty one.")
+        )
     SurveyQuestion.objects.bulk_create(
         SurveyQuestion(
-            survey=survey, position=i, choices=q.get("choices", []), kind=q["kind"], text=q["text"]
+            survey=survey,
+            position=i,
+            # Stored in the language of the coordinator who starts from the template.
+            choices=[str(c) for c in q.get("choices", [])],
+            kind=q["kind"],
+            text=str(q["text"]),
         )
         for i, q in enumerate(SURVEY_TEMPLATE, start=1)
     )
@@ -86,7 +99,7 @@ def send_survey_phase(*, survey: Survey, phase: str, now=None) -> int:
     """Open a phase and email every approved participant once; sending again reaches only
     those enrolled since. Returns how many emails this call queued."""
     if not survey.questions.exists():
-        raise ValidationError("Add at least one question before sending the survey.")
+        raise ValidationError(gettext("Add at least one question before sending the survey."))
     field = "pre_opens_at" if phase == Survey.Phase.PRE else "post_opens_at"
     Survey.objects.filter(pk=survey.pk, **{f"{field}__isnull": True}).update(**{field: now or timezone.now()})
     survey.refresh_from_db(fields=[field])

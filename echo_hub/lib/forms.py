@@ -1,5 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .text import TOO_LONG
 
@@ -11,7 +15,7 @@ class DateRangeMixin:
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned
 
 
@@ -47,3 +51,27 @@ class TextLimitsMixin:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is not None:
                 field.error_messages["max_length"] = TOO_LONG
+
+
+class LongSelect(forms.Select):
+    """A select of a few hundred options (a program's sessions) drawn in Python: Django draws
+    every option through its own template include, which for 200 options took longer than the
+    rest of the case queue. The same markup as forms.Select; no option groups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group, _index in widget["optgroups"]:
+            if group_name is not None:
+                raise ValueError("LongSelect draws no option groups.")
+            options.extend(group)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            format_html_join(
+                "\n",
+                '<option value="{}"{}>{}</option>',
+                ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"]) for o in options),
+            ),
+        )

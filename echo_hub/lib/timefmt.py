@@ -1,21 +1,59 @@
-"""How times read everywhere in the product: `Wed 21 Oct 2026, 12:00–14:00 EDT`."""
+"""How times read everywhere in the product, in the reader's language and zone:
+`Wed 21 Oct 2026, 12:00–14:00 EDT`, « jeudi 14 janvier 2027, 12 h 00 à 14 h 00 EST ».
+The patterns are the language's formats (echo_hub/formats/<locale>/formats.py), never strftime,
+whose day and month names are the C locale's English."""
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+
+def _day(value: date, name: str = "DAY_FORMAT") -> str:
+    # French writes the first of the month « 1er ».
+    if value.day == 1:
+        name = name.replace("_FORMAT", "_FIRST_FORMAT")
+    return date_format(value, name)
+
+
+def _clock(value: datetime) -> str:
+    return date_format(value, "CLOCK_FORMAT")
 
 
 def session_time(starts_at: datetime, ends_at: datetime, zone: tzinfo | None = None) -> str:
     zone = zone or timezone.get_current_timezone()
     start = starts_at.astimezone(zone)
     end = ends_at.astimezone(zone)
+    parts = {"day": _day(start), "start": _clock(start), "end": _clock(end), "zone": start.tzname()}
     if start.date() == end.date():
-        span = f"{start:%H:%M}–{end:%H:%M}"
-    else:
-        span = f"{start:%H:%M} – {end:%a %-d %b %H:%M}"
-    return f"{start:%a %-d %b %Y}, {span} {start.tzname()}"
+        # Translators: a session's day and times, e.g. "Wed 21 Oct 2026, 12:00–14:00 EDT".
+        return gettext("%(day)s, %(start)s–%(end)s %(zone)s") % parts
+    parts["end_day"] = date_format(end, "DAY_IN_RANGE_FORMAT")
+    # Translators: a session that ends the next day, e.g. "Wed 21 Oct 2026, 23:00 – Thu 22 Oct 01:00 EDT".
+    return gettext("%(day)s, %(start)s – %(end_day)s %(end)s %(zone)s") % parts
 
 
 def date_time(value: datetime, zone: tzinfo | None = None) -> str:
     local = value.astimezone(zone or timezone.get_current_timezone())
-    return f"{local:%a %-d %b %Y, %H:%M} {local.tzname()}"
+    # Translators: a moment, e.g. "Wed 21 Oct 2026, 12:00 EDT".
+    return gettext("%(day)s, %(time)s %(zone)s") % {
+        "day": _day(local),
+        "time": _clock(local),
+        "zone": local.tzname(),
+    }
+
+
+def short_date(value: date | datetime, zone: tzinfo | None = None) -> str:
+    """`21 Oct 2026`, « 21 oct. 2026 »: a date in a table or a list."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone or timezone.get_current_timezone())
+    return date_format(value, "SHORT_DATE_FORMAT_TEXT")
+
+
+def long_date(value: date | datetime, zone: tzinfo | None = None, *, weekday: bool = False) -> str:
+    """`21 October 2026` (`Wednesday 21 October 2026` with the weekday), « 1er octobre 2026 »:
+    a date in a sentence or on a certificate."""
+    if isinstance(value, datetime):
+        value = value.astimezone(zone or timezone.get_current_timezone())
+    return _day(value, "LONG_DAY_FORMAT" if weekday else "LONG_DATE_FORMAT")

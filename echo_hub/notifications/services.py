@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from echo_hub.lib.email import render_text
 from echo_hub.lib.enqueue import enqueue_each, enqueue_each_on_commit, enqueue_on_commit
@@ -55,6 +55,9 @@ class Message:
     attachment: Attachment | None = None
     extra: dict = field(default_factory=dict)
     scope: str = ""
+    # For an address without an account (an invitation): the language to write in; else the
+    # language active when it is queued (the sender's).
+    language: str = ""
 
 
 def muted_kinds(user) -> set[str]:
@@ -89,13 +92,20 @@ def _zone(user) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+def _language(message: Message) -> str:
+    """A person reads their own language, whoever caused the message and wherever it is
+    rendered (a request in another language, a worker with none)."""
+    language = getattr(message.user, "language", "") or message.language or translation.get_language()
+    return language or settings.LANGUAGE_CODE
+
+
 def _render(message: Message) -> Notification:
     context = {"site_url": settings.SITE_URL, "recipient": message.user, **message.context}
     if message.user is not None and is_optional(message.kind):
         token = unsubscribe_token(user_id=message.user.pk, kind=message.kind)
         context["unsubscribe_url"] = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
-    # Every time in the message reads in the recipient's own zone.
-    with timezone.override(_zone(message.user)):
+    # Every word and time in the message reads in the recipient's own language and zone.
+    with timezone.override(_zone(message.user)), translation.override(_language(message)):
         subject = " ".join(render_text(f"emails/{message.template}_subject.txt", context).split())
         text = render_text(f"emails/{message.template}_body.txt", context)
         html = render_to_string(f"emails/{message.template}_body.html", context)
@@ -125,17 +135,23 @@ def queue_email(
     user=None,
     attachment: Attachment | None = None,
     scope: str = "",
+    language: str = "",
 ) -> Notification | None:
     """Record one message in the outbox and hand it to a worker after commit.
 
     Returns None when this exact message (email, kind, object) was queued before, or when
     the recipient turned this optional kind off. Templates: emails/<template>_subject.txt,
     _body.txt and _body.html. `scope` names who answers for the message when it fails
-    ("program:12"); every message a program causes has one."""
+    ("program:12"); every message a program causes has one. `language`: what to write in to an
+    address without an account (a user's own language always wins)."""
     if is_optional(kind) and kind in muted_kinds(user):
         return None
     return _save_and_enqueue(
-        _render(Message(email, kind, object_key, template, context, user, attachment, scope=scope))
+        _render(
+            Message(
+                email, kind, object_key, template, context, user, attachment, scope=scope, language=language
+            )
+        )
     )
 
 

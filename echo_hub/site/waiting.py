@@ -8,6 +8,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext_lazy
 
 from cases import selectors as case_selectors
 from cases.models import Case, Recommendation, RecommendationLetter
@@ -27,14 +28,14 @@ from sessions.permissions import coordinated_programs
 @dataclass(frozen=True)
 class WaitingItem:
     count: int
-    singular: str
-    plural: str
+    # An ngettext_lazy message with a %(count)s: read in the language of whoever sees it.
+    text: str
     url: str
     urgent: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.count} {self.singular if self.count == 1 else self.plural}"
+        return self.text % {"count": self.count}
 
 
 @dataclass(frozen=True)
@@ -92,30 +93,43 @@ def _items(p: Program) -> list[WaitingItem]:
     items = [
         WaitingItem(
             p.pending_count,
-            "enrollment request",
-            "enrollment requests",
+            ngettext_lazy("%(count)s enrollment request", "%(count)s enrollment requests", "count"),
             reverse("sessions:manage_enrollment", args=[slug]),
         ),
         WaitingItem(
             p.claim_count,
-            "“I attended” request",
-            "“I attended” requests",
+            ngettext_lazy("%(count)s “I attended” request", "%(count)s “I attended” requests", "count"),
             reverse("sessions:manage_attendance", args=[slug, p.claim_session]) if p.claim_session else "",
         ),
-        WaitingItem(p.screen_count, "case to screen", "cases to screen", f"{queue}?status=submitted"),
-        WaitingItem(p.finalize_count, "letter to finalise", "letters to finalise", queue),
-        WaitingItem(p.overdue_count, "overdue letter", "overdue letters", queue, urgent=True),
+        WaitingItem(
+            p.screen_count,
+            ngettext_lazy("%(count)s case to screen", "%(count)s cases to screen", "count"),
+            f"{queue}?status=submitted",
+        ),
+        WaitingItem(
+            p.finalize_count,
+            ngettext_lazy("%(count)s letter to finalise", "%(count)s letters to finalise", "count"),
+            queue,
+        ),
+        WaitingItem(
+            p.overdue_count,
+            ngettext_lazy("%(count)s overdue letter", "%(count)s overdue letters", "count"),
+            queue,
+            urgent=True,
+        ),
         WaitingItem(
             p.failed_count,
-            "failed message",
-            "failed messages",
+            ngettext_lazy("%(count)s failed message", "%(count)s failed messages", "count"),
             reverse("sessions:manage_failed_messages", args=[slug]),
             urgent=True,
         ),
         WaitingItem(
             p.provisional_count,
-            "provisional attendance to confirm",
-            "provisional attendances to confirm",
+            ngettext_lazy(
+                "%(count)s provisional attendance to confirm",
+                "%(count)s provisional attendances to confirm",
+                "count",
+            ),
             reverse("sessions:manage_attendance", args=[slug, p.provisional_session])
             if p.provisional_session
             else "",

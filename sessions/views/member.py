@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -158,8 +159,8 @@ def calendar_feed(request, token):
         .order_by("starts_at"),
         user,
     )
-    # A calendar app fetches the feed without the person's cookie: their profile says the language.
-    with translation.override(user.language or translation.get_language()):
+    # A calendar app fetches the feed without the owner's cookie: it reads in their own language.
+    with translation.override(user.language or settings.LANGUAGE_CODE):
         body = build_calendar(
             [calendar_event(s, join_url=s.member_join_url) for s in sessions],
             name=gettext("ECHO Hub sessions"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from sessions.models import Enrollment, Role
 from tests.factories import EnrollmentFactory, UserFactory
+from tests.i18n import assert_french_page
 from tests.settings_env import settings_from
 from tests.test_pages import H1, INLINE_SCRIPT, STYLE_ATTR
 from tests.test_settings import _env
@@ -296,3 +297,21 @@ def test_recovery_codes_page_warns_when_few_codes_are_left(client, participant):
 
     assert "2 of 10 codes unused. Running low: generate new codes below" in body
     assert f'href="{reverse("mfa_generate_recovery_codes")}">Generate new codes</a>' in body
+
+
+def test_recovery_codes_page_speaks_french_to_a_french_speaker(client, participant):
+    with_totp(participant)
+    recovery = RecoveryCodes.activate(participant)
+    for code in recovery.get_unused_codes()[:-1]:
+        recovery.validate_code(code)
+    client.force_login(participant)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    english = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+
+    participant.language = "fr-ca"
+    participant.save()
+    french = client.get(reverse("mfa_view_recovery_codes")).content.decode()
+
+    assert "1 code inutilisé sur 10. Il en reste peu" in french
+    assert ">J'ai enregistré mes codes, continuer</a>" in french.replace("&#x27;", "'")
+    assert_french_page(french, english, data=tuple(recovery.get_unused_codes()))

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from echo_hub.celery import app as celery_app
+
 _RESULTS_KEY = pytest.StashKey[list]()
 # Benchmarks that failed, named in the table's footer (one pytest run per process).
 _failed_nodes: list[str] = []
@@ -89,3 +91,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     )
     for nodeid in _failed_nodes:
         terminalreporter.write_line(f"failed: {nodeid} (see its output above)")
+
+
+@pytest.fixture
+def real_broker():
+    """Tasks go to Redis, as in production (the test settings run them eagerly)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = eager

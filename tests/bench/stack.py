@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from echo_hub.celery import app as celery_app
+
 BASE_DIR = Path(settings.BASE_DIR)
 VENV_BIN = Path(sys.executable).parent
 
@@ -142,3 +144,9 @@ def _process_group(env: dict[str, str], count: int, logs: list[Path]) -> Iterato
         logs.append(log)
         with _process_group(env, count - 1, logs):
             yield
+
+
+def wait_for_workers(count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(celery_app.control.ping(timeout=1.0) or []) < count:
+        assert time.monotonic() < deadline, "the Celery workers did not start"

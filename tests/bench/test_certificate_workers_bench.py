@@ -12,7 +12,6 @@ from django.db.models import Count
 from cpd.models import Certificate, Evaluation
 from cpd.services import bulk_issue_for_session
 from echo_hub.accounts.models import User
-from echo_hub.celery import app as celery_app
 from sessions.models import Attendance, Enrollment
 from tests.bench import stack
 from tests.factories import PastSessionFactory, ProgramFactory
@@ -44,29 +43,12 @@ def _session_with_earned_credits(count: int):
     return session
 
 
-def _wait_for_workers(count: int) -> None:
-    deadline = time.monotonic() + 60
-    while len(celery_app.control.ping(timeout=1.0) or []) < count:
-        assert time.monotonic() < deadline, "the Celery workers did not start"
-
-
 def _wait_for_renders(started: float) -> float:
     while True:
         done = Certificate.objects.exclude(render_status=Certificate.RenderStatus.PENDING).count()
         if done >= CERTIFICATES or time.perf_counter() - started > GIVE_UP_SECONDS:
             return time.perf_counter() - started
         time.sleep(0.2)
-
-
-@pytest.fixture
-def real_broker():
-    """Tasks go to Redis, as in production (the test settings run them eagerly)."""
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-    celery_app.conf.task_always_eager = eager
 
 
 def test_1000_certificates_through_two_workers_under_target(real_broker, bench_results):
@@ -76,7 +58,7 @@ def test_1000_certificates_through_two_workers_under_target(real_broker, bench_r
     env = stack.stack_env(REDIS_URL=redis_url, MEDIA_ROOT=str(media))
 
     with stack.celery_workers(env, WORKERS):
-        _wait_for_workers(WORKERS)
+        stack.wait_for_workers(WORKERS)
         started = time.perf_counter()
         result = bulk_issue_for_session(session=session)
         issue_seconds = time.perf_counter() - started

@@ -223,18 +223,23 @@ def test_transcript_shows_every_past_session_by_program_and_year(client, program
     client.force_login(participant)
 
     response = client.get(reverse("cpd:transcript"))
+    earlier = client.get(reverse("cpd:transcript"), {"year": "2024"})
 
     body = response.content.decode()
-    groups = [
-        (
-            g.program.name,
-            g.year,
-            g.total,
-            [(r.session.title, r.minutes, r.evaluated, r.result.credits) for r in g.rows],
-        )
-        for g in response.context["groups"]
-    ]
-    assert groups == [
+
+    def groups(response):
+        return [
+            (
+                g.program.name,
+                g.year,
+                g.total,
+                [(r.session.title, r.minutes, r.evaluated, r.result.credits) for r in g.rows],
+            )
+            for g in response.context["groups"]
+        ]
+
+    # The latest year first; the others one click away.
+    assert groups(response) == [
         ("Addiction Medicine", 2025, Decimal("0"), [("Stimulant use", 0, False, Decimal("0.00"))]),
         (
             "Chronic Pain & Opioid Stewardship",
@@ -245,6 +250,8 @@ def test_transcript_shows_every_past_session_by_program_and_year(client, program
                 ("Buprenorphine starts", 97, True, Decimal("1.50")),
             ],
         ),
+    ]
+    assert groups(earlier) == [
         (
             "Chronic Pain & Opioid Stewardship",
             2024,
@@ -252,19 +259,21 @@ def test_transcript_shows_every_past_session_by_program_and_year(client, program
             [("Tapering basics", 120, True, Decimal("2.00"))],
         ),
     ]
+    assert '<a class="nav-link active" aria-current="page" href="?year=2025">2025</a>' in body
+    assert '<a class="nav-link" href="?year=2024">2024</a>' in body
     assert (
         'Chronic Pain &amp; Opioid Stewardship · 2025 <span class="badge text-bg-light border">1.5 Mainpro+ Certified credits</span>'
         in body
     )
     assert '<td class="num fw-semibold">1.5 Mainpro+ Certified credits</td>' in body
-    assert '<td class="num fw-semibold">2 Mainpro+ Certified credits</td>' in body
+    assert '<td class="num fw-semibold">2 Mainpro+ Certified credits</td>' in earlier.content.decode()
     assert "Attendance: 60 of the 90 minutes needed; Evaluation not filled" in body
     assert "Attendance: 0 of the 90 minutes needed; Evaluation not filled" in body
     # Its evaluation closed 14 days after the session: it is no longer offered.
     assert reverse("cpd:evaluate", args=[program.slug, naloxone.pk]) not in body
     assert '<td data-label="Evaluation">Closed</td>' in body
     assert reverse("cpd:claim", args=[program.slug, starts.pk]) in body
-    assert reverse("cpd:certificate_download", args=[certificate.pk]) in body
+    assert reverse("cpd:certificate_download", args=[certificate.pk]) in earlier.content.decode()
     for hidden in ("Cancelled", "Not yet", "Someone else&#x27;s", "Not a member yet"):
         assert hidden not in body
 
@@ -842,3 +851,25 @@ def test_revoke_put_is_405(client, past_session, participant, coordinator):
     response = client.put(reverse("cpd:revoke", args=[certificate.pk]))
 
     assert (response.status_code, response["Allow"]) == (405, "GET, POST")
+
+
+def test_transcript_year_is_a_year_of_the_programs_own_calendar(client, program, participant):
+    # 04:30 UTC on 1 January is still New Year's Eve in Toronto.
+    _earned(_held(program, "New Year's Eve", datetime(2025, 1, 1, 4, 30, tzinfo=UTC)), participant)
+    _held(program, "January", datetime(2025, 1, 8, 17, tzinfo=UTC))
+    client.force_login(participant)
+
+    latest = client.get(reverse("cpd:transcript"))
+    earlier = client.get(reverse("cpd:transcript"), {"year": "2024"})
+
+    assert latest.context["years"] == [2025, 2024]
+    assert [r.session.title for g in latest.context["groups"] for r in g.rows] == ["January"]
+    assert [r.session.title for g in earlier.context["groups"] for r in g.rows] == ["New Year's Eve"]
+
+
+@pytest.mark.parametrize("year", ["2023", "20x5", ""])
+def test_transcript_of_a_year_without_sessions_is_not_found(client, program, participant, year):
+    _held(program, "January", datetime(2025, 1, 8, 17, tzinfo=UTC))
+    client.force_login(participant)
+
+    assert client.get(reverse("cpd:transcript"), {"year": year}).status_code == 404

@@ -19,6 +19,7 @@ from tests.factories import (
     ProgramFactory,
     RecommendationFactory,
     RecommendationLetterFactory,
+    UserFactory,
 )
 from tests.querycount import capture_render, sql
 
@@ -82,12 +83,12 @@ def test_waiting_links_claims_and_provisional_attendance_to_the_oldest_session(c
     later = PastSessionFactory(program=program, starts_at=timezone.now() - timedelta(days=2))
     AttendanceClaimFactory(session=later)
 
-    items = {item.singular: item for item in waiting_for_coordinator(coordinator)[0].items}
+    items = {item.label: item for item in waiting_for_coordinator(coordinator)[0].items}
 
     attendance_url = reverse("sessions:manage_attendance", args=[program.slug, first.pk])
-    assert items["“I attended” request"].count == 2
-    assert items["“I attended” request"].url == attendance_url
-    assert items["provisional attendance to confirm"].url == attendance_url
+    assert items["2 “I attended” requests"].count == 2
+    assert items["2 “I attended” requests"].url == attendance_url
+    assert items["1 provisional attendance to confirm"].url == attendance_url
 
 
 def test_waiting_counts_overdue_letters_as_urgent(coordinator, program):
@@ -147,3 +148,23 @@ def test_dashboard_waiting_query_count_does_not_grow_with_programs(client, coord
     assert body1.count("1 letter to finalise</a>") == 1
     assert body3.count("1 letter to finalise</a>") == 3
     assert len(ctx1) == len(ctx3), sql(ctx1, ctx3)
+
+
+def test_dashboard_shows_a_superuser_what_waits_in_every_program(client, program):
+    _fill(program)
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("cases:queue", args=[program.slug])}">1 letter to finalise</a>' in body
+
+
+def test_dashboard_shows_no_waiting_panel_while_the_coordinator_enrollment_is_pending(client, program):
+    _fill(program)
+    pending = EnrollmentFactory(program=program, role=Role.COORDINATOR, status=Enrollment.Status.PENDING).user
+    client.force_login(pending)
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert "What waits for you" not in body

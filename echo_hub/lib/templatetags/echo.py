@@ -18,6 +18,18 @@ def date_time(value) -> str:
 
 
 @register.filter
+def long_day(value) -> str:
+    """“Wednesday 21 October 2026”, « mercredi 21 octobre 2026 »."""
+    return timefmt.long_date(value, weekday=True) if value else ""
+
+
+@register.filter
+def short_date(value) -> str:
+    """“21 Oct 2026”, « 21 oct. 2026 »."""
+    return timefmt.short_date(value) if value else ""
+
+
+@register.filter
 def device(user_agent: str) -> str:
     """ "Firefox on Windows" for a signed-in browser's User-Agent."""
     return describe_user_agent(user_agent)

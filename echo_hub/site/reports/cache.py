@@ -8,6 +8,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import translation
 
 from cases.models import Case, FollowUp, Medication, RecommendationLetter
 from cpd.models import Accreditation, Certificate, CreditType, Evaluation
@@ -75,13 +76,15 @@ def report_key(scope: ReportScope) -> str:
         scope.cycle.pk if scope.cycle else None,
         scope.start,
         scope.end,
+        # Profession and community names are translated when the report is computed.
+        translation.get_language(),
         _changes(scope),
     )
     return f"report:{scope.program.pk}:{hashlib.sha256(repr(facts).encode()).hexdigest()}"
 
 
-def cached_program_report(scope: ReportScope) -> ProgramReport:
-    key = report_key(scope)
+def cached_program_report(scope: ReportScope, *, key: str | None = None) -> ProgramReport:
+    key = key or report_key(scope)
     report = cache.get(key)
     if report is None:
         report = program_report(scope)

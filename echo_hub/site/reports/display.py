@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.formats import date_format
+
 from sessions.models import Program
 
 from . import selectors
@@ -33,7 +35,7 @@ def cell_text(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, date):
-        return f"{value:%a %-d %b %Y}"
+        return date_format(value, "D j M Y")
     return str(value)
 
 

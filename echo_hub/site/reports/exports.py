@@ -3,11 +3,13 @@ web request. The coordinator's request only saves a ReportExport row; the page i
 polls the row until the file is ready, and the file is served only to the program's
 coordinators."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from echo_hub.lib.pdf import render_pdf
 from echo_hub.lib.renders import Renders
@@ -69,11 +71,15 @@ def report_pdf(scope: ReportScope) -> bytes:
 def render_report_export(*, export_id: int) -> bool:
     """Render the report as it stands now and store it; a second run of a ready export does
     nothing. The numbers are those of the moment the worker renders, seconds after the ask."""
-    export = ReportExport.objects.select_related("program", "cycle").filter(pk=export_id).first()
+    export = (
+        ReportExport.objects.select_related("program", "cycle", "requested_by").filter(pk=export_id).first()
+    )
     if export is None or export.status == ReportExport.Status.READY:
         return False
     scope = export_scope(export)
-    with timezone.override(export.program.zone):
+    # In the language of the coordinator who asked for it, whoever's worker renders it.
+    language = export.requested_by.language if export.requested_by else settings.LANGUAGE_CODE
+    with timezone.override(export.program.zone), translation.override(language):
         pdf = report_pdf(scope)
     with transaction.atomic():
         export = ReportExport.objects.select_for_update().get(pk=export_id)
@@ -90,4 +96,4 @@ def render_report_export(*, export_id: int) -> bool:
 def retry_report_export(*, export: ReportExport) -> None:
     """A coordinator asks for another try at a report whose tries ran out."""
     if not REPORT_RENDERS.restart(export.pk, failed_only=True):
-        raise ValidationError("This report is not waiting for a retry: it is ready or being prepared.")
+        raise ValidationError(_("This report is not waiting for a retry: it is ready or being prepared."))

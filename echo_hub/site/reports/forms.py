@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.lib.forms import DateRangeMixin
 from sessions.models import Cycle, Program
@@ -10,11 +11,12 @@ class ReportFilterForm(DateRangeMixin, forms.Form):
     cycle = forms.ModelChoiceField(
         queryset=Cycle.objects.none(),
         required=False,
-        empty_label="All cycles",
+        label=_("Cycle"),
+        empty_label=_("All cycles"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    start = forms.DateField(label="From", required=False, widget=DATE_INPUT)
-    end = forms.DateField(label="To", required=False, widget=DATE_INPUT)
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)

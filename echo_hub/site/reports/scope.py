@@ -7,6 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.models import Case
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
@@ -47,13 +50,17 @@ class ReportScope:
     @property
     def label(self) -> str:
         parts = [self.cycle.name] if self.cycle else []
+        # A date format per language: French abbreviates no month the English way ("Jan").
+        fmt = pgettext("date format of a report's period", "j M Y")
+        start = date_format(self.start, fmt) if self.start else ""
+        end = date_format(self.end, fmt) if self.end else ""
         if self.start and self.end:
-            parts.append(f"{self.start:%-d %b %Y} – {self.end:%-d %b %Y}")
+            parts.append(f"{start} – {end}")
         elif self.start:
-            parts.append(f"from {self.start:%-d %b %Y}")
+            parts.append(_("from %(date)s") % {"date": start})
         elif self.end:
-            parts.append(f"until {self.end:%-d %b %Y}")
-        return ", ".join(parts) if parts else "All sessions"
+            parts.append(_("until %(date)s") % {"date": end})
+        return ", ".join(parts) if parts else _("All sessions")
 
 
 @dataclass(frozen=True)

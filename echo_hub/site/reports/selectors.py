@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
@@ -94,29 +95,29 @@ class Summary:
 
     def rows(self) -> list[tuple[str, object]]:
         return [
-            ("Sessions held", self.sessions_held),
-            ("Sessions cancelled", self.sessions_cancelled),
-            ("Sessions still to come", self.sessions_upcoming),
-            ("Unique participants", self.participants),
-            ("New participants (first session attended in this report)", self.new_participants),
-            ("Attendances", self.attendances),
-            ("Participant-hours", self.participant_hours),
-            ("Faculty attending (coordinators and hub experts)", self.faculty),
-            ("Faculty-hours", self.faculty_hours),
-            ("CPD credits earned", self.credits),
-            ("Session certificates issued", self.session_certificates),
-            ("Cycle certificates issued", self.cycle_certificates),
-            ("Case presentations", self.case_presentations),
-            ("Follow-up presentations", self.follow_up_presentations),
-            ("Recommendation letters sent", self.letters),
-            ("Median days from session to letter", self.median_days_to_letter),
-            ("Follow-ups reported", self.follow_ups_reported),
-            ("Cases with a follow-up", self.cases_with_follow_up),
-            ("Cases whose MME went down at follow-up", self.cases_mme_down),
-            ("Share of followed-up cases whose MME went down (%)", self.mme_down_percent),
-            ("Evaluations", self.evaluations),
-            ("Average relevance (1–5)", self.relevance),
-            ("Average quality (1–5)", self.quality),
+            (_("Sessions held"), self.sessions_held),
+            (_("Sessions cancelled"), self.sessions_cancelled),
+            (_("Sessions still to come"), self.sessions_upcoming),
+            (_("Unique participants"), self.participants),
+            (_("New participants (first session attended in this report)"), self.new_participants),
+            (_("Attendances"), self.attendances),
+            (_("Participant-hours"), self.participant_hours),
+            (_("Faculty attending (coordinators and hub experts)"), self.faculty),
+            (_("Faculty-hours"), self.faculty_hours),
+            (_("CPD credits earned"), self.credits),
+            (_("Session certificates issued"), self.session_certificates),
+            (_("Cycle certificates issued"), self.cycle_certificates),
+            (_("Case presentations"), self.case_presentations),
+            (_("Follow-up presentations"), self.follow_up_presentations),
+            (_("Recommendation letters sent"), self.letters),
+            (_("Median days from session to letter"), self.median_days_to_letter),
+            (_("Follow-ups reported"), self.follow_ups_reported),
+            (_("Cases with a follow-up"), self.cases_with_follow_up),
+            (_("Cases whose MME went down at follow-up"), self.cases_mme_down),
+            (_("Share of followed-up cases whose MME went down (%)"), self.mme_down_percent),
+            (_("Evaluations"), self.evaluations),
+            (_("Average relevance (1–5)"), self.relevance),
+            (_("Average quality (1–5)"), self.quality),
         ]
 
 
@@ -134,7 +135,10 @@ class ProgramReport:
     @property
     def tables(self) -> dict[str, Table]:
         summary = Table(
-            "summary", "Summary", [Column("Measure"), Column("Value", numeric=True)], self.summary.rows()
+            "summary",
+            _("Summary"),
+            [Column(_("Measure")), Column(_("Value"), numeric=True)],
+            self.summary.rows(),
         )
         return {
             t.name: t

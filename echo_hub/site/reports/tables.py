@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cpd.models import Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
@@ -12,7 +14,10 @@ from sessions.models import Session
 
 from .scope import Column, ReportScope, Table, attendance, held_attendance, hours, presented_cases, rounded
 
-NOT_GIVEN = "Not given"
+NOT_GIVEN = _("Not given")
+# A session's status in the report; lazy, so a cached report reads in each viewer's language.
+HELD = pgettext_lazy("session status in a report", "Held")
+CANCELLED = pgettext_lazy("session status in a report", "Cancelled")
 
 
 def _per_session(scope: ReportScope) -> dict[int, dict]:
@@ -64,7 +69,7 @@ def sessions_table(scope: ReportScope) -> Table:
                 s["starts_at"].astimezone(zone).date(),
                 s["title"],
                 s["didactic_topic"],
-                "Cancelled" if s["status"] == Session.Status.CANCELLED else "Held",
+                CANCELLED if s["status"] == Session.Status.CANCELLED else HELD,
                 attended.get("attendees", 0),
                 attended.get("sites", 0),
                 hours(attended.get("participant_minutes")),
@@ -76,20 +81,20 @@ def sessions_table(scope: ReportScope) -> Table:
             )
         )
     columns = [
-        Column("Date"),
-        Column("Session"),
-        Column("Didactic topic"),
-        Column("Status"),
-        Column("Participants", numeric=True),
-        Column("Sites", numeric=True),
-        Column("Participant-hours", numeric=True),
-        Column("Faculty", numeric=True),
-        Column("Cases presented", numeric=True),
-        Column("Evaluations", numeric=True),
-        Column("Relevance (1–5)", numeric=True),
-        Column("Quality (1–5)", numeric=True),
+        Column(_("Date")),
+        Column(_("Session")),
+        Column(_("Didactic topic")),
+        Column(_("Status")),
+        Column(_("Participants"), numeric=True),
+        Column(_("Sites"), numeric=True),
+        Column(_("Participant-hours"), numeric=True),
+        Column(_("Faculty"), numeric=True),
+        Column(_("Cases presented"), numeric=True),
+        Column(_("Evaluations"), numeric=True),
+        Column(_("Relevance (1–5)"), numeric=True),
+        Column(_("Quality (1–5)"), numeric=True),
     ]
-    return Table("sessions", "Sessions", columns, rows)
+    return Table("sessions", _("Sessions"), columns, rows)
 
 
 def topics_table(scope: ReportScope) -> Table:
@@ -115,13 +120,13 @@ def topics_table(scope: ReportScope) -> Table:
         for t in topics
     ]
     columns = [
-        Column("Didactic topic"),
-        Column("Sessions", numeric=True),
-        Column("Evaluations", numeric=True),
-        Column("Relevance (1–5)", numeric=True),
-        Column("Quality (1–5)", numeric=True),
+        Column(_("Didactic topic")),
+        Column(_("Sessions"), numeric=True),
+        Column(_("Evaluations"), numeric=True),
+        Column(_("Relevance (1–5)"), numeric=True),
+        Column(_("Quality (1–5)"), numeric=True),
     ]
-    return Table("topics", "Evaluations by didactic topic", columns, rows)
+    return Table("topics", _("Evaluations by didactic topic"), columns, rows)
 
 
 def reach_table(
@@ -136,9 +141,9 @@ def reach_table(
     rows = [(display(g[field_name]), g["people"], g["attendances"], hours(g["minutes"])) for g in groups]
     columns = [
         Column(label),
-        Column("Participants", numeric=True),
-        Column("Attendances", numeric=True),
-        Column("Participant-hours", numeric=True),
+        Column(_("Participants"), numeric=True),
+        Column(_("Attendances"), numeric=True),
+        Column(_("Participant-hours"), numeric=True),
     ]
     return Table(name, title, columns, rows)
 
@@ -157,11 +162,11 @@ def retention_table(scope: ReportScope) -> Table:
         for n in range(1, max(counts, default=0) + 1)
     ]
     columns = [
-        Column("Sessions attended", numeric=True),
-        Column("Participants", numeric=True),
-        Column("Share (%)", numeric=True),
+        Column(_("Sessions attended"), numeric=True),
+        Column(_("Participants"), numeric=True),
+        Column(_("Share (%)"), numeric=True),
     ]
-    return Table("retention", "Sessions attended per participant", columns, rows)
+    return Table("retention", _("Sessions attended per participant"), columns, rows)
 
 
 def _labels(choices) -> Callable[[str], str]:
@@ -174,25 +179,25 @@ def reach_tables(scope: ReportScope) -> dict[str, Table]:
         "professions": reach_table(
             scope,
             name="professions",
-            title="Reach by profession",
+            title=_("Reach by profession"),
             field_name="user__profession",
-            label="Profession",
+            label=_("Profession"),
             display=_labels(Profession.choices),
         ),
         "communities": reach_table(
             scope,
             name="communities",
-            title="Reach by community type",
+            title=_("Reach by community type"),
             field_name="user__community_type",
-            label="Community type",
+            label=_("Community type"),
             display=_labels(CommunityType.choices),
         ),
         "organizations": reach_table(
             scope,
             name="organizations",
-            title="Reach by organization (site)",
+            title=_("Reach by organization (site)"),
             field_name="user__organization",
-            label="Organization",
+            label=_("Organization"),
             display=lambda value: value or NOT_GIVEN,
         ),
     }

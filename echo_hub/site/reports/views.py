@@ -1,11 +1,15 @@
 import json
 from datetime import date
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from echo_hub.lib.csv_export import csv_response
@@ -15,10 +19,11 @@ from sessions.permissions import get_program_for_coordinator
 
 from ..models import ReportExport
 from . import exports
-from .cache import cached_program_report
+from .cache import cached_program_report, report_key
 from .display import report_context
 from .forms import ReportFilterForm
 from .selectors import ProgramReport, ReportScope
+from .tables import HELD
 
 FILTER_FIELDS = ("cycle", "start", "end")
 
@@ -46,41 +51,41 @@ def _chart(kind: str, title: str, labels: list, series_label: str, data: list, *
 
 def _charts(report: ProgramReport) -> dict[str, dict]:
     """Chart specs for static/js/charts.js, drawn from the same rows as the tables."""
-    held = [row for row in report.sessions.rows if row[3] == "Held"]
+    held = [row for row in report.sessions.rows if row[3] == HELD]
     professions = report.professions.rows
     return {
         "attendance": _chart(
             "line",
-            "Participants per session",
-            [f"{row[0]:%-d %b %Y}" for row in held],
-            "Participants",
+            _("Participants per session"),
+            [date_format(row[0], "j M Y") for row in held],
+            _("Participants"),
             [row[4] for row in held],
             aspectRatio=2.6,
         ),
         "professions": _chart(
             "hbar",
-            "Participants by profession",
-            [row[0] for row in professions],
-            "Participants",
+            _("Participants by profession"),
+            [str(row[0]) for row in professions],
+            _("Participants"),
             [row[1] for row in professions],
             aspectRatio=max(1.1, 2.6 - 0.15 * len(professions)),
         ),
         "communities": _chart(
             "bar",
-            "Participants by community type",
-            [row[0] for row in report.communities.rows],
-            "Participants",
+            _("Participants by community type"),
+            [str(row[0]) for row in report.communities.rows],
+            _("Participants"),
             [row[1] for row in report.communities.rows],
             aspectRatio=1.6,
         ),
         "retention": _chart(
             "bar",
-            "Sessions attended per participant",
+            _("Sessions attended per participant"),
             [str(row[0]) for row in report.retention.rows],
-            "Participants",
+            _("Participants"),
             [row[1] for row in report.retention.rows],
             aspectRatio=2.2,
-            xTitle="Sessions attended",
+            xTitle=_("Sessions attended"),
         ),
     }
 
@@ -98,12 +103,23 @@ def _filter_query(request) -> str:
 def program_report(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     form, scope = _scope(request, program)
-    report = cached_program_report(scope)
-    context = report_context(program, report, on_page=True)
+    key = report_key(scope)
+    report = cache(lambda: cached_program_report(scope, key=key))
+    # The page's numbers, tables and charts are drawn once per report key and language and
+    # kept ({% cache %} in the template, keyed by report_key): while it is there, none of this
+    # is computed.
+    context = {
+        "program": program,
+        "scope": scope,
+        "report_key": key,
+        "summary": SimpleLazyObject(lambda: report().summary),
+        "tables": SimpleLazyObject(lambda: report_context(program, report(), on_page=True)["tables"]),
+        "charts": SimpleLazyObject(lambda: _charts(report())),
+    }
     return render(
         request,
         "reports/program_report.html",
-        context | {"form": form, "charts": _charts(report), "query": _filter_query(request)},
+        context | {"form": form, "query": _filter_query(request)},
     )
 
 
@@ -111,7 +127,7 @@ def program_report(request, slug):
 @require_GET
 def report_csv(request, slug, table):
     program = get_program_for_coordinator(request.user, slug)
-    _, scope = _scope(request, program)
+    _form, scope = _scope(request, program)
     found = cached_program_report(scope).tables.get(table)
     if found is None:
         raise Http404("No such table.")
@@ -124,7 +140,7 @@ def report_csv(request, slug, table):
 def report_pdf(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     # The filters come with the form's query string, as on the page the button sits on.
-    _, scope = _scope(request, program)
+    _form, scope = _scope(request, program)
     export = exports.request_report_export(scope=scope, by=request.user)
     return redirect("reports:export", slug=slug, pk=export.pk)
 
@@ -147,7 +163,7 @@ def report_export(request, slug, pk):
 @login_required
 @require_GET
 def report_export_download(request, slug, pk):
-    _, export = _export_for_coordinator(request, slug, pk)
+    _program, export = _export_for_coordinator(request, slug, pk)
     if export.status != ReportExport.Status.READY:
         raise Http404("The report is not ready yet.")
     return private_file_response(
@@ -158,11 +174,11 @@ def report_export_download(request, slug, pk):
 @login_required
 @require_POST
 def report_export_retry(request, slug, pk):
-    _, export = _export_for_coordinator(request, slug, pk)
+    _program, export = _export_for_coordinator(request, slug, pk)
     try:
         exports.retry_report_export(export=export)
     except ValidationError as exc:
         messages.info(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The report is being made again.")
+        messages.success(request, _("The report is being made again."))
     return redirect("reports:export", slug=slug, pk=export.pk)

@@ -9,13 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
-from sessions.models import Attendance
+from echo_hub.site.reports.display import report_context
+from sessions.models import Attendance, Role
 from tests.factories import (
     AttendanceFactory,
     CaseFactory,
     CaseSlotFactory,
     CertificateFactory,
     CycleFactory,
+    EnrollmentFactory,
     EvaluationFactory,
     FollowUpFactory,
     MedicationFactory,
@@ -83,9 +85,10 @@ def test_report_page_query_count_is_constant(client, coordinator, program, query
 
     ctx3 = _capture(client, url, '<td data-label="Status">Held</td>', 3)
 
-    # One of them reads the program's credit types, for the credit totals; seven are the
-    # cache's: the key's one query, the read that misses and the database cache's write.
-    assert len(ctx1) == len(ctx3) == (34 if query == "cycle" else 33), sql(ctx1, ctx3)
+    # One of them reads the program's credit types, for the credit totals; thirteen are the
+    # cache's: the key's one query, and for the numbers and the drawn page each, the read that
+    # misses and the database cache's write.
+    assert len(ctx1) == len(ctx3) == (40 if query == "cycle" else 39), sql(ctx1, ctx3)
 
 
 def test_report_csv_query_count_is_constant(client, coordinator, program):
@@ -136,3 +139,54 @@ def test_report_numbers_follow_a_change_of_the_rows_they_read(client, coordinato
     assert hours in first and hours in cached
     assert hours not in changed
     assert '<dd class="fs-3 fw-semibold mb-0">1.0</dd>' in changed
+
+
+def test_report_page_is_drawn_once_while_its_rows_do_not_change(client, coordinator, program, monkeypatch):
+    from echo_hub.site.reports import views
+
+    drawn = []
+    monkeypatch.setattr(views, "report_context", lambda *a, **kw: drawn.append(1) or report_context(*a, **kw))
+    cycle = CycleFactory(program=program, name="This cycle")
+    _add_session_with_a_participant(program, cycle)
+    other = UserFactory()
+    EnrollmentFactory(program=program, user=other, role=Role.COORDINATOR)
+    url = reverse("reports:program", args=[program.slug])
+    client.force_login(coordinator)
+    first = client.get(url).content.decode()
+    client.force_login(other)
+    second = client.get(url).content.decode()
+
+    attendance = Attendance.objects.get()
+    attendance.minutes = 60
+    attendance.save()
+    changed = client.get(url).content.decode()
+
+    assert len(drawn) == 2  # the first visit and the one after the change; not another coordinator's
+    assert (
+        '<dd class="fs-3 fw-semibold mb-0">2.0</dd>' in first
+        and '<dd class="fs-3 fw-semibold mb-0">2.0</dd>' in second
+    )
+    assert '<dd class="fs-3 fw-semibold mb-0">1.0</dd>' in changed
+
+
+def _drawn_pages() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM echo_cache WHERE cache_key LIKE %s", ["%template.cache.program_report.%"]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_report_page_is_drawn_apart_for_each_language(client, coordinator, program):
+    cycle = CycleFactory(program=program, name="This cycle")
+    _add_session_with_a_participant(program, cycle)
+    url = reverse("reports:program", args=[program.slug])
+    client.force_login(coordinator)
+    client.get(url)
+
+    coordinator.language = "fr-ca"
+    coordinator.save()
+    french = client.get(url).content.decode()
+
+    assert '<html lang="fr-ca">' in french
+    assert _drawn_pages() == 2

@@ -1,0 +1,8 @@
+# Django date format syntax. "Wed 21 Oct 2026, 12:00–14:00 EDT". A *_FIRST_FORMAT is used on
+# the first of the month.
+DAY_FORMAT = DAY_FIRST_FORMAT = "D j M Y"
+DAY_IN_RANGE_FORMAT = "D j M"
+CLOCK_FORMAT = "H:i"
+SHORT_DATE_FORMAT_TEXT = "j M Y"
+LONG_DATE_FORMAT = LONG_DATE_FIRST_FORMAT = "j F Y"
+LONG_DAY_FORMAT = LONG_DAY_FIRST_FORMAT = "l j F Y"
