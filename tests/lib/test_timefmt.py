@@ -107,3 +107,22 @@ def test_weekday_choices_are_translated():
         assert str(Weekday.THURSDAY.label) == "jeudi"
     with translation.override("en-ca"):
         assert str(Weekday.THURSDAY.label) == "Thursday"
+
+
+def test_one_instant_reads_in_each_zone_and_language_however_often_it_is_read():
+    noon = datetime(2027, 1, 14, 17, 0, tzinfo=UTC)
+    toronto, vancouver = ZoneInfo("America/Toronto"), ZoneInfo("America/Vancouver")
+
+    read = []
+    for _ in range(2):
+        for language in ("en-ca", "fr-ca"):
+            with translation.override(language):
+                read += [timefmt.date_time(noon, toronto), timefmt.date_time(noon, vancouver)]
+
+    assert read[:4] == [
+        "Thu 14 Jan 2027, 12:00 EST",
+        "Thu 14 Jan 2027, 09:00 PST",
+        "jeudi 14 janvier 2027, 12\xa0h\xa000 EST",
+        "jeudi 14 janvier 2027, 9\xa0h\xa000 PST",
+    ]
+    assert read[4:] == read[:4]
