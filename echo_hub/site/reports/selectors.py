@@ -340,11 +340,12 @@ def _summary(scope: ReportScope) -> Summary:
 
 
 def program_report(scope: ReportScope) -> ProgramReport:
+    participants = tables.people(scope)
     return ProgramReport(
         scope=scope,
         summary=_summary(scope),
         sessions=tables.sessions_table(scope),
         topics=tables.topics_table(scope),
-        **tables.reach_tables(scope),
-        retention=tables.retention_table(scope),
+        **tables.reach_tables(participants),
+        retention=tables.retention_table(participants),
     )
