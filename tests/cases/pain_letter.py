@@ -45,7 +45,12 @@ PAIN_COLUMNS = {
 }
 MEDICATIONS = [
     {"drug": "oxycodone", "daily_dose": Decimal("120"), "schedule": "60 mg CR q12h", "mme": Decimal("180")},
-    {"drug": "fentanyl_transdermal", "daily_dose": Decimal("25"), "schedule": "patch q72h", "mme": Decimal("60")},
+    {
+        "drug": "fentanyl_transdermal",
+        "daily_dose": Decimal("25"),
+        "schedule": "patch q72h",
+        "mme": Decimal("60"),
+    },
     {"drug": "other", "drug_other": "Pregabalin", "daily_dose": Decimal("300"), "schedule": "", "mme": None},
 ]
 RECOMMENDATIONS = {
