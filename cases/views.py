@@ -18,6 +18,7 @@ from sessions.permissions import (
 )
 
 from . import selectors, services
+from .caseforms.definition import heading_labels
 from .forms import (
     AssignForm,
     CaseForm,
@@ -153,6 +154,12 @@ def _case_body(case: Case, lists: dict) -> dict:
     }
 
 
+def _label_recommendations(case: Case, recommendations) -> None:
+    labels = heading_labels(services.case_definition(case))
+    for recommendation in recommendations:
+        recommendation.heading_label = labels.get(recommendation.heading, recommendation.heading)
+
+
 @login_required
 @require_GET
 def case_detail(request, pk):
@@ -166,6 +173,7 @@ def case_detail(request, pk):
         request=request,
     )
     lists = selectors.case_detail_lists(case)
+    _label_recommendations(case, lists["recommendations"])
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.
         lists["recommendations"] = []
@@ -271,6 +279,7 @@ def case_recommendations(request, pk):
             messages.success(request, "Your recommendations are saved. The coordinator sends the letter.")
             return redirect(case)
     lists = selectors.case_detail_lists(case)
+    _label_recommendations(case, lists["recommendations"])
     others = [r for r in lists["recommendations"] if r.author_id != request.user.pk]
     return render(
         request,

@@ -230,3 +230,14 @@ def _check_headings(headings, errors: list[str]) -> None:
         errors.append(
             _("Give every recommendation heading a label of up to %(max)s characters.") % {"max": LABEL_MAX}
         )
+
+
+def shown(text: str) -> str:
+    """A label or help text of a definition in the reader's language: a built-in template's
+    English text is a message id of the catalogue; what a coordinator typed stays as typed."""
+    return _(text) if text else ""
+
+
+def heading_labels(definition: Mapping) -> dict[str, str]:
+    """Each recommendation heading's label by key, in the definition's order."""
+    return {h["key"]: shown(h["label"]) for h in definition.get("headings", ())}
