@@ -17,33 +17,20 @@ from .services.letters import LETTER_HEADING_MAX
 
 
 class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
-    guarded_fields = Case.TEXT_FIELDS
+    """The fields every case has, whatever its program's form; the form's own fields are
+    cases.caseforms.build.AnswersForm."""
+
+    guarded_fields = Case.CORE_TEXT_FIELDS
     vouchable = True
 
     class Meta:
         model = Case
-        fields = [name for name in Case.CONTENT_FIELDS if name != "attested_deidentified"] + [
-            "attested_deidentified",
-            "library_shared",
-        ]
+        fields = [*Case.CORE_FIELDS, "attested_deidentified", "library_shared"]
         widgets = {
-            name: CountedTextarea()
-            for name in (
-                "main_concern",
-                "function_goals",
-                "treatments_tried",
-                "investigations",
-                "mental_health",
-                "substance_use",
-                "social_context",
-                "question_1",
-                "question_2",
-                "question_3",
-            )
+            name: CountedTextarea() for name in ("main_concern", "question_1", "question_2", "question_3")
         }
         help_texts = {
             "question_1": "What do you want the hub to help you decide? At least one question is needed.",
-            "uds_recency": "Say how recent, never the date.",
         }
 
     def __init__(self, *args, program, **kwargs):
@@ -140,11 +127,12 @@ class AssignForm(forms.Form):
 
 
 class RecommendationsForm(IdentifierGuardMixin, forms.Form):
-    guarded_fields = tuple(RecommendationHeading.values)
+    """One text per heading of the case's form version (`headings`: label by key)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, headings: dict[str, str], **kwargs):
+        self.guarded_fields = tuple(headings)
         super().__init__(*args, **kwargs)
-        for value, label in RecommendationHeading.choices:
+        for value, label in headings.items():
             self.fields[value] = forms.CharField(
                 label=label,
                 required=False,
@@ -158,14 +146,14 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
     """The letter's text as the coordinator confirms it: the experts' recommendations merged
     under each heading, editable, and a confirmation before it is sent."""
 
-    guarded_fields = tuple(RecommendationHeading.values)
     confirm = forms.BooleanField(
         label="I have read the letter as it will be sent. Send it to the presenter.", required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, headings: dict[str, str], **kwargs):
+        self.guarded_fields = tuple(headings)
         super().__init__(*args, **kwargs)
-        for value, label in RecommendationHeading.choices:
+        for value, label in headings.items():
             self.fields[value] = forms.CharField(
                 label=label,
                 required=False,
@@ -174,13 +162,13 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 6 if self.initial.get(value) else 2}),
                 error_messages={"max_length": TOO_LONG},
             )
-        self.order_fields([*RecommendationHeading.values, "confirm"])
+        self.order_fields([*headings, "confirm"])
 
     def texts(self) -> dict[str, str]:
         """Each heading's text as typed (or as merged, before anything is posted)."""
         if not self.is_bound:
-            return {h: self.initial.get(h, "") for h in RecommendationHeading.values}
-        return {h: str(self.data.get(h, "")).replace("\r\n", "\n") for h in RecommendationHeading.values}
+            return {h: self.initial.get(h, "") for h in self.guarded_fields}
+        return {h: str(self.data.get(h, "")).replace("\r\n", "\n") for h in self.guarded_fields}
 
 
 class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):

@@ -247,6 +247,19 @@ class Case(models.Model):
         "question_2",
         "question_3",
     )
+    # What every case has, whatever its program's form.
+    CORE_TEXT_FIELDS = ("title", "main_concern", "question_1", "question_2", "question_3")
+    CORE_FIELDS = (
+        "title",
+        "age_band",
+        "sex_gender",
+        "main_concern",
+        "requested_session",
+        "consent",
+        "question_1",
+        "question_2",
+        "question_3",
+    )
     CONTENT_FIELDS = (
         *TEXT_FIELDS,
         "age_band",

@@ -18,7 +18,9 @@ from sessions.permissions import (
 )
 
 from . import selectors, services
-from .caseforms.definition import heading_labels
+from .caseforms.build import AnswersForm, form_sections
+from .caseforms.definition import MEDICATIONS, fields, heading_labels
+from .caseforms.display import answer_sections
 from .forms import (
     AssignForm,
     CaseForm,
@@ -56,25 +58,36 @@ def my_cases(request):
 
 
 def _case_form_page(request, *, program, case=None):
-    form = CaseForm(
-        request.POST or None, instance=case, program=program, vouched_before=services.vouched_keys(case)
+    vouched = services.vouched_keys(case)
+    form = CaseForm(request.POST or None, instance=case, program=program, vouched_before=vouched)
+    definition = (
+        services.case_definition(case) if case else services.current_form_version(program).full_definition
     )
+    answers = AnswersForm(
+        request.POST or None,
+        definition=definition,
+        case=case,
+        submitting="submit" in request.POST,
+        vouched_before=vouched,
+    )
+    medication_field = next((f for f in fields(definition) if f["type"] == MEDICATIONS), None)
     meds = medication_formset(
         request.POST or None, medications=case.medications.filter(follow_up=None) if case else ()
     )
     if request.method == "POST":
-        forms_valid = form.is_valid() & meds.is_valid()
+        forms_valid = form.is_valid() & answers.is_valid() & (medication_field is None or meds.is_valid())
         if forms_valid:
             try:
                 case = services.save_case_draft(
                     presenter=request.user,
                     program=program,
-                    fields=form.cleaned_data,
-                    medications=medication_rows(meds),
+                    fields={**form.cleaned_data, **answers.columns()},
+                    answers=answers.answers(),
+                    medications=medication_rows(meds) if medication_field else [],
                     case=case,
-                    vouches=form.vouches,
+                    vouches={**form.vouches, **answers.vouches},
                 )
-                if form.vouches:
+                if form.vouches or answers.vouches:
                     messages.info(
                         request,
                         "A coordinator will read the text you marked as not identifying before anyone "
@@ -95,10 +108,13 @@ def _case_form_page(request, *, program, case=None):
         "cases/case_form.html",
         {
             "form": form,
+            "answers": answers,
+            "sections": form_sections(definition, answers),
             "meds": meds,
+            "medication_field": medication_field,
             "program": program,
             "case": case,
-            "findings": _findings(form, *meds.forms),
+            "findings": _findings(form, answers, *meds.forms),
         },
     )
 
@@ -143,6 +159,7 @@ def _case_body(case: Case, lists: dict) -> dict:
             [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
         )
     return {
+        "answer_sections": answer_sections(services.case_definition(case), case),
         "total_mme": total,
         "mme_level": mme_level(float(total) if total is not None else None),
         "prescribing_warnings": prescribing_warnings(
@@ -269,7 +286,8 @@ def case_mark_presented(request, pk):
 def case_recommendations(request, pk):
     case = get_case_for_expert(request.user, pk)
     mine = {r.heading: r.text for r in case.recommendations.filter(author=request.user)}
-    form = RecommendationsForm(request.POST or None, initial=mine)
+    headings = heading_labels(services.case_definition(case))
+    form = RecommendationsForm(request.POST or None, initial=mine, headings=headings)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_recommendations(case=case, author=request.user, texts=form.cleaned_data)

@@ -114,6 +114,11 @@ def text_keys(definition: Mapping) -> tuple[str, ...]:
     return tuple(f["key"] for f in fields(definition) if f["type"] in TEXT_TYPES)
 
 
+def answer_text_keys(definition: Mapping) -> tuple[str, ...]:
+    """The free-text answers kept in Case.answers (not in a column of the pain form)."""
+    return tuple(f["key"] for f in fields(definition) if f["type"] in TEXT_TYPES and not f.get("column"))
+
+
 def text_limit(field: Mapping) -> int:
     return SHORT_TEXT_MAX if field["type"] == SHORT_TEXT else LONG_TEXT_MAX
 

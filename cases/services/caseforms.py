@@ -10,10 +10,11 @@ from sessions.models import Program
 
 from ..caseforms.definition import validate_definition
 from ..caseforms.templates_builtin import template_definition
-from ..caseforms.templates_pain import pain_definition
-from ..models import Case, CaseForm, CaseFormVersion
+from ..caseforms.versions import case_definition
+from ..models import CaseForm, CaseFormVersion
 
 DEFAULT_TEMPLATE = "chronic_pain"
+__all__ = ["case_definition", "current_form_version", "save_form_version", "start_from_template"]
 
 
 def current_form_version(program: Program) -> CaseFormVersion:
@@ -30,13 +31,6 @@ def current_form_version(program: Program) -> CaseFormVersion:
         template=DEFAULT_TEMPLATE,
         by=None,
     )
-
-
-def case_definition(case: Case) -> dict:
-    """The definition (sections and headings) the case was written with."""
-    if case.form_version_id is None:
-        return pain_definition()
-    return case.form_version.full_definition
 
 
 @transaction.atomic
