@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import letter_views, library_views, presenter_views, views
+from . import caseform_views, letter_views, library_views, presenter_views, views
 
 app_name = "cases"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("programs/<slug:slug>/cases/new/", views.case_create, name="create"),
     path("programs/<slug:slug>/sessions/<int:pk>/cases/", views.session_agenda, name="session_agenda"),
     path("manage/<slug:slug>/cases/", views.queue, name="queue"),
+    path("manage/<slug:slug>/case-form/", caseform_views.case_form_editor, name="form_editor"),
     path("manage/<slug:slug>/cases/<int:pk>/letter/retry/", letter_views.letter_retry, name="letter_retry"),
 ]
 
