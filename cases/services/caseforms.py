@@ -51,7 +51,7 @@ def save_form_version(
             case_form, _created = CaseForm.objects.get_or_create(program=program)
     except IntegrityError:
         case_form = CaseForm.objects.get(program=program)
-    case_form = CaseForm.objects.select_for_update().select_related("current").get(pk=case_form.pk)
+    case_form = CaseForm.objects.select_for_update().get(pk=case_form.pk)
     current = case_form.current
     if current is not None and current.definition == definition and current.headings == list(headings):
         return current
