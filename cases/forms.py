@@ -74,6 +74,10 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("drug") and cleaned.get("drug_other"):
+            # A drug named but not chosen from the (opioid) list is "other", e.g. on a
+            # hepatitis C form whose medication list has no MME.
+            cleaned["drug"] = "other"
         drug, dose = cleaned.get("drug"), cleaned.get("daily_dose")
         if drug and dose is None:
             self.add_error("daily_dose", "Give the total daily dose.")

@@ -38,8 +38,10 @@ def _range_help(field: dict) -> str:
             "min": low,
             "max": high,
         }
-    if low is not None and high is not None:
+    if low is not None and high is not None and unit:
         return _("From %(min)s to %(max)s %(unit)s.") % {"min": low, "max": high, "unit": unit}
+    if low is not None and high is not None:
+        return _("From %(min)s to %(max)s.") % {"min": low, "max": high}
     return unit
 
 
@@ -151,7 +153,9 @@ def form_sections(definition: dict, answers: AnswersForm) -> list[dict]:
         items = []
         for field in section["fields"]:
             if field["type"] == MEDICATIONS:
-                items.append({"medications": True, "label": shown(field["label"]), "mme": field.get("mme")})
+                items.append(
+                    {"medications": True, "label": shown(field["label"]), "without_mme": not field.get("mme")}
+                )
             elif field["key"] in answers.fields:
                 items.append({"field": answers[field["key"]]})
         sections.append({"title": shown(section["title"]), "items": items})

@@ -308,3 +308,24 @@ def test_the_case_page_query_count_does_not_grow_with_the_forms_fields(
     assert len(with_many_fields) == len(with_none), "\n".join(
         q["sql"][:150] for q in [*with_many_fields, {"sql": "----"}, *with_none]
     )
+
+
+def test_a_medication_named_but_not_chosen_from_the_list_is_other(client, presenter, program, hep_c):
+    client.force_login(presenter)
+    rows = {
+        "medications-TOTAL_FORMS": "1",
+        "medications-0-drug": "",
+        "medications-0-drug_other": "Methadone liquid",
+        "medications-0-daily_dose": "80",
+        "medications-0-schedule": "daily, witnessed",
+    }
+
+    page = client.get(reverse("cases:create", kwargs={"slug": program.slug})).content.decode()
+    response = _create(client, program, CORE | rows | {"save": "draft"})
+
+    assert "type its name under “Other drug”" in page
+    assert "Morphine milligram equivalents are worked out" not in page
+    assert response.status_code == 302
+    assert list(Case.objects.get().medications.values_list("drug", "drug_other", "mme")) == [
+        ("other", "Methadone liquid", None)
+    ]
