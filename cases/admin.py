@@ -4,6 +4,7 @@ from echo_hub.lib.admin import ReadOnlyAdmin
 
 from .models import (
     Case,
+    CaseAttachment,
     CaseEvent,
     CaseForm,
     CaseFormVersion,
@@ -130,3 +131,15 @@ class CaseFormVersionAdmin(ReadOnlyAdmin):
 
     list_display = ["case_form", "number", "created_by", "created_at"]
     list_select_related = ["case_form__program", "created_by"]
+
+
+@admin.register(CaseAttachment)
+class CaseAttachmentAdmin(ReadOnlyAdmin):
+    """Attachments are served through the case's permission check, never from the admin."""
+
+    list_display = ["original_name", "case", "field", "content_type", "size", "uploaded_at"]
+    list_select_related = ["case"]
+    exclude = ["file"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name != "file"]

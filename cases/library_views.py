@@ -18,7 +18,7 @@ from sessions.permissions import get_program_for_member, member_programs
 
 from . import library as case_library
 from . import services
-from .caseforms.definition import heading_labels
+from .caseforms.definition import has_attachments, heading_labels
 from .caseforms.display import answer_sections
 from .deid import FIX_ADVICE, KIND_LABELS, find_identifiers
 from .forms import CaseTagsForm, LibraryScreeningForm, LibrarySearchForm, LibrarySharingForm
@@ -81,7 +81,7 @@ def library_case(request, slug, pk):
         {
             "program": program,
             "case": case,
-            "answer_sections": answer_sections(services.case_definition(case), case),
+            "answer_sections": _answer_sections(case),
             "medications": original,
             "total_mme": services.total_mme(original),
             "follow_ups": follow_ups,
@@ -92,6 +92,12 @@ def library_case(request, slug, pk):
             "is_coordinator": role == Role.COORDINATOR,
         },
     )
+
+
+def _answer_sections(case: Case) -> list:
+    definition = services.case_definition(case)
+    attachments = list(case.attachments.all()) if has_attachments(definition) else []
+    return answer_sections(definition, case, attachments=attachments)
 
 
 def _by_heading(case: Case, items: list) -> list[tuple[str, list]]:

@@ -534,3 +534,25 @@ class IdentifierOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} of {self.case}: {self.get_status_display()}"
+
+
+class CaseAttachment(models.Model):
+    """A file answering an attachment field of the case's form (an ECG, a scan of a fibrosis
+    report): a PDF, PNG or JPEG, recognised by its first bytes. Served only through a view
+    that checks who may see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    field = models.CharField(max_length=40)
+    file = models.FileField(upload_to="case-attachments/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "field", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "field"], name="caseattachment_one_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.field} of {self.case})"

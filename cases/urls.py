@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/<int:pk>/follow-up/", views.case_follow_up, name="follow_up"),
     path("cases/<int:pk>/recommendations/", views.case_recommendations, name="recommendations"),
     path("cases/<int:pk>/letter.pdf", views.case_letter, name="letter"),
+    path("cases/<int:pk>/attachments/<int:attachment_pk>/", views.case_attachment, name="attachment"),
     path("cases/<int:pk>/assign/", views.case_assign, name="assign"),
     path("cases/<int:pk>/return/", views.case_return, name="return"),
     path("cases/<int:pk>/identifiers/accept/", views.case_accept_overrides, name="accept_overrides"),

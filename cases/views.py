@@ -19,7 +19,7 @@ from sessions.permissions import (
 
 from . import selectors, services
 from .caseforms.build import AnswersForm, form_sections
-from .caseforms.definition import MEDICATIONS, fields, heading_labels
+from .caseforms.definition import MEDICATIONS, fields, has_attachments, heading_labels
 from .caseforms.display import answer_sections
 from .forms import (
     AssignForm,
@@ -65,6 +65,7 @@ def _case_form_page(request, *, program, case=None):
     )
     answers = AnswersForm(
         request.POST or None,
+        request.FILES or None,
         definition=definition,
         case=case,
         submitting="submit" in request.POST,
@@ -83,6 +84,7 @@ def _case_form_page(request, *, program, case=None):
                     program=program,
                     fields={**form.cleaned_data, **answers.columns()},
                     answers=answers.answers(),
+                    uploads=answers.uploads(),
                     medications=medication_rows(meds) if medication_field else [],
                     case=case,
                     vouches={**form.vouches, **answers.vouches},
@@ -112,6 +114,7 @@ def _case_form_page(request, *, program, case=None):
             "sections": form_sections(definition, answers),
             "meds": meds,
             "medication_field": medication_field,
+            "has_attachment_field": has_attachments(definition),
             "program": program,
             "case": case,
             "findings": _findings(form, answers, *meds.forms),
@@ -158,8 +161,11 @@ def _case_body(case: Case, lists: dict) -> dict:
         follow_up.total_mme = services.total_mme(
             [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
         )
+    definition = services.case_definition(case)
+    # Only a form with attachment fields reads them: the pain form's pages keep their queries.
+    attachments = list(case.attachments.all()) if has_attachments(definition) else []
     return {
-        "answer_sections": answer_sections(services.case_definition(case), case),
+        "answer_sections": answer_sections(definition, case, attachments=attachments),
         "total_mme": total,
         "mme_level": mme_level(float(total) if total is not None else None),
         "prescribing_warnings": prescribing_warnings(
@@ -309,6 +315,21 @@ def case_recommendations(request, pk):
             "findings": _findings(form),
             **_case_body(case, lists),
         },
+    )
+
+
+@login_required
+@require_GET
+def case_attachment(request, pk, attachment_pk):
+    case, _role = get_case_for_user(request.user, pk)
+    attachment = case.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404("No such attachment.")
+    record(
+        Action.CASE_EXPORTED, actor=request.user, obj=case, request=request, extra={"format": "attachment"}
+    )
+    return private_file_response(
+        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
     )
 
 

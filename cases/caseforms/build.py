@@ -10,7 +10,9 @@ from echo_hub.deid.forms import IdentifierGuardMixin
 from echo_hub.lib.forms import CountedTextarea
 from echo_hub.lib.text import TOO_LONG
 
+from .attachments import attachment_kind
 from .definition import (
+    ATTACHMENT,
     LONG_TEXT,
     MEDICATIONS,
     MULTIPLE_CHOICE,
@@ -26,8 +28,16 @@ from .definition import (
 )
 
 YES_NO_CHOICES = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
-# Types answered in this form; the medication list and attachments have their own.
-FORM_TYPES = (SHORT_TEXT, LONG_TEXT, NUMBER, SCORE, SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO)
+# Types answered in this form; the medication list has its own formset.
+FORM_TYPES = (SHORT_TEXT, LONG_TEXT, NUMBER, SCORE, SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO, ATTACHMENT)
+
+
+class AttachmentField(forms.FileField):
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial:
+            attachment_kind(upload)
+        return upload
 
 
 def _range_help(field: dict) -> str:
@@ -71,6 +81,9 @@ def form_field(field: dict) -> forms.Field:
         helps.append(_range_help(field))
     elif kind == SINGLE_CHOICE:
         built = forms.ChoiceField(choices=[("", "—"), *_choices(field)], **common)
+    elif kind == ATTACHMENT:
+        built = AttachmentField(**common)
+        helps.append(_("A PDF or an image (PNG or JPEG). Remove every name, date and number from it first."))
     elif kind == MULTIPLE_CHOICE:
         built = forms.MultipleChoiceField(
             choices=_choices(field), widget=forms.CheckboxSelectMultiple, **common
@@ -89,7 +102,7 @@ def form_field(field: dict) -> forms.Field:
 
 
 def _initial(field: dict, case) -> object:
-    if case is None:
+    if case is None or field["type"] == ATTACHMENT:
         return None
     if field.get("column"):
         return getattr(case, field["column"])
@@ -123,7 +136,10 @@ class AnswersForm(IdentifierGuardMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for key, field in self.by_key.items():
             self.fields[key] = form_field(field)
-            self.fields[key].required = submitting and field.get("required", False)
+            # A required attachment already stored needs no new upload: the service checks it.
+            self.fields[key].required = (
+                submitting and field.get("required", False) and field["type"] != ATTACHMENT
+            )
             if case is not None and key not in self.initial:
                 self.initial[key] = _initial(field, case)
 
@@ -135,12 +151,20 @@ class AnswersForm(IdentifierGuardMixin, forms.Form):
             if field.get("column") and key in self.cleaned_data
         }
 
+    def uploads(self) -> dict:
+        """Files newly attached, by field key."""
+        return {
+            key: self.cleaned_data[key]
+            for key, field in self.by_key.items()
+            if field["type"] == ATTACHMENT and self.cleaned_data.get(key)
+        }
+
     def answers(self) -> dict:
         """Answers stored in Case.answers, as JSON, unanswered ones left out."""
         stored = {
             key: _stored(field, self.cleaned_data.get(key))
             for key, field in self.by_key.items()
-            if not field.get("column")
+            if not field.get("column") and field["type"] != ATTACHMENT
         }
         return {key: value for key, value in stored.items() if value is not None}
 

@@ -123,6 +123,10 @@ def text_limit(field: Mapping) -> int:
     return SHORT_TEXT_MAX if field["type"] == SHORT_TEXT else LONG_TEXT_MAX
 
 
+def has_attachments(definition: Mapping) -> bool:
+    return any(f["type"] == ATTACHMENT for f in fields(definition))
+
+
 def heading_keys(definition: Mapping) -> tuple[str, ...]:
     return tuple(h["key"] for h in definition.get("headings", ()))
 

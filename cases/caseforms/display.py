@@ -26,6 +26,7 @@ class Answer:
     value: str  # "" when unanswered
     long: bool = False
     mme: bool = False
+    files: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,25 @@ def answer_value(field: dict, case) -> object:
     return case.answers.get(field["key"])
 
 
-def answer_sections(definition: dict, case, *, answered_only: bool = False, columns: bool = True) -> list:
+def answer_sections(
+    definition: dict, case, *, answered_only: bool = False, columns: bool = True, attachments=()
+) -> list:
     """The case's answers section by section. `columns=False` leaves out the answers kept in
-    the pain form's columns (the letter prints those as it always has)."""
+    the pain form's columns (the letter prints those as it always has). `attachments`: the
+    case's CaseAttachment rows, when its form has attachment fields."""
     sections = []
     for section in definition.get("sections", ()):
         answers = []
         for field in section.get("fields", ()):
-            if field["type"] == ATTACHMENT or (field.get("column") and not columns):
+            if field.get("column") and not columns:
+                continue
+            if field["type"] == ATTACHMENT:
+                files = tuple(a for a in attachments if a.field == field["key"])
+                if files or not answered_only:
+                    names = ", ".join(a.original_name for a in files)
+                    answers.append(
+                        Answer(field["key"], ATTACHMENT, shown(field["label"]), names, files=files)
+                    )
                 continue
             if field["type"] == MEDICATIONS:
                 answers.append(

@@ -3,18 +3,26 @@ coordinator's editor. A version, once written, is never changed."""
 
 from collections.abc import Mapping, Sequence
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from echo_hub.audit.services import Action, record
 from sessions.models import Program
 
-from ..caseforms.definition import validate_definition
+from ..caseforms.attachments import attachment_kind
+from ..caseforms.definition import ATTACHMENT, field_map, validate_definition
 from ..caseforms.templates_builtin import template_definition
 from ..caseforms.versions import case_definition
-from ..models import CaseForm, CaseFormVersion
+from ..models import Case, CaseAttachment, CaseForm, CaseFormVersion
 
 DEFAULT_TEMPLATE = "chronic_pain"
-__all__ = ["case_definition", "current_form_version", "save_form_version", "start_from_template"]
+__all__ = [
+    "case_definition",
+    "current_form_version",
+    "replace_attachments",
+    "save_form_version",
+    "start_from_template",
+]
 
 
 def current_form_version(program: Program) -> CaseFormVersion:
@@ -70,6 +78,29 @@ def save_form_version(
             extra={"case_form_version": number, "template": template},
         )
     return version
+
+
+def replace_attachments(case: Case, definition: dict, uploads: Mapping, by) -> None:
+    """Store each newly attached file in place of the field's earlier one. The file's first
+    bytes decide what it is (attachment_kind), whatever the browser declared."""
+    by_key = field_map(definition)
+    for key, upload in uploads.items():
+        if by_key.get(key, {}).get("type") != ATTACHMENT:
+            raise ValidationError(f"Not an attachment field of this case's form: {key}.")
+        content_type, extension = attachment_kind(upload)
+        for old in CaseAttachment.objects.filter(case=case, field=key):
+            old.file.delete(save=False)
+            old.delete()
+        attachment = CaseAttachment(
+            case=case,
+            field=key,
+            content_type=content_type,
+            size=upload.size,
+            original_name=(upload.name or f"{key}.{extension}")[-120:],
+            uploaded_by=by,
+        )
+        attachment.file.save(f"case-{case.pk}-{key}.{extension}", upload, save=False)
+        attachment.save()
 
 
 def start_from_template(*, program: Program, template: str, by) -> CaseFormVersion:

@@ -13,14 +13,22 @@ from echo_hub.lib.urls import absolute_url
 from sessions.models import Session
 from sessions.selectors import join_url_for
 
-from ..caseforms.definition import MEDICATIONS, answer_text_keys, field_map, fields, text_keys, text_limit
+from ..caseforms.definition import (
+    ATTACHMENT,
+    MEDICATIONS,
+    answer_text_keys,
+    field_map,
+    fields,
+    text_keys,
+    text_limit,
+)
 from ..caseforms.display import answers_text
 from ..models import (
     Case,
     CaseEvent,
     CaseSlot,
 )
-from .caseforms import case_definition, current_form_version
+from .caseforms import case_definition, current_form_version, replace_attachments
 from .common import (
     MedicationRow,
     email_presenter,
@@ -44,6 +52,7 @@ def save_case_draft(
     case: Case | None = None,
     vouches: Mapping[str, Vouch] | None = None,
     answers: Mapping | None = None,
+    uploads: Mapping | None = None,
 ) -> Case:
     """Create or update a draft. Nothing is stored when any text looks identifying, except
     text the presenter vouched for (`vouches`, per field), which then waits for a coordinator.
@@ -81,6 +90,7 @@ def save_case_draft(
     created = case.pk is None
     case.save()
     replace_medications(case, medications)
+    replace_attachments(case, definition, uploads or {}, presenter)
     vouched_now = sync_overrides(case, vouches, texts, presenter)
     extra = {"created": created} | ({"vouched": vouched_now} if vouched_now else {})
     record(Action.CASE_EDITED, actor=presenter, obj=case, extra=extra)
@@ -98,10 +108,14 @@ def _known_answers(definition: dict, answers: Mapping) -> dict:
 def _missing_answers(case: Case) -> dict[str, str]:
     """The required fields of the case's form left unanswered."""
     missing = {}
+    attached = set(case.attachments.values_list("field", flat=True))
     for field in fields(case_definition(case)):
         if not field.get("required") or field["type"] == MEDICATIONS:
             continue
-        value = getattr(case, field["column"]) if field.get("column") else case.answers.get(field["key"])
+        if field["type"] == ATTACHMENT:
+            value = field["key"] if field["key"] in attached else None
+        else:
+            value = getattr(case, field["column"]) if field.get("column") else case.answers.get(field["key"])
         if value is None or value == "" or value == []:
             missing[field["key"]] = "Required before you submit."
     return missing
