@@ -130,6 +130,7 @@ class ProgramReport:
     communities: Table
     organizations: Table
     retention: Table
+    case_answers: Table
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -146,6 +147,7 @@ class ProgramReport:
                 self.communities,
                 self.organizations,
                 self.retention,
+                self.case_answers,
             )
         }
 
@@ -343,4 +345,5 @@ def program_report(scope: ReportScope) -> ProgramReport:
         topics=tables.topics_table(scope),
         **tables.reach_tables(scope),
         retention=tables.retention_table(scope),
+        case_answers=tables.case_answers_table(scope),
     )

@@ -1,11 +1,15 @@
 """The report's tables: per session, per didactic topic, reach and retention. Reach and
 retention count participants only; the hub's faculty have their own column per session."""
 
+from collections import Counter
 from collections.abc import Callable
 
 from django.db import connection
 from django.db.models import Avg, Count, Q, Sum
 
+from cases.caseforms.definition import MULTIPLE_CHOICE, SINGLE_CHOICE, YES_NO, shown
+from cases.caseforms.definition import fields as case_fields
+from cases.caseforms.display import worded
 from cpd.models import Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Session
@@ -13,6 +17,7 @@ from sessions.models import Session
 from .scope import Column, ReportScope, Table, attendance, held_attendance, hours, presented_cases, rounded
 
 NOT_GIVEN = "Not given"
+COUNTED_TYPES = (SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO)
 
 
 def _per_session(scope: ReportScope) -> dict[int, dict]:
@@ -196,3 +201,25 @@ def reach_tables(scope: ReportScope) -> dict[str, Table]:
             display=lambda value: value or NOT_GIVEN,
         ),
     }
+
+
+def case_answers_table(scope: ReportScope) -> Table:
+    """Presented cases by their answer to each choice and yes/no question of their case form
+    (forms differ per program and version: a question counts under its label). The chronic
+    pain form's answers live in its own columns and are not counted here."""
+    counts: Counter = Counter()
+    cases = presented_cases(scope).exclude(form_version=None)
+    for definition, answers in cases.values_list("form_version__definition", "answers"):
+        for field in case_fields(definition):
+            value = answers.get(field["key"])
+            if field.get("column") or field["type"] not in COUNTED_TYPES or value in (None, "", []):
+                continue
+            for one in value if isinstance(value, list) else [value]:
+                counts[(shown(field["label"]), worded(field, [one] if isinstance(value, list) else one))] += 1
+    rows = [(label, answer, n) for (label, answer), n in sorted(counts.items())]
+    return Table(
+        "case_answers",
+        "Case answers",
+        [Column("Question"), Column("Answer"), Column("Cases", numeric=True)],
+        rows,
+    )
