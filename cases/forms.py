@@ -252,9 +252,11 @@ class LibrarySearchForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, tags, **kwargs):
+    def __init__(self, *args, tags, headings: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = tags
+        if headings is not None:
+            self.fields["heading"].choices = [("", "Any heading"), *headings.items()]
 
     def filters(self) -> dict:
         if not self.is_valid():

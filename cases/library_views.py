@@ -40,7 +40,9 @@ def library_index(request):
 def library_search(request, slug):
     program, role = get_program_for_member(request.user, slug)
     form = LibrarySearchForm(
-        request.GET or None, tags=CaseTag.objects.filter(program=program).order_by("name")
+        request.GET or None,
+        tags=CaseTag.objects.filter(program=program).order_by("name"),
+        headings=heading_labels(services.current_definition(program)),
     )
     page = paginate(request, case_library.library_cases(program, **form.filters()), per_page=20)
     for case in page:

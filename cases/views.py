@@ -352,15 +352,22 @@ def case_letter(request, pk):
 @require_http_methods(["GET", "POST"])
 def case_follow_up(request, pk):
     case = get_case_for_presenter(request.user, pk)
+    definition = services.case_definition(case)
+    # The pain form's follow-up asks how the pain changed and for the medications now; another
+    # form's asks for the medications only if it has a medication list.
+    with_pain = any(f.get("column") for f in fields(definition))
+    with_meds = any(f["type"] == MEDICATIONS for f in fields(definition))
     form = FollowUpForm(request.POST or None)
+    if not with_pain:
+        del form.fields["pain_change"]
     meds = medication_formset(request.POST or None, medications=case.medications.filter(follow_up=None))
-    if request.method == "POST" and (form.is_valid() & meds.is_valid()):
+    if request.method == "POST" and (form.is_valid() & (not with_meds or meds.is_valid())):
         try:
             services.add_follow_up(
                 case=case,
                 author=request.user,
                 fields=form.cleaned_data,
-                medications=medication_rows(meds),
+                medications=medication_rows(meds) if with_meds else [],
                 present_again=form.cleaned_data["present_again"],
             )
         except ValidationError as exc:
@@ -371,7 +378,14 @@ def case_follow_up(request, pk):
     return render(
         request,
         "cases/case_follow_up.html",
-        {"case": case, "form": form, "meds": meds, "findings": _findings(form, *meds.forms)},
+        {
+            "case": case,
+            "form": form,
+            "meds": meds,
+            "with_pain": with_pain,
+            "with_meds": with_meds,
+            "findings": _findings(form, *meds.forms),
+        },
     )
 
 

@@ -1,7 +1,13 @@
 """The verbs of a case's life, in three modules: the case from draft to presentation, the
 hub's recommendations and their letter, and follow-ups. Import them from here."""
 
-from .caseforms import case_definition, current_form_version, save_form_version, start_from_template
+from .caseforms import (
+    case_definition,
+    current_definition,
+    current_form_version,
+    save_form_version,
+    start_from_template,
+)
 from .cases import (
     assign_case_to_session,
     mark_case_presented,
@@ -36,6 +42,7 @@ __all__ = [
     "assign_case_to_session",
     "case_definition",
     "check_can_finalize",
+    "current_definition",
     "current_form_version",
     "finalize_recommendations",
     "guard_identifiers",

@@ -18,6 +18,7 @@ from ..models import Case, CaseAttachment, CaseForm, CaseFormVersion
 DEFAULT_TEMPLATE = "chronic_pain"
 __all__ = [
     "case_definition",
+    "current_definition",
     "current_form_version",
     "replace_attachments",
     "save_form_version",
@@ -39,6 +40,15 @@ def current_form_version(program: Program) -> CaseFormVersion:
         template=DEFAULT_TEMPLATE,
         by=None,
     )
+
+
+def current_definition(program: Program) -> dict:
+    """The definition new cases of the program are written with, without writing anything
+    (pages that only read it: the library's filters)."""
+    case_form = CaseForm.objects.select_related("current").filter(program=program).first()
+    if case_form is None or case_form.current is None:
+        return template_definition(DEFAULT_TEMPLATE)
+    return case_form.current.full_definition
 
 
 @transaction.atomic

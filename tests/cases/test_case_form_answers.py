@@ -329,3 +329,75 @@ def test_a_medication_named_but_not_chosen_from_the_list_is_other(client, presen
     assert list(Case.objects.get().medications.values_list("drug", "drug_other", "mme")) == [
         ("other", "Methadone liquid", None)
     ]
+
+
+def test_a_follow_up_without_a_medication_list_asks_for_no_medications(
+    client, presenter, program, coordinator
+):
+    services.start_from_template(program=program, template="blank", by=coordinator)
+    case = services.save_case_draft(
+        presenter=presenter, program=program, fields={"title": "Blank form case"}, answers={}, medications=[]
+    )
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PRESENTED)
+    client.force_login(presenter)
+    url = reverse("cases:follow_up", kwargs={"pk": case.pk})
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"what_changed": "Better."})
+
+    assert "Medications now" not in page
+    assert response.status_code == 302
+    assert case.follow_ups.get().what_changed == "Better."
+
+
+def test_a_follow_up_asks_what_the_cases_form_asks_and_presenting_again_keeps_the_form(
+    client, presenter, hep_c_case
+):
+    Case.objects.filter(pk=hep_c_case.pk).update(status=Case.Status.PRESENTED)
+    client.force_login(presenter)
+    url = reverse("cases:follow_up", kwargs={"pk": hep_c_case.pk})
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "what_changed": "Started sofosbuvir/velpatasvir; tolerating it.",
+            "function_change": "Back at work.",
+            "present_again": "on",
+            "medications-TOTAL_FORMS": "0",
+            "medications-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert 'name="pain_change"' not in page and "Medications now" in page
+    assert response.status_code == 302
+    again = Case.objects.get(follow_up_of=hep_c_case)
+    assert (again.form_version, again.answers) == (hep_c_case.form_version, hep_c_case.answers)
+    assert hep_c_case.follow_ups.get().function_change == "Back at work."
+
+
+def test_the_library_filters_by_the_programs_own_headings(client, participant, program, hep_c):
+    client.force_login(participant)
+
+    form = client.get(reverse("cases:library", kwargs={"slug": program.slug})).context["form"]
+
+    assert list(form.fields["heading"].choices)[:3] == [
+        ("", "Any heading"),
+        ("treatment_choice", "Treatment choice"),
+        ("monitoring", "Monitoring"),
+    ]
+
+
+def test_a_french_reader_gets_the_templates_labels_in_french(client, coordinator, hep_c_case):
+    coordinator.language = "fr-ca"
+    coordinator.save(update_fields=["language"])
+    client.force_login(coordinator)
+
+    body = client.get(hep_c_case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr-CA").content.decode()
+
+    assert '<h2 class="section-title">Fibrose hépatique</h2>' in body
+    assert '<dt class="col-sm-4">Cirrhose</dt><dd class="col-sm-8">Cirrhose compensée</dd>' in body
+    assert (
+        '<dt class="col-sm-4">Sous traitement par agonistes opioïdes</dt><dd class="col-sm-8">Oui</dd>'
+        in body
+    )
