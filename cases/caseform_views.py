@@ -37,7 +37,10 @@ def case_form_editor(request, slug):
     program = get_program_for_coordinator(request.user, slug)
     version = services.current_form_version(program)
     action = request.POST.get("action", "save")
-    choose = TemplateChoiceForm(request.POST if action == "template" else None)
+    choose = TemplateChoiceForm(
+        request.POST if action == "template" else None,
+        initial={"template": version.definition.get("template", "blank")},
+    )
     if action == "template" and choose.is_valid():
         template = choose.cleaned_data["template"]
         services.start_from_template(program=program, template=template, by=request.user)

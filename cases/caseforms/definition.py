@@ -100,6 +100,12 @@ PAIN_COLUMNS = frozenset(
 )
 
 
+def _column_types() -> dict[str, str]:
+    from .templates_pain import pain_definition  # the template is built from this module's names
+
+    return {f["column"]: f["type"] for f in fields(pain_definition())}
+
+
 def fields(definition: Mapping) -> Iterator[dict]:
     for section in definition.get("sections", ()):
         yield from section.get("fields", ())
@@ -180,6 +186,12 @@ def _check_field(field: Mapping, where: str, errors: list[str]) -> None:
     column = field.get("column")
     if column is not None and column not in PAIN_COLUMNS:
         errors.append(_("%(where)s: unknown stored column.") % {"where": where})
+    elif column is not None and field["type"] != _column_types()[column]:
+        # The pain form's answers live in typed columns: a number column cannot hold text.
+        errors.append(
+            _("%(where)s: this field of the chronic pain form keeps its type (%(type)s).")
+            % {"where": where, "type": FIELD_TYPES[_column_types()[column]]}
+        )
     if field["type"] in RANGED_TYPES:
         _check_range(field, where, errors)
     if field["type"] in CHOICE_TYPES:

@@ -70,6 +70,7 @@ class FieldRowForm(forms.Form):
     )
     mme = forms.BooleanField(label=gettext_lazy("Work out MME"), required=False)
     column = forms.CharField(required=False, widget=forms.HiddenInput)
+    decimals = forms.IntegerField(required=False, min_value=0, max_value=4, widget=forms.HiddenInput)
 
     def field(self) -> dict | None:
         """The definition field of this row; None for an empty or deleted row."""
@@ -95,6 +96,8 @@ class FieldRowForm(forms.Form):
             field["mme"] = data["mme"]
         if data.get("column"):
             field["column"] = data["column"]
+        if data["type"] in (NUMBER, SCORE) and data.get("decimals") is not None:
+            field["decimals"] = data["decimals"]
         return field
 
 
@@ -120,6 +123,7 @@ def field_rows(data=None, *, definition: dict | None = None):
                     "choices": _lines(field.get("choices", ())),
                     "mme": field.get("mme", False),
                     "column": field.get("column", ""),
+                    "decimals": field.get("decimals"),
                 }
             )
     formset = forms.formset_factory(

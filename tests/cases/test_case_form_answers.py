@@ -401,3 +401,26 @@ def test_a_french_reader_gets_the_templates_labels_in_french(client, coordinator
         '<dt class="col-sm-4">Sous traitement par agonistes opioïdes</dt><dd class="col-sm-8">Oui</dd>'
         in body
     )
+
+
+def test_a_draft_edited_after_the_form_changed_keeps_its_version(
+    client, presenter, coordinator, program, hep_c
+):
+    case = services.save_case_draft(
+        presenter=presenter,
+        program=program,
+        fields={"title": "Draft"},
+        answers={"genotype": "3"},
+        medications=[],
+    )
+    services.start_from_template(program=program, template="dementia", by=coordinator)
+    client.force_login(presenter)
+    url = reverse("cases:edit", kwargs={"pk": case.pk})
+
+    page = client.get(url).content.decode()
+    response = client.post(url, CORE | {"genotype": "1a", "save": "draft"})
+
+    case.refresh_from_db()
+    assert 'name="genotype"' in page and 'name="moca"' not in page
+    assert response.status_code == 302
+    assert (case.form_version, case.answers["genotype"]) == (hep_c, "1a")

@@ -2,6 +2,7 @@
 a renamed, added, removed or moved field and new headings each save a new version; a mistake
 comes back with what was typed and says what to change."""
 
+from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
@@ -182,3 +183,53 @@ def test_choosing_a_template_replaces_the_form_as_a_new_version(client, coordina
     assert response.status_code == 302
     version = services.current_form_version(program)
     assert (version.number, version.definition["template"]) == (2, "dementia")
+
+
+def test_the_pain_form_edited_keeps_its_columns_types_and_decimals(client, coordinator, presenter, program):
+    pain = services.current_form_version(program)
+    client.force_login(coordinator)
+    data = _rows(pain)
+    for index in range(int(data["rows-INITIAL_FORMS"])):
+        if data[f"rows-{index}-key"] == "peg_score":
+            data[f"rows-{index}-decimals"] = "1"
+    data["rows-0-label"] = "How the pain started"
+
+    saved = client.post(_url(program), data)
+    case = services.save_case_draft(
+        presenter=presenter,
+        program=program,
+        fields={"title": "t", "pain_onset": "Fall on ice", "peg_score": Decimal("6.3")},
+        medications=[],
+    )
+
+    version = services.current_form_version(program)
+    assert (saved.status_code, version.number) == (302, 2)
+    fields = {f["key"]: f for s in version.definition["sections"] for f in s["fields"]}
+    assert fields["pain_onset"] == {
+        "key": "pain_onset",
+        "type": "short_text",
+        "label": "How the pain started",
+        "help": "How it started, e.g. “lifting injury at work”.",
+        "required": False,
+        "column": "pain_onset",
+    }
+    assert fields["peg_score"]["decimals"] == 1
+    assert (case.form_version, case.pain_onset) == (version, "Fall on ice")
+    client.force_login(presenter)
+    page = client.get(reverse("cases:edit", kwargs={"pk": case.pk})).content.decode()
+    assert "How the pain started" in page
+
+
+def test_a_pain_column_cannot_change_its_type(client, coordinator, program):
+    pain = services.current_form_version(program)
+    client.force_login(coordinator)
+    data = _rows(pain)
+    index = next(i for i in range(100) if data.get(f"rows-{i}-key") == "pain_intensity")
+    data[f"rows-{index}-type"] = "short_text"
+
+    response = client.post(_url(program), data)
+
+    assert "Field “pain_intensity”: this field of the chronic pain form keeps its type (Score)." in (
+        response.content.decode()
+    )
+    assert services.current_form_version(program) == pain
