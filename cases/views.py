@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from echo_hub.audit.services import Action, denied, record
+from echo_hub.audit.services import Action, record
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
-from echo_hub.lib.storage import private_file_response
 from sessions.models import Role
 from sessions.permissions import (
     get_program_for_coordinator,
@@ -24,7 +23,6 @@ from .caseforms.display import answer_sections
 from .forms import (
     AssignForm,
     CaseForm,
-    FollowUpForm,
     QueueFilterForm,
     RecommendationsForm,
     ReturnCaseForm,
@@ -314,77 +312,6 @@ def case_recommendations(request, pk):
             "others": others,
             "findings": _findings(form),
             **_case_body(case, lists),
-        },
-    )
-
-
-@login_required
-@require_GET
-def case_attachment(request, pk, attachment_pk):
-    case, _role = get_case_for_user(request.user, pk)
-    attachment = case.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
-    record(
-        Action.CASE_EXPORTED, actor=request.user, obj=case, request=request, extra={"format": "attachment"}
-    )
-    return private_file_response(
-        attachment.file, filename=attachment.original_name, content_type=attachment.content_type
-    )
-
-
-@login_required
-@require_GET
-def case_letter(request, pk):
-    case, role = get_case_for_user(request.user, pk)
-    letter = RecommendationLetter.objects.filter(case=case, status=RecommendationLetter.Status.READY).first()
-    if not can_read_letter(request.user, case, role):
-        raise denied(Http404("No letter."), user=request.user, obj=case)
-    if letter is None:
-        raise Http404("No letter.")
-    record(
-        Action.CASE_EXPORTED, actor=request.user, obj=case, request=request, extra={"format": "letter_pdf"}
-    )
-    return private_file_response(letter.file, filename=f"echo-recommendations-case-{case.pk}.pdf")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_follow_up(request, pk):
-    case = get_case_for_presenter(request.user, pk)
-    definition = services.case_definition(case)
-    # The pain form's follow-up asks how the pain changed and for the medications now; another
-    # form's asks for the medications only if it has a medication list.
-    with_pain = any(f.get("column") for f in fields(definition))
-    with_meds = any(f["type"] == MEDICATIONS for f in fields(definition))
-    form = FollowUpForm(request.POST or None)
-    if not with_pain:
-        del form.fields["pain_change"]
-    meds = medication_formset(request.POST or None, medications=case.medications.filter(follow_up=None))
-    if request.method == "POST" and (form.is_valid() & (not with_meds or meds.is_valid())):
-        try:
-            services.add_follow_up(
-                case=case,
-                author=request.user,
-                fields=form.cleaned_data,
-                medications=medication_rows(meds) if with_meds else [],
-                present_again=form.cleaned_data["present_again"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Thank you: your follow-up is recorded.")
-            return redirect(case)
-    return render(
-        request,
-        "cases/case_follow_up.html",
-        {
-            "case": case,
-            "form": form,
-            "meds": meds,
-            "with_pain": with_pain,
-            "with_meds": with_meds,
-            "findings": _findings(form, *meds.forms),
         },
     )
 
