@@ -16,7 +16,7 @@ from echo_hub.lib.text import check_lengths
 from sessions.models import Program, Session
 
 from ..caseforms.definition import MEDICATIONS, fields, heading_keys, heading_labels
-from ..caseforms.display import answer_sections
+from ..caseforms.display import AnswerSection, answer_sections
 from ..caseforms.versions import case_definition
 from ..models import Case
 from .common import guard_identifiers, session_discussed_in, total_mme
@@ -130,9 +130,23 @@ def letter_document(
         "experts": experts,
         "medications": medications if with_mme else [],
         "total_mme": total_mme(medications) if with_mme else None,
-        "answer_sections": answer_sections(definition, case, answered_only=True, columns=False),
+        "answer_sections": _printed(
+            answer_sections(definition, case, answered_only=True, columns=False),
+            with_medications=bool(medications) and not with_mme,
+        ),
         "other_medications": [] if with_mme else medications,
     }
+
+
+def _printed(sections: list[AnswerSection], *, with_medications: bool) -> list[AnswerSection]:
+    """The sections with something to print: an empty medication list and a section left
+    with no answer are not printed."""
+    printed = []
+    for section in sections:
+        answers = [a for a in section.answers if a.kind != MEDICATIONS or with_medications]
+        if answers:
+            printed.append(AnswerSection(section.title, answers))
+    return printed
 
 
 def expert_names(case: Case) -> list[str]:
