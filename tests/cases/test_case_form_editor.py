@@ -233,3 +233,14 @@ def test_a_pain_column_cannot_change_its_type(client, coordinator, program):
         response.content.decode()
     )
     assert services.current_form_version(program) == pain
+
+
+def test_a_post_without_the_rows_says_so_and_writes_nothing(client, coordinator, program, hep_c):
+    client.force_login(coordinator)
+
+    response = client.post(_url(program), {"action": "save", "move": "x:sideways"})
+    again = client.post(_url(program), {"action": "save"})
+
+    assert (response.status_code, again.status_code) == (200, 200)
+    assert "ManagementForm data is missing" in again.content.decode()
+    assert services.current_form_version(program) == hep_c
