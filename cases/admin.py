@@ -4,7 +4,10 @@ from echo_hub.lib.admin import ReadOnlyAdmin
 
 from .models import (
     Case,
+    CaseAttachment,
     CaseEvent,
+    CaseForm,
+    CaseFormVersion,
     CaseSlot,
     CaseTag,
     FollowUp,
@@ -112,3 +115,31 @@ class IdentifierOverrideAdmin(ReadOnlyAdmin):
     list_filter = ["status", "case__program"]
     search_fields = ["case__title", "created_by__email", "reason"]
     list_select_related = ["case", "created_by", "decided_by"]
+
+
+@admin.register(CaseForm)
+class CaseFormAdmin(ReadOnlyAdmin):
+    """Coordinators change a form in its editor, which writes a new version."""
+
+    list_display = ["program", "current"]
+    list_select_related = ["program", "current"]
+
+
+@admin.register(CaseFormVersion)
+class CaseFormVersionAdmin(ReadOnlyAdmin):
+    """A version is never changed: cases written with it must read as they were submitted."""
+
+    list_display = ["case_form", "number", "created_by", "created_at"]
+    list_select_related = ["case_form__program", "created_by"]
+
+
+@admin.register(CaseAttachment)
+class CaseAttachmentAdmin(ReadOnlyAdmin):
+    """Attachments are served through the case's permission check, never from the admin."""
+
+    list_display = ["original_name", "case", "field", "content_type", "size", "uploaded_at"]
+    list_select_related = ["case"]
+    exclude = ["file"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name != "file"]

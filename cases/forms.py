@@ -17,33 +17,20 @@ from .services.letters import LETTER_HEADING_MAX
 
 
 class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
-    guarded_fields = Case.TEXT_FIELDS
+    """The fields every case has, whatever its program's form; the form's own fields are
+    cases.caseforms.build.AnswersForm."""
+
+    guarded_fields = Case.CORE_TEXT_FIELDS
     vouchable = True
 
     class Meta:
         model = Case
-        fields = [name for name in Case.CONTENT_FIELDS if name != "attested_deidentified"] + [
-            "attested_deidentified",
-            "library_shared",
-        ]
+        fields = [*Case.CORE_FIELDS, "attested_deidentified", "library_shared"]
         widgets = {
-            name: CountedTextarea()
-            for name in (
-                "main_concern",
-                "function_goals",
-                "treatments_tried",
-                "investigations",
-                "mental_health",
-                "substance_use",
-                "social_context",
-                "question_1",
-                "question_2",
-                "question_3",
-            )
+            name: CountedTextarea() for name in ("main_concern", "question_1", "question_2", "question_3")
         }
         help_texts = {
             "question_1": "What do you want the hub to help you decide? At least one question is needed.",
-            "uds_recency": "Say how recent, never the date.",
         }
 
     def __init__(self, *args, program, **kwargs):
@@ -87,6 +74,10 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("drug") and cleaned.get("drug_other"):
+            # A drug named but not chosen from the (opioid) list is "other", e.g. on a
+            # hepatitis C form whose medication list has no MME.
+            cleaned["drug"] = "other"
         drug, dose = cleaned.get("drug"), cleaned.get("daily_dose")
         if drug and dose is None:
             self.add_error("daily_dose", "Give the total daily dose.")
@@ -140,11 +131,12 @@ class AssignForm(forms.Form):
 
 
 class RecommendationsForm(IdentifierGuardMixin, forms.Form):
-    guarded_fields = tuple(RecommendationHeading.values)
+    """One text per heading of the case's form version (`headings`: label by key)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, headings: dict[str, str], **kwargs):
+        self.guarded_fields = tuple(headings)
         super().__init__(*args, **kwargs)
-        for value, label in RecommendationHeading.choices:
+        for value, label in headings.items():
             self.fields[value] = forms.CharField(
                 label=label,
                 required=False,
@@ -158,14 +150,14 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
     """The letter's text as the coordinator confirms it: the experts' recommendations merged
     under each heading, editable, and a confirmation before it is sent."""
 
-    guarded_fields = tuple(RecommendationHeading.values)
     confirm = forms.BooleanField(
         label="I have read the letter as it will be sent. Send it to the presenter.", required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, headings: dict[str, str], **kwargs):
+        self.guarded_fields = tuple(headings)
         super().__init__(*args, **kwargs)
-        for value, label in RecommendationHeading.choices:
+        for value, label in headings.items():
             self.fields[value] = forms.CharField(
                 label=label,
                 required=False,
@@ -174,13 +166,13 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 6 if self.initial.get(value) else 2}),
                 error_messages={"max_length": TOO_LONG},
             )
-        self.order_fields([*RecommendationHeading.values, "confirm"])
+        self.order_fields([*headings, "confirm"])
 
     def texts(self) -> dict[str, str]:
         """Each heading's text as typed (or as merged, before anything is posted)."""
         if not self.is_bound:
-            return {h: self.initial.get(h, "") for h in RecommendationHeading.values}
-        return {h: str(self.data.get(h, "")).replace("\r\n", "\n") for h in RecommendationHeading.values}
+            return {h: self.initial.get(h, "") for h in self.guarded_fields}
+        return {h: str(self.data.get(h, "")).replace("\r\n", "\n") for h in self.guarded_fields}
 
 
 class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
@@ -260,9 +252,11 @@ class LibrarySearchForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args, tags, **kwargs):
+    def __init__(self, *args, tags, headings: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = tags
+        if headings is not None:
+            self.fields["heading"].choices = [("", "Any heading"), *headings.items()]
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from echo_hub.lib.forms import add_service_errors
 
 from . import services
+from .caseforms.definition import heading_labels
 from .forms import LetterForm
 from .permissions import get_case_for_coordinator, get_letter_for_coordinator
 
@@ -35,7 +36,8 @@ def letter_finalize(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(case)
-    form = LetterForm(request.POST or None, initial=services.merged_texts(case))
+    headings = heading_labels(services.case_definition(case))
+    form = LetterForm(request.POST or None, initial=services.merged_texts(case), headings=headings)
     action = request.POST.get("action", "send")
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,12 +23,16 @@ from django.utils import timezone
 from echo_hub.audit.services import Action, record
 from sessions.models import Program, Role
 
+from .caseforms.definition import heading_labels
+from .caseforms.versions import case_definition
 from .deid import explain, find_identifiers
-from .models import Case, CaseTag, LibraryScreening, Medication, Recommendation, RecommendationHeading
+from .models import Case, CaseTag, LibraryScreening, Medication, Recommendation
 
 LIBRARY_STATUSES = (Case.Status.PRESENTED, Case.Status.LETTER_SENT)
 SEARCH_CONFIG = "english"
 HUB_ROLES = (Role.COORDINATOR, Role.EXPERT)
+# The columns every case has, the pain form's, and the text of the other forms' answers.
+SEARCHED_FIELDS = (*Case.TEXT_FIELDS, "answers_text")
 LIBRARY_AWAITING = "library"  # the case queue's filter value for cases awaiting library screening
 
 
@@ -71,7 +75,7 @@ def _original_mme() -> Coalesce:
 def _text_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     if connection.vendor == "postgresql":
         query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        vector = SearchVector(*Case.TEXT_FIELDS, config=SEARCH_CONFIG)
+        vector = SearchVector(*SEARCHED_FIELDS, config=SEARCH_CONFIG)
         in_recommendations = Recommendation.objects.annotate(
             document=SearchVector("text", config=SEARCH_CONFIG)
         ).filter(case=OuterRef("pk"), document=query)
@@ -83,7 +87,7 @@ def _text_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     # SQLite (local runs): every word must appear in a case field or a recommendation.
     for word in text.split():
         in_case = Q()
-        for name in Case.TEXT_FIELDS:
+        for name in SEARCHED_FIELDS:
             in_case |= Q(**{f"{name}__icontains": word})
         in_recommendations = Recommendation.objects.filter(case=OuterRef("pk"), text__icontains=word)
         cases = cases.filter(in_case | Exists(in_recommendations))
@@ -133,7 +137,7 @@ def library_cases(
     cases = (
         published_cases(program)
         .annotate(original_mme=_original_mme())
-        .select_related("presenter", "slot__session")
+        .select_related("presenter", "slot__session", "form_version")
         .prefetch_related(
             "tags",
             Prefetch("recommendations", queryset=Recommendation.objects.only("pk", "case_id", "heading")),
@@ -158,7 +162,7 @@ def library_case(program: Program, pk: int) -> Case | None:
     return (
         published_cases(program)
         .filter(pk=pk)
-        .select_related("presenter", "slot__session", "follow_up_of")
+        .select_related("presenter", "slot__session", "follow_up_of", "form_version")
         .prefetch_related("tags", "recommendations", "medications", "follow_ups")
         .first()
     )
@@ -166,7 +170,7 @@ def library_case(program: Program, pk: int) -> Case | None:
 
 def headings_in_order(case: Case) -> list[str]:
     seen = {r.heading for r in case.recommendations.all()}
-    return [label for value, label in RecommendationHeading.choices if value in seen]
+    return [label for value, label in heading_labels(case_definition(case)).items() if value in seen]
 
 
 def _clean_names(names: Iterable[str]) -> list[str]:

@@ -18,9 +18,11 @@ from sessions.permissions import get_program_for_member, member_programs
 
 from . import library as case_library
 from . import services
+from .caseforms.definition import has_attachments, heading_labels
+from .caseforms.display import answer_sections
 from .deid import FIX_ADVICE, KIND_LABELS, find_identifiers
 from .forms import CaseTagsForm, LibraryScreeningForm, LibrarySearchForm, LibrarySharingForm
-from .models import Case, CaseTag, RecommendationHeading
+from .models import Case, CaseTag
 from .permissions import get_case_for_coordinator, get_case_for_presenter
 
 
@@ -38,7 +40,9 @@ def library_index(request):
 def library_search(request, slug):
     program, role = get_program_for_member(request.user, slug)
     form = LibrarySearchForm(
-        request.GET or None, tags=CaseTag.objects.filter(program=program).order_by("name")
+        request.GET or None,
+        tags=CaseTag.objects.filter(program=program).order_by("name"),
+        headings=heading_labels(services.current_definition(program)),
     )
     page = paginate(request, case_library.library_cases(program, **form.filters()), per_page=20)
     for case in page:
@@ -79,10 +83,11 @@ def library_case(request, slug, pk):
         {
             "program": program,
             "case": case,
+            "answer_sections": _answer_sections(case),
             "medications": original,
             "total_mme": services.total_mme(original),
             "follow_ups": follow_ups,
-            "by_heading": _by_heading(list(case.recommendations.all())),
+            "by_heading": _by_heading(case, list(case.recommendations.all())),
             "tags": list(case.tags.all()),
             "earlier_in_library": earlier is not None and case_library.is_in_library(earlier),
             "show_presenter_name": case_library.shows_presenter_name(role),
@@ -91,10 +96,16 @@ def library_case(request, slug, pk):
     )
 
 
-def _by_heading(items: list) -> list[tuple[str, list]]:
+def _answer_sections(case: Case) -> list:
+    definition = services.case_definition(case)
+    attachments = list(case.attachments.all()) if has_attachments(definition) else []
+    return answer_sections(definition, case, attachments=attachments)
+
+
+def _by_heading(case: Case, items: list) -> list[tuple[str, list]]:
     return [
         (label, [item for item in items if item.heading == value])
-        for value, label in RecommendationHeading.choices
+        for value, label in heading_labels(services.case_definition(case)).items()
         if any(item.heading == value for item in items)
     ]
 
@@ -183,7 +194,7 @@ def _screening_context(case: Case) -> dict:
     return {
         "case": case,
         "program": case.program,
-        "by_heading": _by_heading(recommendations),
+        "by_heading": _by_heading(case, recommendations),
         "found": found,
         "version": case_library.recommendations_version(case),
         "screenable": case.library_shared and case.status in case_library.LIBRARY_STATUSES,

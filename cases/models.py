@@ -62,6 +62,47 @@ class LibraryScreening(models.TextChoices):
     KEPT_OUT = "kept_out", "Kept out of the library"
 
 
+class CaseForm(models.Model):
+    """A program's case form: which of its versions new cases are written with."""
+
+    program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="case_form")
+    current = models.ForeignKey(
+        "CaseFormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Case form of {self.program}"
+
+
+class CaseFormVersion(models.Model):
+    """One version of a program's case form, never changed once written: each case keeps the
+    version it was written with, so a later change of the form leaves it as it was submitted.
+    `definition` holds the sections (cases/caseforms/definition.py), `headings` the
+    recommendation headings, [{"key", "label"}]."""
+
+    case_form = models.ForeignKey(CaseForm, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    headings = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_form", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_form", "number"], name="caseformversion_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_form.program} form, version {self.number}"
+
+    @property
+    def full_definition(self) -> dict:
+        return {**self.definition, "headings": self.headings}
+
+
 class Case(models.Model):
     """A de-identified patient case a spoke clinician presents to the hub."""
 
@@ -174,6 +215,16 @@ class Case(models.Model):
     )
     library_screened_at = models.DateTimeField(null=True, blank=True)
 
+    # The program's form when the case was first saved; null only for cases created outside
+    # the services (the admin, old fixtures), which read as the chronic pain form.
+    form_version = models.ForeignKey(
+        CaseFormVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    # Answers to the fields of `form_version` that have no column of their own, by field key.
+    answers = models.JSONField(default=dict, blank=True)
+    # The text of those answers in one string, for the library's search.
+    answers_text = models.TextField(blank=True, editable=False)
+
     return_comment = BoundedTextField(blank=True, max_length=COMMENT_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -192,6 +243,19 @@ class Case(models.Model):
         "mental_health",
         "substance_use",
         "social_context",
+        "question_1",
+        "question_2",
+        "question_3",
+    )
+    # What every case has, whatever its program's form.
+    CORE_TEXT_FIELDS = ("title", "main_concern", "question_1", "question_2", "question_3")
+    CORE_FIELDS = (
+        "title",
+        "age_band",
+        "sex_gender",
+        "main_concern",
+        "requested_session",
+        "consent",
         "question_1",
         "question_2",
         "question_3",
@@ -310,6 +374,9 @@ class CaseSlot(models.Model):
 
 
 class RecommendationHeading(models.TextChoices):
+    """The chronic pain form's headings (cases/caseforms/templates_pain.py); other forms have
+    their own, and `Recommendation.heading` is a key of the case's form version."""
+
     DIFFERENTIAL = "differential", "Differential diagnosis"
     INVESTIGATIONS = "investigations", "Investigations"
     REFERRALS = "referrals", "Referrals"
@@ -324,7 +391,7 @@ class RecommendationHeading(models.TextChoices):
 class Recommendation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="recommendations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    heading = models.CharField(max_length=20, choices=RecommendationHeading.choices)
+    heading = models.CharField(max_length=20)
     text = BoundedTextField(max_length=LONG_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -338,7 +405,7 @@ class Recommendation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_heading_display()} by {self.author}"
+        return f"{self.heading} by {self.author}"
 
 
 class RecommendationLetter(models.Model):
@@ -467,3 +534,25 @@ class IdentifierOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} of {self.case}: {self.get_status_display()}"
+
+
+class CaseAttachment(models.Model):
+    """A file answering an attachment field of the case's form (an ECG, a scan of a fibrosis
+    report): a PDF, PNG or JPEG, recognised by its first bytes. Served only through a view
+    that checks who may see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    field = models.CharField(max_length=40)
+    file = models.FileField(upload_to="case-attachments/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=120)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "field", "pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "field"], name="caseattachment_one_per_field")]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.field} of {self.case})"

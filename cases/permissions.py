@@ -51,7 +51,7 @@ def _role(user, program: Program) -> str | None:
 
 
 def get_case_for_user(user, pk: int) -> tuple[Case, str | None]:
-    case = visible_cases(user).select_related("program", "presenter").filter(pk=pk).first()
+    case = visible_cases(user).select_related("program", "presenter", "form_version").filter(pk=pk).first()
     if case is None:
         raise denied(Http404("No such case."), user=user, object_type=Case._meta.label_lower, object_id=pk)
     return case, _role(user, case.program)

@@ -1,4 +1,5 @@
-"""A presenter's ways in and out: "Present a case" from anywhere, and withdrawing a case."""
+"""A presenter's ways in and out: "Present a case" from anywhere, withdrawing a case, and
+reporting a follow-up."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,7 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from echo_hub.lib.forms import add_service_errors
+
 from . import services
+from .caseforms.definition import MEDICATIONS, fields
+from .forms import FollowUpForm, medication_formset, medication_rows
 from .models import CaseSlot
 from .permissions import get_case_for_presenter, programs_to_present_in
 
@@ -38,3 +43,48 @@ def case_withdraw(request, pk):
         return redirect(case)
     slot = CaseSlot.objects.select_related("session").filter(case=case).first()
     return render(request, "cases/case_withdraw.html", {"case": case, "slot": slot})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_follow_up(request, pk):
+    case = get_case_for_presenter(request.user, pk)
+    definition = services.case_definition(case)
+    # The pain form's follow-up asks how the pain changed and for the medications now; another
+    # form's asks for the medications only if it has a medication list.
+    with_pain = any(f.get("column") for f in fields(definition))
+    with_meds = any(f["type"] == MEDICATIONS for f in fields(definition))
+    form = FollowUpForm(request.POST or None)
+    if not with_pain:
+        del form.fields["pain_change"]
+    meds = medication_formset(request.POST or None, medications=case.medications.filter(follow_up=None))
+    if request.method == "POST" and (form.is_valid() & (not with_meds or meds.is_valid())):
+        try:
+            services.add_follow_up(
+                case=case,
+                author=request.user,
+                fields=form.cleaned_data,
+                medications=medication_rows(meds) if with_meds else [],
+                present_again=form.cleaned_data["present_again"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your follow-up is recorded.")
+            return redirect(case)
+    return render(
+        request,
+        "cases/case_follow_up.html",
+        {
+            "case": case,
+            "form": form,
+            "meds": meds,
+            "with_pain": with_pain,
+            "with_meds": with_meds,
+            "findings": _findings(form, *meds.forms),
+        },
+    )
+
+
+def _findings(*forms) -> list[dict]:
+    return [found for form in forms for found in getattr(form, "identifier_findings", {}).values()]

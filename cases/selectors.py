@@ -7,6 +7,8 @@ from echo_hub.deid import find_identifiers, snippet_key
 from echo_hub.deid.forms import highlight
 from sessions.models import Enrollment, Program, Role, Session
 
+from .caseforms.definition import field_map, shown
+from .caseforms.versions import case_definition
 from .library import LIBRARY_AWAITING, awaiting_screening
 from .models import Case, CaseSlot, IdentifierOverride, Recommendation, RecommendationLetter
 from .services import OVERDUE_LETTER_DAYS
@@ -39,17 +41,17 @@ def case_queue(program: Program, *, status: str = "", session: Session | None = 
 def identifier_overrides(case: Case) -> list[dict]:
     """The text the presenter vouched for, highlighted in its field, newest decision last."""
     rows = []
+    answers = field_map(case_definition(case))
     for override in case.identifier_overrides.select_related("created_by", "decided_by"):
-        text = getattr(case, override.field, "") or ""
+        field = answers.get(override.field)
+        if field is not None and not field.get("column"):
+            text, label = case.answers.get(override.field) or "", shown(field["label"])
+        else:
+            text = getattr(case, override.field, "") or ""
+            label = Case._meta.get_field(override.field).verbose_name
         keys = {snippet_key(s) for s in override.snippets}
         marked = [f for f in find_identifiers(text) if snippet_key(f.text) in keys]
-        rows.append(
-            {
-                "override": override,
-                "label": Case._meta.get_field(override.field).verbose_name,
-                "highlighted": highlight(text, marked),
-            }
-        )
+        rows.append({"override": override, "label": label, "highlighted": highlight(text, marked)})
     return rows
 
 

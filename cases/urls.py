@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import letter_views, library_views, presenter_views, views
+from . import caseform_views, file_views, letter_views, library_views, presenter_views, views
 
 app_name = "cases"
 
@@ -12,9 +12,10 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", views.case_edit, name="edit"),
     path("cases/<int:pk>/submit/", views.case_submit, name="submit"),
     path("cases/<int:pk>/withdraw/", presenter_views.case_withdraw, name="withdraw"),
-    path("cases/<int:pk>/follow-up/", views.case_follow_up, name="follow_up"),
+    path("cases/<int:pk>/follow-up/", presenter_views.case_follow_up, name="follow_up"),
     path("cases/<int:pk>/recommendations/", views.case_recommendations, name="recommendations"),
-    path("cases/<int:pk>/letter.pdf", views.case_letter, name="letter"),
+    path("cases/<int:pk>/letter.pdf", file_views.case_letter, name="letter"),
+    path("cases/<int:pk>/attachments/<int:attachment_pk>/", file_views.case_attachment, name="attachment"),
     path("cases/<int:pk>/assign/", views.case_assign, name="assign"),
     path("cases/<int:pk>/return/", views.case_return, name="return"),
     path("cases/<int:pk>/identifiers/accept/", views.case_accept_overrides, name="accept_overrides"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("programs/<slug:slug>/cases/new/", views.case_create, name="create"),
     path("programs/<slug:slug>/sessions/<int:pk>/cases/", views.session_agenda, name="session_agenda"),
     path("manage/<slug:slug>/cases/", views.queue, name="queue"),
+    path("manage/<slug:slug>/case-form/", caseform_views.case_form_editor, name="form_editor"),
     path("manage/<slug:slug>/cases/<int:pk>/letter/retry/", letter_views.letter_retry, name="letter_retry"),
 ]
 

@@ -6,10 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from echo_hub.audit.services import Action, denied, record
+from echo_hub.audit.services import Action, record
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
-from echo_hub.lib.storage import private_file_response
 from sessions.models import Role
 from sessions.permissions import (
     get_program_for_coordinator,
@@ -18,10 +17,12 @@ from sessions.permissions import (
 )
 
 from . import selectors, services
+from .caseforms.build import AnswersForm, form_sections
+from .caseforms.definition import MEDICATIONS, fields, has_attachments, heading_labels
+from .caseforms.display import answer_sections
 from .forms import (
     AssignForm,
     CaseForm,
-    FollowUpForm,
     QueueFilterForm,
     RecommendationsForm,
     ReturnCaseForm,
@@ -55,25 +56,38 @@ def my_cases(request):
 
 
 def _case_form_page(request, *, program, case=None):
-    form = CaseForm(
-        request.POST or None, instance=case, program=program, vouched_before=services.vouched_keys(case)
+    vouched = services.vouched_keys(case)
+    form = CaseForm(request.POST or None, instance=case, program=program, vouched_before=vouched)
+    definition = (
+        services.case_definition(case) if case else services.current_form_version(program).full_definition
     )
+    answers = AnswersForm(
+        request.POST or None,
+        request.FILES or None,
+        definition=definition,
+        case=case,
+        submitting="submit" in request.POST,
+        vouched_before=vouched,
+    )
+    medication_field = next((f for f in fields(definition) if f["type"] == MEDICATIONS), None)
     meds = medication_formset(
         request.POST or None, medications=case.medications.filter(follow_up=None) if case else ()
     )
     if request.method == "POST":
-        forms_valid = form.is_valid() & meds.is_valid()
+        forms_valid = form.is_valid() & answers.is_valid() & (medication_field is None or meds.is_valid())
         if forms_valid:
             try:
                 case = services.save_case_draft(
                     presenter=request.user,
                     program=program,
-                    fields=form.cleaned_data,
-                    medications=medication_rows(meds),
+                    fields={**form.cleaned_data, **answers.columns()},
+                    answers=answers.answers(),
+                    uploads=answers.uploads(),
+                    medications=medication_rows(meds) if medication_field else [],
                     case=case,
-                    vouches=form.vouches,
+                    vouches={**form.vouches, **answers.vouches},
                 )
-                if form.vouches:
+                if form.vouches or answers.vouches:
                     messages.info(
                         request,
                         "A coordinator will read the text you marked as not identifying before anyone "
@@ -94,10 +108,14 @@ def _case_form_page(request, *, program, case=None):
         "cases/case_form.html",
         {
             "form": form,
+            "answers": answers,
+            "sections": form_sections(definition, answers),
             "meds": meds,
+            "medication_field": medication_field,
+            "has_attachment_field": has_attachments(definition),
             "program": program,
             "case": case,
-            "findings": _findings(form, *meds.forms),
+            "findings": _findings(form, answers, *meds.forms),
         },
     )
 
@@ -141,7 +159,11 @@ def _case_body(case: Case, lists: dict) -> dict:
         follow_up.total_mme = services.total_mme(
             [m for m in lists["follow_up_medications"] if m.follow_up_id == follow_up.pk]
         )
+    definition = services.case_definition(case)
+    # Only a form with attachment fields reads them: the pain form's pages keep their queries.
+    attachments = list(case.attachments.all()) if has_attachments(definition) else []
     return {
+        "answer_sections": answer_sections(definition, case, attachments=attachments),
         "total_mme": total,
         "mme_level": mme_level(float(total) if total is not None else None),
         "prescribing_warnings": prescribing_warnings(
@@ -151,6 +173,12 @@ def _case_body(case: Case, lists: dict) -> dict:
         ),
         **lists,
     }
+
+
+def _label_recommendations(case: Case, recommendations) -> None:
+    labels = heading_labels(services.case_definition(case))
+    for recommendation in recommendations:
+        recommendation.heading_label = labels.get(recommendation.heading, recommendation.heading)
 
 
 @login_required
@@ -166,6 +194,7 @@ def case_detail(request, pk):
         request=request,
     )
     lists = selectors.case_detail_lists(case)
+    _label_recommendations(case, lists["recommendations"])
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.
         lists["recommendations"] = []
@@ -261,7 +290,8 @@ def case_mark_presented(request, pk):
 def case_recommendations(request, pk):
     case = get_case_for_expert(request.user, pk)
     mine = {r.heading: r.text for r in case.recommendations.filter(author=request.user)}
-    form = RecommendationsForm(request.POST or None, initial=mine)
+    headings = heading_labels(services.case_definition(case))
+    form = RecommendationsForm(request.POST or None, initial=mine, headings=headings)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_recommendations(case=case, author=request.user, texts=form.cleaned_data)
@@ -271,6 +301,7 @@ def case_recommendations(request, pk):
             messages.success(request, "Your recommendations are saved. The coordinator sends the letter.")
             return redirect(case)
     lists = selectors.case_detail_lists(case)
+    _label_recommendations(case, lists["recommendations"])
     others = [r for r in lists["recommendations"] if r.author_id != request.user.pk]
     return render(
         request,
@@ -282,48 +313,6 @@ def case_recommendations(request, pk):
             "findings": _findings(form),
             **_case_body(case, lists),
         },
-    )
-
-
-@login_required
-@require_GET
-def case_letter(request, pk):
-    case, role = get_case_for_user(request.user, pk)
-    letter = RecommendationLetter.objects.filter(case=case, status=RecommendationLetter.Status.READY).first()
-    if not can_read_letter(request.user, case, role):
-        raise denied(Http404("No letter."), user=request.user, obj=case)
-    if letter is None:
-        raise Http404("No letter.")
-    record(
-        Action.CASE_EXPORTED, actor=request.user, obj=case, request=request, extra={"format": "letter_pdf"}
-    )
-    return private_file_response(letter.file, filename=f"echo-recommendations-case-{case.pk}.pdf")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_follow_up(request, pk):
-    case = get_case_for_presenter(request.user, pk)
-    form = FollowUpForm(request.POST or None)
-    meds = medication_formset(request.POST or None, medications=case.medications.filter(follow_up=None))
-    if request.method == "POST" and (form.is_valid() & meds.is_valid()):
-        try:
-            services.add_follow_up(
-                case=case,
-                author=request.user,
-                fields=form.cleaned_data,
-                medications=medication_rows(meds),
-                present_again=form.cleaned_data["present_again"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Thank you: your follow-up is recorded.")
-            return redirect(case)
-    return render(
-        request,
-        "cases/case_follow_up.html",
-        {"case": case, "form": form, "meds": meds, "findings": _findings(form, *meds.forms)},
     )
 
 

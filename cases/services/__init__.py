@@ -1,6 +1,13 @@
 """The verbs of a case's life, in three modules: the case from draft to presentation, the
 hub's recommendations and their letter, and follow-ups. Import them from here."""
 
+from .caseforms import (
+    case_definition,
+    current_definition,
+    current_form_version,
+    save_form_version,
+    start_from_template,
+)
 from .cases import (
     assign_case_to_session,
     mark_case_presented,
@@ -33,7 +40,10 @@ __all__ = [
     "accept_overrides",
     "add_follow_up",
     "assign_case_to_session",
+    "case_definition",
     "check_can_finalize",
+    "current_definition",
+    "current_form_version",
     "finalize_recommendations",
     "guard_identifiers",
     "has_waiting_overrides",
@@ -46,7 +56,9 @@ __all__ = [
     "retry_letter_render",
     "return_case",
     "save_case_draft",
+    "save_form_version",
     "save_recommendations",
+    "start_from_template",
     "submit_case",
     "total_mme",
     "vouched_keys",

@@ -13,11 +13,22 @@ from echo_hub.lib.urls import absolute_url
 from sessions.models import Session
 from sessions.selectors import join_url_for
 
+from ..caseforms.definition import (
+    ATTACHMENT,
+    MEDICATIONS,
+    answer_text_keys,
+    field_map,
+    fields,
+    text_keys,
+    text_limit,
+)
+from ..caseforms.display import answers_text
 from ..models import (
     Case,
     CaseEvent,
     CaseSlot,
 )
+from .caseforms import case_definition, current_form_version, replace_attachments
 from .common import (
     MedicationRow,
     email_presenter,
@@ -40,12 +51,23 @@ def save_case_draft(
     medications: Sequence[MedicationRow],
     case: Case | None = None,
     vouches: Mapping[str, Vouch] | None = None,
+    answers: Mapping | None = None,
+    uploads: Mapping | None = None,
 ) -> Case:
     """Create or update a draft. Nothing is stored when any text looks identifying, except
-    text the presenter vouched for (`vouches`, per field), which then waits for a coordinator."""
+    text the presenter vouched for (`vouches`, per field), which then waits for a coordinator.
+    `fields` holds the case's columns, `answers` the answers its form keeps in Case.answers
+    (by field key). A new case is written with the program's current form version; a case
+    keeps its version when the program's form changes later."""
     vouches = vouches or {}
+    version = case.form_version if case is not None else current_form_version(program)
+    definition = case_definition(case) if case is not None else version.full_definition
+    answers = _known_answers(definition, answers or {})
+    answer_texts = {key: answers.get(key) or "" for key in text_keys(definition) if key in answers}
     texts = {name: fields.get(name) or "" for name in Case.TEXT_FIELDS} | medication_texts(medications)
-    check_lengths(texts, text_limits(Case) | medication_limits(medications))
+    texts |= answer_texts
+    limits = {key: text_limit(field_map(definition)[key]) for key in answer_texts}
+    check_lengths(texts, text_limits(Case) | medication_limits(medications) | limits)
     problem = invisible_characters_problem(texts["title"])
     if problem:
         raise ValidationError({"title": f"This text {problem}"})
@@ -54,7 +76,7 @@ def save_case_draft(
         vouched.setdefault(field, set()).update(vouch.keys)
     guard_identifiers(texts, vouched)
     if case is None:
-        case = Case(presenter=presenter, program=program)
+        case = Case(presenter=presenter, program=program, form_version=version)
     elif not case.is_editable:
         raise ValidationError("This case can no longer be edited: it is with the hub.")
     session = fields.get("requested_session")
@@ -63,13 +85,40 @@ def save_case_draft(
     for name in (*Case.CONTENT_FIELDS, "library_shared"):
         if name in fields:
             setattr(case, name, fields[name])
+    case.answers = answers
+    case.answers_text = answers_text(definition, answers)
     created = case.pk is None
     case.save()
     replace_medications(case, medications)
+    replace_attachments(case, definition, uploads or {}, presenter)
     vouched_now = sync_overrides(case, vouches, texts, presenter)
     extra = {"created": created} | ({"vouched": vouched_now} if vouched_now else {})
     record(Action.CASE_EDITED, actor=presenter, obj=case, extra=extra)
     return case
+
+
+def _known_answers(definition: dict, answers: Mapping) -> dict:
+    by_key = field_map(definition)
+    unknown = set(answers) - {key for key, field in by_key.items() if not field.get("column")}
+    if unknown:
+        raise ValidationError(f"Not a field of this case's form: {', '.join(sorted(unknown))}.")
+    return dict(answers)
+
+
+def _missing_answers(case: Case) -> dict[str, str]:
+    """The required fields of the case's form left unanswered."""
+    missing = {}
+    attached = set(case.attachments.values_list("field", flat=True))
+    for field in fields(case_definition(case)):
+        if not field.get("required") or field["type"] == MEDICATIONS:
+            continue
+        if field["type"] == ATTACHMENT:
+            value = field["key"] if field["key"] in attached else None
+        else:
+            value = getattr(case, field["column"]) if field.get("column") else case.answers.get(field["key"])
+        if value is None or value == "" or value == []:
+            missing[field["key"]] = "Required before you submit."
+    return missing
 
 
 @transaction.atomic
@@ -82,12 +131,14 @@ def submit_case(*, case: Case, by) -> Case:
         raise ValidationError("Only a draft or a returned case can be submitted.")
     missing = {
         name: "Required before you submit." for name in Case.REQUIRED_TO_SUBMIT if not getattr(case, name)
-    }
+    } | _missing_answers(case)
     if not case.attested_deidentified:
         missing["attested_deidentified"] = "Confirm that the case holds no patient identifiers."
     if missing:
         raise ValidationError(missing)
-    guard_identifiers({name: getattr(case, name) for name in Case.TEXT_FIELDS}, vouched_keys(case))
+    texts = {name: getattr(case, name) for name in Case.TEXT_FIELDS}
+    texts |= {key: case.answers.get(key) or "" for key in answer_text_keys(case_definition(case))}
+    guard_identifiers(texts, vouched_keys(case))
     case.status = Case.Status.SUBMITTED
     case.submitted_at = timezone.now()
     case.save(update_fields=["status", "submitted_at", "updated_at"])

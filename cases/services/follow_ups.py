@@ -77,6 +77,9 @@ def _create_re_presentation(case: Case, follow_up: FollowUp, medications: Sequen
     again = Case(program=case.program, presenter=case.presenter, follow_up_of=case)
     for name in Case.CONTENT_FIELDS:
         setattr(again, name, getattr(case, name))
+    # The same form version and answers: the case presented again reads as the first one did.
+    again.form_version_id = case.form_version_id
+    again.answers, again.answers_text = case.answers, case.answers_text
     again.title = f"Follow-up: {case.title}"[:120]
     again.requested_session = None
     again.main_concern = f"{follow_up.what_changed}{ORIGINAL_CONCERN}{case.main_concern}"

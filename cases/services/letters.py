@@ -17,7 +17,10 @@ from echo_hub.lib.pdf import render_pdf
 from echo_hub.lib.text import check_lengths
 from sessions.models import Program, Session
 
-from ..models import Case, RecommendationHeading
+from ..caseforms.definition import MEDICATIONS, fields, heading_keys, heading_labels
+from ..caseforms.display import AnswerSection, answer_sections
+from ..caseforms.versions import case_definition
+from ..models import Case
 from .common import guard_identifiers, session_discussed_in, total_mme
 
 logger = logging.getLogger(__name__)
@@ -39,22 +42,23 @@ def merged_texts(case: Case) -> dict[str, str]:
     they were written: the letter's text until the coordinator edits it."""
     recommendations = list(case.recommendations.order_by("pk"))
     texts = {}
-    for heading in RecommendationHeading.values:
+    for heading in heading_keys(case_definition(case)):
         paragraphs = [r.text.strip() for r in recommendations if r.heading == heading and r.text.strip()]
         if paragraphs:
             texts[heading] = "\n\n".join(paragraphs)
     return texts
 
 
-def clean_letter_texts(texts: Mapping[str, str]) -> dict[str, str]:
-    """The coordinator's text, heading by heading: known headings only, no identifiers, not
-    empty. Raises ValidationError by heading."""
-    unknown = set(texts) - set(RecommendationHeading.values)
+def clean_letter_texts(case: Case, texts: Mapping[str, str]) -> dict[str, str]:
+    """The coordinator's text, heading by heading: the headings of the case's form only, no
+    identifiers, not empty. Raises ValidationError by heading."""
+    headings = heading_keys(case_definition(case))
+    unknown = set(texts) - set(headings)
     if unknown:
         raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
     cleaned = {
         heading: texts[heading].replace("\r\n", "\n").strip()
-        for heading in RecommendationHeading.values
+        for heading in headings
         if texts.get(heading, "").strip()
     }
     if not cleaned:
@@ -64,10 +68,10 @@ def clean_letter_texts(texts: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def sections(texts: Mapping[str, str]) -> list[LetterSection]:
+def sections(case: Case, texts: Mapping[str, str]) -> list[LetterSection]:
     return [
         LetterSection(heading=value, label=label, text=texts[value])
-        for value, label in RecommendationHeading.choices
+        for value, label in heading_labels(case_definition(case)).items()
         if texts.get(value, "").strip()
     ]
 
@@ -110,8 +114,13 @@ def letterhead(program: Program) -> dict:
 def letter_document(
     *, case: Case, session: Session | None, issued_at: datetime, texts: Mapping[str, str], experts: list[str]
 ) -> dict:
-    """The context of pdf/recommendation_letter.html, for the sent letter and its preview."""
-    medications = list(case.medications.filter(follow_up=None))
+    """The context of pdf/recommendation_letter.html, for the sent letter and its preview.
+    The pain form's columns print as they always have (its opioid table included); the
+    answers of any other form print after them, section by section."""
+    definition = case_definition(case)
+    medication_field = next((f for f in fields(definition) if f["type"] == MEDICATIONS), None)
+    medications = list(case.medications.filter(follow_up=None)) if medication_field else []
+    with_mme = bool(medication_field and medication_field.get("mme"))
     return {
         "case": case,
         "program": case.program,
@@ -119,11 +128,27 @@ def letter_document(
         "issued_at": issued_at,
         "reference": f"#{case.pk}",
         "letterhead": letterhead(case.program),
-        "sections": sections(texts),
+        "sections": sections(case, texts),
         "experts": experts,
-        "medications": medications,
-        "total_mme": total_mme(medications),
+        "medications": medications if with_mme else [],
+        "total_mme": total_mme(medications) if with_mme else None,
+        "answer_sections": _printed(
+            answer_sections(definition, case, answered_only=True, columns=False),
+            with_medications=bool(medications) and not with_mme,
+        ),
+        "other_medications": [] if with_mme else medications,
     }
+
+
+def _printed(sections: list[AnswerSection], *, with_medications: bool) -> list[AnswerSection]:
+    """The sections with something to print: an empty medication list and a section left
+    with no answer are not printed."""
+    printed = []
+    for section in sections:
+        answers = [a for a in section.answers if a.kind != MEDICATIONS or with_medications]
+        if answers:
+            printed.append(AnswerSection(section.title, answers))
+    return printed
 
 
 def expert_names(case: Case) -> list[str]:
@@ -165,5 +190,5 @@ def letter_setting(case: Case) -> Iterator[None]:
 
 def render_letter_preview(*, case: Case, texts: Mapping[str, str]) -> bytes:
     with letter_setting(case):
-        document = preview_document(case=case, texts=clean_letter_texts(texts))
+        document = preview_document(case=case, texts=clean_letter_texts(case, texts))
         return render_pdf(LETTER_TEMPLATE, document)

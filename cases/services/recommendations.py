@@ -12,12 +12,13 @@ from echo_hub.lib.pdf import render_pdf, sha256_hex
 from echo_hub.lib.renders import Renders
 from echo_hub.lib.text import check_lengths, text_limits
 
+from ..caseforms.definition import heading_keys
+from ..caseforms.versions import case_definition
 from ..library import reopen_library_screening
 from ..models import (
     Case,
     CaseEvent,
     Recommendation,
-    RecommendationHeading,
     RecommendationLetter,
 )
 from .common import email_presenter, guard_identifiers, record_event, session_discussed_in
@@ -53,7 +54,7 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
         raise ValidationError(
             "Recommendations can be written once the case is scheduled, until the letter is sent."
         )
-    unknown = set(texts) - set(RecommendationHeading.values)
+    unknown = set(texts) - set(heading_keys(case_definition(case)))
     if unknown:
         raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
     limit = text_limits(Recommendation)["text"]
@@ -98,7 +99,7 @@ def finalize_recommendations(
         raise ValidationError("There are no recommendations to send yet.")
     session = session_discussed_in(case)
     merged = merged_texts(case)
-    final = clean_letter_texts(merged if texts is None else texts)
+    final = clean_letter_texts(case, merged if texts is None else texts)
     if case.status == Case.Status.SCHEDULED:
         record_event(case, CaseEvent.Kind.PRESENTED, by)
         record(Action.CASE_PRESENTED, actor=by, obj=case, extra={"session_id": session.pk})

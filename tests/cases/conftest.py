@@ -1,9 +1,14 @@
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 
+from cases import services
 from cases.models import Case
 from cases.services import MedicationRow
+from cases.services.letters import LETTER_TEMPLATE, letter_document, merged_texts
 from tests.factories import CaseFactory, CaseSlotFactory
 
 CASE_FIELDS = {
@@ -60,3 +65,66 @@ def scheduled_case(program, presenter, session):
             title="Chronic neck pain with a benzodiazepine",
         ),
     ).case
+
+
+# A hepatitis C program's form and a case written on it (tests of forms set per program).
+HEP_C_CORE = {
+    "title": "Genotype 3 with compensated cirrhosis",
+    "age_band": "50-59",
+    "sex_gender": "man",
+    "main_concern": "Wants treatment; on methadone; worried about interactions.",
+    "consent": "yes",
+    "question_1": "Which regimen, and how do we monitor on methadone?",
+    "attested_deidentified": "on",
+    "medications-TOTAL_FORMS": "0",
+    "medications-INITIAL_FORMS": "0",
+}
+HEP_C_ANSWERS = {
+    "genotype": "3",
+    "viral_load": "1250000",
+    "coinfection": ["hiv"],
+    "apri": "1.8",
+    "cirrhosis": "compensated",
+    "prior_treatment": "naive",
+    "interactions": "Methadone and a proton pump inhibitor.",
+    "oat": "yes",
+    "barriers": "Phone access is unreliable; transport is by band bus twice a week.",
+}
+
+
+@pytest.fixture
+def hep_c(program, coordinator):
+    return services.start_from_template(program=program, template="hepatitis_c", by=coordinator)
+
+
+@pytest.fixture
+def hep_c_case(program, presenter, hep_c, session):
+    case = services.save_case_draft(
+        presenter=presenter,
+        program=program,
+        fields={
+            k: v
+            for k, v in HEP_C_CORE.items()
+            if "_" not in k or k.startswith(("age", "sex", "main", "question"))
+        }
+        | {"attested_deidentified": True},
+        answers={"genotype": "3", "viral_load": 1250000, "cirrhosis": "compensated", "oat": True},
+        medications=[],
+    )
+    services.submit_case(case=case, by=presenter)
+    CaseSlotFactory(session=session, case=case)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.SCHEDULED)
+    case.refresh_from_db()
+    return case
+
+
+def post_case_form(client, program, data):
+    return client.post(reverse("cases:create", kwargs={"slug": program.slug}), data)
+
+
+def letter_html(case) -> str:
+    """The letter of `case` as it would be printed now, as HTML."""
+    document = letter_document(
+        case=case, session=None, issued_at=timezone.now(), texts=merged_texts(case), experts=[]
+    )
+    return render_to_string(LETTER_TEMPLATE, document)

@@ -378,7 +378,8 @@ def test_library_page_query_count_is_constant(
 
     assert (first.count("Counted library case"), third.count("Counted library case")) == (1, 3)
     sql = "\n".join(q["sql"] for q in [*ctx1.captured_queries, "----", *ctx3.captured_queries] if q != "----")
-    assert len(ctx1) == len(ctx3) == 12, sql
+    # One of them reads the program's case form, for the headings to filter by.
+    assert len(ctx1) == len(ctx3) == 13, sql
 
 
 def test_library_case_query_count_does_not_grow_with_follow_ups(

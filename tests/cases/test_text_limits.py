@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import services
+from cases.caseforms.build import AnswersForm
+from cases.caseforms.templates_pain import pain_definition
 from cases.forms import CaseForm, FollowUpForm, RecommendationsForm, ReturnCaseForm
 from cases.models import Case, FollowUp, Recommendation
 from tests.factories import CaseFactory
@@ -158,13 +160,15 @@ def _counted(form, name: str, limit: int) -> bool:
 
 def test_forms_tell_the_browser_each_limit_and_ask_for_a_counter(program):
     case_form = CaseForm(program=program)
+    answers_form = AnswersForm(definition=pain_definition())
     follow_up_form = FollowUpForm()
 
-    assert [name for name in LONG_FIELDS if _counted(case_form, name, 4000)] == list(LONG_FIELDS)
+    assert _counted(case_form, "main_concern", 4000)
+    assert [name for name in LONG_FIELDS[1:] if _counted(answers_form, name, 4000)] == list(LONG_FIELDS[1:])
     assert [name for name in QUESTIONS if _counted(case_form, name, 1000)] == list(QUESTIONS)
     assert _counted(follow_up_form, "what_changed", 4000)
     assert _counted(follow_up_form, "recommendations_acted_on", 4000)
-    assert _counted(RecommendationsForm(), "opioid", 4000)
+    assert _counted(RecommendationsForm(headings={"opioid": "Opioid management"}), "opioid", 4000)
     assert _counted(ReturnCaseForm(), "comment", 2000)
     assert 'maxlength="120"' in str(case_form["title"])
 
@@ -193,6 +197,6 @@ def test_case_form_over_the_limit_says_so_keeps_the_text_and_stores_nothing(clie
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"social_context": [_too_long(4000, len(history.strip()))]}
+    assert response.context["answers"].errors == {"social_context": [_too_long(4000, len(history.strip()))]}
     assert f'id="id_social_context">\n{escape(history)}</textarea>' in response.content.decode()
     assert Case.objects.count() == 0

@@ -1,4 +1,5 @@
 import copy
+import dataclasses
 import json
 import zipfile
 from collections.abc import Iterator
@@ -9,13 +10,14 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from cases.models import Case, RecommendationLetter
+from cases.models import Case, CaseAttachment, RecommendationLetter
 from cpd.models import Certificate, CreditType, Survey, SurveyQuestion
 from cpd.services import update_accreditation
 from echo_hub.accounts.models import CommunityType, Profession, User
@@ -149,6 +151,9 @@ MATRIX = {
     "cases:create":                              ("GET/POST", 302, 404, 404, 200, 200,  200,  404),
     "cases:session_agenda":                      ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:queue":                               ("GET",      302, 404, 404, 403, 403,  200,  404),
+    "cases:form_editor":                         ("GET/POST", 302, 404, 404, 403, 403,  200,  404),
+    # An attachment of the scheduled case: whoever may read the case may download it.
+    "cases:attachment":                          ("GET",      302, 404, 404, 200, 200,  200,  404),
     "cases:letter_retry":                        ("POST",     302, 404, 404, 403, 403,  302,  404),
     "cases:library_index":                       ("GET",      302, 200, 200, 302, 302,  302,  302),
     "cases:library":                             ("GET",      302, 404, 404, 200, 200,  200,  404),
@@ -377,6 +382,9 @@ PROGRAM_VIEWS = [
 UNSUBSCRIBE_KIND = "session_reminder_24h"
 
 
+ATTACHMENT_PDF = b"%PDF-1.7\n% ECHO Hub test case attachment\n%%EOF\n"
+
+
 @dataclass(frozen=True)
 class World:
     program: Program
@@ -396,6 +404,7 @@ class World:
     failed_report_export: ReportExport
     users: dict[str, User | None]
     cases: dict[str, Case]
+    attachment: CaseAttachment | None = None
 
 
 def _case_in_state(program, presenter, session, expert, state: str, screener) -> Case:
@@ -477,7 +486,7 @@ def build_world() -> World:
     EnrollmentFactory(program=program, user=pending_user, status=Enrollment.Status.PENDING)
     session = SessionFactory(program=program, title="Session 1", didactic_topic="Opioid tapering")
     past_session = PastSessionFactory(program=program, title="Past session", didactic_topic="Opioid tapering")
-    return World(
+    world = World(
         program=program,
         other_program=other_program,
         session=session,
@@ -517,6 +526,16 @@ def build_world() -> World:
             for state in CASE_STATES
         },
     )
+    attachment = CaseAttachment(
+        case=world.cases[SCHEDULED],
+        field="report",
+        content_type="application/pdf",
+        size=len(ATTACHMENT_PDF),
+        original_name="report.pdf",
+        uploaded_by=presenter,
+    )
+    attachment.file.save("matrix-report.pdf", ContentFile(ATTACHMENT_PDF))
+    return dataclasses.replace(world, attachment=attachment)
 
 
 @pytest.fixture(scope="module")
@@ -627,6 +646,8 @@ def _url_kwargs(name: str, w: World) -> dict:
         return {"slug": slug, "pk": w.cases[PRESENTED].pk}
     if name == "cases:letter_retry":
         return {"slug": slug, "pk": w.cases[LETTER_SENT].pk}
+    if name == "cases:attachment":
+        return {"pk": w.cases[SCHEDULED].pk, "attachment_pk": w.attachment.pk}
     if name == "cpd:certificate_retry":
         return {"slug": slug, "pk": w.certificate.pk}
     if name in {"cpd:credit_type_edit", "cpd:credit_type_delete"}:
@@ -760,6 +781,7 @@ def _expected_text(name: str, role: str, w: World) -> str:
             f'Case 1: <a href="{w.cases[SCHEDULED].get_absolute_url()}">{escape(w.cases[SCHEDULED].title)}</a>'
         ),
         "cases:queue": escape(w.cases[SUBMITTED].title),
+        "cases:form_editor": "Save as a new version",
         "readyz": '"status": "ok"',
         "notifications:preferences": f'id="id_{UNSUBSCRIBE_KIND}" checked>',
         "notifications:unsubscribe": f"You will no longer receive: <strong>{OPTIONAL_KINDS[UNSUBSCRIBE_KIND]}</strong>",
@@ -905,6 +927,8 @@ def test_view_permission_matrix_gives_expected_status(client, world, name, role,
         assert json.loads(archive.read("profile.json"))["email"] == world.users[role].email
     elif expected == 200 and name == "cpd:transcript_pdf":
         assert _expected_text(name, role, world) in _pdf_text(response.content)
+    elif expected == 200 and name == "cases:attachment":
+        assert b"".join(response.streaming_content) == ATTACHMENT_PDF
     elif expected == 200 and name == "reports:export_download":
         assert b"".join(response.streaming_content) == REPORT_PDF
     elif expected == 200:

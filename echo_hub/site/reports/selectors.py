@@ -131,6 +131,7 @@ class ProgramReport:
     communities: Table
     organizations: Table
     retention: Table
+    case_answers: Table
 
     @property
     def tables(self) -> dict[str, Table]:
@@ -150,6 +151,7 @@ class ProgramReport:
                 self.communities,
                 self.organizations,
                 self.retention,
+                self.case_answers,
             )
         }
 
@@ -348,4 +350,5 @@ def program_report(scope: ReportScope) -> ProgramReport:
         topics=tables.topics_table(scope),
         **tables.reach_tables(participants),
         retention=tables.retention_table(participants),
+        case_answers=tables.case_answers_table(scope),
     )

@@ -9,6 +9,9 @@ from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.caseforms.definition import MULTIPLE_CHOICE, SINGLE_CHOICE, YES_NO, shown
+from cases.caseforms.definition import fields as case_fields
+from cases.caseforms.display import worded
 from cpd.models import Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Session
@@ -19,6 +22,7 @@ NOT_GIVEN = _("Not given")
 # A session's status in the report; lazy, so a cached report reads in each viewer's language.
 HELD = pgettext_lazy("session status in a report", "Held")
 CANCELLED = pgettext_lazy("session status in a report", "Cancelled")
+COUNTED_TYPES = (SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO)
 
 
 def _per_session(scope: ReportScope) -> dict[int, dict]:
@@ -236,3 +240,25 @@ def reach_tables(participants: list[Person]) -> dict[str, Table]:
             display=lambda value: value or NOT_GIVEN,
         ),
     }
+
+
+def case_answers_table(scope: ReportScope) -> Table:
+    """Presented cases by their answer to each choice and yes/no question of their case form
+    (forms differ per program and version: a question counts under its label). The chronic
+    pain form's answers live in its own columns and are not counted here."""
+    counts: Counter = Counter()
+    cases = presented_cases(scope).exclude(form_version=None)
+    for definition, answers in cases.values_list("form_version__definition", "answers"):
+        for field in case_fields(definition):
+            value = answers.get(field["key"])
+            if field.get("column") or field["type"] not in COUNTED_TYPES or value in (None, "", []):
+                continue
+            for one in value if isinstance(value, list) else [value]:
+                counts[(shown(field["label"]), worded(field, [one] if isinstance(value, list) else one))] += 1
+    rows = [(label, answer, n) for (label, answer), n in sorted(counts.items())]
+    return Table(
+        "case_answers",
+        _("Case answers"),
+        [Column(_("Question")), Column(_("Answer")), Column(_("Cases"), numeric=True)],
+        rows,
+    )

@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from cases import services as case_services
+from cases.models import Case
 from echo_hub.site.reports.selectors import ReportScope, program_report
 from sessions.models import Role
-from tests.factories import AttendanceFactory, EnrollmentFactory, SessionFactory
+from tests.factories import AttendanceFactory, CaseSlotFactory, EnrollmentFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +165,7 @@ def test_program_report_empty_program_has_no_rows_and_no_averages(other_program)
     assert report.summary.median_days_to_letter is None
     assert report.summary.mme_down_percent is None
     assert report.summary.relevance is None
-    assert [t.rows for name, t in report.tables.items() if name != "summary"] == [[]] * 6
+    assert [t.rows for name, t in report.tables.items() if name != "summary"] == [[]] * 7
 
 
 def test_program_report_scope_label_names_cycle_and_dates(dataset):
@@ -201,3 +203,29 @@ def test_program_report_holds_a_session_in_progress_until_it_ends(program, parti
     summary = report.summary
     assert (summary.sessions_held, summary.sessions_upcoming, summary.participants) == (0, 1, 0)
     assert report.sessions.rows == []
+
+
+def test_program_report_counts_cases_by_their_answers_to_choice_questions(program, coordinator, session_held):
+    case_services.start_from_template(program=program, template="hepatitis_c", by=coordinator)
+    for genotype, coinfection, oat in (("3", ["hiv"], True), ("1a", ["hiv", "hbv"], False), ("3", [], None)):
+        answers = {"genotype": genotype, "coinfection": coinfection, "oat": oat}
+        case = case_services.save_case_draft(
+            presenter=coordinator,
+            program=program,
+            fields={"title": "A hepatitis C case"},
+            answers={k: v for k, v in answers.items() if v not in (None, [])},
+            medications=[],
+        )
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.PRESENTED)
+        CaseSlotFactory(session=session_held, case=case, position=Case.objects.count())
+
+    report = program_report(ReportScope(program=program))
+
+    assert report.tables["case_answers"].rows == [
+        ("Co-infection", "HIV", 2),
+        ("Co-infection", "Hepatitis B", 1),
+        ("Genotype", "1a", 1),
+        ("Genotype", "3", 2),
+        ("On opioid agonist therapy", "No", 1),
+        ("On opioid agonist therapy", "Yes", 1),
+    ]
