@@ -169,6 +169,7 @@ MANAGE = {
     "sessions:manage_roster_import_confirm": Row(get=None, post=lambda t: {}, writes=False),
     "sessions:manage_roster_template": Row(),
     "cases:queue": Row(),
+    "cases:form_editor": Row(post=lambda t: {"action": "template", "template": "hepatitis_c"}),
     "cases:letter_retry": Row(get=None, objects=True, post=lambda t: {}),
     "cpd:manage_certificates": Row(),
     "cpd:bulk_issue": Row(get=None, objects=True, post=lambda t: {"session": t.past_session.pk}),
