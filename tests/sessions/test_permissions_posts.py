@@ -156,6 +156,7 @@ POSTS: dict[str, tuple[str, Callable[[World], dict]]] = {
     "sessions:manage_invitation_revoke": (COORDINATOR, lambda w: {}),
     "sessions:manage_roster_import": (COORDINATOR, lambda w: _csv("roster.csv", ROSTER)),
     "cases:create": (PARTICIPANT, lambda w: _case()),
+    "cases:form_editor": (COORDINATOR, lambda w: {"action": "template", "template": "hepatitis_c"}),
     "cpd:revoke": (COORDINATOR, lambda w: {"reason": "Attendance was misrecorded"}),
     "cpd:evaluate": (PARTICIPANT, lambda w: {
         "relevance": "5", "quality": "4", "objectives_met": "yes",
