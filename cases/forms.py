@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.deid.forms import IdentifierGuardMixin
 from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin
@@ -220,35 +221,36 @@ class QueueFilterForm(forms.Form):
 
 class LibrarySearchForm(forms.Form):
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=200,
         widget=forms.SearchInput(
-            attrs={"class": "form-control", "placeholder": "e.g. buprenorphine taper, sleep, fibromyalgia"}
+            attrs={"class": "form-control", "placeholder": _("e.g. buprenorphine taper, sleep, fibromyalgia")}
         ),
     )
     heading = forms.ChoiceField(
-        label="Recommendation heading",
+        label=_("Recommendation heading"),
         required=False,
-        choices=[("", "Any heading"), *RecommendationHeading.choices],
+        choices=[("", _("Any heading")), *RecommendationHeading.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     mme_band = forms.ChoiceField(
-        label="Opioid dose at presentation",
+        label=_("Opioid dose at presentation"),
         required=False,
-        choices=[("", "Any dose"), *MmeBand.CHOICES],
+        choices=[("", _("Any dose")), *MmeBand.CHOICES],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     age_band = forms.ChoiceField(
-        label="Age band",
+        label=_("Age band"),
         required=False,
-        choices=[("", "Any age"), *AgeBand.choices],
+        choices=[("", _("Any age")), *AgeBand.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     tag = forms.ModelChoiceField(
         queryset=CaseTag.objects.none(),
         required=False,
-        empty_label="Any tag",
+        label=_("Tag"),
+        empty_label=_("Any tag"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -256,7 +258,7 @@ class LibrarySearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = tags
         if headings is not None:
-            self.fields["heading"].choices = [("", "Any heading"), *headings.items()]
+            self.fields["heading"].choices = [("", _("Any heading")), *headings.items()]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -277,7 +279,7 @@ class LibrarySharingForm(forms.Form):
 
 class LibraryScreeningForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("publish", "Publish to library"), ("keep_out", "Keep out of library")]
+        choices=[("publish", _("Publish to library")), ("keep_out", _("Keep out of library"))]
     )
     version = forms.CharField(max_length=64)
 
@@ -287,14 +289,14 @@ class CaseTagsForm(forms.Form):
         queryset=CaseTag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Tags",
-        help_text="Untick a tag to take it off this case.",
+        label=_("Tags"),
+        help_text=_("Untick a tag to take it off this case."),
     )
     new_tags = forms.CharField(
-        label="New tags",
+        label=_("New tags"),
         required=False,
         max_length=300,
-        help_text="Separate tags with commas, e.g. “tapering, buprenorphine switch”. No patient details.",
+        help_text=_("Separate tags with commas, e.g. “tapering, buprenorphine switch”. No patient details."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
@@ -310,5 +312,7 @@ class CaseTagsForm(forms.Form):
         names = [name.strip() for name in self.cleaned_data["new_tags"].split(",")]
         too_long = [name for name in names if len(name) > 40]
         if too_long:
-            raise forms.ValidationError(f"Keep each tag to 40 characters or fewer: “{too_long[0][:40]}…”.")
+            raise forms.ValidationError(
+                _("Keep each tag to 40 characters or fewer: “%(tag)s…”.") % {"tag": too_long[0][:40]}
+            )
         return [name for name in names if name]

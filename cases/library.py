@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.audit.services import Action, record
 from sessions.models import Program, Role
@@ -42,10 +43,10 @@ class MmeBand:
     FROM_50 = "50-89"
     FROM_90 = "90-plus"
     CHOICES = (
-        (NONE, "No opioid MME"),
-        (UNDER_50, "Under 50 MME/day"),
-        (FROM_50, "50–89 MME/day"),
-        (FROM_90, "90 MME/day or more"),
+        (NONE, _("No opioid MME")),
+        (UNDER_50, _("Under 50 MME/day")),
+        (FROM_50, _("50–89 MME/day")),
+        (FROM_90, _("90 MME/day or more")),
     )
 
 
@@ -200,7 +201,7 @@ def set_case_tags(*, case: Case, tags: Sequence[CaseTag], new_names: Sequence[st
     if findings:
         raise ValidationError({"new_tags": [explain(f) for f in findings]})
     if any(t.program_id != case.program_id for t in tags):
-        raise ValidationError("Tags belong to another program.")
+        raise ValidationError(_("Tags belong to another program."))
     chosen = {t.pk: t for t in tags}
     existing = {t.name.lower(): t for t in CaseTag.objects.filter(program_id=case.program_id)}
     for name in names:
@@ -229,10 +230,12 @@ def set_library_sharing(*, case: Case, by, shared: bool) -> Case:
     """The presenter agrees (or no longer agrees) to share the case in the library."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.presenter_id != by.pk:
-        raise ValidationError("Only the presenter decides whether a case is shared in the library.")
+        raise ValidationError(_("Only the presenter decides whether a case is shared in the library."))
     if case.status in LIBRARY_STATUSES:
         raise ValidationError(
-            "This case has been presented, so whether it is shared in the library can no longer be changed."
+            _(
+                "This case has been presented, so whether it is shared in the library can no longer be changed."
+            )
         )
     if case.library_shared == shared:
         return case
@@ -248,12 +251,12 @@ def screen_case_for_library(*, case: Case, by, publish: bool, version: str) -> C
     recommendations (`version` is what they read): publish it or keep it out. Idempotent."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.library_shared:
-        raise ValidationError("The presenter has not agreed to share this case in the library.")
+        raise ValidationError(_("The presenter has not agreed to share this case in the library."))
     if case.status not in LIBRARY_STATUSES:
-        raise ValidationError("A case can be screened for the library once it has been presented.")
+        raise ValidationError(_("A case can be screened for the library once it has been presented."))
     if version != recommendations_version(case):
         raise ValidationError(
-            "The recommendations changed while you were reading them. Read them again, then decide."
+            _("The recommendations changed while you were reading them. Read them again, then decide.")
         )
     decision = LibraryScreening.PUBLISHED if publish else LibraryScreening.KEPT_OUT
     screened_at = case.library_screened_at

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.audit.services import Action, record
@@ -69,7 +70,7 @@ def library_case(request, slug, pk):
     program, role = get_program_for_member(request.user, slug)
     case = case_library.library_case(program, pk)
     if case is None:
-        raise Http404("No such case in the library.")
+        raise Http404(_("No such case in the library."))
     record(Action.CASE_VIEWED, actor=request.user, obj=case, request=request, extra={"via": "library"})
     medications = list(case.medications.all())
     original = [m for m in medications if m.follow_up_id is None]
@@ -124,8 +125,11 @@ def case_tags(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            names = ", ".join(t.name for t in tags) or "none"
-            messages.success(request, f"Library tags saved: {names}.")
+            if tags:
+                names = ", ".join(t.name for t in tags)
+                messages.success(request, _("Library tags saved: %(names)s.") % {"names": names})
+            else:
+                messages.success(request, _("Library tags saved: none."))
             if in_library:
                 return redirect("cases:library_case", slug=case.program.slug, pk=case.pk)
             return redirect(case)
@@ -150,11 +154,13 @@ def case_library_sharing(request, pk):
         if shared:
             messages.success(
                 request,
-                "Thank you: once presented, and after a coordinator has screened the recommendations, "
-                "this case will be in the program's case library.",
+                _(
+                    "Thank you: once presented, and after a coordinator has screened the recommendations, "
+                    "this case will be in the program's case library."
+                ),
             )
         else:
-            messages.success(request, "This case will not be shared in the case library.")
+            messages.success(request, _("This case will not be shared in the case library."))
     return redirect(case)
 
 
@@ -165,7 +171,7 @@ def case_library_screen(request, pk):
     if request.method == "POST":
         form = LibraryScreeningForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose “Publish to library” or “Keep out of library”.")
+            messages.error(request, _("Choose “Publish to library” or “Keep out of library”."))
             return redirect("cases:library_screen", pk=case.pk)
         publish = form.cleaned_data["decision"] == "publish"
         try:
@@ -175,8 +181,11 @@ def case_library_screen(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("cases:library_screen", pk=case.pk)
-        where = "is published in" if publish else "is kept out of"
-        messages.success(request, f"“{case.title}” {where} the case library.")
+        if publish:
+            done = _("“%(title)s” is published in the case library.")
+        else:
+            done = _("“%(title)s” is kept out of the case library.")
+        messages.success(request, done % {"title": case.title})
         return redirect(reverse("cases:queue", args=[case.program.slug]) + "?status=library")
     return render(request, "cases/library_screen.html", _screening_context(case))
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.lib.text import BoundedTextField, validate_visible_text
 from sessions.models import MAX_CASE_SLOTS, Program, Session
@@ -27,7 +28,7 @@ class AgeBand(models.TextChoices):
     AGE_60_69 = "60-69", "60–69"
     AGE_70_79 = "70-79", "70–79"
     AGE_80_89 = "80-89", "80–89"
-    AGE_90_PLUS = "90+", "90 or older"
+    AGE_90_PLUS = "90+", _("90 or older")
 
 
 class SexGender(models.TextChoices):
@@ -57,9 +58,9 @@ class Consent(models.TextChoices):
 
 
 class LibraryScreening(models.TextChoices):
-    AWAITING = "awaiting", "Awaiting screening"
-    PUBLISHED = "published", "Published to the library"
-    KEPT_OUT = "kept_out", "Kept out of the library"
+    AWAITING = "awaiting", _("Awaiting screening")
+    PUBLISHED = "published", _("Published to the library")
+    KEPT_OUT = "kept_out", _("Kept out of the library")
 
 
 class CaseForm(models.Model):

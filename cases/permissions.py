@@ -7,6 +7,7 @@ may see it but not do what they asked.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import denied
 from sessions.models import Enrollment, Program, Role
@@ -53,21 +54,21 @@ def _role(user, program: Program) -> str | None:
 def get_case_for_user(user, pk: int) -> tuple[Case, str | None]:
     case = visible_cases(user).select_related("program", "presenter", "form_version").filter(pk=pk).first()
     if case is None:
-        raise denied(Http404("No such case."), user=user, object_type=Case._meta.label_lower, object_id=pk)
+        raise denied(Http404(_("No such case.")), user=user, object_type=Case._meta.label_lower, object_id=pk)
     return case, _role(user, case.program)
 
 
 def get_case_for_presenter(user, pk: int) -> Case:
-    case, _ = get_case_for_user(user, pk)
+    case, _role = get_case_for_user(user, pk)
     if case.presenter_id != user.pk:
-        raise denied(PermissionDenied("Only the presenter can change this case."), user=user, obj=case)
+        raise denied(PermissionDenied(_("Only the presenter can change this case.")), user=user, obj=case)
     return case
 
 
 def get_case_for_coordinator(user, pk: int) -> Case:
     case, role = get_case_for_user(user, pk)
     if role != Role.COORDINATOR or case.status == Case.Status.DRAFT:
-        raise denied(PermissionDenied("Only the program's coordinators can do this."), user=user, obj=case)
+        raise denied(PermissionDenied(_("Only the program's coordinators can do this.")), user=user, obj=case)
     return case
 
 
@@ -75,7 +76,7 @@ def get_case_for_expert(user, pk: int) -> Case:
     case, role = get_case_for_user(user, pk)
     if role != Role.EXPERT:
         raise denied(
-            PermissionDenied("Only the program's hub experts write recommendations."), user=user, obj=case
+            PermissionDenied(_("Only the program's hub experts write recommendations.")), user=user, obj=case
         )
     return case
 
@@ -87,7 +88,7 @@ def get_letter_for_coordinator(user, slug: str, case_pk: int) -> RecommendationL
     letter = letters.filter(case__program=program, case_id=case_pk).first()
     if letter is None:
         raise denied(
-            Http404("No such letter."),
+            Http404(_("No such letter.")),
             user=user,
             object_type=Case._meta.label_lower,
             object_id=case_pk,

@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
 from sessions.models import Program
@@ -96,7 +97,7 @@ def replace_attachments(case: Case, definition: dict, uploads: Mapping, by) -> N
     by_key = field_map(definition)
     for key, upload in uploads.items():
         if by_key.get(key, {}).get("type") != ATTACHMENT:
-            raise ValidationError(f"Not an attachment field of this case's form: {key}.")
+            raise ValidationError(_("Not an attachment field of this case's form: %(key)s.") % {"key": key})
         content_type, extension = attachment_kind(upload)
         for old in CaseAttachment.objects.filter(case=case, field=key):
             old.file.delete(save=False)

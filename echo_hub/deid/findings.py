@@ -1,6 +1,10 @@
 """What the guard reports, and what it tells the clinician to do about each kind."""
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -11,47 +15,65 @@ class Finding:
     text: str
 
 
-KIND_LABELS: dict[str, str] = {
-    "name": "Name of a person",
-    "date": "Date",
-    "age_over_89": "Age over 89",
-    "phone": "Phone or fax number",
-    "email": "Email address",
-    "url": "Web address",
-    "ip_address": "IP address",
-    "address": "Street or mailing address",
-    "postal_code": "Postal or ZIP code",
-    "health_card": "Health card number",
-    "sin_ssn": "Social insurance or social security number",
-    "record_number": "Medical record or chart number",
-    "other_id": "Licence, claim, account or other identifying number",
-    "place": "Community, town or other place smaller than a province",
-    "employer": "Employer or workplace",
+KIND_LABELS: dict[str, Any] = {
+    "name": _("Name of a person"),
+    "date": _("Date"),
+    "age_over_89": _("Age over 89"),
+    "phone": _("Phone or fax number"),
+    "email": _("Email address"),
+    "url": _("Web address"),
+    "ip_address": _("IP address"),
+    "address": _("Street or mailing address"),
+    "postal_code": _("Postal or ZIP code"),
+    "health_card": _("Health card number"),
+    "sin_ssn": _("Social insurance or social security number"),
+    "record_number": _("Medical record or chart number"),
+    "other_id": _("Licence, claim, account or other identifying number"),
+    "place": _("Community, town or other place smaller than a province"),
+    "employer": _("Employer or workplace"),
 }
 
-FIX_ADVICE: dict[str, str] = {
-    "name": "Remove the name and describe the person by role, such as “the patient”, “her husband” or “the treating surgeon”.",
-    "date": "Give the patient's age band or a relative time such as “three months ago”, never a calendar date.",
-    "age_over_89": "Write “90 or older” instead of the exact age.",
-    "phone": "Delete the phone or fax number; the hub never needs it.",
-    "email": "Delete the email address; the hub never needs it.",
-    "url": "Delete the web address and, if it matters, describe in your own words what the page shows.",
-    "ip_address": "Delete the IP address.",
-    "address": "Delete the address; if distance matters, write something like “lives two hours from the nearest hospital”.",
-    "postal_code": "Delete the postal or ZIP code; if it matters, name a broad region such as “northern Ontario”.",
-    "health_card": "Delete the health card number; the hub never needs it.",
-    "sin_ssn": "Delete the social insurance or social security number; the hub never needs it.",
-    "record_number": "Delete the chart or record number; the hub discusses the case without it.",
-    "other_id": "Delete the number; if it matters, say what it is in words, such as “an open WSIB claim”.",
-    "place": "Remove the place name and describe it broadly, such as “a fly-in First Nation in northern Ontario” "
-    "or “a small town two hours from the nearest hospital”.",
-    "employer": "Remove the employer's name and describe the work instead, such as “works at a sawmill” or "
-    "“a retired miner”.",
+FIX_ADVICE: dict[str, Any] = {
+    "name": _(
+        "Remove the name and describe the person by role, such as “the patient”, “her husband” or “the treating surgeon”."
+    ),
+    "date": _(
+        "Give the patient's age band or a relative time such as “three months ago”, never a calendar date."
+    ),
+    "age_over_89": _("Write “90 or older” instead of the exact age."),
+    "phone": _("Delete the phone or fax number; the hub never needs it."),
+    "email": _("Delete the email address; the hub never needs it."),
+    "url": _("Delete the web address and, if it matters, describe in your own words what the page shows."),
+    "ip_address": _("Delete the IP address."),
+    "address": _(
+        "Delete the address; if distance matters, write something like “lives two hours from the nearest hospital”."
+    ),
+    "postal_code": _(
+        "Delete the postal or ZIP code; if it matters, name a broad region such as “northern Ontario”."
+    ),
+    "health_card": _("Delete the health card number; the hub never needs it."),
+    "sin_ssn": _("Delete the social insurance or social security number; the hub never needs it."),
+    "record_number": _("Delete the chart or record number; the hub discusses the case without it."),
+    "other_id": _("Delete the number; if it matters, say what it is in words, such as “an open WSIB claim”."),
+    "place": _(
+        "Remove the place name and describe it broadly, such as “a fly-in First Nation in northern Ontario” "
+        "or “a small town two hours from the nearest hospital”."
+    ),
+    "employer": _(
+        "Remove the employer's name and describe the work instead, such as “works at a sawmill” or "
+        "“a retired miner”."
+    ),
 }
 
 
 def explain(finding: Finding) -> str:
-    return f"{KIND_LABELS[finding.kind]} “{finding.text}”: {FIX_ADVICE[finding.kind]}"
+    """What was found and what to do about it, in the active language (the guard's
+    detection is the same whatever the language; only this explanation is translated)."""
+    return gettext("%(kind)s “%(text)s”: %(advice)s") % {
+        "kind": KIND_LABELS[finding.kind],
+        "text": finding.text,
+        "advice": FIX_ADVICE[finding.kind],
+    }
 
 
 def snippet_key(text: str) -> str:

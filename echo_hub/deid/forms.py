@@ -5,6 +5,7 @@ then kept for a coordinator to accept or return, instead of refused."""
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from . import find_identifiers
 from .findings import FIX_ADVICE, KIND_LABELS, Finding, Vouch, unvouched
@@ -48,11 +49,16 @@ class IdentifierGuardMixin:
             return None, ""
         reason = " ".join(str(self.data.get(reason_box, "")).split())
         if not reason:
-            return None, "Say in a few words why the highlighted text does not identify the patient."
+            return None, _("Say in a few words why the highlighted text does not identify the patient.")
         if len(reason) > VOUCH_REASON_MAX:
-            return None, f"Keep the reason under {VOUCH_REASON_MAX} characters (it has {len(reason)})."
+            return None, _("Keep the reason under %(limit)d characters (it has %(length)d).") % {
+                "limit": VOUCH_REASON_MAX,
+                "length": len(reason),
+            }
         if find_identifiers(reason):
-            return None, "The reason itself looks identifying: describe it without names, places or numbers."
+            return None, _(
+                "The reason itself looks identifying: describe it without names, places or numbers."
+            )
         snippets = tuple(dict.fromkeys(f.text for f in findings))
         return Vouch(reason=reason, snippets=snippets, kinds=tuple(sorted({f.kind for f in findings}))), ""
 
@@ -82,12 +88,15 @@ class IdentifierGuardMixin:
                 "reason": self.data.get(reason_box, ""),
                 "problem": problem,
             }
-            kinds = sorted({KIND_LABELS.get(f.kind, f.kind).lower() for f in findings})
+            kinds = sorted({str(KIND_LABELS.get(f.kind, f.kind)).lower() for f in findings})
             self.add_error(
                 name,
                 problem
-                or f"This looks like it identifies the patient ({', '.join(kinds)}). "
-                "Nothing was saved: remove or generalise the highlighted text.",
+                or _(
+                    "This looks like it identifies the patient (%(kinds)s). "
+                    "Nothing was saved: remove or generalise the highlighted text."
+                )
+                % {"kinds": ", ".join(kinds)},
             )
 
     def clean(self):

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
+from sessions.models import Attendance, Cycle, Enrollment, Program, ProgramLanguage, Role, Session
 
 User = get_user_model()
 
@@ -187,3 +187,23 @@ def test_seed_demo_imports_reports_and_leaves_the_last_sessions_joins_provisiona
     assert sources[past[-1].pk] == {("join", False)}
     lengths = {s.pk: s.duration_minutes for s in past}
     assert all(a.minutes <= lengths[a.session_id] for a in Attendance.objects.filter(session__in=past))
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_a_french_program_with_a_french_coordinator():
+    _seed()
+    _seed()
+
+    program = Program.objects.get(slug="echo-douleur-chronique-francophone")
+    assert program.name == "ECHO Douleur chronique — francophone"
+    assert program.language == ProgramLanguage.FRENCH
+    assert "séance" in program.description
+    coordinator = User.objects.get(email="coordination.fr@example.org")
+    assert coordinator.language == "fr-ca"
+    assert coordinator.check_password("echo-demo-2026")
+    assert Enrollment.objects.get(user=coordinator, program=program).role == Role.COORDINATOR
+    # The English demo people stay in the English program only.
+    assert not Enrollment.objects.filter(
+        program=program, user__email__in=[e for _, e in DEMO_LOGINS]
+    ).exists()
+    assert Program.objects.filter(slug="echo-douleur-chronique-francophone").count() == 1

@@ -14,6 +14,7 @@ from echo_hub.accounts.models import CommunityType, Profession
 from echo_hub.site.demo.accreditation import seed_demo_accreditation
 from echo_hub.site.demo.cases import seed_demo_cases
 from echo_hub.site.demo.cpd import seed_demo_cpd
+from echo_hub.site.demo.french import seed_demo_french_program
 from sessions.attendance import adjust_attendance
 from sessions.models import Attendance, Cycle, Enrollment, Program, Role, Session
 from sessions.services import create_program, schedule_weekly
@@ -252,6 +253,7 @@ class Command(BaseCommand):
                 spoke=users["spoke"],
             )
             self._faculty_attendance(program, users["expert"], users["coordinator"])
+        seed_demo_french_program(password_hash=password_hash)
         if sessions:
             self._extend_sessions(program, sessions)
         if participants:
