@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.deid.forms import IdentifierGuardMixin
 from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin
@@ -30,7 +31,12 @@ class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
             name: CountedTextarea() for name in ("main_concern", "question_1", "question_2", "question_3")
         }
         help_texts = {
-            "question_1": "What do you want the hub to help you decide? At least one question is needed.",
+            "question_1": _("What do you want the hub to help you decide? At least one question is needed."),
+        }
+        labels = {
+            "title": _("Title"),
+            "age_band": _("Age band"),
+            "main_concern": _("Main concern"),
         }
 
     def __init__(self, *args, program, **kwargs):
@@ -39,8 +45,8 @@ class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
             program=program, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
         ).order_by("starts_at")
         self.fields["requested_session"].label_from_instance = session_label
-        self.fields["requested_session"].empty_label = "Next available session"
-        self.fields["requested_session"].label = "Preferred session"
+        self.fields["requested_session"].empty_label = _("Next available session")
+        self.fields["requested_session"].label = _("Preferred session")
 
 
 class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
@@ -52,13 +58,13 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     drug_other = forms.CharField(
-        label="Other drug",
+        label=_("Other drug"),
         max_length=80,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     daily_dose = forms.DecimalField(
-        label="Total daily dose",
+        label=_("Total daily dose"),
         min_value=Decimal("0"),
         max_value=Decimal("100000"),
         max_digits=8,
@@ -69,7 +75,7 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     schedule = forms.CharField(
         max_length=80,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "e.g. 10 mg q6h PRN"}),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. 10 mg q6h PRN")}),
     )
 
     def clean(self):
@@ -80,11 +86,11 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
             cleaned["drug"] = "other"
         drug, dose = cleaned.get("drug"), cleaned.get("daily_dose")
         if drug and dose is None:
-            self.add_error("daily_dose", "Give the total daily dose.")
+            self.add_error("daily_dose", _("Give the total daily dose."))
         if dose is not None and not drug:
-            self.add_error("drug", "Choose the drug.")
+            self.add_error("drug", _("Choose the drug."))
         if drug == "other" and not cleaned.get("drug_other"):
-            self.add_error("drug_other", "Name the drug.")
+            self.add_error("drug_other", _("Name the drug."))
         return cleaned
 
     def to_row(self) -> MedicationRow | None:
@@ -117,7 +123,8 @@ class ReturnCaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     comment = forms.CharField(
         max_length=COMMENT_TEXT,
         widget=CountedTextarea(),
-        help_text="The presenter sees this and can edit the case.",
+        label=_("Comment"),
+        help_text=_("The presenter sees this and can edit the case."),
     )
 
 
@@ -151,7 +158,7 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
     under each heading, editable, and a confirmation before it is sent."""
 
     confirm = forms.BooleanField(
-        label="I have read the letter as it will be sent. Send it to the presenter.", required=False
+        label=_("I have read the letter as it will be sent. Send it to the presenter."), required=False
     )
 
     def __init__(self, *args, headings: dict[str, str], **kwargs):
@@ -178,9 +185,9 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
 class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
     guarded_fields = ("what_changed", "pain_change", "function_change", "recommendations_acted_on")
     present_again = forms.BooleanField(
-        label="I would like to present this case again",
+        label=_("I would like to present this case again"),
         required=False,
-        help_text="A follow-up presentation goes to the coordinators' queue, linked to this case.",
+        help_text=_("A follow-up presentation goes to the coordinators' queue, linked to this case."),
     )
 
     class Meta:
@@ -190,20 +197,25 @@ class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
             "what_changed": CountedTextarea(attrs={"rows": 4}),
             "recommendations_acted_on": CountedTextarea(),
         }
-        labels = {"recommendations_acted_on": "Which recommendations did you act on?"}
+        labels = {
+            "what_changed": _("What changed"),
+            "pain_change": _("Pain change"),
+            "function_change": _("Function change"),
+            "recommendations_acted_on": _("Which recommendations did you act on?"),
+        }
 
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         choices=[
-            ("", "All open"),
+            ("", _("All open")),
             *list(Case.Status.choices[1:]),
-            (LIBRARY_AWAITING, "Awaiting library screening"),
+            (LIBRARY_AWAITING, _("Awaiting library screening")),
         ],
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label="Any session", widget=LongSelect
+        queryset=Session.objects.none(), required=False, empty_label=_("Any session"), widget=LongSelect
     )
 
     def __init__(self, *args, program, **kwargs):
@@ -220,35 +232,35 @@ class QueueFilterForm(forms.Form):
 
 class LibrarySearchForm(forms.Form):
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=200,
         widget=forms.SearchInput(
-            attrs={"class": "form-control", "placeholder": "e.g. buprenorphine taper, sleep, fibromyalgia"}
+            attrs={"class": "form-control", "placeholder": _("e.g. buprenorphine taper, sleep, fibromyalgia")}
         ),
     )
     heading = forms.ChoiceField(
-        label="Recommendation heading",
+        label=_("Recommendation heading"),
         required=False,
-        choices=[("", "Any heading"), *RecommendationHeading.choices],
+        choices=[("", _("Any heading")), *RecommendationHeading.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     mme_band = forms.ChoiceField(
-        label="Opioid dose at presentation",
+        label=_("Opioid dose at presentation"),
         required=False,
-        choices=[("", "Any dose"), *MmeBand.CHOICES],
+        choices=[("", _("Any dose")), *MmeBand.CHOICES],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     age_band = forms.ChoiceField(
-        label="Age band",
+        label=_("Age band"),
         required=False,
-        choices=[("", "Any age"), *AgeBand.choices],
+        choices=[("", _("Any age")), *AgeBand.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     tag = forms.ModelChoiceField(
         queryset=CaseTag.objects.none(),
         required=False,
-        empty_label="Any tag",
+        empty_label=_("Any tag"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -256,7 +268,7 @@ class LibrarySearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tag"].queryset = tags
         if headings is not None:
-            self.fields["heading"].choices = [("", "Any heading"), *headings.items()]
+            self.fields["heading"].choices = [("", _("Any heading")), *headings.items()]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -277,7 +289,7 @@ class LibrarySharingForm(forms.Form):
 
 class LibraryScreeningForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("publish", "Publish to library"), ("keep_out", "Keep out of library")]
+        choices=[("publish", _("Publish to library")), ("keep_out", _("Keep out of library"))]
     )
     version = forms.CharField(max_length=64)
 
@@ -287,14 +299,14 @@ class CaseTagsForm(forms.Form):
         queryset=CaseTag.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Tags",
-        help_text="Untick a tag to take it off this case.",
+        label=_("Tags"),
+        help_text=_("Untick a tag to take it off this case."),
     )
     new_tags = forms.CharField(
-        label="New tags",
+        label=_("New tags"),
         required=False,
         max_length=300,
-        help_text="Separate tags with commas, e.g. “tapering, buprenorphine switch”. No patient details.",
+        help_text=_("Separate tags with commas, e.g. “tapering, buprenorphine switch”. No patient details."),
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
@@ -310,5 +322,7 @@ class CaseTagsForm(forms.Form):
         names = [name.strip() for name in self.cleaned_data["new_tags"].split(",")]
         too_long = [name for name in names if len(name) > 40]
         if too_long:
-            raise forms.ValidationError(f"Keep each tag to 40 characters or fewer: “{too_long[0][:40]}…”.")
+            raise forms.ValidationError(
+                _("Keep each tag to 40 characters or fewer: “%(tag)s…”.") % {"tag": too_long[0][:40]}
+            )
         return [name for name in names if name]
