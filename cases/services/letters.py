@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from echo_hub.lib.pdf import render_pdf
 from echo_hub.lib.text import check_lengths
-from echo_hub.lib.timefmt import long_date
 from sessions.models import Program, Session
 
 from ..caseforms.definition import MEDICATIONS, fields, heading_keys, heading_labels
@@ -128,7 +127,6 @@ def letter_document(
         "program": case.program,
         "session": session,
         "issued_at": issued_at,
-        "issued_on": long_date(issued_at),
         "reference": f"#{case.pk}",
         "letterhead": letterhead(case.program),
         "sections": sections(case, texts),
