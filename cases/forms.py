@@ -31,7 +31,12 @@ class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
             name: CountedTextarea() for name in ("main_concern", "question_1", "question_2", "question_3")
         }
         help_texts = {
-            "question_1": "What do you want the hub to help you decide? At least one question is needed.",
+            "question_1": _("What do you want the hub to help you decide? At least one question is needed."),
+        }
+        labels = {
+            "title": _("Title"),
+            "age_band": _("Age band"),
+            "main_concern": _("Main concern"),
         }
 
     def __init__(self, *args, program, **kwargs):
@@ -40,8 +45,8 @@ class CaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
             program=program, status=Session.Status.SCHEDULED, starts_at__gt=timezone.now()
         ).order_by("starts_at")
         self.fields["requested_session"].label_from_instance = session_label
-        self.fields["requested_session"].empty_label = "Next available session"
-        self.fields["requested_session"].label = "Preferred session"
+        self.fields["requested_session"].empty_label = _("Next available session")
+        self.fields["requested_session"].label = _("Preferred session")
 
 
 class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
@@ -53,13 +58,13 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     drug_other = forms.CharField(
-        label="Other drug",
+        label=_("Other drug"),
         max_length=80,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     daily_dose = forms.DecimalField(
-        label="Total daily dose",
+        label=_("Total daily dose"),
         min_value=Decimal("0"),
         max_value=Decimal("100000"),
         max_digits=8,
@@ -70,7 +75,7 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     schedule = forms.CharField(
         max_length=80,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "e.g. 10 mg q6h PRN"}),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. 10 mg q6h PRN")}),
     )
 
     def clean(self):
@@ -81,11 +86,11 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
             cleaned["drug"] = "other"
         drug, dose = cleaned.get("drug"), cleaned.get("daily_dose")
         if drug and dose is None:
-            self.add_error("daily_dose", "Give the total daily dose.")
+            self.add_error("daily_dose", _("Give the total daily dose."))
         if dose is not None and not drug:
-            self.add_error("drug", "Choose the drug.")
+            self.add_error("drug", _("Choose the drug."))
         if drug == "other" and not cleaned.get("drug_other"):
-            self.add_error("drug_other", "Name the drug.")
+            self.add_error("drug_other", _("Name the drug."))
         return cleaned
 
     def to_row(self) -> MedicationRow | None:
@@ -118,7 +123,8 @@ class ReturnCaseForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     comment = forms.CharField(
         max_length=COMMENT_TEXT,
         widget=CountedTextarea(),
-        help_text="The presenter sees this and can edit the case.",
+        label=_("Comment"),
+        help_text=_("The presenter sees this and can edit the case."),
     )
 
 
@@ -152,7 +158,7 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
     under each heading, editable, and a confirmation before it is sent."""
 
     confirm = forms.BooleanField(
-        label="I have read the letter as it will be sent. Send it to the presenter.", required=False
+        label=_("I have read the letter as it will be sent. Send it to the presenter."), required=False
     )
 
     def __init__(self, *args, headings: dict[str, str], **kwargs):
@@ -179,9 +185,9 @@ class LetterForm(IdentifierGuardMixin, forms.Form):
 class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
     guarded_fields = ("what_changed", "pain_change", "function_change", "recommendations_acted_on")
     present_again = forms.BooleanField(
-        label="I would like to present this case again",
+        label=_("I would like to present this case again"),
         required=False,
-        help_text="A follow-up presentation goes to the coordinators' queue, linked to this case.",
+        help_text=_("A follow-up presentation goes to the coordinators' queue, linked to this case."),
     )
 
     class Meta:
@@ -191,20 +197,25 @@ class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
             "what_changed": CountedTextarea(attrs={"rows": 4}),
             "recommendations_acted_on": CountedTextarea(),
         }
-        labels = {"recommendations_acted_on": "Which recommendations did you act on?"}
+        labels = {
+            "what_changed": _("What changed"),
+            "pain_change": _("Pain change"),
+            "function_change": _("Function change"),
+            "recommendations_acted_on": _("Which recommendations did you act on?"),
+        }
 
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         choices=[
-            ("", "All open"),
+            ("", _("All open")),
             *list(Case.Status.choices[1:]),
-            (LIBRARY_AWAITING, "Awaiting library screening"),
+            (LIBRARY_AWAITING, _("Awaiting library screening")),
         ],
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label="Any session", widget=LongSelect
+        queryset=Session.objects.none(), required=False, empty_label=_("Any session"), widget=LongSelect
     )
 
     def __init__(self, *args, program, **kwargs):

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from echo_hub.lib.forms import add_service_errors
@@ -15,7 +17,7 @@ from .caseforms.definition import heading_labels
 from .forms import LetterForm
 from .permissions import get_case_for_coordinator, get_letter_for_coordinator
 
-CONFIRM_FIRST = "Tick the box to confirm you have read the letter as it will be sent."
+CONFIRM_FIRST = gettext_lazy("Tick the box to confirm you have read the letter as it will be sent.")
 
 
 def _pdf_response(pdf: bytes, case) -> HttpResponse:
@@ -49,7 +51,7 @@ def letter_finalize(request, pk):
                 services.finalize_recommendations(case=case, by=request.user, texts=form.texts())
                 messages.success(
                     request,
-                    "The letter is finalized. It is being prepared and will be emailed to the presenter.",
+                    _("The letter is finalized. It is being prepared and will be emailed to the presenter."),
                 )
                 return redirect(case)
         except ValidationError as exc:
@@ -73,6 +75,6 @@ def letter_retry(request, slug, pk):
         messages.info(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, "The letter is being made again; the presenter gets it by email when it is ready."
+            request, _("The letter is being made again; the presenter gets it by email when it is ready.")
         )
     return redirect(letter.case)

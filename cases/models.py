@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from echo_hub.lib.text import BoundedTextField, validate_visible_text
 from sessions.models import MAX_CASE_SLOTS, Program, Session
@@ -32,29 +33,29 @@ class AgeBand(models.TextChoices):
 
 
 class SexGender(models.TextChoices):
-    WOMAN = "woman", "Woman"
-    MAN = "man", "Man"
-    NON_BINARY = "non_binary", "Non-binary or another gender"
-    NOT_SAID = "not_said", "Prefer not to say"
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    NON_BINARY = "non_binary", _("Non-binary or another gender")
+    NOT_SAID = "not_said", _("Prefer not to say")
 
 
 class UdsRecency(models.TextChoices):
-    NEVER = "never", "Never done"
-    WITHIN_3_MONTHS = "3m", "Within 3 months"
-    WITHIN_12_MONTHS = "12m", "Within 12 months"
-    OVER_12_MONTHS = "older", "More than 12 months ago"
+    NEVER = "never", _("Never done")
+    WITHIN_3_MONTHS = "3m", _("Within 3 months")
+    WITHIN_12_MONTHS = "12m", _("Within 12 months")
+    OVER_12_MONTHS = "older", _("More than 12 months ago")
 
 
 class UdsResult(models.TextChoices):
-    NOT_APPLICABLE = "na", "Not applicable"
-    EXPECTED = "expected", "Expected"
-    UNEXPECTED = "unexpected", "Unexpected"
+    NOT_APPLICABLE = "na", _("Not applicable")
+    EXPECTED = "expected", _("Expected")
+    UNEXPECTED = "unexpected", _("Unexpected")
 
 
 class Consent(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_APPLICABLE = "na", "Not applicable"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_APPLICABLE = "na", _("Not applicable")
 
 
 class LibraryScreening(models.TextChoices):
@@ -108,13 +109,13 @@ class Case(models.Model):
     """A de-identified patient case a spoke clinician presents to the hub."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned for changes"
-        SCHEDULED = "scheduled", "Scheduled"
-        PRESENTED = "presented", "Presented"
-        LETTER_SENT = "letter_sent", "Letter sent"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        DRAFT = "draft", pgettext_lazy("case status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("case status", "Submitted")
+        RETURNED = "returned", pgettext_lazy("case status", "Returned for changes")
+        SCHEDULED = "scheduled", pgettext_lazy("case status", "Scheduled")
+        PRESENTED = "presented", pgettext_lazy("case status", "Presented")
+        LETTER_SENT = "letter_sent", pgettext_lazy("case status", "Letter sent")
+        WITHDRAWN = "withdrawn", pgettext_lazy("case status", "Withdrawn")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cases")
     presenter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
@@ -128,39 +129,39 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Leave empty for the next available session.",
+        help_text=_("Leave empty for the next available session."),
     )
 
     title = models.CharField(
         max_length=120,
         validators=[validate_visible_text],
-        help_text="Short and non-identifying, e.g. “Tapering high-dose oxycodone after a work injury”.",
+        help_text=_("Short and non-identifying, e.g. “Tapering high-dose oxycodone after a work injury”."),
     )
     age_band = models.CharField(max_length=6, choices=AgeBand.choices, blank=True)
-    sex_gender = models.CharField("sex / gender", max_length=12, choices=SexGender.choices, blank=True)
+    sex_gender = models.CharField(_("sex / gender"), max_length=12, choices=SexGender.choices, blank=True)
     main_concern = BoundedTextField(blank=True, max_length=LONG_TEXT)
     pain_onset = models.CharField(
-        max_length=200, blank=True, help_text="How it started, e.g. “lifting injury at work”."
+        max_length=200, blank=True, help_text=_("How it started, e.g. “lifting injury at work”.")
     )
-    pain_duration = models.CharField(max_length=100, blank=True, help_text="For example “about 6 years”.")
+    pain_duration = models.CharField(max_length=100, blank=True, help_text=_("For example “about 6 years”."))
     pain_location = models.CharField(max_length=200, blank=True)
-    pain_character = models.CharField(max_length=200, blank=True, help_text="Burning, aching, shooting…")
+    pain_character = models.CharField(max_length=200, blank=True, help_text=_("Burning, aching, shooting…"))
     pain_intensity = models.PositiveSmallIntegerField(
-        "pain intensity (0–10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+        _("pain intensity (0–10)"), null=True, blank=True, validators=[MaxValueValidator(10)]
     )
-    function_goals = BoundedTextField("function and goals", blank=True, max_length=LONG_TEXT)
+    function_goals = BoundedTextField(_("function and goals"), blank=True, max_length=LONG_TEXT)
     treatments_tried = BoundedTextField(
-        "treatments tried and their effect",
+        _("treatments tried and their effect"),
         blank=True,
         max_length=LONG_TEXT,
-        help_text="Drug and non-drug treatments.",
+        help_text=_("Drug and non-drug treatments."),
     )
     benzodiazepine_coprescribed = models.BooleanField(
-        "benzodiazepine or other sedative co-prescribed", default=False
+        _("benzodiazepine or other sedative co-prescribed"), default=False
     )
     investigations = BoundedTextField(blank=True, max_length=LONG_TEXT)
     peg_score = models.DecimalField(
-        "PEG score",
+        _("PEG score"),
         max_digits=3,
         decimal_places=1,
         null=True,
@@ -174,39 +175,41 @@ class Case(models.Model):
         "GAD-7", null=True, blank=True, validators=[MaxValueValidator(21)]
     )
     ort_score = models.PositiveSmallIntegerField(
-        "Opioid Risk Tool", null=True, blank=True, validators=[MaxValueValidator(26)]
+        _("Opioid Risk Tool"), null=True, blank=True, validators=[MaxValueValidator(26)]
     )
-    uds_recency = models.CharField("urine drug test", max_length=6, choices=UdsRecency.choices, blank=True)
+    uds_recency = models.CharField(_("urine drug test"), max_length=6, choices=UdsRecency.choices, blank=True)
     uds_result = models.CharField(
-        "urine drug test result", max_length=10, choices=UdsResult.choices, blank=True
+        _("urine drug test result"), max_length=10, choices=UdsResult.choices, blank=True
     )
-    monitoring_checked = models.BooleanField("prescription monitoring (ONMS) checked", default=False)
-    treatment_agreement = models.BooleanField("treatment agreement in place", default=False)
-    mental_health = BoundedTextField("mental health", blank=True, max_length=LONG_TEXT)
-    substance_use = BoundedTextField("substance use", blank=True, max_length=LONG_TEXT)
+    monitoring_checked = models.BooleanField(_("prescription monitoring (ONMS) checked"), default=False)
+    treatment_agreement = models.BooleanField(_("treatment agreement in place"), default=False)
+    mental_health = BoundedTextField(_("mental health"), blank=True, max_length=LONG_TEXT)
+    substance_use = BoundedTextField(_("substance use"), blank=True, max_length=LONG_TEXT)
     social_context = BoundedTextField(
         blank=True,
         max_length=LONG_TEXT,
-        help_text="Work, supports, access to services. No names, employers or places.",
+        help_text=_("Work, supports, access to services. No names, employers or places."),
     )
     consent = models.CharField(
-        "patient consent to discuss", max_length=3, choices=Consent.choices, blank=True
+        _("patient consent to discuss"), max_length=3, choices=Consent.choices, blank=True
     )
-    question_1 = BoundedTextField("question 1", blank=True, max_length=QUESTION_TEXT)
-    question_2 = BoundedTextField("question 2", blank=True, max_length=QUESTION_TEXT)
-    question_3 = BoundedTextField("question 3", blank=True, max_length=QUESTION_TEXT)
+    question_1 = BoundedTextField(_("question 1"), blank=True, max_length=QUESTION_TEXT)
+    question_2 = BoundedTextField(_("question 2"), blank=True, max_length=QUESTION_TEXT)
+    question_3 = BoundedTextField(_("question 3"), blank=True, max_length=QUESTION_TEXT)
     attested_deidentified = models.BooleanField(
-        "I confirm this case holds no patient identifiers", default=False
+        _("I confirm this case holds no patient identifiers"), default=False
     )
 
     # The presenter's consent, changeable until the case is presented; the coordinator's screening
     # of the recommendations comes after. Both are needed before the library shows the case.
     library_shared = models.BooleanField(
-        "share this case in the program's case library",
+        _("share this case in the program's case library"),
         default=False,
-        help_text="Other members of the program can then learn from it and the hub's recommendations, "
-        "after a coordinator has checked the recommendations for identifiers. "
-        "You can change this until the case is presented.",
+        help_text=_(
+            "Other members of the program can then learn from it and the hub's recommendations, "
+            "after a coordinator has checked the recommendations for identifiers. "
+            "You can change this until the case is presented."
+        ),
     )
     library_screening = models.CharField(
         max_length=10, choices=LibraryScreening.choices, default=LibraryScreening.AWAITING
@@ -327,16 +330,16 @@ class Medication(models.Model):
         "FollowUp", null=True, blank=True, on_delete=models.CASCADE, related_name="medications"
     )
     drug = models.CharField(max_length=40)
-    drug_other = models.CharField("other drug", max_length=80, blank=True)
+    drug_other = models.CharField(_("other drug"), max_length=80, blank=True)
     daily_dose = models.DecimalField(
-        "total daily dose",
+        _("total daily dose"),
         max_digits=8,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="mg per day; mcg/h for a fentanyl patch.",
+        help_text=_("mg per day; mcg/h for a fentanyl patch."),
     )
-    schedule = models.CharField(max_length=80, blank=True, help_text="For example “10 mg q6h PRN”.")
-    mme = models.DecimalField("MME/day", max_digits=8, decimal_places=1, null=True, blank=True)
+    schedule = models.CharField(max_length=80, blank=True, help_text=_("For example “10 mg q6h PRN”."))
+    mme = models.DecimalField(_("MME/day"), max_digits=8, decimal_places=1, null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -378,15 +381,15 @@ class RecommendationHeading(models.TextChoices):
     """The chronic pain form's headings (cases/caseforms/templates_pain.py); other forms have
     their own, and `Recommendation.heading` is a key of the case's form version."""
 
-    DIFFERENTIAL = "differential", "Differential diagnosis"
-    INVESTIGATIONS = "investigations", "Investigations"
-    REFERRALS = "referrals", "Referrals"
-    NON_PHARM = "non_pharm", "Non-pharmacological management"
-    PHARM_NON_OPIOID = "pharm_non_opioid", "Pharmacological management (non-opioid)"
-    OPIOID = "opioid", "Opioid management"
-    INTERVENTIONAL = "interventional", "Interventional"
-    PSYCHOSOCIAL = "psychosocial", "Psychosocial"
-    OTHER = "other", "Other"
+    DIFFERENTIAL = "differential", _("Differential diagnosis")
+    INVESTIGATIONS = "investigations", _("Investigations")
+    REFERRALS = "referrals", _("Referrals")
+    NON_PHARM = "non_pharm", _("Non-pharmacological management")
+    PHARM_NON_OPIOID = "pharm_non_opioid", _("Pharmacological management (non-opioid)")
+    OPIOID = "opioid", _("Opioid management")
+    INTERVENTIONAL = "interventional", _("Interventional")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+    OTHER = "other", _("Other")
 
 
 class Recommendation(models.Model):
@@ -413,9 +416,9 @@ class RecommendationLetter(models.Model):
     """The finalized recommendations, rendered once to PDF."""
 
     class Status(models.TextChoices):
-        RENDERING = "rendering", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        RENDERING = "rendering", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="letter")
     # The session the case was discussed in, fixed when the letter is finalized.
@@ -445,7 +448,7 @@ class FollowUp(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     what_changed = BoundedTextField(max_length=LONG_TEXT)
-    pain_change = models.CharField(max_length=200, blank=True, help_text="For example “pain 8/10 → 6/10”.")
+    pain_change = models.CharField(max_length=200, blank=True, help_text=_("For example “pain 8/10 → 6/10”."))
     function_change = models.CharField(max_length=200, blank=True)
     recommendations_acted_on = BoundedTextField(blank=True, max_length=LONG_TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -461,15 +464,15 @@ class CaseEvent(models.Model):
     """One line of a case's timeline."""
 
     class Kind(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned for changes"
-        SCREENED = "screened", "Screened"
-        SCHEDULED = "scheduled", "Scheduled"
-        PRESENTED = "presented", "Presented"
-        LETTER_SENT = "letter_sent", "Letter sent"
-        FOLLOW_UP = "follow_up", "Follow-up reported"
-        RE_PRESENTATION = "re_presentation", "Asked to present again"
-        WITHDRAWN = "withdrawn", "Withdrawn by the presenter"
+        SUBMITTED = "submitted", pgettext_lazy("case status", "Submitted")
+        RETURNED = "returned", pgettext_lazy("case status", "Returned for changes")
+        SCREENED = "screened", pgettext_lazy("case status", "Screened")
+        SCHEDULED = "scheduled", pgettext_lazy("case status", "Scheduled")
+        PRESENTED = "presented", pgettext_lazy("case status", "Presented")
+        LETTER_SENT = "letter_sent", pgettext_lazy("case status", "Letter sent")
+        FOLLOW_UP = "follow_up", pgettext_lazy("case status", "Follow-up reported")
+        RE_PRESENTATION = "re_presentation", pgettext_lazy("case status", "Asked to present again")
+        WITHDRAWN = "withdrawn", pgettext_lazy("case status", "Withdrawn by the presenter")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -511,9 +514,9 @@ class IdentifierOverride(models.Model):
     case); until then no hub expert or participant sees the case."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a coordinator"
-        ACCEPTED = "accepted", "Accepted by a coordinator"
-        RETURNED = "returned", "Returned to the presenter"
+        PENDING = "pending", _("Waiting for a coordinator")
+        ACCEPTED = "accepted", _("Accepted by a coordinator")
+        RETURNED = "returned", _("Returned to the presenter")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="identifier_overrides")
     field = models.CharField(max_length=40)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from echo_hub.lib.forms import add_service_errors
@@ -32,14 +33,14 @@ def case_present(request):
 def case_withdraw(request, pk):
     case = get_case_for_presenter(request.user, pk)
     if not case.may_be_withdrawn:
-        raise PermissionDenied("This case can no longer be withdrawn.")
+        raise PermissionDenied(_("This case can no longer be withdrawn."))
     if request.method == "POST":
         try:
             services.withdraw_case(case=case, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Your case is withdrawn. The hub will not discuss it.")
+            messages.success(request, _("Your case is withdrawn. The hub will not discuss it."))
         return redirect(case)
     slot = CaseSlot.objects.select_related("session").filter(case=case).first()
     return render(request, "cases/case_withdraw.html", {"case": case, "slot": slot})
@@ -70,7 +71,7 @@ def case_follow_up(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Thank you: your follow-up is recorded.")
+            messages.success(request, _("Thank you: your follow-up is recorded."))
             return redirect(case)
     return render(
         request,

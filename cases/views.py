@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from echo_hub.audit.services import Action, record
@@ -90,16 +91,18 @@ def _case_form_page(request, *, program, case=None):
                 if form.vouches or answers.vouches:
                     messages.info(
                         request,
-                        "A coordinator will read the text you marked as not identifying before anyone "
-                        "else sees the case.",
+                        _(
+                            "A coordinator will read the text you marked as not identifying before anyone "
+                            "else sees the case."
+                        ),
                     )
                 if "submit" in request.POST:
                     services.submit_case(case=case, by=request.user)
                     messages.success(
-                        request, "Your case is submitted. A coordinator will screen it and give it a slot."
+                        request, _("Your case is submitted. A coordinator will screen it and give it a slot.")
                     )
                 else:
-                    messages.success(request, "Draft saved. Only you can see it.")
+                    messages.success(request, _("Draft saved. Only you can see it."))
                 return redirect(case)
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -134,7 +137,7 @@ def case_create(request, slug):
 def case_edit(request, pk):
     case = get_case_for_presenter(request.user, pk)
     if not case.is_editable:
-        raise PermissionDenied("This case is with the hub and can no longer be edited.")
+        raise PermissionDenied(_("This case is with the hub and can no longer be edited."))
     return _case_form_page(request, program=case.program, case=case)
 
 
@@ -145,9 +148,9 @@ def case_submit(request, pk):
     try:
         services.submit_case(case=case, by=request.user)
     except ValidationError as exc:
-        messages.error(request, "Before submitting: " + " ".join(exc.messages))
+        messages.error(request, _("Before submitting: %(problems)s") % {"problems": " ".join(exc.messages)})
         return redirect("cases:edit", pk=case.pk)
-    messages.success(request, "Your case is submitted.")
+    messages.success(request, _("Your case is submitted."))
     return redirect(case)
 
 
@@ -228,7 +231,7 @@ def case_assign(request, pk):
     case = get_case_for_coordinator(request.user, pk)
     form = AssignForm(request.POST, sessions=selectors.upcoming_sessions_with_free_slots(case.program))
     if not form.is_valid():
-        messages.error(request, "Choose an upcoming session with a free case slot.")
+        messages.error(request, _("Choose an upcoming session with a free case slot."))
         return redirect(case)
     try:
         slot = services.assign_case_to_session(
@@ -238,7 +241,9 @@ def case_assign(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, f"Scheduled as case {slot.position} of {slot.session.title}. The presenter is told."
+            request,
+            _("Scheduled as case %(position)s of %(session)s. The presenter is told.")
+            % {"position": slot.position, "session": slot.session.title},
         )
     return redirect(case)
 
@@ -252,7 +257,7 @@ def case_accept_overrides(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Accepted: the marked text stays, and the case can now be scheduled.")
+        messages.success(request, _("Accepted: the marked text stays, and the case can now be scheduled."))
     return redirect(case)
 
 
@@ -267,7 +272,7 @@ def case_return(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "The case is returned to its presenter with your comment.")
+            messages.success(request, _("The case is returned to its presenter with your comment."))
             return redirect(case)
     return render(
         request, "cases/case_return.html", {"case": case, "form": form, "findings": _findings(form)}
@@ -298,7 +303,7 @@ def case_recommendations(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "Your recommendations are saved. The coordinator sends the letter.")
+            messages.success(request, _("Your recommendations are saved. The coordinator sends the letter."))
             return redirect(case)
     lists = selectors.case_detail_lists(case)
     _label_recommendations(case, lists["recommendations"])

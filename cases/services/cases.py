@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
 from echo_hub.deid import Vouch
@@ -78,10 +79,10 @@ def save_case_draft(
     if case is None:
         case = Case(presenter=presenter, program=program, form_version=version)
     elif not case.is_editable:
-        raise ValidationError("This case can no longer be edited: it is with the hub.")
+        raise ValidationError(_("This case can no longer be edited: it is with the hub."))
     session = fields.get("requested_session")
     if session is not None and (session.program_id != program.pk or session.is_past or session.is_cancelled):
-        raise ValidationError({"requested_session": "Choose an upcoming session of this program."})
+        raise ValidationError({"requested_session": _("Choose an upcoming session of this program.")})
     for name in (*Case.CONTENT_FIELDS, "library_shared"):
         if name in fields:
             setattr(case, name, fields[name])
@@ -117,7 +118,7 @@ def _missing_answers(case: Case) -> dict[str, str]:
         else:
             value = getattr(case, field["column"]) if field.get("column") else case.answers.get(field["key"])
         if value is None or value == "" or value == []:
-            missing[field["key"]] = "Required before you submit."
+            missing[field["key"]] = _("Required before you submit.")
     return missing
 
 
@@ -128,12 +129,12 @@ def submit_case(*, case: Case, by) -> Case:
     if case.status == Case.Status.SUBMITTED:
         return case
     if not case.is_editable:
-        raise ValidationError("Only a draft or a returned case can be submitted.")
+        raise ValidationError(_("Only a draft or a returned case can be submitted."))
     missing = {
-        name: "Required before you submit." for name in Case.REQUIRED_TO_SUBMIT if not getattr(case, name)
+        name: _("Required before you submit.") for name in Case.REQUIRED_TO_SUBMIT if not getattr(case, name)
     } | _missing_answers(case)
     if not case.attested_deidentified:
-        missing["attested_deidentified"] = "Confirm that the case holds no patient identifiers."
+        missing["attested_deidentified"] = _("Confirm that the case holds no patient identifiers.")
     if missing:
         raise ValidationError(missing)
     texts = {name: getattr(case, name) for name in Case.TEXT_FIELDS}
@@ -152,12 +153,12 @@ def submit_case(*, case: Case, by) -> Case:
 def return_case(*, case: Case, by, comment: str) -> Case:
     comment = comment.strip()
     if not comment:
-        raise ValidationError({"comment": "Tell the presenter what to change."})
+        raise ValidationError({"comment": _("Tell the presenter what to change.")})
     check_lengths({"comment": comment}, {"comment": text_limits(Case)["return_comment"]})
     guard_identifiers({"comment": comment})
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.SUBMITTED:
-        raise ValidationError("Only a submitted case can be returned.")
+        raise ValidationError(_("Only a submitted case can be returned."))
     case.status = Case.Status.RETURNED
     case.return_comment = comment
     case.save(update_fields=["status", "return_comment", "updated_at"])
@@ -177,13 +178,13 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
     session = Session.objects.select_for_update().get(pk=session.pk)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.SUBMITTED:
-        raise ValidationError("Only a submitted case can be scheduled.")
+        raise ValidationError(_("Only a submitted case can be scheduled."))
     if has_waiting_overrides(case):
         raise ValidationError(WAITING)
     if session.program_id != case.program_id:
-        raise ValidationError("That session belongs to another program.")
+        raise ValidationError(_("That session belongs to another program."))
     if session.is_cancelled or session.is_past:
-        raise ValidationError("Choose an upcoming session that is not cancelled.")
+        raise ValidationError(_("Choose an upcoming session that is not cancelled."))
     taken = CaseSlot.objects.filter(session=session).count()
     if taken >= session.case_slots:
         raise ValidationError(
@@ -219,13 +220,13 @@ def withdraw_case(*, case: Case, by) -> Case:
     the agenda stays numbered 1, 2, 3 and the slot can be given again)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.presenter_id != by.pk:
-        raise ValidationError("Only the presenter can withdraw a case.")
+        raise ValidationError(_("Only the presenter can withdraw a case."))
     if case.status == Case.Status.WITHDRAWN:
         return case
     if case.status == Case.Status.DRAFT:
-        raise ValidationError("This draft has not been submitted: there is nothing to withdraw.")
+        raise ValidationError(_("This draft has not been submitted: there is nothing to withdraw."))
     if not case.may_be_withdrawn:
-        raise ValidationError("This case has been presented: it can no longer be withdrawn.")
+        raise ValidationError(_("This case has been presented: it can no longer be withdrawn."))
     slot = CaseSlot.objects.select_related("session").filter(case=case).first()
     if slot is not None:
         session = Session.objects.select_for_update().get(pk=slot.session_id)
@@ -253,7 +254,7 @@ def mark_case_presented(*, case: Case, by) -> Case:
     if case.status == Case.Status.PRESENTED:
         return case
     if case.status != Case.Status.SCHEDULED:
-        raise ValidationError("Only a scheduled case can be marked as presented.")
+        raise ValidationError(_("Only a scheduled case can be marked as presented."))
     session = session_discussed_in(case)
     case.status = Case.Status.PRESENTED
     case.save(update_fields=["status", "updated_at"])

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.deid import unvouched
 from echo_hub.lib.text import text_limits
@@ -50,7 +51,7 @@ def session_discussed_in(case: Case) -> Session:
     presented, nor its letter sent, before the hub could discuss it."""
     slot = CaseSlot.objects.select_related("session", "session__program").filter(case=case).first()
     if slot is None:
-        raise ValidationError("This case has no place on a session's agenda: schedule it first.")
+        raise ValidationError(_("This case has no place on a session's agenda: schedule it first."))
     session = slot.session
     if session.is_cancelled:
         raise ValidationError(

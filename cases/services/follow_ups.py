@@ -5,6 +5,8 @@ from collections.abc import Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.text import check_lengths, text_limits
@@ -37,9 +39,9 @@ def add_follow_up(
     """Record what happened after the recommendations; optionally ask to present again,
     which puts a linked copy of the case in the coordinators' queue."""
     if case.presenter_id != author.pk:
-        raise ValidationError("Only the presenter reports follow-ups.")
+        raise ValidationError(_("Only the presenter reports follow-ups."))
     if case.status not in (Case.Status.PRESENTED, Case.Status.LETTER_SENT, Case.Status.SCHEDULED):
-        raise ValidationError("Follow-ups can be reported once the case has been presented.")
+        raise ValidationError(_("Follow-ups can be reported once the case has been presented."))
     texts = _follow_up_texts(fields)
     check_lengths(
         texts | medication_texts(medications), text_limits(FollowUp) | medication_limits(medications)
@@ -66,9 +68,12 @@ def _check_re_presentation_fits(case: Case, what_changed: str) -> None:
     if len(what_changed) > room:
         raise ValidationError(
             {
-                "what_changed": "To present the case again, what changed goes before the original concern "
-                f"in the new case, and the two may hold {LONG_TEXT} characters together: keep this to "
-                f"{room} characters or fewer (it has {len(what_changed)})."
+                "what_changed": _(
+                    "To present the case again, what changed goes before the original concern "
+                    "in the new case, and the two may hold %(limit)s characters together: keep this to "
+                    "%(room)s characters or fewer (it has %(length)s)."
+                )
+                % {"limit": LONG_TEXT, "room": room, "length": len(what_changed)}
             }
         )
 
@@ -87,7 +92,7 @@ def _create_re_presentation(case: Case, follow_up: FollowUp, medications: Sequen
     again.submitted_at = timezone.now()
     again.save()
     replace_medications(again, medications)
-    record_event(again, CaseEvent.Kind.SUBMITTED, case.presenter, "Follow-up presentation")
+    record_event(again, CaseEvent.Kind.SUBMITTED, case.presenter, gettext_noop("Follow-up presentation"))
     record(Action.CASE_SUBMITTED, actor=case.presenter, obj=again, extra={"follow_up_of": case.pk})
     record_event(case, CaseEvent.Kind.RE_PRESENTATION, case.presenter)
     return again

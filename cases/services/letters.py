@@ -12,6 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from echo_hub.lib.pdf import render_pdf
 from echo_hub.lib.text import check_lengths
@@ -62,7 +63,7 @@ def clean_letter_texts(case: Case, texts: Mapping[str, str]) -> dict[str, str]:
         if texts.get(heading, "").strip()
     }
     if not cleaned:
-        raise ValidationError("The letter has no recommendations: keep the text of at least one heading.")
+        raise ValidationError(_("The letter has no recommendations: keep the text of at least one heading."))
     check_lengths(cleaned, dict.fromkeys(cleaned, LETTER_HEADING_MAX))
     guard_identifiers(cleaned)
     return cleaned
@@ -159,11 +160,11 @@ def check_can_finalize(case: Case) -> Session:
     """Why the letter of `case` cannot be sent now (ValidationError), else the session it was
     discussed in. The same rules as finalize_recommendations, for the pages before it."""
     if hasattr(case, "letter"):
-        raise ValidationError("The letter of this case has already been finalized.")
+        raise ValidationError(_("The letter of this case has already been finalized."))
     if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
-        raise ValidationError("Only a scheduled or presented case can be finalized.")
+        raise ValidationError(_("Only a scheduled or presented case can be finalized."))
     if not case.recommendations.exists():
-        raise ValidationError("There are no recommendations to send yet.")
+        raise ValidationError(_("There are no recommendations to send yet."))
     return session_discussed_in(case)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
 from echo_hub.deid import Vouch, find_identifiers, snippet_key
@@ -59,12 +60,12 @@ def accept_overrides(*, case: Case, by) -> int:
     """A coordinator has read the vouched text and agrees it identifies nobody."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.SUBMITTED:
-        raise ValidationError("Only a submitted case is screened.")
+        raise ValidationError(_("Only a submitted case is screened."))
     accepted = case.identifier_overrides.filter(status=IdentifierOverride.Status.PENDING).update(
         status=IdentifierOverride.Status.ACCEPTED, decided_by=by, decided_at=timezone.now()
     )
     if not accepted:
-        raise ValidationError("Nothing on this case is waiting for your check.")
+        raise ValidationError(_("Nothing on this case is waiting for your check."))
     record(Action.CASE_OVERRIDES_ACCEPTED, actor=by, obj=case, extra={"accepted": accepted})
     return accepted
 

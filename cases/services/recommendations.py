@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.pdf import render_pdf, sha256_hex
@@ -52,7 +53,7 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
         raise ValidationError(
-            "Recommendations can be written once the case is scheduled, until the letter is sent."
+            _("Recommendations can be written once the case is scheduled, until the letter is sent.")
         )
     unknown = set(texts) - set(heading_keys(case_definition(case)))
     if unknown:
@@ -71,7 +72,7 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
                 changed = True
             continue
         if current is None or current.text != text:
-            current, _ = Recommendation.objects.update_or_create(
+            current, _created = Recommendation.objects.update_or_create(
                 case=case, author=author, heading=heading, defaults={"text": text}
             )
             changed = True
@@ -94,9 +95,9 @@ def finalize_recommendations(
     if existing is not None:
         return existing
     if case.status not in (Case.Status.SCHEDULED, Case.Status.PRESENTED):
-        raise ValidationError("Only a scheduled or presented case can be finalized.")
+        raise ValidationError(_("Only a scheduled or presented case can be finalized."))
     if not case.recommendations.exists():
-        raise ValidationError("There are no recommendations to send yet.")
+        raise ValidationError(_("There are no recommendations to send yet."))
     session = session_discussed_in(case)
     merged = merged_texts(case)
     final = clean_letter_texts(case, merged if texts is None else texts)
@@ -121,7 +122,7 @@ def finalize_recommendations(
 def retry_letter_render(*, letter: RecommendationLetter) -> None:
     """A coordinator asks for another try at a letter whose tries ran out."""
     if not LETTER_RENDERS.restart(letter.pk, failed_only=True):
-        raise ValidationError("This letter is not waiting for a retry: it is ready or being prepared.")
+        raise ValidationError(_("This letter is not waiting for a retry: it is ready or being prepared."))
 
 
 def letter_context(letter: RecommendationLetter) -> dict:
