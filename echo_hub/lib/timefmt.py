@@ -7,13 +7,18 @@ from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 
 
 @lru_cache(maxsize=8192)
 def _formatted(value: date, name: str, language: str | None) -> str:
-    return date_format(value, name)
+    # The patterns exist for en-ca and fr-ca only: with no language active (a task, a
+    # shell) or another variant active ("fr", "en-us"), Django would hand back the pattern's
+    # own name and format that; read the nearest of ours instead.
+    ours = "fr-ca" if (language or "").startswith("fr") else "en-ca"
+    return dateformat.format(value, get_format(name, lang=ours))
 
 
 def _format(value: date, name: str) -> str:

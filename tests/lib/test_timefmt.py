@@ -126,3 +126,14 @@ def test_one_instant_reads_in_each_zone_and_language_however_often_it_is_read():
         "jeudi 14 janvier 2027, 9\xa0h\xa000 PST",
     ]
     assert read[4:] == read[:4]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [(None, "1 March 2026"), ("en-us", "1 March 2026"), ("fr", "1er mars 2026"), ("fr-ca", "1er mars 2026")],
+)
+def test_dates_read_with_the_nearest_of_our_patterns_whatever_language_is_active(language, text):
+    # A worker renders with no language active unless told; a browser may ask for "fr".
+    translation.deactivate_all() if language is None else translation.activate(language)
+
+    assert timefmt.long_date(date(2026, 3, 1)) == text

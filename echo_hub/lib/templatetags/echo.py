@@ -24,6 +24,12 @@ def long_day(value) -> str:
 
 
 @register.filter
+def long_date(value) -> str:
+    """“21 October 2026”, « 1er octobre 2026 »."""
+    return timefmt.long_date(value) if value else ""
+
+
+@register.filter
 def short_date(value) -> str:
     """“21 Oct 2026”, « 21 oct. 2026 »."""
     return timefmt.short_date(value) if value else ""
