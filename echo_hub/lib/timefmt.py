@@ -6,8 +6,7 @@ whose day and month names are the C locale's English."""
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
-from django.utils import timezone, translation
-from django.utils import dateformat
+from django.utils import dateformat, timezone, translation
 from django.utils.formats import get_format
 from django.utils.translation import gettext
 
