@@ -37,7 +37,11 @@ PDF_SECTIONS = (
     ("professions", "communities"),
     ("organizations",),
     ("retention",),
+    ("case_answers",),
 )
+# Sections left out when they have nothing to show: a chronic pain program's case answers live
+# in its form's own columns and are never counted there.
+PDF_OPTIONAL = {"case_answers"}
 
 
 def export_scope(export: ReportExport) -> ReportScope:
@@ -62,7 +66,11 @@ def request_report_export(*, scope: ReportScope, by) -> ReportExport:
 def report_pdf(scope: ReportScope) -> bytes:
     context = report_context(scope.program, selectors.program_report(scope))
     tables = context["tables"]
-    sections = [[tables[name] for name in names] for names in PDF_SECTIONS]
+    sections = [
+        [tables[name] for name in names]
+        for names in PDF_SECTIONS
+        if any(name not in PDF_OPTIONAL or tables[name].rows for name in names)
+    ]
     summary = tables["summary"].rows
     halves = [summary[:SUMMARY_SPLIT], summary[SUMMARY_SPLIT:]]
     return render_pdf("pdf/report.html", context | {"sections": sections, "summary_halves": halves})

@@ -1,3 +1,4 @@
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -229,3 +230,27 @@ def test_program_report_counts_cases_by_their_answers_to_choice_questions(progra
         ("On opioid agonist therapy", "No", 1),
         ("On opioid agonist therapy", "Yes", 1),
     ]
+
+
+def test_report_pdf_prints_the_case_answers_only_where_there_are_some(program, coordinator, session_held):
+    from pypdf import PdfReader
+
+    from echo_hub.site.reports.exports import report_pdf
+
+    scope = ReportScope(program=program)
+    without = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf(scope))).pages)
+    case_services.start_from_template(program=program, template="hepatitis_c", by=coordinator)
+    case = case_services.save_case_draft(
+        presenter=coordinator,
+        program=program,
+        fields={"title": "A hepatitis C case"},
+        answers={"genotype": "3"},
+        medications=[],
+    )
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PRESENTED)
+    CaseSlotFactory(session=session_held, case=case, position=1)
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(report_pdf(scope))).pages)
+
+    assert "Case answers" not in without
+    assert "Case answers" in text and "Genotype 3 1" in text
