@@ -56,7 +56,7 @@ def clean_letter_texts(case: Case, texts: Mapping[str, str]) -> dict[str, str]:
     headings = heading_keys(case_definition(case))
     unknown = set(texts) - set(headings)
     if unknown:
-        raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("Unknown headings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     cleaned = {
         heading: texts[heading].replace("\r\n", "\n").strip()
         for heading in headings
