@@ -8,9 +8,11 @@ same in both (a string nobody marked). What people typed (titles, names, notes) 
 The library pages are tested in test_i18n_i18ncasesb_pages.py."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, RecommendationHeading
 from cases.services import current_form_version
@@ -265,3 +267,34 @@ def test_empty_case_lists_are_french(client, program, other_program, role, reque
     english = _as(client, user, "en-ca").get(reverse(name)).content.decode()
     french = _as(client, user, "fr-ca").get(reverse(name)).content.decode()
     assert_french_page(french, english, data=(program.name,))
+
+
+def test_the_session_reminder_numbers_the_cases_in_each_recipients_language(
+    program, presenter, participant, expert, django_capture_on_commit_callbacks
+):
+    """The beat task counts the agenda once for everyone; each reminder words it in its
+    recipient's language."""
+    from django.core import mail
+
+    from echo_hub.site.tasks import sweep_due_messages_task
+    from tests.factories import SessionFactory
+
+    participant.language = "fr-ca"
+    participant.save(update_fields=["language"])
+    expert.language = "en-ca"
+    expert.save(update_fields=["language"])
+    session = SessionFactory(
+        program=program, title="Session 4", starts_at=timezone.now() + timedelta(hours=23)
+    )
+    case = CaseSlotFactory(
+        session=session, case=CaseFactory(program=program, presenter=presenter, status=Case.Status.SCHEDULED)
+    ).case
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_due_messages_task()
+    reminders = {m.to[0]: m for m in mail.outbox if str(session.title) in m.subject}
+    french, english = reminders[participant.email], reminders[expert.email]
+    assert f"  1. Cas no {case.pk}\n" in french.body
+    assert f"<li>Cas no {case.pk}</li>" in french.alternatives[0][0]
+    assert "Case #" not in french.body
+    assert f"  1. Case #{case.pk}\n" in english.body
+    assert f"<li>Case #{case.pk}</li>" in english.alternatives[0][0]
