@@ -298,3 +298,26 @@ def test_the_session_reminder_numbers_the_cases_in_each_recipients_language(
     assert "Case #" not in french.body
     assert f"  1. Case #{case.pk}\n" in english.body
     assert f"<li>Case #{case.pk}</li>" in english.alternatives[0][0]
+
+
+def test_a_case_presented_again_is_titled_in_its_presenters_language(world):
+    """The service writes the new case's title and concern for the presenter: in their language,
+    whoever's request it runs in."""
+    from django.utils import translation
+
+    from cases import services
+
+    world.presenter.language = "fr-ca"
+    world.presenter.save(update_fields=["language"])
+    case = world.cases[Case.Status.LETTER_SENT]
+    with translation.override("en-ca"):
+        services.add_follow_up(
+            case=case,
+            author=world.presenter,
+            fields={"what_changed": "Walking further."},
+            medications=[],
+            present_again=True,
+        )
+    again = Case.objects.get(follow_up_of=case)
+    assert again.title == f"Suivi : {case.title}"
+    assert again.main_concern == f"Walking further.\n\nMotif initial : {case.main_concern}"
