@@ -71,6 +71,7 @@ def test_an_english_coordinators_preview_of_a_french_presenters_letter_is_french
         pdf = services.render_letter_preview(case=case, texts=services.merged_texts(case))
     text = _text(pdf)
     _assert_french(text)
+    assert f"Référence du cas no {case.pk}" in text
     # What the hub wrote stays as written.
     assert OPIOID in text
     assert REFERRALS in text
