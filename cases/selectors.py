@@ -54,7 +54,13 @@ def identifier_overrides(case: Case) -> list[dict]:
             text, label = case.answers.get(override.field) or "", shown(field["label"])
         else:
             text = getattr(case, override.field, "") or ""
-            label = CORE_LABELS.get(override.field) or Case._meta.get_field(override.field).verbose_name
+            # A field of the form with a column of its own (the pain form's) reads with the form's
+            # label; the case's own fields with the case form's.
+            label = (
+                shown(field["label"])
+                if field is not None
+                else CORE_LABELS.get(override.field) or Case._meta.get_field(override.field).verbose_name
+            )
         keys = {snippet_key(s) for s in override.snippets}
         marked = [f for f in find_identifiers(text) if snippet_key(f.text) in keys]
         rows.append({"override": override, "label": label, "highlighted": highlight(text, marked)})

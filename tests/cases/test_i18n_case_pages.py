@@ -321,3 +321,33 @@ def test_a_case_presented_again_is_titled_in_its_presenters_language(world):
     again = Case.objects.get(follow_up_of=case)
     assert again.title == f"Suivi : {case.title}"
     assert again.main_concern == f"Walking further.\n\nMotif initial : {case.main_concern}"
+
+
+def test_the_text_a_presenter_vouched_for_is_labelled_in_french(client, program, presenter, coordinator):
+    """The coordinator's check of vouched text names the field in their language, a field of
+    the pain form with a column of its own too (it read "pain location", the model field's name)."""
+    from cases import services
+
+    from .conftest import CASE_FIELDS, OXYCODONE
+    from .test_identifier_overrides import REASON, _vouch
+
+    text = "Low back, worse since the Stanford course"
+    case = services.save_case_draft(
+        presenter=presenter,
+        program=program,
+        fields=CASE_FIELDS | {"pain_location": text},
+        medications=[OXYCODONE],
+        vouches={"pain_location": _vouch(text)},
+    )
+    services.submit_case(case=case, by=presenter)
+    english = _as(client, coordinator, "en-ca").get(case.get_absolute_url()).content.decode()
+    french = _as(client, coordinator, "fr-ca").get(case.get_absolute_url()).content.decode()
+    assert '<p class="small fw-semibold mb-1">Pain location <span' in english
+    assert '<p class="small fw-semibold mb-1">Siège de la douleur <span' in french
+    # Answers of one word ("man", "yes") would be cut out of other words.
+    typed = tuple(v for v in CASE_FIELDS.values() if isinstance(v, str) and " " in v)
+    names = (presenter.get_full_name(), coordinator.get_full_name(), program.name, "60 mg CR q12h")
+    # The text is cut by the highlighted finding ("Stanford").
+    data = (*typed, text, REASON, *names, "Low back, worse since the", "course")
+    assert (english_left(french), same_in_both(english, french, data)) == ([], [])
+    assert_french_page(french, english, data=data)
