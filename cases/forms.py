@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from echo_hub.deid.forms import IdentifierGuardMixin
 from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin
@@ -53,6 +54,7 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
     guarded_fields = ("drug_other", "schedule")
 
     drug = forms.ChoiceField(
+        label=_("Drug"),
         choices=[("", "—"), *DRUG_CHOICES],
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -73,6 +75,7 @@ class MedicationForm(TextLimitsMixin, IdentifierGuardMixin, forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "any"}),
     )
     schedule = forms.CharField(
+        label=pgettext_lazy("dosing schedule", "Schedule"),
         max_length=80,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("e.g. 10 mg q6h PRN")}),

@@ -19,6 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 MME_CAUTION = 50
 MME_HIGH = 90
 
@@ -36,19 +39,19 @@ _FACTORS: dict[str, Decimal] = {
     "tramadol": Decimal("0.2"),
 }
 
-DRUG_CHOICES: list[tuple[str, str]] = [
-    ("codeine", "Codeine"),
-    ("fentanyl_transdermal", "Fentanyl patch (mcg/h)"),
-    ("hydrocodone", "Hydrocodone"),
-    ("hydromorphone", "Hydromorphone"),
-    ("methadone", "Methadone"),
-    ("morphine", "Morphine"),
-    ("oxycodone", "Oxycodone"),
-    ("oxymorphone", "Oxymorphone"),
-    ("tapentadol", "Tapentadol"),
-    ("tramadol", "Tramadol"),
-    ("buprenorphine", "Buprenorphine (no MME factor)"),
-    ("other", "Other (no MME factor)"),
+DRUG_CHOICES: list[tuple[str, object]] = [
+    ("codeine", gettext_lazy("Codeine")),
+    ("fentanyl_transdermal", gettext_lazy("Fentanyl patch (mcg/h)")),
+    ("hydrocodone", gettext_lazy("Hydrocodone")),
+    ("hydromorphone", gettext_lazy("Hydromorphone")),
+    ("methadone", gettext_lazy("Methadone")),
+    ("morphine", gettext_lazy("Morphine")),
+    ("oxycodone", gettext_lazy("Oxycodone")),
+    ("oxymorphone", gettext_lazy("Oxymorphone")),
+    ("tapentadol", gettext_lazy("Tapentadol")),
+    ("tramadol", gettext_lazy("Tramadol")),
+    ("buprenorphine", gettext_lazy("Buprenorphine (no MME factor)")),
+    ("other", gettext_lazy("Other (no MME factor)")),
 ]
 
 # One-word names, generic or brand; a bare "fentanyl" means the patch, the only
@@ -218,16 +221,18 @@ def prescribing_warnings(
         warnings.append(
             PrescribingWarning(
                 "danger",
-                f"At or above {MME_HIGH} MME/day.",
-                "High-dose opioid therapy: review benefits, risks and tapering options, and offer naloxone.",
+                _("At or above %(mme)s MME/day.") % {"mme": MME_HIGH},
+                _(
+                    "High-dose opioid therapy: review benefits, risks and tapering options, and offer naloxone."
+                ),
             )
         )
     elif level == "at_or_above_50":
         warnings.append(
             PrescribingWarning(
                 "warning",
-                f"At or above {MME_CAUTION} MME/day.",
-                "Increased overdose risk: consider naloxone and closer monitoring.",
+                _("At or above %(mme)s MME/day.") % {"mme": MME_CAUTION},
+                _("Increased overdose risk: consider naloxone and closer monitoring."),
             )
         )
     if benzodiazepine:
@@ -235,12 +240,16 @@ def prescribing_warnings(
         warnings.append(
             PrescribingWarning(
                 "danger" if with_opioid else "warning",
-                "A benzodiazepine or other sedative is co-prescribed.",
-                "Together with an opioid it raises the risk of fatal overdose: avoid the combination "
-                "where possible, taper one of them, and offer naloxone."
+                _("A benzodiazepine or other sedative is co-prescribed."),
+                _(
+                    "Together with an opioid it raises the risk of fatal overdose: avoid the combination "
+                    "where possible, taper one of them, and offer naloxone."
+                )
                 if with_opioid
-                else "No opioid is listed: check whether one is taken, as the combination raises the "
-                "risk of fatal overdose.",
+                else _(
+                    "No opioid is listed: check whether one is taken, as the combination raises the "
+                    "risk of fatal overdose."
+                ),
             )
         )
     return warnings

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from echo_hub.deid import find_identifiers, snippet_key
 from echo_hub.deid.forms import highlight
@@ -38,6 +39,11 @@ def case_queue(program: Program, *, status: str = "", session: Session | None = 
     )
 
 
+# The case's own text fields whose model field has no verbose name (one would need a migration):
+# their labels as the case form shows them.
+CORE_LABELS = {"title": _("Title"), "main_concern": _("Main concern"), "return_comment": _("Comment")}
+
+
 def identifier_overrides(case: Case) -> list[dict]:
     """The text the presenter vouched for, highlighted in its field, newest decision last."""
     rows = []
@@ -48,7 +54,13 @@ def identifier_overrides(case: Case) -> list[dict]:
             text, label = case.answers.get(override.field) or "", shown(field["label"])
         else:
             text = getattr(case, override.field, "") or ""
-            label = Case._meta.get_field(override.field).verbose_name
+            # A field of the form with a column of its own (the pain form's) reads with the form's
+            # label; the case's own fields with the case form's.
+            label = (
+                shown(field["label"])
+                if field is not None
+                else CORE_LABELS.get(override.field) or Case._meta.get_field(override.field).verbose_name
+            )
         keys = {snippet_key(s) for s in override.snippets}
         marked = [f for f in find_identifiers(text) if snippet_key(f.text) in keys]
         rows.append({"override": override, "label": label, "highlighted": highlight(text, marked)})
@@ -143,11 +155,12 @@ def case_detail_lists(case: Case) -> dict:
     }
 
 
-def agenda_labels(hours: int = 25) -> dict[int, list[str]]:
-    """A label like "Case #42" for each case on each session starting soon, for reminders.
-    Never the title: emails carry no case text; members read the cases on the session page."""
+def agenda_case_numbers(hours: int = 25) -> dict[int, list[int]]:
+    """The number of each case on each session starting soon, in agenda order, for reminders:
+    each recipient's email reads it in their language ("Case #42", « Cas no 42 »). Never the
+    title: emails carry no case text; members read the cases on the session page."""
     now = timezone.now()
-    labels: dict[int, list[str]] = {}
+    numbers: dict[int, list[int]] = {}
     slots = (
         CaseSlot.objects.filter(
             session__starts_at__gt=now, session__starts_at__lte=now + timedelta(hours=hours)
@@ -156,5 +169,5 @@ def agenda_labels(hours: int = 25) -> dict[int, list[str]]:
         .values_list("session_id", "case_id")
     )
     for session_id, case_id in slots:
-        labels.setdefault(session_id, []).append(f"Case #{case_id}")
-    return labels
+        numbers.setdefault(session_id, []).append(case_id)
+    return numbers

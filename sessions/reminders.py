@@ -82,7 +82,7 @@ def reminder_kind(session: Session, now: datetime) -> str | None:
 
 
 def send_due_session_reminders(
-    *, now: datetime | None = None, agenda: Mapping[int, list[str]] | None = None
+    *, now: datetime | None = None, agenda: Mapping[int, list[int]] | None = None
 ) -> int:
     """Queue every session reminder that is due and not yet in the outbox."""
     now = now or timezone.now()

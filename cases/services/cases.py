@@ -1,15 +1,17 @@
 """A case from draft to presentation: save, submit, return, schedule, present."""
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.deid import Vouch
-from echo_hub.lib.text import check_lengths, invisible_characters_problem, text_limits
+from echo_hub.lib.text import check_lengths, invisible_characters, text_limits
 from echo_hub.lib.urls import absolute_url
 from sessions.models import Session
 from sessions.selectors import join_url_for
@@ -69,9 +71,9 @@ def save_case_draft(
     texts |= answer_texts
     limits = {key: text_limit(field_map(definition)[key]) for key in answer_texts}
     check_lengths(texts, text_limits(Case) | medication_limits(medications) | limits)
-    problem = invisible_characters_problem(texts["title"])
-    if problem:
-        raise ValidationError({"title": f"This text {problem}"})
+    hidden = invisible_characters(texts["title"])
+    if hidden:
+        raise ValidationError({"title": invisible_characters_error(hidden)})
     vouched = vouched_keys(case)
     for field, vouch in vouches.items():
         vouched.setdefault(field, set()).update(vouch.keys)
@@ -102,7 +104,9 @@ def _known_answers(definition: dict, answers: Mapping) -> dict:
     by_key = field_map(definition)
     unknown = set(answers) - {key for key, field in by_key.items() if not field.get("column")}
     if unknown:
-        raise ValidationError(f"Not a field of this case's form: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("Not a field of this case's form: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+        )
     return dict(answers)
 
 
@@ -188,13 +192,14 @@ def assign_case_to_session(*, case: Case, session: Session, by) -> CaseSlot:
     taken = CaseSlot.objects.filter(session=session).count()
     if taken >= session.case_slots:
         raise ValidationError(
-            f"{session.title} has no free case slot ({session.case_slots} of {session.case_slots} taken)."
+            _("%(session)s has no free case slot (%(slots)s of %(slots)s taken).")
+            % {"session": session.title, "slots": session.case_slots}
         )
     try:
         with transaction.atomic():
             slot = CaseSlot.objects.create(session=session, case=case, position=taken + 1, assigned_by=by)
     except IntegrityError:
-        raise ValidationError(f"{session.title} has no free case slot.") from None
+        raise ValidationError(_("%(session)s has no free case slot.") % {"session": session.title}) from None
     case.status = Case.Status.SCHEDULED
     case.save(update_fields=["status", "updated_at"])
     record_event(case, CaseEvent.Kind.SCREENED, by)
@@ -232,7 +237,8 @@ def withdraw_case(*, case: Case, by) -> Case:
         session = Session.objects.select_for_update().get(pk=slot.session_id)
         if session.starts_at <= timezone.now() and not session.is_cancelled:
             raise ValidationError(
-                f"{session.title} has started: the case counts as presented and can no longer be withdrawn."
+                _("%(session)s has started: the case counts as presented and can no longer be withdrawn.")
+                % {"session": session.title}
             )
         slot.delete()
         for later in CaseSlot.objects.filter(session=session, position__gt=slot.position).order_by(
@@ -261,3 +267,15 @@ def mark_case_presented(*, case: Case, by) -> Case:
     record_event(case, CaseEvent.Kind.PRESENTED, by)
     record(Action.CASE_PRESENTED, actor=by, obj=case, extra={"session_id": session.pk})
     return case
+
+
+def invisible_characters_error(hidden: list[str]) -> str:
+    """echo_hub.lib.text's sentence about invisible characters, in the reader's language."""
+    names = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}" for char in hidden)
+    return ngettext(
+        "This text holds an invisible formatting character (%(names)s), which can reverse or hide "
+        "letters where it is shown or printed. Retype it without it.",
+        "This text holds invisible formatting characters (%(names)s), which can reverse or hide "
+        "letters where it is shown or printed. Retype it without them.",
+        len(hidden),
+    ) % {"names": names}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from echo_hub.deid import unvouched
 from echo_hub.lib.text import text_limits
+from echo_hub.lib.timefmt import date_time
 from echo_hub.lib.urls import absolute_url
 from echo_hub.notifications.services import queue_email
 from sessions.models import Session, program_scope
@@ -55,15 +56,17 @@ def session_discussed_in(case: Case) -> Session:
     session = slot.session
     if session.is_cancelled:
         raise ValidationError(
-            f"{session.title} was cancelled: the case was not presented there. Give it a slot in another "
-            "session first.",
+            _(
+                "%(session)s was cancelled: the case was not presented there. Give it a slot in another "
+                "session first."
+            )
+            % {"session": session.title},
             code="session_cancelled",
         )
     if session.starts_at > timezone.now():
-        zone = session.program.zone
         raise ValidationError(
-            f"{session.title} starts on {session.starts_at.astimezone(zone):%a %-d %b %Y at %H:%M} "
-            f"({zone.key}): a case counts as presented once its session has started.",
+            _("%(session)s starts on %(when)s: a case counts as presented once its session has started.")
+            % {"session": session.title, "when": date_time(session.starts_at, session.program.zone)},
             code="session_not_started",
         )
     return session

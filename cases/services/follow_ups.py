@@ -2,9 +2,10 @@
 
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -58,13 +59,26 @@ def add_follow_up(
     return follow_up
 
 
-ORIGINAL_CONCERN = "\n\nOriginal concern: "
+ORIGINAL_CONCERN = gettext_noop("Original concern:")
+# Translators: the title of a case presented again, e.g. "Follow-up: Low back pain on oxycodone".
+FOLLOW_UP_TITLE = gettext_noop("Follow-up: %(title)s")
+
+
+def _in_presenters_language(case: Case, message: str) -> str:
+    """The case presented again is the presenter's text: its title and concern read in their
+    language, whoever's language the request is in."""
+    with translation.override(case.presenter.language or settings.LANGUAGE_CODE):
+        return _(message)
+
+
+def _original_concern(case: Case) -> str:
+    return f"\n\n{_in_presenters_language(case, ORIGINAL_CONCERN)} "
 
 
 def _check_re_presentation_fits(case: Case, what_changed: str) -> None:
     """The case presented again opens with what changed, then the original concern: together
     they must fit the concern's limit."""
-    room = max(LONG_TEXT - len(ORIGINAL_CONCERN) - len(case.main_concern), 0)
+    room = max(LONG_TEXT - len(_original_concern(case)) - len(case.main_concern), 0)
     if len(what_changed) > room:
         raise ValidationError(
             {
@@ -85,9 +99,9 @@ def _create_re_presentation(case: Case, follow_up: FollowUp, medications: Sequen
     # The same form version and answers: the case presented again reads as the first one did.
     again.form_version_id = case.form_version_id
     again.answers, again.answers_text = case.answers, case.answers_text
-    again.title = f"Follow-up: {case.title}"[:120]
+    again.title = (_in_presenters_language(case, FOLLOW_UP_TITLE) % {"title": case.title})[:120]
     again.requested_session = None
-    again.main_concern = f"{follow_up.what_changed}{ORIGINAL_CONCERN}{case.main_concern}"
+    again.main_concern = f"{follow_up.what_changed}{_original_concern(case)}{case.main_concern}"
     again.status = Case.Status.SUBMITTED
     again.submitted_at = timezone.now()
     again.save()

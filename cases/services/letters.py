@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from echo_hub.lib.pdf import render_pdf
 from echo_hub.lib.text import check_lengths
@@ -56,7 +57,7 @@ def clean_letter_texts(case: Case, texts: Mapping[str, str]) -> dict[str, str]:
     headings = heading_keys(case_definition(case))
     unknown = set(texts) - set(headings)
     if unknown:
-        raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("Unknown headings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     cleaned = {
         heading: texts[heading].replace("\r\n", "\n").strip()
         for heading in headings
@@ -127,7 +128,8 @@ def letter_document(
         "program": case.program,
         "session": session,
         "issued_at": issued_at,
-        "reference": f"#{case.pk}",
+        # Translators: a case's number on its letter, e.g. "#42"; French writes « no 42 ».
+        "reference": pgettext("case reference", "#%(number)s") % {"number": case.pk},
         "letterhead": letterhead(case.program),
         "sections": sections(case, texts),
         "experts": experts,

@@ -57,7 +57,7 @@ def save_recommendations(*, case: Case, author, texts: Mapping[str, str]) -> lis
         )
     unknown = set(texts) - set(heading_keys(case_definition(case)))
     if unknown:
-        raise ValidationError(f"Unknown headings: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("Unknown headings: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     limit = text_limits(Recommendation)["text"]
     check_lengths({heading: text.strip() for heading, text in texts.items()}, dict.fromkeys(texts, limit))
     guard_identifiers(dict(texts))

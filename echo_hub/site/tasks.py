@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from cases.reminders import send_due_case_reminders
-from cases.selectors import agenda_labels
+from cases.selectors import agenda_case_numbers
 from cpd.services import send_due_evaluation_requests
 from sessions.attendance import record_provisional_attendance
 from sessions.reminders import send_due_session_changes, send_due_session_reminders
@@ -23,7 +23,7 @@ def sweep_due_messages_task() -> dict:
     result = {
         # Cancellations and moves whose own task never ran (the broker was down).
         "session_changes": send_due_session_changes(),
-        "session_reminders": send_due_session_reminders(agenda=agenda_labels()),
+        "session_reminders": send_due_session_reminders(agenda=agenda_case_numbers()),
         "case_reminders": send_due_case_reminders(),
         # Before the evaluation requests: a join becomes attendance once its session ends.
         "provisional_attendance": record_provisional_attendance(),

@@ -29,7 +29,6 @@ from tests.i18n import HTML_FR, assert_french_page, english_left, same_in_both
 
 pytestmark = pytest.mark.django_db
 
-KEPT = ("Opioid Risk Tool",)
 IDENTIFYING = "Call Dr. Smith at 416-555-0134 about the taper."
 
 
@@ -103,7 +102,6 @@ def world(program, coordinator, participant, presenter, other_program):
         published.pain_duration,
         published.question_1,
         "about the taper.",
-        "Opioid Risk Tool",  # an instrument's name, kept in English in French
     )
     return World(program, published, awaiting, draft, coordinator, participant, presenter, outsider, data)
 
@@ -172,8 +170,7 @@ def test_library_pages_are_french_for_a_french_speaker(client, world, page):
     assert french.status_code == 200
     french_body = french.content.decode()
     assert HTML_FR in french_body
-    # The French name of the Opioid Risk Tool keeps the instrument's English name: "… (ORT)".
-    assert [phrase for phrase in english_left(french_body) if phrase not in KEPT] == []
+    assert english_left(french_body) == []
     assert same_in_both(english_body, french_body, world.data) == []
 
 

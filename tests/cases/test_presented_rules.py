@@ -23,8 +23,7 @@ A = AuditEvent.Action
 # Session 2: Wednesday 14 October 2026, 12:00–14:00 in Toronto.
 STARTS = datetime(2026, 10, 14, 16, 0, tzinfo=UTC)
 NOT_STARTED = (
-    "Session 2 starts on Wed 14 Oct 2026 at 12:00 (America/Toronto): a case counts as presented once "
-    "its session has started."
+    "Session 2 starts on Wed 14 Oct 2026, 12:00 EDT: a case counts as presented once its session has started."
 )
 
 

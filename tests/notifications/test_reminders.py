@@ -82,7 +82,7 @@ def _body_above_unsubscribe(body: str) -> str:
 def test_session_reminder_24h_reaches_every_approved_member_in_their_own_zone(
     noon_session, members, bystanders, django_capture_on_commit_callbacks
 ):
-    agenda = {noon_session.pk: ["Chronic low back pain on oxycodone", "Tapering after a fall"]}
+    agenda = {noon_session.pk: [41, 42]}
 
     queued = _sweep(django_capture_on_commit_callbacks, at=START - timedelta(hours=23), agenda=agenda)
 
@@ -97,8 +97,8 @@ def test_session_reminder_24h_reaches_every_approved_member_in_their_own_zone(
         "When: Wed 4 Nov 2026, 12:00–14:00 EST (America/Toronto)\n"
         "Didactic: Opioid tapering\n"
         "Cases on the agenda:\n"
-        "  1. Chronic low back pain on oxycodone\n"
-        "  2. Tapering after a fall\n"
+        "  1. Case #41\n"
+        "  2. Case #42\n"
         "Join: https://video.example.org/join/123\n"
         f"Session page: {page}\n\n"
         "The calendar entry is attached."
@@ -107,7 +107,7 @@ def test_session_reminder_24h_reaches_every_approved_member_in_their_own_zone(
     assert "When: Wed 4 Nov 2026, 09:00–11:00 PST (America/Vancouver)\n" in west
     assert "12:00" not in west
     html = emails["np.west@example.org"].alternatives[0][0]
-    assert "<li>Tapering after a fall</li>" in html
+    assert "<li>Case #42</li>" in html
     assert "09:00–11:00 PST</strong>" in html
 
 
