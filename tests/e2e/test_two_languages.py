@@ -161,7 +161,7 @@ def _louise_attends_and_presents(louise: Person, program, past, live, upcoming) 
     form.locator("[name=age_band]").select_option(index=5)
     form.locator("[name=sex_gender]").select_option(index=1)
     form.locator("[name=main_concern]").fill(CONCERN)
-    form.locator("[name=question_1]").fill("À quel rythme réduire la dose, et que faire en cas de sevrage ?")
+    form.locator("[name=question_1]").fill("À quel rythme réduire la dose, et que faire en cas de sevrage?")
     form.locator("[name=consent]").select_option("yes")
     form.locator("[name=attested_deidentified]").check()
     louise.click_and_check(page.get_by_role("button", name=fr("Submit case for screening")), "cas soumis")
@@ -220,6 +220,16 @@ def test_a_french_participant_and_an_english_coordinator_each_in_their_language(
     louise.assert_clean()
 
     # Emails and reminders, whoever triggered them, in each reader's language.
+    # What Claire's actions sent Louise (her case scheduled, her letter, her certificate): French.
+    to_louise = [m for m in mail.outbox if m.to == ["louise@example.org"]]
+    assert [m.subject for m in to_louise] == [
+        f"Nous avons bien reçu votre cas n° {case.pk}",
+        "Votre cas est à l'ordre du jour : Semaine 3",
+        f"Les recommandations pour votre cas n° {case.pk} sont prêtes",
+        "Votre attestation de DPC est prête",
+    ]
+    for message in to_louise:
+        assert english_left(f"{message.subject}\n{message.body}") == [], message.subject
     # (Semaine 3 took place for Louise's case: the reminder is for the week after.)
     next_week = seed.session_at(program, starts_in=timedelta(days=13), title="Semaine 4")
     mail.outbox.clear()
