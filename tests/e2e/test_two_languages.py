@@ -157,6 +157,9 @@ def _louise_attends_and_presents(louise: Person, program, past, live, upcoming) 
     louise.goto(reverse("sessions:program_detail", args=[slug]), "programme, encore")
     louise.click_and_check(page.get_by_role("link", name=fr("Present a case")), "nouveau cas")
     form = page.locator("main form").filter(has=page.locator("[name=main_concern]"))
+    # The character count under each narrative field is written by a script: French too.
+    count = page.locator("#id_main_concern_count").inner_text()
+    assert re.fullmatch(r"Il vous reste 4\s000 caractères", count), count
     form.locator("[name=title]").fill(CASE_TITLE)
     form.locator("[name=age_band]").select_option(index=5)
     form.locator("[name=sex_gender]").select_option(index=1)
