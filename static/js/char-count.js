@@ -11,13 +11,25 @@
   "use strict";
 
   var PAUSE_MS = 1000;
-  var numbers = new Intl.NumberFormat(document.documentElement.lang || "en");
+  var lang = document.documentElement.lang || "en";
+  var numbers = new Intl.NumberFormat(lang);
+  // The words come translated from the script tag's data attributes (base.html); English without.
+  var words = (document.currentScript && document.currentScript.dataset) || {};
+  var templates = {
+    leftOne: words.leftOne || "You have {count} character left",
+    leftOther: words.leftOther || "You have {count} characters left",
+    overOne: words.overOne || "You have {count} character too many",
+    overOther: words.overOther || "You have {count} characters too many",
+  };
+  // French uses the singular for 0 and 1 (« 0 caractère »), English for 1 only.
+  var singular = /^fr\b/i.test(lang)
+    ? function (n) { return n <= 1; }
+    : function (n) { return n === 1; };
 
   function describe(left) {
-    if (left >= 0) {
-      return "You have " + numbers.format(left) + (left === 1 ? " character" : " characters") + " left";
-    }
-    return "You have " + numbers.format(-left) + (left === -1 ? " character" : " characters") + " too many";
+    var n = Math.abs(left);
+    var key = left >= 0 ? (singular(n) ? "leftOne" : "leftOther") : singular(n) ? "overOne" : "overOther";
+    return templates[key].replace("{count}", numbers.format(n));
   }
 
   function attach(field) {

@@ -35,7 +35,16 @@ def _slug(text: str) -> str:
 
 
 class Visitor:
-    def __init__(self, browser: Browser, base_url: str, *, journey: str, name: str, phone: bool = False):
+    def __init__(
+        self,
+        browser: Browser,
+        base_url: str,
+        *,
+        journey: str,
+        name: str,
+        phone: bool = False,
+        locale: str = "en-CA",
+    ):
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.folder = SCREENSHOTS / _slug(journey)
@@ -48,7 +57,7 @@ class Visitor:
         self.navigated: list[str] = []
         self.checked: set[str] = set()
         self.context = browser.new_context(
-            viewport=PHONE if phone else DESKTOP, accept_downloads=True, locale="en-CA"
+            viewport=PHONE if phone else DESKTOP, accept_downloads=True, locale=locale
         )
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
