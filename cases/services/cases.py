@@ -1,17 +1,15 @@
 """A case from draft to presentation: save, submit, return, schedule, present."""
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.deid import Vouch
-from echo_hub.lib.text import check_lengths, invisible_characters, text_limits
+from echo_hub.lib.text import check_lengths, invisible_characters, invisible_characters_error, text_limits
 from echo_hub.lib.urls import absolute_url
 from sessions.models import Session
 from sessions.selectors import join_url_for
@@ -267,15 +265,3 @@ def mark_case_presented(*, case: Case, by) -> Case:
     record_event(case, CaseEvent.Kind.PRESENTED, by)
     record(Action.CASE_PRESENTED, actor=by, obj=case, extra={"session_id": session.pk})
     return case
-
-
-def invisible_characters_error(hidden: list[str]) -> str:
-    """echo_hub.lib.text's sentence about invisible characters, in the reader's language."""
-    names = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}" for char in hidden)
-    return ngettext(
-        "This text holds an invisible formatting character (%(names)s), which can reverse or hide "
-        "letters where it is shown or printed. Retype it without it.",
-        "This text holds invisible formatting characters (%(names)s), which can reverse or hide "
-        "letters where it is shown or printed. Retype it without them.",
-        len(hidden),
-    ) % {"names": names}

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.translation import gettext_lazy, ngettext
 
-TOO_LONG = "Keep this to %(limit_value)s characters or fewer (it has %(show_value)s)."
+TOO_LONG = gettext_lazy("Keep this to %(limit_value)s characters or fewer (it has %(show_value)s).")
 
 
 def invisible_characters(text: str) -> list[str]:
@@ -22,28 +23,41 @@ def invisible_characters(text: str) -> list[str]:
     return list(dict.fromkeys(char for char in text if unicodedata.category(char) == "Cf"))
 
 
+def _names(found: list[str]) -> str:
+    return ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}" for char in found)
+
+
 def invisible_characters_problem(text: str) -> str | None:
     """What is wrong, as the end of a sentence whose subject names the field, or None."""
     found = invisible_characters(text)
     if not found:
         return None
-    names = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'FORMAT CHARACTER')}" for char in found)
-    if len(found) == 1:
-        return (
-            f"holds an invisible formatting character ({names}), which can reverse or hide letters "
-            "where it is shown or printed. Retype it without it."
-        )
-    return (
-        f"holds invisible formatting characters ({names}), which can reverse or hide letters "
-        "where it is shown or printed. Retype it without them."
-    )
+    # Translators: the end of a sentence whose subject is a field, e.g. "Full name …".
+    return ngettext(
+        "holds an invisible formatting character (%(names)s), which can reverse or hide letters "
+        "where it is shown or printed. Retype it without it.",
+        "holds invisible formatting characters (%(names)s), which can reverse or hide letters "
+        "where it is shown or printed. Retype it without them.",
+        len(found),
+    ) % {"names": _names(found)}
+
+
+def invisible_characters_error(found: list[str]) -> str:
+    """The whole sentence about the invisible characters `found`, in the reader's language."""
+    return ngettext(
+        "This text holds an invisible formatting character (%(names)s), which can reverse or hide "
+        "letters where it is shown or printed. Retype it without it.",
+        "This text holds invisible formatting characters (%(names)s), which can reverse or hide "
+        "letters where it is shown or printed. Retype it without them.",
+        len(found),
+    ) % {"names": _names(found)}
 
 
 def validate_visible_text(value: str) -> None:
     """Model and form validator for names and titles."""
-    problem = invisible_characters_problem(value)
-    if problem:
-        raise ValidationError(f"This text {problem}", code="invisible_characters")
+    found = invisible_characters(value)
+    if found:
+        raise ValidationError(invisible_characters_error(found), code="invisible_characters")
 
 
 def normalize_name(value: str) -> str:

@@ -67,3 +67,24 @@ def test_validate_visible_text_accepts_names_in_any_script(text):
 
 def test_normalize_name_composes_accents_and_collapses_spaces():
     assert normalize_name("  He\u0301le\u0300ne   Co\u0302te\u0301 \n") == "Hélène Côté"
+
+
+def test_the_invisible_character_messages_read_in_the_readers_language():
+    from django.utils import translation
+
+    from echo_hub.lib.text import TOO_LONG, invisible_characters_problem
+
+    with translation.override("fr-ca"):
+        with pytest.raises(ValidationError) as refused:
+            validate_visible_text("Dr\u202eA")
+        problem = invisible_characters_problem("a\u200bb\u200cc")
+        too_long = str(TOO_LONG % {"limit_value": 40, "show_value": 41})
+
+    assert refused.value.messages == [
+        "Ce texte contient un caractère de mise en forme invisible (U+202E RIGHT-TO-LEFT OVERRIDE), qui peut "
+        "inverser ou masquer des lettres là où il est affiché ou imprimé. Retapez-le sans ce caractère."
+    ]
+    assert problem.startswith(
+        "contient des caractères de mise en forme invisibles (U+200B ZERO WIDTH SPACE, "
+    )
+    assert too_long == "Limitez ce texte à 40 caractères (il en compte 41)."
