@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from cases.caseforms.definition import MULTIPLE_CHOICE, SINGLE_CHOICE, YES_NO, shown
 from cases.caseforms.definition import fields as case_fields
 from cases.caseforms.display import worded
+from cases.models import CaseFormVersion
 from cpd.models import Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Session
@@ -248,10 +249,23 @@ def case_answers_table(scope: ReportScope) -> Table:
     pain form's answers live in its own columns and are not counted here."""
     counts: Counter = Counter()
     cases = presented_cases(scope).exclude(form_version=None)
-    for definition, answers in cases.values_list("form_version__definition", "answers"):
-        for field in case_fields(definition):
+    # Each version's definition once (a program's cases share a few), and only its counted
+    # questions: the pain form has none, and its cases' answers are then not read at all.
+    counted = {
+        pk: [f for f in case_fields(definition) if not f.get("column") and f["type"] in COUNTED_TYPES]
+        for pk, definition in CaseFormVersion.objects.filter(
+            pk__in=cases.values("form_version").distinct()
+        ).values_list("pk", "definition")
+    }
+    counted = {pk: questions for pk, questions in counted.items() if questions}
+    if counted:
+        answered = cases.filter(form_version__in=counted).values_list("form_version", "answers")
+    else:
+        answered = []
+    for version, answers in answered:
+        for field in counted[version]:
             value = answers.get(field["key"])
-            if field.get("column") or field["type"] not in COUNTED_TYPES or value in (None, "", []):
+            if value in (None, "", []):
                 continue
             for one in value if isinstance(value, list) else [value]:
                 counts[(shown(field["label"]), worded(field, [one] if isinstance(value, list) else one))] += 1
