@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from echo_hub.audit.services import Action, changes_extra, record, record_many
 
 from .hooks import sessions_changed
-from .models import Cycle, Program, Session
+from .models import Cycle, Program, ProgramLanguage, Session
 from .reminders import announce_session_change
 
 MAX_SERIES_LENGTH = 52
@@ -164,7 +164,19 @@ def _save_cycle_dates(cycle: Cycle, *, start: date, end: date | None, by, reason
     record(Action.CYCLE_CHANGED, actor=by, obj=cycle, extra=extra)
 
 
-def _number_by_date(sessions: Iterable[Session]) -> list[Session]:
+def default_title(program: Program, number: int) -> str:
+    """“Session 3”, or « Séance 3 » in a French program: the title stays as stored, so it is
+    written in the program's language, not the coordinator's."""
+    language = "fr-ca" if program.language == ProgramLanguage.FRENCH else "en-ca"
+    with translation.override(language):
+        return pgettext("a session's default title", "Session %(number)s") % {"number": number}
+
+
+def _is_default_title(title: str, number: int | None) -> bool:
+    return number is not None and title in {f"Session {number}", f"Séance {number}"}
+
+
+def _number_by_date(sessions: Iterable[Session], program: Program) -> list[Session]:
     """Number sessions 1, 2, 3… in date order; a cancelled one keeps its place so that the
     others keep theirs. A title still reading "Session N" follows its number; calendars see
     that through a higher SEQUENCE. Returns the stored sessions whose number changed."""
@@ -172,12 +184,12 @@ def _number_by_date(sessions: Iterable[Session]) -> list[Session]:
     ordered = sorted(sessions, key=lambda s: (s.starts_at, s.pk is None, s.pk or 0))
     for number, session in enumerate(ordered, start=1):
         if session.pk is None:
-            session.number, session.title = number, session.title or f"Session {number}"
+            session.number, session.title = number, session.title or default_title(program, number)
             continue
         if session.number == number:
             continue
-        if session.title == f"Session {session.number}":
-            session.title = f"Session {number}"
+        if _is_default_title(session.title, session.number):
+            session.title = default_title(program, number)
             session.sequence += 1
         session.number = number
         changed.append(session)
@@ -186,7 +198,7 @@ def _number_by_date(sessions: Iterable[Session]) -> list[Session]:
 
 def _renumber(program: Program, cycle_id: int | None, *, adding: Sequence[Session] = ()) -> int:
     stored = list(Session.objects.select_for_update().filter(program=program, cycle_id=cycle_id))
-    changed = _number_by_date([*stored, *adding])
+    changed = _number_by_date([*stored, *adding], program)
     now = timezone.now()
     for session in changed:
         session.updated_at = now

@@ -359,3 +359,22 @@ def test_program_edit_is_recorded_with_what_changed(client, program, coordinator
         program.pk,
         {"attendance_threshold_percent": "75 → 80"},
     )
+
+
+def test_a_french_programs_sessions_are_titled_in_french_whoever_schedules_them(
+    client, program, coordinator, fall
+):
+    program.language = "fr-ca"
+    program.save()
+    SessionFactory(
+        program=program,
+        cycle=fall,
+        number=1,
+        title="Séance 1",
+        starts_at=datetime(2026, 10, 21, 16, tzinfo=UTC),
+    )
+    client.force_login(coordinator)  # an English-speaking coordinator
+
+    _schedule(client, program, cycle=fall.pk, first_date="2026-10-14")
+
+    assert [s.title for s in program.sessions.order_by("starts_at")] == ["Séance 1", "Séance 2"]
