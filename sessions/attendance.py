@@ -76,6 +76,7 @@ def _set_minutes(
     source: str,
     by,
     reason: str,
+    reason_params: dict | None = None,
     verified: bool = True,
     touched: set[int] | None = None,
 ) -> Attendance:
@@ -100,6 +101,7 @@ def _set_minutes(
         new_minutes=minutes,
         source=source,
         reason=reason[:300],
+        reason_params=reason_params or {},
     )
     return attendance
 
@@ -162,7 +164,8 @@ def _record_provisional(join: SessionJoin) -> bool:
             old_minutes=0,
             new_minutes=minutes,
             source=Attendance.Source.JOIN,
-            reason=f"Joined from ECHO Hub at {date_time(join.joined_at)}: provisional until confirmed",
+            reason=gettext_noop("Joined from ECHO Hub at %(at)s: provisional until confirmed"),
+            reason_params={"at": join.joined_at.isoformat()},
         )
     return created
 
@@ -382,7 +385,10 @@ def decide_claim(*, claim: AttendanceClaim, approve: bool, by, note: str = "") -
             minutes=claim.minutes,
             source=Attendance.Source.CLAIM,
             by=by,
-            reason=f"“I attended” request approved{': ' + claim.decision_note if claim.decision_note else ''}",
+            reason=gettext_noop("“I attended” request approved: %(note)s")
+            if claim.decision_note
+            else gettext_noop("“I attended” request approved"),
+            reason_params={"note": claim.decision_note} if claim.decision_note else None,
             touched=touched,
         )
         after_attendance_change(session=claim.session, user_ids=touched, by=by, reason=claim.decision_note)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from echo_hub.accounts.models import validate_time_zone
+from echo_hub.lib.timefmt import date_time
 
 from .presenters import GuestPresenter
 
@@ -535,6 +536,9 @@ class AttendanceChange(models.Model):
     new_minutes = models.PositiveSmallIntegerField()
     source = models.CharField(max_length=10, choices=Attendance.Source.choices)
     reason = models.CharField(max_length=300)
+    # What the system's reasons say beyond their words (a time, a file name, a coordinator's
+    # note): the reason is then its English pattern, shown in the reader's language.
+    reason_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
@@ -545,8 +549,17 @@ class AttendanceChange(models.Model):
     @property
     def reason_display(self) -> str:
         """The reason in the reader's language when the system wrote it (sessions.attendance marks
-        those with gettext_noop); a coordinator's own words stay as typed unless they match one."""
-        return gettext(self.reason) if self.reason else ""
+        those with gettext_noop); a coordinator's own words stay as typed unless they match one.
+        A time among the reason's parameters reads in the reader's language and zone."""
+        if not self.reason:
+            return ""
+        if not self.reason_params:
+            return gettext(self.reason)
+        params = {
+            name: date_time(datetime.fromisoformat(value)) if name == "at" else value
+            for name, value in self.reason_params.items()
+        }
+        return gettext(self.reason) % params
 
 
 class ReportAlias(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.timefmt import session_time
@@ -212,7 +212,10 @@ def import_report(
             minutes=outcome.minutes,
             source=Attendance.Source.REPORT,
             by=by,
-            reason=f"Imported {filename or 'participant report'}",
+            reason=gettext_noop("Imported %(file)s")
+            if filename
+            else gettext_noop("Imported a participant report"),
+            reason_params={"file": filename[:200]} if filename else None,
             touched=touched,
         )
     result = {"stored": len(stored), "kept": len(preview.kept), "unmatched": preview.unmatched}

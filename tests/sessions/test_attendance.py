@@ -54,7 +54,7 @@ def past_session(program):
 
 def _changes(session: Session) -> list[tuple[str, int, int, str, str]]:
     return [
-        (c.attendance.user.email, c.old_minutes, c.new_minutes, c.source, c.reason)
+        (c.attendance.user.email, c.old_minutes, c.new_minutes, c.source, c.reason_display)
         for c in AttendanceChange.objects.filter(attendance__session=session).order_by("pk")
     ]
 

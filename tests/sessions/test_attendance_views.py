@@ -501,7 +501,7 @@ def test_import_confirm_stores_matched_minutes_and_remembers_chosen_names(
         report_members["gagnon"],
         coordinator,
     )
-    assert set(AttendanceChange.objects.values_list("reason", flat=True)) == {"Imported participants.csv"}
+    assert {c.reason_display for c in AttendanceChange.objects.all()} == {"Imported participants.csv"}
 
 
 def test_import_of_the_same_file_again_remembers_names_and_changes_nothing(
@@ -688,7 +688,7 @@ def test_decide_claim_approve_sets_the_minutes_with_source_claim(
         "On the phone line",
     )
     assert _minutes(past_session) == {"participant@example.org": (100, "claim")}
-    assert (change.changed_by, change.reason) == (
+    assert (change.changed_by, change.reason_display) == (
         coordinator,
         "“I attended” request approved: On the phone line",
     )

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from echo_hub.audit.models import AuditEvent
 from echo_hub.site.tasks import sweep_due_messages_task
@@ -68,13 +69,24 @@ def test_record_provisional_attendance_after_the_end_counts_an_early_join_from_t
     assert _rows(noon) == {"participant@example.org": (90, "join", False)}
     assert attendance.joined_at == START - timedelta(minutes=13)
     change = AttendanceChange.objects.get()
-    assert (change.changed_by, change.old_minutes, change.new_minutes, change.source, change.reason) == (
+    assert (
+        change.changed_by,
+        change.old_minutes,
+        change.new_minutes,
+        change.source,
+        change.reason_display,
+    ) == (
         None,
         0,
         90,
         "join",
         PROVISIONAL,
     )
+    with translation.override("fr-ca"):
+        assert change.reason_display == (
+            "A rejoint la séance depuis ECHO Hub le mercredi 25 novembre 2026, 11\xa0h\xa047 EST : "
+            "présence provisoire jusqu'à confirmation"
+        )
 
 
 def test_record_provisional_attendance_counts_a_late_join_from_the_click(noon, participant, clock):
