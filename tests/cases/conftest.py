@@ -11,6 +11,14 @@ from cases.services import MedicationRow
 from cases.services.letters import LETTER_TEMPLATE, letter_document, merged_texts
 from tests.factories import CaseFactory, CaseSlotFactory
 
+
+@pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path):
+    """Each test files its letters and attachments in a folder of its own: on SQLite a rolled-back
+    case's id comes back in the next test, and a letter of the same name left by it would make
+    the storage rename the new one."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 CASE_FIELDS = {
     "title": "Tapering high-dose oxycodone after a work injury",
     "age_band": "50-59",
