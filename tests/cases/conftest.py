@@ -19,6 +19,7 @@ def _own_media(settings, tmp_path):
     the storage rename the new one."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
+
 CASE_FIELDS = {
     "title": "Tapering high-dose oxycodone after a work injury",
     "age_band": "50-59",
