@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from . import crypto
-from .models import ZoomConnection
+from .models import DETAIL, ZoomConnection
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,13 @@ class ZoomMeetingGone(ZoomError):
     pass
 
 
+def detailed(message: str, detail: object) -> str:
+    """A stored message (English, marked with gettext_noop) with a technical detail that reads
+    the same in every language (an HTTP status, an exception's class, Zoom's own words), kept
+    apart by DETAIL so the message can be translated where it is shown (models.stored_message)."""
+    return f"{message}{DETAIL}{detail}"
+
+
 class ZoomUnavailable(ZoomError):
     """Worth trying again later: Zoom is down, slow or rate-limiting."""
 
@@ -61,6 +68,9 @@ REVOKED = gettext_noop(
     "or deleted, or its client secret changed. Check the app in Zoom's App Marketplace, then enter "
     "its credentials again and reconnect."
 )
+
+
+UNREACHABLE = gettext_noop("Zoom could not be reached.")
 
 
 @dataclass(frozen=True)
@@ -129,18 +139,21 @@ class ZoomClient:
                 timeout=TIMEOUT,
             )
         except requests.RequestException as exc:
-            raise ZoomUnavailable(f"Zoom could not be reached ({type(exc).__name__}).") from None
+            raise ZoomUnavailable(detailed(UNREACHABLE, type(exc).__name__)) from None
         if response.status_code in (400, 401, 403):
             logger.warning(
                 "Zoom refused the token request of program %s (%s)", c.program_id, response.status_code
             )
             raise ZoomAuthError(REVOKED)
         if response.status_code != 200:
-            raise ZoomUnavailable(f"Zoom's sign-in answered {response.status_code}.", _retry_after(response))
+            raise ZoomUnavailable(
+                detailed(gettext_noop("Zoom's sign-in failed."), f"HTTP {response.status_code}"),
+                _retry_after(response),
+            )
         body = _error_body(response)
         token, expires_in = body.get("access_token"), body.get("expires_in")
         if not token or not isinstance(expires_in, int):
-            raise ZoomUnavailable("Zoom's sign-in answered without a token.")
+            raise ZoomUnavailable(gettext_noop("Zoom's sign-in answered without a token."))
         expires_at: datetime = timezone.now() + timedelta(seconds=expires_in)
         c.access_token_encrypted, c.token_expires_at = crypto.encrypt(token), expires_at
         ZoomConnection.objects.filter(pk=c.pk).update(
@@ -165,7 +178,7 @@ class ZoomClient:
                     timeout=TIMEOUT,
                 )
             except requests.RequestException as exc:
-                raise ZoomUnavailable(f"Zoom could not be reached ({type(exc).__name__}).") from None
+                raise ZoomUnavailable(detailed(UNREACHABLE, type(exc).__name__)) from None
             status, body = response.status_code, _error_body(response)
             if status == 401 and not refreshed:
                 # Expired or revoked: one new token tells which.
@@ -192,10 +205,17 @@ class ZoomClient:
                     )
                 )
             if status >= 500:
-                raise ZoomUnavailable(f"Zoom answered {status}; trying again later.")
+                raise ZoomUnavailable(
+                    detailed(gettext_noop("Zoom is not answering; trying again later."), f"HTTP {status}")
+                )
             if status >= 400:
                 message = str(body.get("message", ""))[:200]
-                raise ZoomError(f"Zoom refused the request ({status}{': ' + message if message else ''}).")
+                raise ZoomError(
+                    detailed(
+                        gettext_noop("Zoom refused the request."),
+                        f"{status}: {message}" if message else status,
+                    )
+                )
             return body
 
     # Meetings -------------------------------------------------------------------------
@@ -257,4 +277,4 @@ class ZoomClient:
             token = body.get("next_page_token") or ""
             if not token:
                 return rows
-        raise ZoomError("Zoom's participants report has more pages than expected.")
+        raise ZoomError(gettext_noop("Zoom's participants report has more pages than expected."))

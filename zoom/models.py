@@ -8,11 +8,17 @@ from sessions.models import Program, Session
 
 from . import crypto
 
+DETAIL = " — "
+
 
 def stored_message(message: str) -> str:
     """A message a worker stored in English (marked with gettext_noop where it is written), in
-    the reader's language where the catalogue has it; never gettext("") (the catalogue header)."""
-    return gettext(message) if message else ""
+    the reader's language where the catalogue has it; never gettext("") (the catalogue header).
+    A technical detail after DETAIL (client.detailed) is kept as it is."""
+    if not message:
+        return ""
+    text, sep, detail = message.partition(DETAIL)
+    return gettext(text) + sep + detail
 
 
 class ZoomConnection(models.Model):

@@ -24,7 +24,7 @@ from sessions.models import Session
 from sessions.zoom import ZoomReport, ZoomRow, people_from_rows
 
 from .client import ZoomAuthError, ZoomClient, ZoomError, ZoomUnavailable
-from .models import ZoomConnection, ZoomMeeting, ZoomRegistrant
+from .models import DETAIL, ZoomConnection, ZoomMeeting, ZoomRegistrant
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,13 @@ def import_report(*, meeting_pk: int) -> dict | None:
                 report=rows, report_unmatched=len(result["unmatched"]), report_error=""
             )
     except ValidationError as exc:
-        _report_failed(meeting, " ".join(exc.messages))
+        # The service's own words come translated already (the worker's language): kept as detail.
+        _report_failed(
+            meeting,
+            gettext_noop("Zoom's participants report could not be imported.")
+            + DETAIL
+            + " ".join(exc.messages),
+        )
         return None
     return result
 

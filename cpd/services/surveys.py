@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -48,10 +48,16 @@ SURVEY_TEMPLATE: list[dict] = [
 ]
 
 
+def _in_program_language(cycle: Cycle):
+    """Words the hub writes into a survey its participants read are stored in the program's
+    language (a bilingual program's: the coordinator's), not whoever clicked's."""
+    return translation.override(cycle.program.written_language or translation.get_language())
+
+
 def _survey_for_cycle(cycle: Cycle, by) -> Survey:
-    survey, _ = Survey.objects.get_or_create(
-        cycle=cycle, defaults={"title": gettext("%(cycle)s survey") % {"cycle": cycle.name}, "created_by": by}
-    )
+    with _in_program_language(cycle):
+        title = gettext("%(cycle)s survey") % {"cycle": cycle.name}
+    survey, _ = Survey.objects.get_or_create(cycle=cycle, defaults={"title": title, "created_by": by})
     if survey.is_locked:
         raise ValidationError(gettext("The questions are fixed once the survey has been sent."))
     return survey
@@ -80,17 +86,18 @@ def start_survey_from_template(*, cycle: Cycle, by) -> Survey:
         raise ValidationError(
             gettext("This survey already has questions; the template only fills an empty one.")
         )
-    SurveyQuestion.objects.bulk_create(
-        SurveyQuestion(
-            survey=survey,
-            position=i,
-            # Stored in the language of the coordinator who starts from the template.
-            choices=[str(c) for c in q.get("choices", [])],
-            kind=q["kind"],
-            text=str(q["text"]),
-        )
-        for i, q in enumerate(SURVEY_TEMPLATE, start=1)
-    )
+    with _in_program_language(cycle):
+        questions = [
+            SurveyQuestion(
+                survey=survey,
+                position=i,
+                choices=[str(c) for c in q.get("choices", [])],
+                kind=q["kind"],
+                text=str(q["text"]),
+            )
+            for i, q in enumerate(SURVEY_TEMPLATE, start=1)
+        ]
+    SurveyQuestion.objects.bulk_create(questions)
     return survey
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from cpd import selectors, services
@@ -410,3 +411,24 @@ def test_surveys_to_answer_is_one_query_for_any_number_of_surveys(program, coord
         assert len(selectors.surveys_to_answer(participant)) == 3
 
     assert len(one) == len(three) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "coordinator_language", "title_start", "question_start"),
+    [
+        ("fr-ca", "en-ca", "Sondage", "Je "),
+        ("en-ca", "fr-ca", "Cycle", "I am confident"),
+        ("bilingual", "fr-ca", "Sondage", "Je "),
+    ],
+)
+def test_survey_template_is_written_in_the_programs_language_whoever_starts_it(
+    cycle, coordinator, language, coordinator_language, title_start, question_start
+):
+    cycle.name = "Cycle 2027"
+    cycle.save(update_fields=["name"])
+    cycle.program.language = language
+    cycle.program.save(update_fields=["language"])
+    with translation.override(coordinator_language):
+        survey = services.start_survey_from_template(cycle=cycle, by=coordinator)
+    assert survey.title.startswith(title_start), survey.title
+    assert survey.questions.order_by("position").first().text.startswith(question_start)

@@ -2,7 +2,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zoom import crypto
 from zoom.client import (
@@ -14,7 +14,7 @@ from zoom.client import (
     ZoomUnavailable,
     meeting_uuid_path,
 )
-from zoom.models import ZoomConnection
+from zoom.models import ZoomConnection, stored_message
 
 from .fakezoom import participant
 
@@ -148,4 +148,15 @@ def test_an_unknown_endpoint_404_is_not_a_deleted_meeting(connection, fake_zoom)
     with pytest.raises(ZoomError) as exc:
         _client(connection).request("GET", "/users/nobody/settings")
     assert not isinstance(exc.value, ZoomMeetingGone)
-    assert str(exc.value) == "Zoom refused the request (404: Not found)."
+    assert str(exc.value) == "Zoom refused the request. — 404: Not found"
+
+
+def test_a_stored_error_with_a_detail_reads_in_the_readers_language_and_keeps_the_detail(
+    connection, fake_zoom
+):
+    with pytest.raises(ZoomError) as exc:
+        _client(connection).request("GET", "/users/nobody/settings")
+    with translation.override("fr-ca"):
+        shown = stored_message(str(exc.value))
+    assert shown.endswith(" — 404: Not found")
+    assert shown.startswith("Zoom a refusé")
