@@ -37,3 +37,22 @@ def test_case_form_counts_the_characters_left_as_the_person_types(open_browser):
     expect(live).to_have_text("You have 3,945 characters left", timeout=5000)
     assert page.locator("textarea[data-char-count]").count() == page.locator(".char-count").count() == 10
     spoke.assert_clean()
+
+
+@pytest.mark.parametrize("language", ["fr-ca", "en-ca"])
+def test_case_form_buttons_share_one_low_row_on_a_phone_in_either_language(open_browser, language):
+    """At 390 px the sticky bar keeps both buttons on one row (their labels wrap): stacked, the
+    French labels took a seventh of the screen away from the form."""
+    program = seed.hub_program()
+    presenter = seed.person("spoke@example.org", full_name="Nadia Presenter", language=language)
+    EnrollmentFactory(program=program, user=presenter)
+    spoke = open_browser("spoke", phone=True)
+    spoke.page.set_viewport_size({"width": 390, "height": 844})
+    spoke.log_in("spoke@example.org")
+    page = spoke.goto(f"/programs/{program.slug}/cases/new/", f"case form on a phone ({language})")
+    buttons = page.locator(".sticky-actions > .btn")
+    assert buttons.count() == 2
+    first, second = buttons.nth(0).bounding_box(), buttons.nth(1).bounding_box()
+    assert first["y"] == second["y"]
+    assert page.locator(".sticky-actions").bounding_box()["height"] < 80
+    spoke.assert_clean()
