@@ -51,11 +51,33 @@ def _role(user, program: Program) -> str | None:
     return active_role(user, program)
 
 
+def may_read(user, case: Case, role: str | None) -> bool:
+    """visible_cases' rule for one case, given the user's role in its program: the case page
+    asks it of a row read by its key, cheaper than building visible_cases' query (a test
+    holds the two to the same answers)."""
+    if user.is_superuser:
+        return case.status != Case.Status.DRAFT
+    if case.presenter_id == user.pk:
+        return True
+    if role is None:
+        return False
+    if case.status in VISIBLE_TO_PARTICIPANTS:
+        return True
+    if case.status not in VISIBLE_TO_HUB:
+        return False
+    if role == Role.COORDINATOR:
+        return True
+    return role == Role.EXPERT and not (
+        IdentifierOverride.objects.filter(case=case, status=IdentifierOverride.Status.PENDING).exists()
+    )
+
+
 def get_case_for_user(user, pk: int) -> tuple[Case, str | None]:
-    case = visible_cases(user).select_related("program", "presenter", "form_version").filter(pk=pk).first()
-    if case is None:
+    case = Case.objects.select_related("program", "presenter", "form_version").filter(pk=pk).first()
+    role = _role(user, case.program) if case is not None else None
+    if case is None or not may_read(user, case, role):
         raise denied(Http404(_("No such case.")), user=user, object_type=Case._meta.label_lower, object_id=pk)
-    return case, _role(user, case.program)
+    return case, role
 
 
 def get_case_for_presenter(user, pk: int) -> Case:
