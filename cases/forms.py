@@ -1,6 +1,8 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -208,6 +210,9 @@ class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
         }
 
 
+RECENT_SESSIONS = timedelta(days=183)
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
@@ -218,15 +223,25 @@ class QueueFilterForm(forms.Form):
         ],
     )
     session = forms.ModelChoiceField(
-        queryset=Session.objects.none(), required=False, empty_label=_("Any session"), widget=LongSelect
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("Any session"),
+        widget=LongSelect,
+        help_text=_("Sessions of the last six months and the coming ones."),
     )
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only sessions with cases on their agenda: the others would filter the queue to nothing,
-        # and a program's years of weekly sessions made the select grow with the schedule.
+        # Only sessions with cases on their agenda (the others would filter the queue to
+        # nothing), from the last six months on, and the one asked for: a program's years of
+        # weekly sessions made a select of hundreds, drawn on every visit and of no use to read.
+        # An older session's cases are on its agenda page.
+        shown = Q(starts_at__gte=timezone.now() - RECENT_SESSIONS)
+        chosen = str(self.data.get("session", ""))
+        if chosen.isdigit():
+            shown |= Q(pk=int(chosen))
         self.fields["session"].queryset = (
-            Session.objects.filter(program=program, case_slots_taken__isnull=False)
+            Session.objects.filter(shown, program=program, case_slots_taken__isnull=False)
             .distinct()
             .order_by("-starts_at")
         )

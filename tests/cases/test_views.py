@@ -729,6 +729,24 @@ def test_queue_session_filter_offers_only_sessions_with_cases(client, coordinato
     assert f'value="{empty.pk}"' not in response.content.decode()
 
 
+def test_queue_session_filter_offers_the_last_six_months_and_keeps_an_older_one_asked_for(
+    client, coordinator, program, session
+):
+    CaseSlotFactory(session=session, case__program=program, case__title="Recent")
+    old = SessionFactory(program=program, title="Last year", starts_at=timezone.now() - timedelta(days=200))
+    CaseSlotFactory(session=old, case__program=program, case__title="Old", case__status=Case.Status.PRESENTED)
+    client.force_login(coordinator)
+    url = reverse("cases:queue", kwargs={"slug": program.slug})
+
+    offered = client.get(url).context["filters"].fields["session"].queryset
+    asked = client.get(url, {"session": old.pk})
+
+    assert list(offered) == [session]
+    assert _titles(asked) == ["Old"]
+    assert f'<option value="{old.pk}" selected>' in asked.content.decode()
+    assert "Sessions of the last six months and the coming ones." in asked.content.decode()
+
+
 def test_review_list_shows_the_experts_cases_awaiting_recommendations(client, expert, program, session):
     waiting = CaseSlotFactory(session=session, case__program=program, case__title="Alpha").case
     written = CaseSlotFactory(
