@@ -186,4 +186,4 @@ def test_report_page_for_500_sessions(client, coordinator, program, bench_result
     bench_results.record("report PDF, 500 sessions", f"{pdf_seconds * 1000:.0f} ms")
     assert queries == [PAGE_QUERIES] * RUNS
     assert met
-    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.startswith(b"%PDF")
