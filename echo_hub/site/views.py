@@ -36,7 +36,10 @@ def home(request):
     user = request.user
     upcoming = list(selectors.upcoming_sessions_for(user)[:DASHBOARD_SESSIONS])
     enrollments = list(selectors.user_enrollments(user).order_by("program__name"))
-    member_of = [e.program for e in enrollments if e.status == Enrollment.Status.APPROVED]
+    approved = [e for e in enrollments if e.status == Enrollment.Status.APPROVED]
+    member_of = [e.program for e in approved]
+    # The navigation's list of the user's programs, from the same rows (context_processors).
+    request.nav_memberships = [(e.role, e.program.slug, e.program.name) for e in approved]
     # Most people coordinate nothing: their enrollments say so without the coordinators' query.
     coordinates = user.is_superuser or any(
         e.status == Enrollment.Status.APPROVED and e.role == Role.COORDINATOR for e in enrollments
