@@ -221,12 +221,13 @@ class QueueFilterForm(forms.Form):
             *list(Case.Status.choices[1:]),
             (LIBRARY_AWAITING, _("Awaiting library screening")),
         ],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     session = forms.ModelChoiceField(
         queryset=Session.objects.none(),
         required=False,
         empty_label=_("Any session"),
-        widget=LongSelect,
+        widget=LongSelect(attrs={"class": "form-select"}),
         help_text=_("Sessions of the last six months and the coming ones."),
     )
 
