@@ -49,6 +49,16 @@ class EvaluationForm(IdentifierGuardMixin, forms.ModelForm):
         }
 
 
+class TranscriptYearForm(forms.Form):
+    """?year= of the transcript: one of the years it has sessions in."""
+
+    year = forms.TypedChoiceField(coerce=int)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+
+
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 

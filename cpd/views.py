@@ -22,7 +22,14 @@ from sessions.models import Cycle, Session
 from sessions.permissions import get_program_for_coordinator, get_session_for_member
 
 from . import issue_views, selectors, services
-from .forms import EvaluationForm, ExportForm, RevokeForm, SurveyAnswerForm, SurveyQuestionForm
+from .forms import (
+    EvaluationForm,
+    ExportForm,
+    RevokeForm,
+    SurveyAnswerForm,
+    SurveyQuestionForm,
+    TranscriptYearForm,
+)
 from .models import Certificate, Evaluation, Survey, SurveyAnswer, SurveyResponse
 from .permissions import (
     get_certificate_for_coordinator,
@@ -72,9 +79,10 @@ def transcript(request):
     years = selectors.transcript_years(request.user)
     year = years[0] if years else None
     if "year" in request.GET:
-        year = int(request.GET["year"]) if request.GET["year"].isdigit() else None
-        if year not in years:
+        form = TranscriptYearForm(request.GET, years=years)
+        if not form.is_valid():
             raise Http404("No sessions in that year.")
+        year = form.cleaned_data["year"]
     context = {
         "years": years,
         "year": year,
