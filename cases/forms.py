@@ -211,6 +211,7 @@ class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
 
 
 RECENT_SESSIONS = timedelta(days=183)
+MAX_ID_DIGITS = 18  # a bigint; a longer number is no session (and int() refuses 4,300 digits)
 
 
 class QueueFilterForm(forms.Form):
@@ -239,7 +240,7 @@ class QueueFilterForm(forms.Form):
         # An older session's cases are on its agenda page.
         shown = Q(starts_at__gte=timezone.now() - RECENT_SESSIONS)
         chosen = str(self.data.get("session", ""))
-        if chosen.isdigit():
+        if chosen.isdigit() and len(chosen) <= MAX_ID_DIGITS:
             shown |= Q(pk=int(chosen))
         self.fields["session"].queryset = (
             Session.objects.filter(shown, program=program, case_slots_taken__isnull=False)

@@ -855,3 +855,13 @@ def test_the_recommendation_form_shows_the_whole_case_beside_it(client, expert, 
     assert "At or above 90 MME/day." in body[:form_at]
     assert "A benzodiazepine or other sedative is co-prescribed." in body[:form_at]
     assert 'name="opioid"' in body[form_at:]
+
+
+@pytest.mark.parametrize("asked", ["9" * 5000, "99999999999999999999", "-3", "x"])
+def test_queue_session_filter_refuses_a_session_that_cannot_be_one(client, coordinator, program, asked):
+    client.force_login(coordinator)
+
+    response = client.get(reverse("cases:queue", kwargs={"slug": program.slug}), {"session": asked})
+
+    assert response.status_code == 200
+    assert response.context["filters"].errors["session"]
