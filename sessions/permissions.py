@@ -4,7 +4,6 @@ A user who may not see an object gets 404 (its existence does not leak); one who
 see it but not change it gets 403.
 """
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,7 +14,6 @@ from echo_hub.audit.services import denied
 
 from .models import Cycle, Enrollment, Invitation, Program, Role, Session, SessionMaterial
 
-User = get_user_model()
 _PROGRAM = Program._meta.label_lower
 _SESSION = Session._meta.label_lower
 
@@ -41,14 +39,11 @@ def can_create_program(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return (
-        Permission.objects.filter(content_type__app_label="echo_sessions", codename="add_program")
-        .filter(
-            Exists(User.user_permissions.through.objects.filter(user=user, permission=OuterRef("pk")))
-            | Exists(User.groups.through.objects.filter(user=user, group__permissions=OuterRef("pk")))
-        )
-        .exists()
-    )
+    # Plain joins rather than two EXISTS subqueries: the same answer, and half the work for
+    # Django to build the statement, which cost more than running it.
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user), content_type__app_label="echo_sessions", codename="add_program"
+    ).exists()
 
 
 def member_programs(user) -> QuerySet[Program]:
