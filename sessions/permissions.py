@@ -30,6 +30,14 @@ def active_role(user, program: Program) -> str | None:
     return enrollment.role if enrollment else None
 
 
+def coordinates_any(user, enrollments) -> bool:
+    """Whether the user coordinates a program, read from their enrollments already in hand
+    (most people coordinate nothing: the dashboard skips the coordinators' query for them)."""
+    return user.is_superuser or any(
+        e.status == Enrollment.Status.APPROVED and e.role == Role.COORDINATOR for e in enrollments
+    )
+
+
 def can_create_program(user) -> bool:
     """Whether the user holds the add_program permission, given to them or to one of their
     groups: user.has_perm's answer for our backends (ModelBackend and allauth's subclass of it)

@@ -23,8 +23,8 @@ from sessions import participant_report
 from sessions.models import Session
 from sessions.zoom import ZoomReport, ZoomRow, people_from_rows
 
-from .client import ZoomAuthError, ZoomClient, ZoomError, ZoomUnavailable
-from .models import DETAIL, ZoomConnection, ZoomMeeting, ZoomRegistrant
+from .client import ZoomAuthError, ZoomClient, ZoomError, ZoomUnavailable, detailed
+from .models import ZoomConnection, ZoomMeeting, ZoomRegistrant
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +170,9 @@ def import_report(*, meeting_pk: int) -> dict | None:
         # The service's own words come translated already (the worker's language): kept as detail.
         _report_failed(
             meeting,
-            gettext_noop("Zoom's participants report could not be imported.")
-            + DETAIL
-            + " ".join(exc.messages),
+            detailed(
+                gettext_noop("Zoom's participants report could not be imported."), " ".join(exc.messages)
+            ),
         )
         return None
     return result

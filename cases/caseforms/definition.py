@@ -15,6 +15,7 @@ Labels and help texts of the built-in templates are English message ids translat
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -100,6 +101,7 @@ PAIN_COLUMNS = frozenset(
 )
 
 
+@cache
 def _column_types() -> dict[str, str]:
     from .templates_pain import pain_definition  # the template is built from this module's names
 

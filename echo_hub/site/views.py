@@ -17,7 +17,8 @@ from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.uploads import UploadTooBig
 from sessions import selectors
-from sessions.models import Enrollment, Role
+from sessions.models import Enrollment
+from sessions.permissions import coordinates_any
 
 from . import privacy as privacy_actions
 from .forms import CloseAccountForm
@@ -40,10 +41,6 @@ def home(request):
     member_of = [e.program for e in approved]
     # The navigation's list of the user's programs, from the same rows (context_processors).
     request.nav_memberships = [(e.role, e.program.slug, e.program.name) for e in approved]
-    # Most people coordinate nothing: their enrollments say so without the coordinators' query.
-    coordinates = user.is_superuser or any(
-        e.status == Enrollment.Status.APPROVED and e.role == Role.COORDINATOR for e in enrollments
-    )
     response = render(
         request,
         "dashboard.html",
@@ -51,7 +48,7 @@ def home(request):
             "next_session": upcoming[0] if upcoming else None,
             "upcoming": upcoming[1:],
             "enrollments": enrollments,
-            "coordinated": waiting_for_coordinator(user) if coordinates else [],
+            "coordinated": waiting_for_coordinator(user) if coordinates_any(user, enrollments) else [],
             "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
             "pending_evaluations": cpd_selectors.pending_evaluations(user, limit=5, programs=member_of),
             "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
