@@ -32,6 +32,8 @@ SEND_TASK = "notifications.send"
 SEND_BATCH_TASK = "notifications.send_batch"
 # Messages per batch task: one connection to the mail server and a few statements each.
 BATCH_SIZE = 200
+# Messages queue_many renders before it writes them and hands them on: whole batches.
+RENDER_CHUNK = 5 * BATCH_SIZE
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
@@ -192,7 +194,11 @@ def _save_and_enqueue(notification: Notification) -> Notification | None:
 def queue_many(messages: list[Message]) -> int:
     """Queue many messages at once (reminders for a whole program): skips those already
     in the outbox and those muted, inserts the rest in bulk. Returns how many this call
-    wrote, and enqueues exactly those."""
+    wrote, and enqueues exactly those.
+
+    They are rendered, written and handed to the workers a few batches at a time: outside a
+    transaction (a sweep) the first go out while the rest are still being written, and a sweep
+    that dies half-way leaves the rest to its next run; inside one, all go on commit."""
     if not messages:
         return 0
     kinds = {m.kind for m in messages}
@@ -206,20 +212,25 @@ def queue_many(messages: list[Message]) -> int:
     muted = {
         p.user_id: set(p.muted_kinds) for p in NotificationPreference.objects.filter(user_id__in=user_ids)
     }
-    batch = uuid.uuid4()
-    fresh, seen = [], set()
+    wanted, seen = [], set()
     for m in messages:
         key = (m.email, m.kind, m.object_key)
         if key in existing or key in seen or (m.user is not None and m.kind in muted.get(m.user.pk, ())):
             continue
         seen.add(key)
-        notification = _render(m)
+        wanted.append(m)
+    return sum(
+        _write_and_enqueue([_render(m) for m in wanted[start : start + RENDER_CHUNK]])
+        for start in range(0, len(wanted), RENDER_CHUNK)
+    )
+
+
+def _write_and_enqueue(notifications: list[Notification]) -> int:
+    batch = uuid.uuid4()
+    for notification in notifications:
         notification.batch = batch
-        fresh.append(notification)
-    if not fresh:
-        return 0
     # A racing sweep may have written some of these first: its rows win, ours are dropped.
-    Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    Notification.objects.bulk_create(notifications, batch_size=500, ignore_conflicts=True)
     ids = list(Notification.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True))
     enqueue_batches(ids)
     return len(ids)

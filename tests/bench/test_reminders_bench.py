@@ -1,7 +1,8 @@
 """A program of 10,000 members gets its day-before reminder, as production does it: the beat's
-task renders every message in the member's zone and records it in the outbox, then two real
-Celery worker processes (Redis broker) claim the batches, send them over SMTP to a local sink
-(one connection per batch) and mark them sent (echo_hub.notifications.services.send_batch).
+task renders every message in the member's zone and records it in the outbox a thousand at a
+time, handing each thousand on as it commits, while two real Celery worker processes (Redis
+broker) claim the batches, send them over SMTP to a local sink (one connection per batch) and
+mark them sent (echo_hub.notifications.services.send_batch).
 Target: every message delivered and marked sent within 20 s."""
 
 import logging

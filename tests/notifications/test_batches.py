@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -174,3 +174,56 @@ def test_two_workers_sending_overlapping_batches_send_each_message_once(postgres
     assert sum(outcomes) == 40
     assert sorted(m.to[0] for m in mail.outbox) == [f"member{n:02}@example.org" for n in range(40)]
     assert set(Notification.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def _members_of(program, count: int) -> None:
+    for n in range(count):
+        EnrollmentFactory(program=program, user=UserFactory(email=f"member{n}@example.org"))
+    SessionFactory(program=program, starts_at=timezone.now() + timedelta(hours=23))
+
+
+def _outbox_at_each_render(monkeypatch) -> list[int]:
+    """How many messages had gone out each time one more was rendered."""
+    seen: list[int] = []
+    render = services._render
+
+    def counting_render(message):
+        seen.append(len(mail.outbox))
+        return render(message)
+
+    monkeypatch.setattr(services, "_render", counting_render)
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_messages_of_a_large_fan_out_go_while_the_rest_are_still_being_written(
+    program, settings, monkeypatch
+):
+    """The beat's sweep runs outside a transaction: each chunk is written, committed and handed
+    to the workers before the next is rendered, so 10,000 reminders do not wait for the last."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setattr(services, "RENDER_CHUNK", 3)
+    _members_of(program, 7)
+    seen = _outbox_at_each_render(monkeypatch)
+
+    assert send_due_session_reminders() == 7
+
+    assert seen == [0, 0, 0, 3, 3, 3, 6]
+    assert Notification.objects.filter(status="sent").count() == 7
+    assert sorted(m.to[0] for m in mail.outbox) == [f"member{n}@example.org" for n in range(7)]
+    assert send_due_session_reminders() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fan_out_inside_a_transaction_goes_only_once_it_commits(program, settings, monkeypatch):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setattr(services, "RENDER_CHUNK", 3)
+    _members_of(program, 7)
+    seen = _outbox_at_each_render(monkeypatch)
+
+    with transaction.atomic():
+        assert send_due_session_reminders() == 7
+        assert mail.outbox == []
+
+    assert seen == [0] * 7
+    assert len(mail.outbox) == 7
