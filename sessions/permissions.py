@@ -94,6 +94,15 @@ def get_visible_program(user, slug: str) -> tuple[Program, str | None]:
 
 
 def get_program_for_member(user, slug: str) -> tuple[Program, str]:
+    if user.is_authenticated and not user.is_superuser:
+        # Every program page asks: the member's enrollment and its program in one query.
+        enrollment = (
+            Enrollment.objects.select_related("program")
+            .filter(user=user, program__slug=slug, status=Enrollment.Status.APPROVED)
+            .first()
+        )
+        if enrollment is not None:
+            return enrollment.program, enrollment.role
     program = Program.objects.filter(slug=slug).first()
     role = active_role(user, program) if program else None
     if role is None:

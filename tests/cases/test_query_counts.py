@@ -94,7 +94,7 @@ def test_case_queue_query_count_is_constant(client, coordinator, program):
     )
 
     # 11, the count of cases awaiting library screening and the failed letters.
-    assert len(ctx1) == len(ctx3) == 12, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
 
 
 def _add_review_cases(expert, count: int) -> None:
@@ -136,7 +136,7 @@ def test_session_agenda_query_count_is_constant(client, participant, program, se
 
     ctx3 = _capture(client, url, {f">{MARK}</a>": 3, "from a rural community": 3})
 
-    assert len(ctx1) == len(ctx3) == 8, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 7, sql(ctx1, ctx3)
 
 
 def _grow_case(case, count: int) -> None:

@@ -140,7 +140,7 @@ def test_manage_schedule_query_count_is_constant(client, coordinator, program, w
 
     ctx3 = _capture(client, url, "Dr Presenter", 3)
 
-    assert len(ctx1) == len(ctx3) == 9, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 8, sql(ctx1, ctx3)
 
 
 def _add_pending_and_member(program) -> None:
@@ -160,7 +160,7 @@ def test_manage_enrollment_query_count_is_constant(client, coordinator, program)
 
     ctx3 = _capture(client, url, "Member Site", 3)
 
-    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 9, sql(ctx1, ctx3)
 
 
 def test_calendar_feed_query_count_is_constant(client, participant, program):
