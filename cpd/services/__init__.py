@@ -11,16 +11,15 @@ from .accreditation import (
     update_accreditation,
     update_credit_type,
 )
+from .certificate_pdf import certificate_context, render_certificate
 from .certificates import (
     CERTIFICATE_RENDERS,
     RENDER_TASK,
     bulk_issue_for_cycle,
     bulk_issue_for_session,
-    certificate_context,
     cycle_credit_rows,
     issue_cycle_certificate,
     issue_session_certificate,
-    render_certificate,
     retry_certificate_render,
 )
 from .cycles import close_cycle_early, cycle_last_end, require_cycle_certifiable
