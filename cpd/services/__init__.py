@@ -1,5 +1,8 @@
-"""The verbs that change CPD records, in four modules: credit types and accreditation details,
-evaluations (and the credits they unlock), certificates, and cycle surveys. Import them from here."""
+"""The verbs that change CPD records: credit types and accreditation details (accreditation),
+evaluations and the credits they unlock (evaluations), issuing certificates (certificates), what
+a certificate prints (certificate_pdf), when a cycle's may be issued (cycles), copies, reissues
+and revocation (lifecycle), who an issue left out (issue_outcomes) and cycle surveys (surveys).
+Import them from here."""
 
 from .accreditation import (
     CreditRules,
