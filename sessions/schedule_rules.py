@@ -60,16 +60,16 @@ def local_to_utc(local_date: date, local_time: time, zone: ZoneInfo) -> datetime
     return first.astimezone(UTC)
 
 
-def _day(value: date) -> str:
+def day_text(value: date) -> str:
     return date_format(value, "D j M Y")
 
 
-def _moment(value: datetime, zone: ZoneInfo) -> str:
+def moment_text(value: datetime, zone: ZoneInfo) -> str:
     local = value.astimezone(zone)
     return f"{date_format(local, 'D j M Y')} {time_format(local, _('H:i'))}"
 
 
-def _listed(items: Sequence[str]) -> str:
+def listed_text(items: Sequence[str]) -> str:
     if len(items) > LISTED:
         return _("%(items)s and %(count)s more") % {
             "items": ", ".join(items[:LISTED]),
@@ -80,7 +80,7 @@ def _listed(items: Sequence[str]) -> str:
     return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def _check_duration(minutes: int) -> None:
+def check_duration(minutes: int) -> None:
     if not MIN_DURATION <= minutes <= MAX_DURATION:
         raise ValidationError(
             _("A session lasts between %(min)s and %(max)s minutes.")
@@ -89,12 +89,12 @@ def _check_duration(minutes: int) -> None:
         )
 
 
-def _check_not_past(starts: Sequence[datetime], *, zone: ZoneInfo, record_past: bool, field: str) -> None:
+def check_not_past(starts: Sequence[datetime], *, zone: ZoneInfo, record_past: bool, field: str) -> None:
     """A date in the past is a record of a session that took place, never a slip of the year."""
     if record_past:
         return
     now = timezone.now()
-    past = [_moment(when, zone) for when in starts if when < now]
+    past = [moment_text(when, zone) for when in starts if when < now]
     if not past:
         return
     message = ngettext(
@@ -103,7 +103,7 @@ def _check_not_past(starts: Sequence[datetime], *, zone: ZoneInfo, record_past: 
         "%(dates)s are in the past. Choose a time from now on, or tick “Record a past session” if they "
         "already took place.",
         len(past),
-    ) % {"dates": _listed(past)}
+    ) % {"dates": listed_text(past)}
     raise ValidationError({field: ValidationError(message, code="past")})
 
 
@@ -115,11 +115,11 @@ def _cycle_dates_to_hold(cycle: Cycle, days: Sequence[date]) -> tuple[date, date
 
 def _cycle_span(start: date, end: date | None) -> str:
     if end:
-        return _("from %(start)s to %(end)s") % {"start": _day(start), "end": _day(end)}
-    return _("from %(start)s, with no end date") % {"start": _day(start)}
+        return _("from %(start)s to %(end)s") % {"start": day_text(start), "end": day_text(end)}
+    return _("from %(start)s, with no end date") % {"start": day_text(start)}
 
 
-def _fit_in_cycle(cycle: Cycle, days: Sequence[date], *, extend: bool, by, field: str) -> None:
+def fit_in_cycle(cycle: Cycle, days: Sequence[date], *, extend: bool, by, field: str) -> None:
     """Sessions fall inside their cycle's dates; when asked, the cycle grows to hold them."""
     outside = [d for d in days if d < cycle.start_date or (cycle.end_date is not None and d > cycle.end_date)]
     if not outside:
@@ -135,14 +135,14 @@ def _fit_in_cycle(cycle: Cycle, days: Sequence[date], *, extend: bool, by, field
         ) % {
             "cycle": cycle.name,
             "span": _cycle_span(cycle.start_date, cycle.end_date),
-            "dates": _listed([_day(d) for d in outside]),
+            "dates": listed_text([day_text(d) for d in outside]),
             "new_span": _cycle_span(start, end),
         }
         raise ValidationError({field: ValidationError(message, code="outside_cycle")})
-    _save_cycle_dates(cycle, start=start, end=end, by=by, reason="extended")
+    save_cycle_dates(cycle, start=start, end=end, by=by, reason="extended")
 
 
-def _save_cycle_dates(cycle: Cycle, *, start: date, end: date | None, by, reason: str) -> None:
+def save_cycle_dates(cycle: Cycle, *, start: date, end: date | None, by, reason: str) -> None:
     changes = {
         name: value
         for name, value in (("start_date", start), ("end_date", end))
@@ -189,7 +189,7 @@ def _number_by_date(sessions: Iterable[Session], program: Program) -> list[Sessi
     return changed
 
 
-def _renumber(program: Program, cycle_id: int | None, *, adding: Sequence[Session] = ()) -> int:
+def renumber(program: Program, cycle_id: int | None, *, adding: Sequence[Session] = ()) -> int:
     stored = list(Session.objects.select_for_update().filter(program=program, cycle_id=cycle_id))
     changed = _number_by_date([*stored, *adding], program)
     now = timezone.now()
@@ -199,7 +199,7 @@ def _renumber(program: Program, cycle_id: int | None, *, adding: Sequence[Sessio
     return len(changed)
 
 
-def _lock(program: Program, cycle: Cycle | None) -> tuple[Program, Cycle | None]:
+def lock_schedule(program: Program, cycle: Cycle | None) -> tuple[Program, Cycle | None]:
     """One schedule change of a program at a time: two coordinators inserting sessions at once
     would otherwise number them twice or take the same time."""
     program = Program.objects.select_for_update().get(pk=program.pk)

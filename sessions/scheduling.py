@@ -22,16 +22,16 @@ from .schedule_rules import (
     EARLIEST_YEAR,
     LATEST_YEAR,
     LISTED,
-    _check_duration,
-    _check_not_past,
-    _day,
-    _fit_in_cycle,
-    _listed,
-    _lock,
-    _moment,
-    _renumber,
-    _save_cycle_dates,
+    check_duration,
+    check_not_past,
+    day_text,
+    fit_in_cycle,
+    listed_text,
     local_to_utc,
+    lock_schedule,
+    moment_text,
+    renumber,
+    save_cycle_dates,
 )
 
 MAX_SERIES_LENGTH = 52
@@ -78,14 +78,14 @@ def schedule_weekly(
     if cycle is not None and cycle.program_id != program.pk:
         raise ValidationError(_("That cycle belongs to another program."), code="cycle")
     duration = duration_minutes or program.default_duration_minutes
-    _check_duration(duration)
+    check_duration(duration)
     if not EARLIEST_YEAR <= first_date.year <= LATEST_YEAR - 2:
         raise ValidationError(
             _("Choose a first date between %(first)s and %(last)s.")
             % {"first": EARLIEST_YEAR, "last": LATEST_YEAR - 2},
             code="date_range",
         )
-    program, cycle = _lock(program, cycle)
+    program, cycle = lock_schedule(program, cycle)
     zone = program.zone
     days = _weekly_dates(first_date, count, skip_dates)
     starts: list[datetime] = []
@@ -97,13 +97,13 @@ def schedule_weekly(
             errors.append(exc)
     if errors:
         raise ValidationError(errors)
-    _check_not_past(starts, zone=zone, record_past=record_past, field="first_date")
+    check_not_past(starts, zone=zone, record_past=record_past, field="first_date")
     if cycle is not None:
-        _fit_in_cycle(cycle, days, extend=extend_cycle, by=by, field="first_date")
+        fit_in_cycle(cycle, days, extend=extend_cycle, by=by, field="first_date")
 
     clashes = Session.objects.filter(program=program, starts_at__in=starts).order_by("starts_at")
     if clashes.exists():
-        taken = ", ".join(_moment(s.starts_at, zone) for s in clashes[:LISTED])
+        taken = ", ".join(moment_text(s.starts_at, zone) for s in clashes[:LISTED])
         raise ValidationError(
             _("This program already has a session at %(times)s.") % {"times": taken}, code="clash"
         )
@@ -119,7 +119,7 @@ def schedule_weekly(
         )
         for starts_at in starts
     ]
-    renumbered = _renumber(program, cycle.pk if cycle else None, adding=new)
+    renumbered = renumber(program, cycle.pk if cycle else None, adding=new)
     created = Session.objects.bulk_create(new)
     now = timezone.now()
     record_many(
@@ -161,7 +161,7 @@ def create_cycle(
 @transaction.atomic
 def update_cycle(*, cycle: Cycle, name: str, start_date: date, end_date: date | None, by) -> Cycle:
     """Rename a cycle or move its dates; dates that would leave a session outside are refused."""
-    program, cycle = _lock(cycle.program, cycle)
+    program, cycle = lock_schedule(cycle.program, cycle)
     if end_date and end_date < start_date:
         raise ValidationError({"end_date": _("The cycle must end on or after its start date.")})
     if Cycle.objects.filter(program=program, name__iexact=name).exclude(pk=cycle.pk).exists():
@@ -171,24 +171,24 @@ def update_cycle(*, cycle: Cycle, name: str, start_date: date, end_date: date | 
     zone = program.zone
     days = sorted({s.starts_at.astimezone(zone).date() for s in cycle.sessions.only("starts_at")})
     errors = {}
-    before = [_day(d) for d in days if d < start_date]
-    after = [_day(d) for d in days if end_date is not None and d > end_date]
+    before = [day_text(d) for d in days if d < start_date]
+    after = [day_text(d) for d in days if end_date is not None and d > end_date]
     if before:
         errors["start_date"] = _("This cycle has sessions on %(dates)s: start on %(day)s or earlier.") % {
-            "dates": _listed(before),
-            "day": _day(days[0]),
+            "dates": listed_text(before),
+            "day": day_text(days[0]),
         }
     if after:
         errors["end_date"] = _("This cycle has sessions on %(dates)s: end on %(day)s or later.") % {
-            "dates": _listed(after),
-            "day": _day(days[-1]),
+            "dates": listed_text(after),
+            "day": day_text(days[-1]),
         }
     if errors:
         raise ValidationError(errors)
     if cycle.name != name:
         cycle.name = name
         cycle.save(update_fields=["name"])
-    _save_cycle_dates(cycle, start=start_date, end=end_date, by=by, reason="edited")
+    save_cycle_dates(cycle, start=start_date, end=end_date, by=by, reason="edited")
     return cycle
 
 
@@ -240,7 +240,7 @@ def cancel_session(*, session: Session, reason: str, by=None) -> Session:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the session is cancelled; members will read it.")})
-    _lock(session.program, None)
+    lock_schedule(session.program, None)
     stored = Session.objects.select_for_update().get(pk=session.pk)
     if stored.is_cancelled:
         session.refresh_from_db()
@@ -276,8 +276,8 @@ def reschedule_session(
 ) -> Session:
     """Move a session (bringing it back if it was cancelled). The same rules as scheduling hold,
     and a session people already attended keeps its time: their records refer to it."""
-    _check_duration(duration_minutes)
-    program, cycle = _lock(session.program, session.cycle)
+    check_duration(duration_minutes)
+    program, cycle = lock_schedule(session.program, session.cycle)
     stored = Session.objects.select_for_update().get(pk=session.pk)
     starts_at = local_to_utc(new_date, new_start_time, program.zone)
     ends_at = starts_at + timedelta(minutes=duration_minutes)
@@ -292,9 +292,9 @@ def reschedule_session(
             code="held",
         )
     if moved or stored.is_cancelled:
-        _check_not_past([starts_at], zone=program.zone, record_past=record_past, field="new_date")
+        check_not_past([starts_at], zone=program.zone, record_past=record_past, field="new_date")
     if moved and cycle is not None:
-        _fit_in_cycle(cycle, [new_date], extend=extend_cycle, by=by, field="new_date")
+        fit_in_cycle(cycle, [new_date], extend=extend_cycle, by=by, field="new_date")
     clash = Session.objects.filter(program_id=program.pk, starts_at=starts_at).exclude(pk=stored.pk)
     if clash.exists():
         raise ValidationError(_("This program already has a session at that time."), code="clash")
@@ -308,7 +308,7 @@ def reschedule_session(
     )
     if session.sequence == before:
         return session
-    renumbered = _renumber(program, session.cycle_id)
+    renumbered = renumber(program, session.cycle_id)
     session.refresh_from_db()
     sessions_changed([session.pk])
     record(

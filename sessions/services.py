@@ -16,11 +16,9 @@ from .hooks import membership_changed
 from .models import Enrollment, Program, Role, program_scope
 from .roster import RosterRow
 
-# The schedule's verbs live in scheduling.py, its rules in schedule_rules.py; callers keep
+# The schedule's verbs live in scheduling.py (its rules in schedule_rules.py); callers keep
 # importing them from here.
-from .schedule_rules import EARLIEST_YEAR, LATEST_YEAR, local_to_utc  # noqa: F401
 from .scheduling import (  # noqa: F401
-    MAX_SERIES_LENGTH,
     cancel_session,
     create_cycle,
     edit_session,
