@@ -21,7 +21,8 @@ from django.utils.translation import gettext_noop
 from echo_hub.lib.enqueue import enqueue_each, enqueue_on_commit
 from sessions import participant_report
 from sessions.models import Session
-from sessions.zoom import ZoomReport, ZoomRow, people_from_rows
+from sessions.zoom import ZoomReport, people_from_rows
+from sessions.zoom_rows import ZoomRow
 
 from .client import ZoomAuthError, ZoomClient, ZoomError, ZoomUnavailable, detailed
 from .models import ZoomConnection, ZoomMeeting, ZoomRegistrant
