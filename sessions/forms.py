@@ -14,7 +14,6 @@ from echo_hub.lib import timefmt
 from .models import MAX_CASE_SLOTS, Cycle, Program, Role, Session, SessionMaterial
 from .roster import parse_roster, read_roster
 from .scheduling import MAX_SERIES_LENGTH
-from .zoom import read_report
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -322,82 +321,6 @@ class RosterUploadForm(forms.Form):
         text = read_roster(self.cleaned_data["file"])
         self.report = parse_roster(text)
         return text
-
-
-MAX_EMAIL_LENGTH = 254
-MAX_ID_DIGITS = 18
-
-
-class MemberField(forms.ModelChoiceField):
-    """A program member typed by email (or given by id): a select of every member of a program
-    of thousands would weigh a megabyte and take a second to render."""
-
-    widget = forms.EmailInput(attrs={"autocomplete": "off"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        value = str(value).strip()
-        if "\x00" in value or len(value) > MAX_EMAIL_LENGTH:
-            # PostgreSQL refuses NUL in a query; no address is that long.
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        # ASCII digits only ("²".isdigit() is true), and short enough for a bigint.
-        is_id = value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS
-        lookup = {"pk": int(value)} if is_id else {"email__iexact": value}
-        try:
-            return self.queryset.get(**lookup)
-        except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
-
-    def prepare_value(self, value):
-        return value.email if isinstance(value, User) else value
-
-
-class AdjustAttendanceForm(forms.Form):
-    user = MemberField(
-        queryset=User.objects.none(), label=_("Person's email"), help_text=_("As on the roster above.")
-    )
-    minutes = forms.IntegerField(
-        label=_("Minutes"), min_value=0, max_value=24 * 60, help_text=_("Minutes attended.")
-    )
-    reason = forms.CharField(
-        label=_("Reason"), max_length=300, help_text=_("Kept with the change for accreditation audits.")
-    )
-
-    def __init__(self, *args, members, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = members
-
-
-class ConfirmAttendanceForm(forms.Form):
-    """Confirm one member's provisional attendance, or everyone's when `user` is empty."""
-
-    user = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    correction_reason = forms.CharField(max_length=300, required=False)
-
-
-class AttendanceClaimForm(forms.Form):
-    minutes = forms.IntegerField(min_value=1, max_value=24 * 60, label=_("Minutes you attended"))
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=300,
-        required=False,
-        help_text=_("For example “joined by phone from the clinic's room”."),
-    )
-
-
-class ReportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("Participant report (CSV)"),
-        help_text=_(
-            "Zoom: Reports › Usage › Participants › Export. UTF-8, UTF-16 or Windows text, at most 2 MB."
-        ),
-    )
-
-    def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        self.filename = upload.name[:100]
-        return read_report(upload)
 
 
 class SlidesForm(forms.Form):

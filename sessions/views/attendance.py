@@ -15,7 +15,12 @@ from echo_hub.lib.ratelimit import ratelimit
 
 from .. import attendance as services
 from .. import participant_report, selectors
-from ..forms import AdjustAttendanceForm, AttendanceClaimForm, ConfirmAttendanceForm, ReportUploadForm
+from ..attendance_forms import (
+    AdjustAttendanceForm,
+    AttendanceClaimForm,
+    ConfirmAttendanceForm,
+    ReportUploadForm,
+)
 from ..issued import holders_of_issued_records
 from ..models import AttendanceClaim
 from ..permissions import get_program_for_coordinator, get_session_for_coordinator, get_session_for_member

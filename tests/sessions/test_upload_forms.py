@@ -2,7 +2,8 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sessions.forms import ReportUploadForm, RosterUploadForm
+from sessions.attendance_forms import ReportUploadForm
+from sessions.forms import RosterUploadForm
 
 
 class CountingUpload(SimpleUploadedFile):
