@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accreditation_views, cycle_views, issue_views, transcript_views, views
+from . import accreditation_views, cycle_views, issue_views, survey_views, transcript_views, views
 
 app_name = "cpd"
 
@@ -52,17 +52,27 @@ urlpatterns = [
         accreditation_views.credit_type_delete,
         name="credit_type_delete",
     ),
-    path("programs/<slug:slug>/surveys/<int:pk>/<str:phase>/", views.survey_answer, name="survey_answer"),
-    path("manage/<slug:slug>/surveys/", views.survey_list, name="survey_list"),
-    path("manage/<slug:slug>/surveys/<int:cycle_pk>/", views.survey_build, name="survey_build"),
+    path(
+        "programs/<slug:slug>/surveys/<int:pk>/<str:phase>/", survey_views.survey_answer, name="survey_answer"
+    ),
+    path("manage/<slug:slug>/surveys/", survey_views.survey_list, name="survey_list"),
+    path("manage/<slug:slug>/surveys/<int:cycle_pk>/", survey_views.survey_build, name="survey_build"),
     path(
         "manage/<slug:slug>/surveys/<int:cycle_pk>/template/",
-        views.survey_use_template,
+        survey_views.survey_use_template,
         name="survey_use_template",
     ),
     path(
-        "manage/<slug:slug>/surveys/<int:cycle_pk>/send/<str:phase>/", views.survey_send, name="survey_send"
+        "manage/<slug:slug>/surveys/<int:cycle_pk>/send/<str:phase>/",
+        survey_views.survey_send,
+        name="survey_send",
     ),
-    path("manage/<slug:slug>/surveys/<int:cycle_pk>/results/", views.survey_results, name="survey_results"),
-    path("manage/<slug:slug>/surveys/<int:cycle_pk>/export/", views.survey_export, name="survey_export"),
+    path(
+        "manage/<slug:slug>/surveys/<int:cycle_pk>/results/",
+        survey_views.survey_results,
+        name="survey_results",
+    ),
+    path(
+        "manage/<slug:slug>/surveys/<int:cycle_pk>/export/", survey_views.survey_export, name="survey_export"
+    ),
 ]

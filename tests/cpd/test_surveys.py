@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from cpd import selectors, services
+from cpd import selectors, services, survey_selectors
 from cpd.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from echo_hub.notifications.models import Notification
 from tests.factories import CycleFactory, EnrollmentFactory, UserFactory
@@ -88,7 +88,7 @@ def _post_data(survey, likert="4", choice="90 MME", number="12", text="") -> dic
 
 
 def test_survey_results_compare_only_participants_who_answered_both(survey, answered):
-    results = selectors.survey_results(survey)
+    results = survey_selectors.survey_results(survey)
 
     by_kind = {r.question.kind: r for r in results.questions}
     assert results.pairs == 2
