@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attendance, audit, curriculum, invitations, manage, materials, member
+from .views import attendance, audit, curriculum, enrollment, invitations, manage, materials, member
 
 app_name = "sessions"
 
@@ -94,28 +94,28 @@ urlpatterns = [
     ),
     path("manage/<slug:slug>/messages/failed/", manage.failed_messages, name="manage_failed_messages"),
     path("manage/<slug:slug>/messages/<int:pk>/retry/", manage.retry_message, name="manage_retry_message"),
-    path("manage/<slug:slug>/enrollment/", manage.enrollment, name="manage_enrollment"),
+    path("manage/<slug:slug>/enrollment/", enrollment.enrollment, name="manage_enrollment"),
     path(
         "manage/<slug:slug>/enrollment/<int:pk>/approve/",
-        manage.enrollment_approve,
+        enrollment.enrollment_approve,
         name="manage_enrollment_approve",
     ),
     path(
         "manage/<slug:slug>/enrollment/<int:pk>/decline/",
-        manage.enrollment_decline,
+        enrollment.enrollment_decline,
         name="manage_enrollment_decline",
     ),
     path(
         "manage/<slug:slug>/enrollment/<int:pk>/role/",
-        manage.enrollment_role,
+        enrollment.enrollment_role,
         name="manage_enrollment_role",
     ),
     path(
         "manage/<slug:slug>/enrollment/<int:pk>/remove/",
-        manage.enrollment_remove,
+        enrollment.enrollment_remove,
         name="manage_enrollment_remove",
     ),
-    path("manage/<slug:slug>/invite/", manage.invite, name="manage_invite"),
+    path("manage/<slug:slug>/invite/", enrollment.invite, name="manage_invite"),
     path("manage/<slug:slug>/invitations/", invitations.manage_invitations, name="manage_invitations"),
     path(
         "manage/<slug:slug>/invitations/<int:pk>/resend/",
@@ -127,11 +127,11 @@ urlpatterns = [
         invitations.invitation_revoke,
         name="manage_invitation_revoke",
     ),
-    path("manage/<slug:slug>/roster/import/", manage.roster_import, name="manage_roster_import"),
-    path("manage/<slug:slug>/roster/template.csv", manage.roster_template, name="manage_roster_template"),
+    path("manage/<slug:slug>/roster/import/", enrollment.roster_import, name="manage_roster_import"),
+    path("manage/<slug:slug>/roster/template.csv", enrollment.roster_template, name="manage_roster_template"),
     path(
         "manage/<slug:slug>/roster/import/confirm/",
-        manage.roster_import_confirm,
+        enrollment.roster_import_confirm,
         name="manage_roster_import_confirm",
     ),
 ]
