@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from echo_hub.lib.uploads import read_upload
 
-from .zoom_rows import _SLASH_TIME, _TIME_LABELS, ZoomRow, _check_row, _DateOrder
+from .zoom_rows import SLASH_TIME, TIME_LABELS, DateOrder, ZoomRow, check_row
 
 MAX_BYTES = 2_000_000
 MAX_MESSAGES = 20
@@ -153,7 +153,7 @@ def parse_zoom_report(text: str, *, zone: ZoneInfo, max_minutes: int = 24 * 60) 
     attended: list[ZoomRow] = []
     for number, cells in body:
         values = {role: _cell(cells, index) for role, index in columns.items()}
-        row, row_errors = _check_row(number, values, zone=zone, max_minutes=max_minutes, order=order)
+        row, row_errors = check_row(number, values, zone=zone, max_minutes=max_minutes, order=order)
         errors.extend(row_errors)
         if row is not None and values.get("waiting", "").casefold() != "yes":
             attended.append(row)
@@ -242,16 +242,16 @@ def _summary(rows: list[tuple[int, list[str]]]) -> tuple[str, str]:
     return "", ""
 
 
-def _date_order(body: list[tuple[int, list[str]]], columns: dict[str, int]) -> _DateOrder:
+def _date_order(body: list[tuple[int, list[str]]], columns: dict[str, int]) -> DateOrder:
     for number, cells in body:
-        for role in _TIME_LABELS:
+        for role in TIME_LABELS:
             if role not in columns:
                 continue
             value = " ".join(_cell(cells, columns[role]).split())
-            match = _SLASH_TIME.fullmatch(value)
+            match = SLASH_TIME.fullmatch(value)
             if match and int(match[1]) > 12 and int(match[2]) <= 12:
-                return _DateOrder(day_first=True, line=number, value=value)
-    return _DateOrder()
+                return DateOrder(day_first=True, line=number, value=value)
+    return DateOrder()
 
 
 def _person_key(row: ZoomRow) -> str:

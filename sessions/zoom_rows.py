@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 
 TIME_EXAMPLE = "11/25/2026 11:58:03 AM"
 YEARS = range(2000, 2100)
-_TIME_LABELS = {"joined_at": gettext_lazy("the join time"), "left_at": gettext_lazy("the leave time")}
-_SLASH_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
+TIME_LABELS = {"joined_at": gettext_lazy("the join time"), "left_at": gettext_lazy("the leave time")}
+SLASH_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
 _ISO_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?", re.I)
 
 
@@ -31,14 +31,14 @@ class ZoomRow:
 
 
 @dataclass(frozen=True)
-class _DateOrder:
+class DateOrder:
     day_first: bool = False
     line: int = 0
     value: str = ""
 
 
-def _check_row(
-    number: int, values: dict[str, str], *, zone: ZoneInfo, max_minutes: int, order: _DateOrder
+def check_row(
+    number: int, values: dict[str, str], *, zone: ZoneInfo, max_minutes: int, order: DateOrder
 ) -> tuple[ZoomRow | None, list[str]]:
     errors = []
     name = " ".join(values.get("name", "").split())
@@ -78,7 +78,7 @@ def _check_row(
         )
 
     times: dict[str, datetime | None] = {}
-    for role, label in _TIME_LABELS.items():
+    for role, label in TIME_LABELS.items():
         value = " ".join(values.get(role, "").split())
         year = _year(value)
         if year is not None and int(year) not in YEARS:
@@ -145,7 +145,7 @@ def _minutes(value: str) -> Decimal | None:
 
 
 def _year(value: str) -> str | None:
-    if match := _SLASH_TIME.fullmatch(value):
+    if match := SLASH_TIME.fullmatch(value):
         return match[3]
     if match := _ISO_TIME.fullmatch(value):
         return match[1]
@@ -153,7 +153,7 @@ def _year(value: str) -> str | None:
 
 
 def _utc_time(value: str, *, zone: ZoneInfo, day_first: bool) -> datetime | None:
-    if match := _SLASH_TIME.fullmatch(value):
+    if match := SLASH_TIME.fullmatch(value):
         first, second, year, hour, minute, seconds, meridiem = match.groups()
         month, day = (second, first) if day_first else (first, second)
     elif match := _ISO_TIME.fullmatch(value):
