@@ -2,8 +2,6 @@
 heading into the text the coordinator reviews and edits, the hub's letterhead, and the context
 the PDF and its preview both render from."""
 
-import base64
-import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from echo_hub.lib.pdf import render_pdf
+from echo_hub.lib.pdf import render_pdf, stored_image_data_uri
 from echo_hub.lib.text import check_lengths
 from sessions.models import Program, Session
 
@@ -24,8 +22,6 @@ from ..caseforms.display import AnswerSection, answer_sections
 from ..caseforms.versions import case_definition
 from ..models import Case
 from .common import guard_identifiers, session_discussed_in, total_mme
-
-logger = logging.getLogger(__name__)
 
 # A heading's merged text holds several experts' paragraphs, each up to a recommendation's limit.
 LETTER_HEADING_MAX = 12_000
@@ -78,19 +74,6 @@ def sections(case: Case, texts: Mapping[str, str]) -> list[LetterSection]:
     ]
 
 
-def _image_data_uri(field) -> str:
-    if not field:
-        return ""
-    try:
-        with field.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        logger.warning("Letterhead logo missing: %s", field.name)
-        return ""
-    kind = "jpeg" if data.startswith(b"\xff\xd8\xff") else "png"
-    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 def letterhead(program: Program) -> dict:
     """The hub's name, logo and contact from the program's accreditation settings (cpd's row,
     read by its relation name: cases does not import cpd)."""
@@ -108,7 +91,7 @@ def letterhead(program: Program) -> dict:
     ]
     return {
         "hub_name": settings_row.hub_name or program.name,
-        "logo_data_uri": _image_data_uri(settings_row.logo),
+        "logo_data_uri": stored_image_data_uri(settings_row.logo),
         "contact": [part for part in contact if part],
     }
 

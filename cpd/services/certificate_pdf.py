@@ -1,16 +1,13 @@
 """Certificate PDFs: what a certificate prints, worded in its holder's language (both, for a
 bilingual program), and its render, done once and stored with its SHA-256."""
 
-import base64
-import logging
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from echo_hub.lib.pdf import render_pdf, sha256_hex
+from echo_hub.lib.pdf import render_pdf, sha256_hex, stored_image_data_uri
 from echo_hub.lib.qr import qr_svg_data_uri
 from echo_hub.lib.timefmt import long_date, short_date
 from echo_hub.lib.urls import absolute_url
@@ -19,25 +16,7 @@ from sessions.models import ProgramLanguage, program_scope
 
 from ..credits import credit_phrase, display_amount
 from ..models import Accreditation, Certificate
-from .accreditation import image_extension
 from .certificates import cycle_credit_rows
-
-logger = logging.getLogger(__name__)
-
-
-def _image_data_uri(field) -> str:
-    """A stored logo or signature inlined into the PDF (the renderer reads nothing but static
-    files and data: URLs). A file gone missing leaves it out rather than failing the render."""
-    if not field:
-        return ""
-    try:
-        with field.open("rb") as handle:
-            data = handle.read()
-    except OSError:
-        logger.warning("Accreditation image missing: %s", field.name)
-        return ""
-    kind = "jpeg" if image_extension(data) == "jpg" else "png"
-    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def certificate_languages(certificate: Certificate) -> list[str]:
@@ -137,8 +116,8 @@ def certificate_context(certificate: Certificate) -> dict:
         "provider_name": accreditation.provider_name,
         "signatory_name": accreditation.signatory_name,
         "signatory_title": accreditation.signatory_title,
-        "logo_data_uri": _image_data_uri(accreditation.logo),
-        "signature_data_uri": _image_data_uri(accreditation.signature),
+        "logo_data_uri": stored_image_data_uri(accreditation.logo),
+        "signature_data_uri": stored_image_data_uri(accreditation.signature),
         **wordings[0],
         "second": wordings[1] if len(wordings) > 1 else None,
         "sessions": rows,

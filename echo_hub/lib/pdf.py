@@ -10,6 +10,7 @@ parses each template's ``<style>`` once. A ``<style>`` must therefore not
 interpolate context values; its CSS is keyed by its text.
 """
 
+import base64
 import hashlib
 import logging
 import re
@@ -108,3 +109,19 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def stored_image_data_uri(field) -> str:
+    """A stored PNG or JPEG (a logo, a signature) inlined into a PDF as a data: URL, since the
+    renderer reads nothing but static files and data: URLs. An empty field, or a file gone
+    missing from storage, leaves the image out rather than failing the render."""
+    if not field:
+        return ""
+    try:
+        with field.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        logger.warning("Stored image missing: %s", field.name)
+        return ""
+    kind = "jpeg" if data.startswith(b"\xff\xd8\xff") else "png"
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"

@@ -4,9 +4,11 @@ import socket
 from io import BytesIO
 
 import pytest
+from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile, FileField
 from pypdf import PdfReader
 
-from echo_hub.lib.pdf import render_pdf, sha256_hex
+from echo_hub.lib.pdf import render_pdf, sha256_hex, stored_image_data_uri
 
 SAMPLE = "pdf/_test_sample.html"
 TEXT = "Pain & Opioid — é"
@@ -121,3 +123,28 @@ def test_render_pdf_keeps_each_templates_own_page_style():
 
     assert _page_size(landscape) == [0, 0, 792, 612]
     assert _page_size(portrait) == [0, 0, 612, 792]
+
+
+def test_a_stored_image_is_inlined_as_a_data_url_by_its_content(tmp_path):
+    storage = FileSystemStorage(location=tmp_path)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 8
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 8
+    storage.save("logo.png", BytesIO(png))
+    storage.save("photo.jpg", BytesIO(jpeg))
+    field = FileField(storage=storage)
+
+    def stored(name: str) -> FieldFile:
+        return FieldFile(None, field, name)
+
+    assert stored_image_data_uri(stored("logo.png")).startswith("data:image/png;base64,iVBORw0KGgo")
+    assert stored_image_data_uri(stored("photo.jpg")).startswith("data:image/jpeg;base64,/9j/")
+    assert stored_image_data_uri(stored("")) == ""
+
+
+def test_a_stored_image_gone_missing_is_left_out_with_a_warning(tmp_path, caplog):
+    field = FileField(storage=FileSystemStorage(location=tmp_path))
+
+    with caplog.at_level(logging.WARNING, logger="echo_hub.lib.pdf"):
+        assert stored_image_data_uri(FieldFile(None, field, "accreditation/gone.png")) == ""
+
+    assert "Stored image missing: accreditation/gone.png" in caplog.text
