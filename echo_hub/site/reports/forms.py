@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from echo_hub.lib.forms import DateRangeMixin
+from echo_hub.lib.forms import DateRangeMixin, LongSelect
 from sessions.models import Cycle, Program
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
@@ -13,7 +13,8 @@ class ReportFilterForm(DateRangeMixin, forms.Form):
         required=False,
         label=_("Cycle"),
         empty_label=_("All cycles"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        # A program of many years has dozens of cycles: drawn in Python, not option by option.
+        widget=LongSelect(attrs={"class": "form-select"}),
     )
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)

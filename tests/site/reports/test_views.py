@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.factories import SessionFactory, UserFactory
+from tests.factories import CycleFactory, ProgramFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,21 @@ def test_report_page_shows_the_latest_year_of_sessions_and_the_csv_all(client, c
     assert '<td data-label="Session">Week 3</td>' in html and '<td data-label="Session">Week 54</td>' in html
     assert "Showing 52 of 55; the CSV has them all." in html
     assert len(rows) == 56
+
+
+def test_report_cycle_filter_offers_the_programs_cycles_newest_first_with_the_chosen_one_selected(
+    client, coordinator, dataset
+):
+    CycleFactory(program=ProgramFactory(), name="Another program's cycle")
+    client.force_login(coordinator)
+
+    html = client.get(reverse("reports:program", args=[dataset.program.slug]) + _cycle_query(dataset)).content
+    select = re.search(r'<select name="cycle"[^>]*>(.*?)</select>', html.decode(), re.DOTALL)
+
+    assert select is not None
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select.group(1))
+    assert [(label, bool(chosen)) for _value, chosen, label in options] == [
+        ("All cycles", False),
+        ("Winter 2026", False),
+        ("Fall 2025", True),
+    ]
