@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The suite runs in this many processes (pytest-xdist), each with its own test database.
+PYTEST_WORKERS ?= 2
 
 .PHONY: setup run test lint format bench worker beat clean messages
 
@@ -35,7 +37,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,9 +1,26 @@
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
 
-from .settings import *  # noqa: F403
+
+def _redis_for_this_worker(url: str, worker: str) -> str:
+    """`make test` runs the suite in parallel processes (pytest-xdist), each with its own test
+    database (pytest-django); each gets its own Redis database too, counting down from the one
+    configured, so that one process's rate-limit counters, Celery queues and flushes never meet
+    another's. Processes the tests start (gunicorn, Celery workers) inherit it."""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) - 1 - int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number % 16}"))
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_URL"] = _redis_for_this_worker(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
