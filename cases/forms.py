@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from echo_hub.deid.forms import IdentifierGuardMixin
-from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin
+from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin, typed_id
 from echo_hub.lib.text import TOO_LONG
 from sessions.forms import session_label
 from sessions.models import Session
@@ -211,7 +211,6 @@ class FollowUpForm(TextLimitsMixin, IdentifierGuardMixin, forms.ModelForm):
 
 
 RECENT_SESSIONS = timedelta(days=183)
-MAX_ID_DIGITS = 18  # a bigint; a longer number is no session (and int() refuses 4,300 digits)
 
 
 class QueueFilterForm(forms.Form):
@@ -239,9 +238,9 @@ class QueueFilterForm(forms.Form):
         # weekly sessions made a select of hundreds, drawn on every visit and of no use to read.
         # An older session's cases are on its agenda page.
         shown = Q(starts_at__gte=timezone.now() - RECENT_SESSIONS)
-        chosen = str(self.data.get("session", ""))
-        if chosen.isdigit() and len(chosen) <= MAX_ID_DIGITS:
-            shown |= Q(pk=int(chosen))
+        chosen = typed_id(str(self.data.get("session", "")))
+        if chosen is not None:
+            shown |= Q(pk=chosen)
         self.fields["session"].queryset = (
             Session.objects.filter(shown, program=program, case_slots_taken__isnull=False)
             .distinct()

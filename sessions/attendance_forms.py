@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from echo_hub.accounts.models import User
+from echo_hub.lib.forms import typed_id
 
 from .zoom import read_report
 
 MAX_EMAIL_LENGTH = 254
-MAX_ID_DIGITS = 18
 
 
 class MemberField(forms.ModelChoiceField):
@@ -26,9 +26,8 @@ class MemberField(forms.ModelChoiceField):
         if "\x00" in value or len(value) > MAX_EMAIL_LENGTH:
             # PostgreSQL refuses NUL in a query; no address is that long.
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        # ASCII digits only ("²".isdigit() is true), and short enough for a bigint.
-        is_id = value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS
-        lookup = {"pk": int(value)} if is_id else {"email__iexact": value}
+        pk = typed_id(value)
+        lookup = {"pk": pk} if pk is not None else {"email__iexact": value}
         try:
             return self.queryset.get(**lookup)
         except (self.queryset.model.DoesNotExist, self.queryset.model.MultipleObjectsReturned):

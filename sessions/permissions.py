@@ -104,7 +104,8 @@ def get_program_for_member(user, slug: str) -> tuple[Program, str]:
         if enrollment is not None:
             return enrollment.program, enrollment.role
     program = Program.objects.filter(slug=slug).first()
-    role = active_role(user, program) if program else None
+    # Anyone else but a superuser has no role here: the query above was theirs.
+    role = active_role(user, program) if program and user.is_superuser else None
     if role is None:
         raise denied(Http404("No such program."), user=user, obj=program, object_type=_PROGRAM)
     return program, role

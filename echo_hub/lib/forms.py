@@ -7,6 +7,15 @@ from django.utils.translation import gettext as _
 
 from .text import TOO_LONG
 
+# A bigint has at most 19 digits: a longer number is no row's id (and int() refuses 4,300 digits).
+MAX_ID_DIGITS = 18
+
+
+def typed_id(value: str) -> int | None:
+    """A row's id typed into a form or a query string, or None when it cannot be one: ASCII
+    digits only ("²".isdigit() is true, and int() refuses it), short enough for a bigint."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS else None
+
 
 class DateRangeMixin:
     """Optional `start` and `end` date fields: the end may not come before the start."""

@@ -857,7 +857,7 @@ def test_the_recommendation_form_shows_the_whole_case_beside_it(client, expert, 
     assert 'name="opioid"' in body[form_at:]
 
 
-@pytest.mark.parametrize("asked", ["9" * 5000, "99999999999999999999", "-3", "x"])
+@pytest.mark.parametrize("asked", ["9" * 5000, "99999999999999999999", "-3", "x", "²"])
 def test_queue_session_filter_refuses_a_session_that_cannot_be_one(client, coordinator, program, asked):
     client.force_login(coordinator)
 
