@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from echo_hub.deid.forms import IdentifierGuardMixin
-from echo_hub.lib.forms import CountedTextarea, LongSelect, TextLimitsMixin, typed_id
+from echo_hub.lib.forms import CountedTextarea, LongModelChoiceField, LongSelect, TextLimitsMixin, typed_id
 from echo_hub.lib.text import TOO_LONG
 from sessions.forms import session_label
 from sessions.models import Session
@@ -223,7 +223,7 @@ class QueueFilterForm(forms.Form):
         ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    session = forms.ModelChoiceField(
+    session = LongModelChoiceField(
         queryset=Session.objects.none(),
         required=False,
         empty_label=_("Any session"),
@@ -245,6 +245,7 @@ class QueueFilterForm(forms.Form):
             Session.objects.filter(shown, program=program, case_slots_taken__isnull=False)
             .distinct()
             .order_by("-starts_at")
+            .only("title", "starts_at")  # what its label reads
         )
         self.fields["session"].label_from_instance = session_label
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -64,16 +65,22 @@ class TextLimitsMixin:
 
 class LongSelect(forms.Select):
     """A select of a few hundred options (a program's sessions) drawn in Python: Django draws
-    every option through its own template include, which for 200 options took longer than the
-    rest of the case queue. The same markup as forms.Select; no option groups."""
+    every option through its own template include, and builds a dictionary of attributes for
+    each first, which for 200 options took longer than the rest of the case queue. The same
+    markup as forms.Select; no option groups."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = []
-        for group_name, group, _index in widget["optgroups"]:
-            if group_name is not None:
+        # Widget's context, not ChoiceWidget's: that one builds every option's dictionary.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen, options, has_selected = widget["value"], [], False
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
                 raise ValueError("LongSelect draws no option groups.")
-            options.extend(group)
+            option_value = "" if option_value is None else str(option_value)
+            # As Django's Select: only the first option of the value is selected.
+            selected = not has_selected and option_value in chosen
+            has_selected |= selected
+            options.append((option_value, label, selected))
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
@@ -81,6 +88,29 @@ class LongSelect(forms.Select):
             format_html_join(
                 "\n",
                 '<option value="{}"{}>{}</option>',
-                ((o["value"], mark_safe(" selected") if o["selected"] else "", o["label"]) for o in options),
+                (
+                    (value, mark_safe(" selected") if selected else "", label)
+                    for value, label, selected in options
+                ),
             ),
         )
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """A model choice field's options read in one query: Django reads them through
+    QuerySet.iterator(), a server-side cursor on PostgreSQL (three round trips) meant for
+    more rows than a select ever holds."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset.all()):
+            yield self.choice(obj)
+
+
+class LongModelChoiceField(forms.ModelChoiceField):
+    """A choice of one of many rows (a program's sessions or cycles): one query, drawn by
+    LongSelect."""
+
+    iterator = ListedChoiceIterator
+    widget = LongSelect

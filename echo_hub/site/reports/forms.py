@@ -1,19 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from echo_hub.lib.forms import DateRangeMixin, LongSelect
+from echo_hub.lib.forms import DateRangeMixin, LongModelChoiceField, LongSelect
 from sessions.models import Cycle, Program
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 class ReportFilterForm(DateRangeMixin, forms.Form):
-    cycle = forms.ModelChoiceField(
+    # A program of many years has dozens of cycles: drawn in Python, not option by option.
+    cycle = LongModelChoiceField(
         queryset=Cycle.objects.none(),
         required=False,
         label=_("Cycle"),
         empty_label=_("All cycles"),
-        # A program of many years has dozens of cycles: drawn in Python, not option by option.
         widget=LongSelect(attrs={"class": "form-select"}),
     )
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
