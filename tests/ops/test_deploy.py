@@ -1,3 +1,4 @@
+import gc
 import gzip
 import http.client
 import json
@@ -204,3 +205,14 @@ def test_compose_trusts_forwarded_headers_only_from_its_network_gateway():
     assert network == {"subnet": "172.30.255.0/24", "gateway": "172.30.255.1"}
     assert compose["x-app"]["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-172.30.255.1}"
     assert "FORWARDED_ALLOW_IPS=*" not in (BASE_DIR / ".env.example").read_text()
+
+
+def test_a_gunicorn_worker_hides_what_it_loaded_at_start_from_the_garbage_collector():
+    """A full collection walks every tracked object: in a worker, some 155,000 that live as
+    long as it does (Django, the models, the views), ~80 ms on one request each time."""
+    config = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
