@@ -123,6 +123,19 @@ def test_report_page_charts_carry_the_table_numbers_without_inline_script(client
     assert len(re.findall(r"<h1[\s>]", html)) == 1
 
 
+def test_report_chart_days_read_in_the_coordinators_language(client, coordinator, dataset):
+    """The dates under the attendance chart are the product's short dates: « 10 sept. 2025 »
+    in French (Django's "M" wrote "10 Sep 2025" there)."""
+    coordinator.language = "fr-ca"
+    coordinator.save(update_fields=["language"])
+    client.force_login(coordinator)
+
+    html = client.get(_urls(dataset.program)["page"] + _cycle_query(dataset)).content.decode()
+
+    attendance = json.loads(DATA_CHART.findall(html)[0].replace("&quot;", '"'))
+    assert attendance["labels"] == ["10 sept. 2025", "17 sept. 2025", "24 sept. 2025"]
+
+
 def test_report_page_with_end_before_start_says_so_and_shows_all_sessions(client, coordinator, dataset):
     client.force_login(coordinator)
 
