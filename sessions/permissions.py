@@ -78,6 +78,33 @@ def can_create_program(user) -> bool:
         return bool(cursor.fetchone()[0])
 
 
+@functools.cache
+def _navigation_sql() -> str:
+    """The user's approved memberships (role, program slug and name, by program name) and, on
+    every row, whether they may create programs: from a one-row select, so that someone in no
+    program still gets a row with the answer."""
+    enrollment, program = Enrollment._meta.db_table, Program._meta.db_table
+    return (
+        f"SELECT e.role, p.slug, p.name, ({_holds_permission_sql()}) FROM (SELECT 1 AS one) o"
+        f" LEFT JOIN {enrollment} e ON e.user_id = %(user)s AND e.status = %(approved)s"
+        f" LEFT JOIN {program} p ON p.id = e.program_id"
+        " ORDER BY p.name"
+    )
+
+
+def navigation_memberships(user) -> tuple[list[tuple[str, str, str]], bool]:
+    """What the navigation needs on every page, in one query: the (role, program slug, program
+    name) of the user's approved memberships by program name, and can_create_program's answer."""
+    app, codename = Program._meta.app_label, get_permission_codename("add", Program._meta)
+    params = {"user": user.pk, "approved": Enrollment.Status.APPROVED, "app": app, "codename": codename}
+    with connection.cursor() as cursor:
+        cursor.execute(_navigation_sql(), params)
+        rows = cursor.fetchall()
+    memberships = [(role, slug, name) for role, slug, name, _ in rows if role is not None]
+    may_create = user.is_active and (user.is_superuser or bool(rows[0][3]))
+    return memberships, may_create
+
+
 def member_programs(user) -> QuerySet[Program]:
     if user.is_superuser:
         return Program.objects.all()

@@ -135,7 +135,7 @@ def test_event_list_query_count_does_not_grow_with_pages_of_events(client, coord
 
     assert (len(_labels(first)), len(_labels(second))) == (1, 50)
     sql = "\n".join(q["sql"] for q in many.captured_queries)
-    assert len(one) == len(many) == 7, sql
+    assert len(one) == len(many) == 6, sql
 
 
 def test_event_pages_have_one_h1_landmarks_and_nothing_inline(client, coordinator, program):

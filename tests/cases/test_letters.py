@@ -289,4 +289,4 @@ def test_letter_page_query_count_does_not_grow_with_recommendations(client, reco
         response = client.get(url)
 
     assert response.content.decode().count("Another view.") == 6  # in the form and in the preview
-    assert (len(few), len(many)) == (13, 13), sql(few, many)
+    assert (len(few), len(many)) == (12, 12), sql(few, many)

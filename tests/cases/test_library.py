@@ -379,7 +379,7 @@ def test_library_page_query_count_is_constant(
     assert (first.count("Counted library case"), third.count("Counted library case")) == (1, 3)
     sql = "\n".join(q["sql"] for q in [*ctx1.captured_queries, "----", *ctx3.captured_queries] if q != "----")
     # One of them reads the program's case form, for the headings to filter by.
-    assert len(ctx1) == len(ctx3) == 11, sql
+    assert len(ctx1) == len(ctx3) == 10, sql
 
 
 def test_library_case_query_count_does_not_grow_with_follow_ups(
@@ -399,7 +399,7 @@ def test_library_case_query_count_does_not_grow_with_follow_ups(
         client.get(url)
 
     # 10 reads and the audit trail's INSERT of the case_viewed event.
-    assert len(ctx1) == len(ctx3) == 11, "\n".join(q["sql"] for q in ctx3.captured_queries)
+    assert len(ctx1) == len(ctx3) == 10, "\n".join(q["sql"] for q in ctx3.captured_queries)
 
 
 # Tags

@@ -299,7 +299,7 @@ def test_case_queue_awaiting_library_query_count_is_constant(client, coordinator
     ctx3, third = capture_render(client, url)
 
     assert (first.count(">Counted awaiting</a>"), third.count(">Counted awaiting</a>")) == (1, 3)
-    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
 
 
 # The presenter's tick

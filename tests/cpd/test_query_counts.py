@@ -52,7 +52,7 @@ def test_transcript_query_count_is_constant(client, participant, program):
     ctx3 = _capture(client, url, ">Download PDF</a>", 6)
 
     # One of them reads the programs' credit types, one the years, whatever the number of sessions.
-    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
 
 
 def _add_certificate(program) -> None:
@@ -80,7 +80,7 @@ def test_manage_certificates_query_count_is_constant(client, coordinator, progra
     ctx3 = _capture(client, url, ">Retry<", 3)
 
     _capture(client, url, 'data-label="Credits"', 6)
-    assert len(ctx1) == len(ctx3) == 11, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
 
 
 def _add_attendee(session, coordinator) -> None:
@@ -101,7 +101,7 @@ def test_manage_attendance_query_count_is_constant(client, coordinator, past_ses
 
     ctx3 = _capture(client, url, "Dropped off the call", 3)
 
-    assert len(ctx1) == len(ctx3) == 15, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 14, sql(ctx1, ctx3)
 
 
 def _add_failed_certificate(session) -> None:
@@ -115,7 +115,7 @@ def _add_failed_certificate(session) -> None:
 # The page adds who got no certificate and why (attendance, evaluations, certificates,
 # reminders, credit types); the panel it refreshes does not.
 @pytest.mark.parametrize(
-    ("headers", "queries"), [({}, 13), ({"HX-Request": "true"}, 8)], ids=["page", "htmx"]
+    ("headers", "queries"), [({}, 12), ({"HX-Request": "true"}, 7)], ids=["page", "htmx"]
 )
 def test_progress_query_count_is_constant(client, coordinator, past_session, headers, queries):
     client.force_login(coordinator)

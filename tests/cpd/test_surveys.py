@@ -321,7 +321,7 @@ def test_survey_results_query_count_is_constant(client, coordinator, survey, pro
     assert "1 participant answered both" in first.content.decode()
     assert "3 participants answered both" in second.content.decode()
     sql = "\n\n----\n\n".join("\n".join(q["sql"] for q in c.captured_queries) for c in (one, three))
-    assert (len(one), len(three)) == (10, 10), sql
+    assert (len(one), len(three)) == (9, 9), sql
 
 
 def test_survey_answer_by_a_coordinator_is_refused(client, coordinator, survey, program):

@@ -172,7 +172,7 @@ def test_curriculum_table_query_count_does_not_grow_with_sessions(client, cycle,
 
     assert body_one.count('name="row-0-didactic_topic"') == 1
     assert body_three.count('-didactic_topic" id=') == 3
-    assert (len(one), len(three)) == (8, 8), sql(one, three)
+    assert (len(one), len(three)) == (7, 7), sql(one, three)
 
 
 def test_curriculum_template_lists_the_cycles_sessions(client, cycle, sessions, coordinator, expert):

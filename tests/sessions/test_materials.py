@@ -332,7 +332,7 @@ def test_learning_library_query_count_is_constant(client, participant, program):
     _didactic(program, days_ago=7, topic="Buprenorphine", title="Session 3")
     three = _capture(client, url)
 
-    assert (len(one), len(three)) == (8, 8), _sql(one, three)
+    assert (len(one), len(three)) == (7, 7), _sql(one, three)
 
 
 def test_session_detail_query_count_is_constant(client, participant, past_session):

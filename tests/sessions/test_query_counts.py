@@ -86,7 +86,7 @@ def test_program_list_query_count_is_constant(client, participant, program):
 
     ctx3 = _capture(client, url, "A weekly telementoring series", 3)
 
-    assert len(ctx1) == len(ctx3) == 7, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 6, sql(ctx1, ctx3)
 
 
 def test_program_detail_query_count_is_constant(client, participant, program):
@@ -99,7 +99,7 @@ def test_program_detail_query_count_is_constant(client, participant, program):
     ctx3 = _capture(client, url, "Dr Presenter", 3)
 
     # One of them reads the credit types the program is certified for.
-    assert len(ctx1) == len(ctx3) == 9, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 8, sql(ctx1, ctx3)
 
 
 @pytest.mark.parametrize("when", ["upcoming", "past"])
@@ -112,7 +112,7 @@ def test_program_sessions_query_count_is_constant(client, participant, program, 
 
     ctx3 = _capture(client, url, "Dr Presenter", 3)
 
-    assert len(ctx1) == len(ctx3) == 8, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 7, sql(ctx1, ctx3)
 
 
 def test_my_sessions_query_count_is_constant(client, participant, program):
@@ -127,7 +127,7 @@ def test_my_sessions_query_count_is_constant(client, participant, program):
     ctx3 = _capture(client, url, "Dr Presenter", 5)
 
     # The user's programs, then one query for every program's upcoming sessions, one for the past.
-    assert len(ctx1) == len(ctx3) == 7, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 6, sql(ctx1, ctx3)
 
 
 @pytest.mark.parametrize("when", ["upcoming", "past"])
@@ -140,7 +140,7 @@ def test_manage_schedule_query_count_is_constant(client, coordinator, program, w
 
     ctx3 = _capture(client, url, "Dr Presenter", 3)
 
-    assert len(ctx1) == len(ctx3) == 8, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 7, sql(ctx1, ctx3)
 
 
 def _add_pending_and_member(program) -> None:
@@ -160,7 +160,7 @@ def test_manage_enrollment_query_count_is_constant(client, coordinator, program)
 
     ctx3 = _capture(client, url, "Member Site", 3)
 
-    assert len(ctx1) == len(ctx3) == 9, sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == 8, sql(ctx1, ctx3)
 
 
 def test_calendar_feed_query_count_is_constant(client, participant, program):

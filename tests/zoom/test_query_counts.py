@@ -22,9 +22,9 @@ def _registered(program, session, meeting, count):
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        (lambda s: reverse("zoom:meeting", args=[s.program.slug, s.pk]), 9),
-        (lambda s: s.get_absolute_url(), 9),
-        (lambda s: reverse("zoom:connection", args=[s.program.slug]), 6),
+        (lambda s: reverse("zoom:meeting", args=[s.program.slug, s.pk]), 8),
+        (lambda s: s.get_absolute_url(), 8),
+        (lambda s: reverse("zoom:connection", args=[s.program.slug]), 5),
     ],
     ids=["meeting", "session", "connection"],
 )

@@ -28,7 +28,7 @@ from tests.factories import (
 from tests.querycount import capture_render, sql
 
 pytestmark = pytest.mark.django_db
-CACHED_QUERIES = 8
+CACHED_QUERIES = 7
 
 
 def _capture(client, url: str, text: str, times: int) -> CaptureQueriesContext:
@@ -88,7 +88,7 @@ def test_report_page_query_count_is_constant(client, coordinator, program, query
     # One of them reads the program's credit types, for the credit totals, one the answers of the presented cases; thirteen are the
     # cache's: the key's one query, and for the numbers and the drawn page each, the read that
     # misses and the database cache's write.
-    assert len(ctx1) == len(ctx3) == (36 if query == "cycle" else 35), sql(ctx1, ctx3)
+    assert len(ctx1) == len(ctx3) == (35 if query == "cycle" else 34), sql(ctx1, ctx3)
 
 
 def test_report_csv_query_count_is_constant(client, coordinator, program):
