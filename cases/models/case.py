@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from echo_hub.lib.text import BoundedTextField, validate_visible_text
+from echo_hub.lib.text import BoundedTextField, choice_label, validate_visible_text
 from sessions.models import Program, Session
 
 from .form_versions import CaseFormVersion
@@ -266,6 +266,9 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"pk": self.pk})
+
+    def get_status_display(self) -> str:
+        return choice_label(self.Status, self.status)
 
     @property
     def questions(self) -> list[str]:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from echo_hub.lib.text import validate_visible_text
+from echo_hub.lib.text import choice_label, validate_visible_text
 
 
 def new_calendar_token() -> str:
@@ -237,6 +237,12 @@ class User(AbstractUser):
             raise ValidationError(
                 {"birth_day": _("That month has %(days)s days.") % {"days": DAYS_IN_MONTH[month]}}
             )
+
+    def get_profession_display(self) -> str:
+        return choice_label(Profession, self.profession)
+
+    def get_community_type_display(self) -> str:
+        return choice_label(CommunityType, self.community_type)
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -93,3 +93,14 @@ def check_lengths(texts: Mapping[str, str], limits: Mapping[str, int | None]) ->
     }
     if errors:
         raise ValidationError(errors)
+
+
+def choice_label(choices: type[models.Choices], value: str) -> str:
+    """The label of `value` among `choices`, in the active language; the value itself when it
+    is none of them (what Django's get_FOO_display answers). Django's builds a dictionary of
+    every choice on each call and hashes each lazy label, translating them all (~40 µs); lists
+    of cases and people call it on every row."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
