@@ -55,7 +55,14 @@ def session_time(starts_at: datetime, ends_at: datetime, zone: tzinfo | None = N
 
 
 def date_time(value: datetime, zone: tzinfo | None = None) -> str:
-    local = value.astimezone(zone or timezone.get_current_timezone())
+    return _date_time(value, zone or timezone.get_current_timezone(), translation.get_language())
+
+
+@lru_cache(maxsize=8192)
+def _date_time(value: datetime, zone: tzinfo, language: str | None) -> str:
+    # Kept per instant, zone and language: a select of a program's sessions names a few
+    # hundred, the same for everyone who reads it in that zone and language.
+    local = value.astimezone(zone)
     # Translators: a moment, e.g. "Wed 21 Oct 2026, 12:00 EDT".
     return gettext("%(day)s, %(time)s %(zone)s") % {
         "day": _day(local),

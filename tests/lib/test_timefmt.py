@@ -3,7 +3,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from cpd.credits import credits_text, display_amount, format_amount
 from echo_hub.lib import timefmt
@@ -126,6 +126,10 @@ def test_one_instant_reads_in_each_zone_and_language_however_often_it_is_read():
         "jeudi 14 janvier 2027, 9\xa0h\xa000 PST",
     ]
     assert read[4:] == read[:4]
+    # Without a zone: the active one's, whichever was read before.
+    for zone, text in [(vancouver, "Thu 14 Jan 2027, 09:00 PST"), (toronto, "Thu 14 Jan 2027, 12:00 EST")]:
+        with timezone.override(zone), translation.override("en-ca"):
+            assert timefmt.date_time(noon) == text
 
 
 @pytest.mark.parametrize(
