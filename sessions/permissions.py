@@ -20,6 +20,8 @@ from echo_hub.audit.services import denied
 from .models import Cycle, Enrollment, Invitation, Program, Role, Session, SessionMaterial
 
 _PROGRAM = Program._meta.label_lower
+# The permission that lets someone create programs, as _holds_permission_sql reads it.
+_ADD_PROGRAM = {"app": Program._meta.app_label, "codename": get_permission_codename("add", Program._meta)}
 _SESSION = Session._meta.label_lower
 
 
@@ -72,9 +74,8 @@ def can_create_program(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    app, codename = Program._meta.app_label, get_permission_codename("add", Program._meta)
     with connection.cursor() as cursor:
-        cursor.execute(_holds_permission_sql(), {"app": app, "codename": codename, "user": user.pk})
+        cursor.execute(_holds_permission_sql(), {**_ADD_PROGRAM, "user": user.pk})
         return bool(cursor.fetchone()[0])
 
 
@@ -95,8 +96,7 @@ def _navigation_sql() -> str:
 def navigation_memberships(user) -> tuple[list[tuple[str, str, str]], bool]:
     """What the navigation needs on every page, in one query: the (role, program slug, program
     name) of the user's approved memberships by program name, and can_create_program's answer."""
-    app, codename = Program._meta.app_label, get_permission_codename("add", Program._meta)
-    params = {"user": user.pk, "approved": Enrollment.Status.APPROVED, "app": app, "codename": codename}
+    params = {**_ADD_PROGRAM, "user": user.pk, "approved": Enrollment.Status.APPROVED}
     with connection.cursor() as cursor:
         cursor.execute(_navigation_sql(), params)
         rows = cursor.fetchall()
