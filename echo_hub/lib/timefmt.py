@@ -71,11 +71,12 @@ def _date_time(value: datetime, zone: tzinfo, language: str | None) -> str:
     }
 
 
-def short_date(value: date | datetime, zone: tzinfo | None = None) -> str:
-    """`21 Oct 2026`, « 21 oct. 2026 »: a date in a table or a list."""
+def short_date(value: date | datetime, zone: tzinfo | None = None, *, weekday: bool = False) -> str:
+    """`21 Oct 2026`, « 21 oct. 2026 »: a date in a table or a list; with the weekday
+    `Wed 21 Oct 2026`, « mer 21 oct. 2026 »."""
     if isinstance(value, datetime):
         value = value.astimezone(zone or timezone.get_current_timezone())
-    return _format(value, "SHORT_DATE_FORMAT_TEXT")
+    return _day(value, "SHORT_DAY_FORMAT") if weekday else _format(value, "SHORT_DATE_FORMAT_TEXT")
 
 
 def long_date(value: date | datetime, zone: tzinfo | None = None, *, weekday: bool = False) -> str:

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from echo_hub.lib import timefmt
 from sessions.models import Program
 
 from . import selectors
@@ -60,10 +62,14 @@ NUMERIC, DATE = mark_safe(' class="num"'), mark_safe(' class="text-nowrap"')
 
 
 def cell_text(value) -> str:
+    """A cell as people read it, in their language: « mer 7 oct. 2026 », « 13,2 » (the CSV
+    files keep the raw values)."""
     if value is None:
         return "—"
     if isinstance(value, date):
-        return date_format(value, "D j M Y")
+        return timefmt.short_date(value, weekday=True)
+    if isinstance(value, (Decimal, float)):
+        return number_format(value)
     return str(value)
 
 
