@@ -168,12 +168,21 @@ class SurveyToAnswer:
         return Survey.Phase(self.phase).label
 
 
-def surveys_to_answer(user, *, limit: int = 5) -> list[SurveyToAnswer]:
+def surveys_to_answer(
+    user, *, limit: int = 5, programs: Iterable[Program] | None = None
+) -> list[SurveyToAnswer]:
     """The current phase (post once it is sent, pre before) of each survey of the user's
-    programs as a participant, when the user has not answered it yet. One query."""
-    participating = Enrollment.objects.filter(
-        user=user, status=Enrollment.Status.APPROVED, role=Role.PARTICIPANT
-    ).values("program")
+    programs as a participant, when the user has not answered it yet. One query; none when
+    the caller passes the `programs` the user takes part in (the dashboard has them) and there
+    are none (hub experts and coordinators)."""
+    if programs is None:
+        participating = Enrollment.objects.filter(
+            user=user, status=Enrollment.Status.APPROVED, role=Role.PARTICIPANT
+        ).values("program")
+    else:
+        participating = [program.pk for program in programs]
+        if not participating:
+            return []
     answered = SurveyResponse.objects.filter(survey=OuterRef("pk"), user=user)
     surveys = (
         Survey.objects.filter(cycle__program__in=participating)

@@ -17,7 +17,7 @@ from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.storage import private_stream_response
 from echo_hub.lib.uploads import UploadTooBig
 from sessions import selectors
-from sessions.models import Enrollment
+from sessions.models import Enrollment, Role
 from sessions.permissions import coordinates_any
 
 from . import privacy as privacy_actions
@@ -51,7 +51,9 @@ def home(request):
             "coordinated": waiting_for_coordinator(user) if coordinates_any(user, enrollments) else [],
             "my_cases_waiting": list(case_selectors.cases_needing_presenter(user)[:5]),
             "pending_evaluations": cpd_selectors.pending_evaluations(user, limit=5, programs=member_of),
-            "surveys_to_answer": cpd_selectors.surveys_to_answer(user),
+            "surveys_to_answer": cpd_selectors.surveys_to_answer(
+                user, programs=[e.program for e in approved if e.role == Role.PARTICIPANT]
+            ),
         },
     )
     return allow_form_redirects(

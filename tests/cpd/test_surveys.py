@@ -432,3 +432,15 @@ def test_survey_template_is_written_in_the_programs_language_whoever_starts_it(
         survey = services.start_survey_from_template(cycle=cycle, by=coordinator)
     assert survey.title.startswith(title_start), survey.title
     assert survey.questions.order_by("position").first().text.startswith(question_start)
+
+
+def test_surveys_to_answer_read_from_the_programs_in_hand(unsent_survey, participant, program, expert):
+    """The dashboard passes the programs the user takes part in: the same answer, and no query
+    at all for someone who takes part in none (hub experts, coordinators)."""
+    services.send_survey_phase(survey=unsent_survey, phase="pre")
+
+    given = selectors.surveys_to_answer(participant, programs=[program])
+    assert [(due.survey.pk, due.phase) for due in given] == _due(participant) == [(unsent_survey.pk, "pre")]
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.surveys_to_answer(expert, programs=[]) == []
+    assert len(ctx) == 0
