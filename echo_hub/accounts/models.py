@@ -215,6 +215,9 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["full_name", "email"]
+        # People are listed in this order a page at a time (a program's members, its roster):
+        # read in it and stop at the page's end, rather than sort thousands of members first.
+        indexes = [models.Index(fields=["full_name", "email"], name="user_name_order")]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             models.CheckConstraint(
