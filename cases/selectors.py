@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,11 +113,19 @@ def awaiting_recommendations(user) -> QuerySet[Case]:
         user=user, status=Enrollment.Status.APPROVED, role=Role.EXPERT
     ).values("program")
     mine = Recommendation.objects.filter(case=OuterRef("pk"), author=user)
+    # Counted in a subquery, not by joining and grouping: a GROUP BY over every selected column
+    # made PostgreSQL join and sort all the waiting cases to show one page of them.
+    written = (
+        Recommendation.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+    )
     return (
         Case.objects.filter(
             program__in=expert_programs, status__in=[Case.Status.SCHEDULED, Case.Status.PRESENTED]
         )
-        .annotate(written_by_me=Exists(mine), recommendation_count=Count("recommendations"))
+        .annotate(
+            written_by_me=Exists(mine),
+            recommendation_count=Coalesce(Subquery(written.values("n")), 0),
+        )
         .select_related("program", "presenter", "slot__session")
         .order_by("slot__session__starts_at", "pk")
     )
