@@ -104,7 +104,8 @@ class ListedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in list(self.queryset.all()):
+        # Iterating a queryset (not .iterator()) reads every row in one plain query.
+        for obj in self.queryset.all():
             yield self.choice(obj)
 
 
