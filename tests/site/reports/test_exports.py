@@ -3,20 +3,23 @@ returns at once, a page polls it, the file goes only to the program's coordinato
 render whose tries ran out is shown with a Retry button."""
 
 import io
+import math
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from echo_hub.lib.renders import MAX_RENDER_ATTEMPTS
 from echo_hub.site.models import ReportExport
 from echo_hub.site.reports.exports import (
     REPORT_RENDERS,
     render_report_export,
+    report_pdf,
     request_report_export,
     retry_report_export,
 )
@@ -252,3 +255,21 @@ def test_sweep_hands_over_an_export_the_broker_lost(program, coordinator, time_m
 
     export.refresh_from_db()
     assert export.status == "ready"
+
+
+@pytest.mark.parametrize("language", ["en-ca", "fr-ca"])
+def test_report_pdf_sessions_table_keeps_all_its_columns_on_the_page(dataset, language):
+    """Its twelve columns' widths added up to 100 % without their padding: Relevance and
+    Quality were drawn past the page's right edge. Every run of text on the sessions page
+    starts inside the page (WeasyPrint places each with a text matrix, in CSS pixels)."""
+    with translation.override(language):
+        pdf = report_pdf(ReportScope(program=dataset.program, cycle=dataset.cycle))
+    reader = PdfReader(io.BytesIO(pdf))
+    page = reader.pages[1]
+    operations = ContentStream(page.get_contents(), reader).operations
+    scale = math.prod(float(operands[0]) for operands, op in operations if op == b"cm")
+    starts = [float(operands[4]) * scale for operands, op in operations if op == b"Tm"]
+
+    assert ("Sessions" if language == "en-ca" else "Séances") in page.extract_text()
+    assert len(starts) > 40  # the headings and every cell of the table
+    assert max(starts) < float(page.mediabox.width)
