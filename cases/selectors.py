@@ -95,7 +95,8 @@ def failed_letters(program: Program) -> QuerySet[RecommendationLetter]:
 
 
 def cases_needing_presenter(user) -> QuerySet[Case]:
-    """The presenter's drafts, returned cases and recent letters: the dashboard's to-do."""
+    """The presenter's drafts, returned cases and recent letters: the dashboard's to-do, which
+    shows each one's title and status (a case row holds its whole form: only those are read)."""
     recent = timezone.now() - timedelta(days=30)
     return (
         Case.objects.filter(presenter=user)
@@ -103,7 +104,7 @@ def cases_needing_presenter(user) -> QuerySet[Case]:
             Q(status__in=[Case.Status.DRAFT, Case.Status.RETURNED])
             | Q(status=Case.Status.LETTER_SENT, updated_at__gte=recent)
         )
-        .select_related("program")
+        .only("title", "status", "updated_at")
         .order_by("-updated_at")
     )
 

@@ -136,13 +136,17 @@ def pending_evaluations(
         programs = Program.objects.filter(
             enrollments__user=user, enrollments__status=Enrollment.Status.APPROVED
         )
-    windows = {p.evaluation_window_days for p in programs}
-    if not windows:
+    by_pk = {program.pk: program for program in programs}
+    if not by_pk:
         return []
-    # One condition per distinct window length: SQLite cannot add a column of days to a date.
+    windows: dict[int, list[int]] = {}
+    for program in by_pk.values():
+        windows.setdefault(program.evaluation_window_days, []).append(program.pk)
+    # One condition per distinct window length (SQLite cannot add a column of days to a date),
+    # naming the programs that have it: the query joins no program.
     still_open = Q()
-    for days in windows:
-        still_open |= Q(program__evaluation_window_days=days, ends_at__gt=now - timedelta(days=days))
+    for days, pks in windows.items():
+        still_open |= Q(program__in=pks, ends_at__gt=now - timedelta(days=days))
     sessions = (
         Session.objects.filter(
             still_open,
@@ -152,10 +156,13 @@ def pending_evaluations(
             starts_at__lte=now,
         )
         .exclude(evaluations__user=user)
-        .select_related("program")
         .order_by("-starts_at")[:limit]
     )
-    return [EvaluationToFill(s, evaluation_closes_at(s)) for s in sessions]
+    due = []
+    for session in sessions:
+        session.program = by_pk[session.program_id]  # the programs in hand: no join
+        due.append(EvaluationToFill(session, evaluation_closes_at(session)))
+    return due
 
 
 @dataclass
@@ -175,14 +182,16 @@ def surveys_to_answer(
     programs as a participant, when the user has not answered it yet. One query; none when
     the caller passes the `programs` the user takes part in (the dashboard has them) and there
     are none (hub experts and coordinators)."""
+    by_pk = None
     if programs is None:
         participating = Enrollment.objects.filter(
             user=user, status=Enrollment.Status.APPROVED, role=Role.PARTICIPANT
         ).values("program")
     else:
-        participating = [program.pk for program in programs]
-        if not participating:
+        by_pk = {program.pk: program for program in programs}
+        if not by_pk:
             return []
+        participating = list(by_pk)
     answered = SurveyResponse.objects.filter(survey=OuterRef("pk"), user=user)
     surveys = (
         Survey.objects.filter(cycle__program__in=participating)
@@ -191,11 +200,13 @@ def surveys_to_answer(
             answered_pre=Exists(answered.filter(phase=Survey.Phase.PRE)),
             answered_post=Exists(answered.filter(phase=Survey.Phase.POST)),
         )
-        .select_related("cycle__program")
+        .select_related("cycle" if by_pk else "cycle__program")
         .order_by("-cycle__start_date", "pk")
     )
     due = []
     for survey in surveys:
+        if by_pk:
+            survey.cycle.program = by_pk[survey.cycle.program_id]  # the programs in hand: no join
         phase = Survey.Phase.POST if survey.post_opens_at else Survey.Phase.PRE
         if not (survey.answered_post if phase == Survey.Phase.POST else survey.answered_pre):
             due.append(SurveyToAnswer(survey=survey, phase=phase))

@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -38,18 +39,22 @@ def with_member_join_url(sessions: QuerySet[Session], user) -> QuerySet[Session]
     return sessions.annotate(member_join_url=Coalesce(NullIf(Subquery(own), Value("")), F("join_url")))
 
 
-def upcoming_sessions_for(user) -> QuerySet[Session]:
-    """Sessions not yet over in every program the user is an approved member of."""
+def upcoming_sessions_in(programs: Iterable[Program], user, *, limit: int) -> list[Session]:
+    """The first `limit` sessions not yet over in `programs` (the ones the user is an approved
+    member of, which the caller has read), with the user's join link. Each session's program
+    is the caller's object: the query joins no program and no enrollment."""
+    by_pk = {program.pk: program for program in programs}
+    if not by_pk:
+        return []
     sessions = (
-        Session.objects.filter(
-            program__enrollments__user=user,
-            program__enrollments__status=Enrollment.Status.APPROVED,
-            ends_at__gte=timezone.now(),
-        )
-        .select_related("program", "presenter", "guest_presenter")
+        Session.objects.filter(program__in=list(by_pk), ends_at__gte=timezone.now())
+        .select_related("presenter", "guest_presenter")
         .order_by("starts_at")
     )
-    return with_member_join_url(sessions, user)
+    found = list(with_member_join_url(sessions, user)[:limit])
+    for session in found:
+        session.program = by_pk[session.program_id]
+    return found
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ def home(request):
         programs = selectors.open_programs().order_by("name")[:12]
         return render(request, "home.html", {"programs": programs})
     user = request.user
-    upcoming = list(selectors.upcoming_sessions_for(user)[:DASHBOARD_SESSIONS])
     enrollments = list(selectors.user_enrollments(user).order_by("program__name"))
     approved = [e for e in enrollments if e.status == Enrollment.Status.APPROVED]
     member_of = [e.program for e in approved]
+    upcoming = selectors.upcoming_sessions_in(member_of, user, limit=DASHBOARD_SESSIONS)
     # The navigation's list of the user's programs, from the same rows (context_processors).
     request.nav_memberships = [(e.role, e.program.slug, e.program.name) for e in approved]
     response = render(

@@ -190,6 +190,27 @@ def test_pending_evaluations_without_programs_given_finds_them_itself(time_machi
     assert [due.session.title for due in selectors.pending_evaluations(participant)] == ["Open yesterday"]
 
 
+def test_no_evaluation_is_asked_for_in_a_program_the_participant_was_removed_from(
+    client, time_machine, program, participant
+):
+    """Its evaluation page is for members only: the dashboard would link to a 404. (Before,
+    any program with the same window length matched.)"""
+    time_machine.move_to(datetime(2026, 12, 1, 17, 0, tzinfo=UTC), tick=False)
+    left = ProgramFactory(name="Left program", evaluation_window_days=program.evaluation_window_days)
+    EnrollmentFactory(program=left, user=participant, status="removed")
+    _attended(left, participant, ended_days_ago=1, title="In the program left")
+    _attended(program, participant, ended_days_ago=2, title="In the program kept")
+    client.force_login(participant)
+
+    response = client.get(reverse("home"))
+
+    assert [due.session.title for due in response.context["pending_evaluations"]] == ["In the program kept"]
+    assert [due.session.title for due in selectors.pending_evaluations(participant)] == ["In the program kept"]
+    page = response.content.decode()
+    assert "In the program left" not in page
+    assert reverse("cpd:evaluate", args=[left.slug, left.sessions.get().pk]) not in page
+
+
 def test_dashboard_query_count_is_the_same_for_one_and_three_open_evaluations(client, program, participant):
     client.force_login(participant)
     _attended(program, participant, ended_days_ago=1, title="First")
