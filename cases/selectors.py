@@ -109,10 +109,16 @@ def cases_needing_presenter(user) -> QuerySet[Case]:
     )
 
 
-def awaiting_recommendations(user) -> QuerySet[Case]:
+def _awaiting_in_expert_programs(user) -> QuerySet[Case]:
     expert_programs = Enrollment.objects.filter(
         user=user, status=Enrollment.Status.APPROVED, role=Role.EXPERT
     ).values("program")
+    return Case.objects.filter(
+        program__in=expert_programs, status__in=[Case.Status.SCHEDULED, Case.Status.PRESENTED]
+    )
+
+
+def awaiting_recommendations(user) -> QuerySet[Case]:
     mine = Recommendation.objects.filter(case=OuterRef("pk"), author=user)
     # Counted in a subquery, not by joining and grouping: a GROUP BY over every selected column
     # made PostgreSQL join and sort all the waiting cases to show one page of them.
@@ -120,9 +126,7 @@ def awaiting_recommendations(user) -> QuerySet[Case]:
         Recommendation.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
     )
     return (
-        Case.objects.filter(
-            program__in=expert_programs, status__in=[Case.Status.SCHEDULED, Case.Status.PRESENTED]
-        )
+        _awaiting_in_expert_programs(user)
         .annotate(
             written_by_me=Exists(mine),
             recommendation_count=Coalesce(Subquery(written.values("n")), 0),
@@ -133,7 +137,11 @@ def awaiting_recommendations(user) -> QuerySet[Case]:
 
 
 def awaiting_recommendations_count(user) -> int:
-    return awaiting_recommendations(user).filter(written_by_me=False).count()
+    """How many of awaiting_recommendations the user has written nothing on yet: the badge in
+    every page's navigation for a hub expert. A COUNT of its own, not of that list's query
+    (annotated, joined and ordered for display), which took longer to build than to run."""
+    mine = Recommendation.objects.filter(case=OuterRef("pk"), author=user)
+    return _awaiting_in_expert_programs(user).filter(~Exists(mine)).count()
 
 
 def session_agenda(session: Session) -> list[CaseSlot]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from pypdf import PdfReader
 
+from cases import selectors
 from cases.deid import FIX_ADVICE, KIND_LABELS, find_identifiers
 from cases.models import Case, CaseEvent, CaseSlot, FollowUp, Medication, Recommendation, RecommendationLetter
 from echo_hub.lib.timefmt import date_time
@@ -20,6 +21,7 @@ from tests.factories import (
     CaseSlotFactory,
     EnrollmentFactory,
     MedicationFactory,
+    ProgramFactory,
     RecommendationFactory,
     SessionFactory,
     UserFactory,
@@ -818,6 +820,31 @@ def test_nav_and_dashboard_count_the_cases_an_expert_still_has_to_review(client,
     assert "2 cases await your recommendations</a>" in before
     assert badge.format(n=1) in after
     assert "1 case awaits your recommendations</a>" in after
+
+
+def test_the_review_count_is_the_review_lists_cases_the_expert_has_not_written_on(expert, program):
+    """The navigation's badge counts in a query of its own: the same cases as the list."""
+    other = ProgramFactory()
+    EnrollmentFactory(program=other, user=expert, role=Role.PARTICIPANT)
+    expert_elsewhere = ProgramFactory()
+    EnrollmentFactory(program=expert_elsewhere, user=expert, role=Role.EXPERT, status="removed")
+    colleague = UserFactory()
+    cases = {
+        status: CaseFactory(program=program, status=status)
+        for status in [s for s, _ in Case.Status.choices if s != Case.Status.DRAFT]
+    }
+    CaseFactory(program=other, status=Case.Status.SCHEDULED)
+    CaseFactory(program=expert_elsewhere, status=Case.Status.SCHEDULED)
+    second_scheduled = CaseFactory(program=program, status=Case.Status.SCHEDULED)
+    RecommendationFactory(case=cases[Case.Status.PRESENTED], author=expert)
+    RecommendationFactory(case=second_scheduled, author=colleague)
+
+    listed = [c for c in selectors.awaiting_recommendations(expert) if not c.written_by_me]
+
+    assert {c.pk for c in listed} == {cases[Case.Status.SCHEDULED].pk, second_scheduled.pk}
+    assert selectors.awaiting_recommendations_count(expert) == 2
+    RecommendationFactory(case=second_scheduled, author=expert)
+    assert selectors.awaiting_recommendations_count(expert) == 1
 
 
 def test_nav_shows_no_review_badge_to_a_participant(client, participant, program, session):
