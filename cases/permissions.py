@@ -72,8 +72,10 @@ def may_read(user, case: Case, role: str | None) -> bool:
     )
 
 
-def get_case_for_user(user, pk: int) -> tuple[Case, str | None]:
-    case = Case.objects.select_related("program", "presenter", "form_version").filter(pk=pk).first()
+def get_case_for_user(user, pk: int, *, related: tuple[str, ...] = ()) -> tuple[Case, str | None]:
+    """The case and the user's role in its program, if they may read it; `related`: more
+    relations the caller reads, joined in the same query (the case page: its slot and letter)."""
+    case = Case.objects.select_related("program", "presenter", "form_version", *related).filter(pk=pk).first()
     role = _role(user, case.program) if case is not None else None
     if case is None or not may_read(user, case, role):
         raise denied(Http404(_("No such case.")), user=user, object_type=Case._meta.label_lower, object_id=pk)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -169,8 +170,17 @@ def case_detail_lists(case: Case) -> dict:
         "follow_up_medications": [m for m in medications if m.follow_up_id is not None],
         "events": list(case.events.select_related("actor")),
         "recommendations": list(case.recommendations.select_related("author")),
-        "slot": CaseSlot.objects.select_related("session").filter(case=case).first(),
+        "slot": reverse_one(case, "slot"),
     }
+
+
+def reverse_one(case: Case, name: str):
+    """The case's slot or letter (a one-to-one pointing at it), or None: no query when the case
+    was read with it (select_related), one otherwise."""
+    try:
+        return getattr(case, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def agenda_case_numbers(hours: int = 25) -> dict[int, list[int]]:

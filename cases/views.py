@@ -31,7 +31,7 @@ from .forms import (
     medication_rows,
 )
 from .mme import mme_level, prescribing_warnings
-from .models import Case, RecommendationLetter
+from .models import Case
 from .permissions import (
     can_present_in,
     can_read_letter,
@@ -187,7 +187,7 @@ def _label_recommendations(case: Case, recommendations) -> None:
 @login_required
 @require_GET
 def case_detail(request, pk):
-    case, role = get_case_for_user(request.user, pk)
+    case, role = get_case_for_user(request.user, pk, related=("slot__session", "letter"))
     record(
         Action.CASE_VIEWED,
         actor=request.user,
@@ -201,7 +201,7 @@ def case_detail(request, pk):
     if not can_read_letter(request.user, case, role):
         # Participants read the hub's recommendations on their own cases only.
         lists["recommendations"] = []
-    letter = RecommendationLetter.objects.filter(case=case).first()
+    letter = selectors.reverse_one(case, "letter")
     slot = lists["slot"]
     context = {
         "case": case,

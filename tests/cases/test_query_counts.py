@@ -1,11 +1,14 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import selectors
 from cases.models import Case, CaseEvent, Medication, RecommendationLetter
+from cases.permissions import get_case_for_user
 from sessions.models import Role
 from tests.factories import (
     CaseEventFactory,
@@ -174,9 +177,37 @@ def test_case_detail_query_count_is_constant(client, request, program, presenter
     )
 
     assert len(ctx1) == len(ctx3), sql(ctx1, ctx3)
-    # One of them is the audit trail's INSERT of the case_viewed event.
+    # One of them is the audit trail's INSERT of the case_viewed event; the slot and the letter
+    # come with the case.
     # The presenter and coordinators also read the text vouched for as not identifying.
-    assert len(ctx1) == {"presenter": 13, "coordinator": 13, "expert": 13}[viewer], sql(ctx1)
+    assert len(ctx1) == {"presenter": 11, "coordinator": 11, "expert": 11}[viewer], sql(ctx1)
+
+
+@pytest.mark.parametrize("with_slot", [True, False])
+@pytest.mark.parametrize("with_letter", [True, False])
+def test_the_case_page_reads_its_slot_and_letter_with_the_case(
+    program, coordinator, session, with_slot, with_letter
+):
+    case = CaseFactory(program=program, status=Case.Status.PRESENTED if with_slot else Case.Status.SUBMITTED)
+    slot = CaseSlotFactory(session=session, case=case) if with_slot else None
+    letter = RecommendationLetterFactory(case=case) if with_letter else None
+
+    found, _role = get_case_for_user(coordinator, case.pk, related=("slot__session", "letter"))
+    with CaptureQueriesContext(connection) as ctx:
+        read = (selectors.reverse_one(found, "slot"), selectors.reverse_one(found, "letter"))
+        session_title = read[0].session.title if read[0] else None
+
+    assert ctx.captured_queries == []
+    assert read == (slot, letter)
+    assert session_title == (session.title if with_slot else None)
+    # Read without them (other pages), each costs its own query and gives the same answer.
+    plain, _role = get_case_for_user(coordinator, case.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert (selectors.reverse_one(plain, "slot"), selectors.reverse_one(plain, "letter")) == (
+            slot,
+            letter,
+        )
+    assert len(ctx.captured_queries) == 2
 
 
 def test_recommendation_form_query_count_is_constant(client, program, presenter, expert, session):
