@@ -162,14 +162,16 @@ def upcoming_sessions_with_free_slots(program: Program) -> QuerySet[Session]:
     )
 
 
-def case_detail_lists(case: Case) -> dict:
+def case_detail_lists(case: Case, *, recommendations: bool = True) -> dict:
+    """What the case page lists; the hub's recommendations only for a reader who may see
+    them (`recommendations`): none are read for the others."""
     medications = list(case.medications.all())
     return {
         "medications": [m for m in medications if m.follow_up_id is None],
         "follow_ups": list(case.follow_ups.all()),
         "follow_up_medications": [m for m in medications if m.follow_up_id is not None],
         "events": list(case.events.select_related("actor")),
-        "recommendations": list(case.recommendations.select_related("author")),
+        "recommendations": list(case.recommendations.select_related("author")) if recommendations else [],
         "slot": reverse_one(case, "slot"),
     }
 

@@ -196,11 +196,9 @@ def case_detail(request, pk):
         program=case.program_id,
         request=request,
     )
-    lists = selectors.case_detail_lists(case)
+    # Participants read the hub's recommendations on their own cases only.
+    lists = selectors.case_detail_lists(case, recommendations=can_read_letter(request.user, case, role))
     _label_recommendations(case, lists["recommendations"])
-    if not can_read_letter(request.user, case, role):
-        # Participants read the hub's recommendations on their own cases only.
-        lists["recommendations"] = []
     letter = selectors.reverse_one(case, "letter")
     slot = lists["slot"]
     context = {

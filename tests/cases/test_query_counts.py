@@ -155,32 +155,41 @@ def _grow_case(case, count: int) -> None:
         )
 
 
-@pytest.mark.parametrize("viewer", ["presenter", "coordinator", "expert"])
+@pytest.mark.parametrize("viewer", ["presenter", "coordinator", "expert", "participant"])
 def test_case_detail_query_count_is_constant(client, request, program, presenter, session, viewer):
     case = CaseSlotFactory(
         session=session, case__program=program, case__presenter=presenter, case__status=Case.Status.PRESENTED
     ).case
     client.force_login(request.getfixturevalue(viewer))
     url = reverse("cases:detail", kwargs={"pk": case.pk})
+    shown = 0 if viewer == "participant" else 1  # the hub's recommendations: not to other participants
     _grow_case(case, 1)
     ctx1 = _capture(
         client,
         url,
-        {"Counted schedule": 1, "Counted recommendation": 1, "Counted event": 1, "Counted follow-up": 1},
+        {"Counted schedule": 1, "Counted recommendation": shown, "Counted event": 1, "Counted follow-up": 1},
     )
     _grow_case(case, 2)
 
     ctx3 = _capture(
         client,
         url,
-        {"Counted schedule": 3, "Counted recommendation": 3, "Counted event": 3, "Counted follow-up": 3},
+        {
+            "Counted schedule": 3,
+            "Counted recommendation": 3 * shown,
+            "Counted event": 3,
+            "Counted follow-up": 3,
+        },
     )
 
     assert len(ctx1) == len(ctx3), sql(ctx1, ctx3)
     # One of them is the audit trail's INSERT of the case_viewed event; the slot and the letter
     # come with the case.
     # The presenter and coordinators also read the text vouched for as not identifying.
-    assert len(ctx1) == {"presenter": 11, "coordinator": 11, "expert": 11}[viewer], sql(ctx1)
+    # A participant reading someone else's case reads no recommendations (they are not shown).
+    assert len(ctx1) == {"presenter": 11, "coordinator": 11, "expert": 11, "participant": 9}[viewer], sql(
+        ctx1
+    )
 
 
 @pytest.mark.parametrize("with_slot", [True, False])
