@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from echo_hub.audit.services import denied
+from echo_hub.lib.queries import one_or_none
 from sessions.models import Enrollment, Program, Role
 from sessions.permissions import active_role, get_program_for_coordinator, member_programs
 
@@ -75,7 +76,9 @@ def may_read(user, case: Case, role: str | None) -> bool:
 def get_case_for_user(user, pk: int, *, related: tuple[str, ...] = ()) -> tuple[Case, str | None]:
     """The case and the user's role in its program, if they may read it; `related`: more
     relations the caller reads, joined in the same query (the case page: its slot and letter)."""
-    case = Case.objects.select_related("program", "presenter", "form_version", *related).filter(pk=pk).first()
+    case = one_or_none(
+        Case.objects.select_related("program", "presenter", "form_version", *related).filter(pk=pk)
+    )
     role = _role(user, case.program) if case is not None else None
     if case is None or not may_read(user, case, role):
         raise denied(Http404(_("No such case.")), user=user, object_type=Case._meta.label_lower, object_id=pk)
@@ -109,7 +112,7 @@ def get_letter_for_coordinator(user, slug: str, case_pk: int) -> RecommendationL
     """The letter of a case of a program the user coordinates, reached from that program's pages."""
     program = get_program_for_coordinator(user, slug)
     letters = RecommendationLetter.objects.select_related("case")
-    letter = letters.filter(case__program=program, case_id=case_pk).first()
+    letter = one_or_none(letters.filter(case__program=program, case_id=case_pk))
     if letter is None:
         raise denied(
             Http404(_("No such letter.")),

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from echo_hub.audit.services import denied
+from echo_hub.lib.queries import one_or_none
 from sessions.models import Role
 from sessions.permissions import (
     active_role,
@@ -22,8 +23,8 @@ _SURVEY = Survey._meta.label_lower
 
 
 def get_certificate_for_user(user, pk: int, *, write: bool = False) -> Certificate:
-    certificate = (
-        Certificate.objects.select_related("user", "session__program", "cycle__program").filter(pk=pk).first()
+    certificate = one_or_none(
+        Certificate.objects.select_related("user", "session__program", "cycle__program").filter(pk=pk)
     )
     if certificate is None:
         raise denied(Http404("No such certificate."), user=user, object_type=_CERTIFICATE, object_id=pk)
@@ -51,10 +52,10 @@ def get_certificate_for_user(user, pk: int, *, write: bool = False) -> Certifica
 def get_certificate_for_coordinator(user, slug: str, pk: int) -> Certificate:
     """A certificate of a program the user coordinates, reached from that program's pages."""
     program = get_program_for_coordinator(user, slug)
-    certificate = (
-        Certificate.objects.select_related("user")
-        .filter(Q(session__program=program) | Q(cycle__program=program), pk=pk)
-        .first()
+    certificate = one_or_none(
+        Certificate.objects.select_related("user").filter(
+            Q(session__program=program) | Q(cycle__program=program), pk=pk
+        )
     )
     if certificate is None:
         raise denied(
@@ -69,7 +70,7 @@ def get_certificate_for_coordinator(user, slug: str, pk: int) -> Certificate:
 
 def get_survey_for_coordinator(user, slug: str, cycle_pk: int) -> Survey:
     cycle = get_cycle_for_coordinator(user, slug, cycle_pk)
-    survey = Survey.objects.filter(cycle=cycle).first()
+    survey = one_or_none(Survey.objects.filter(cycle=cycle))
     if survey is None:
         raise denied(
             Http404("This cycle has no survey yet."), user=user, object_type=_SURVEY, program=cycle.program_id
@@ -82,7 +83,9 @@ def get_survey_for_member(user, slug: str, pk: int, phase: str, *, write: bool =
     """A survey phase that has been sent. Every member may look at it; only the program's
     participants answer it."""
     program, role = get_program_for_member(user, slug)
-    survey = Survey.objects.select_related("cycle__program").filter(cycle__program=program, pk=pk).first()
+    survey = one_or_none(
+        Survey.objects.select_related("cycle__program").filter(cycle__program=program, pk=pk)
+    )
     if survey is None or phase not in Survey.Phase.values or survey.opens_at(phase) is None:
         raise denied(
             Http404("No such survey."), user=user, object_type=_SURVEY, object_id=pk, program=program

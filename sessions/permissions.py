@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from echo_hub.audit.services import denied
+from echo_hub.lib.queries import one_or_none
 
 from .models import Cycle, Enrollment, Invitation, Program, Role, Session, SessionMaterial
 
@@ -31,9 +32,9 @@ def active_role(user, program: Program) -> str | None:
         return None
     if user.is_superuser:
         return Role.COORDINATOR
-    enrollment = Enrollment.objects.filter(
-        user=user, program=program, status=Enrollment.Status.APPROVED
-    ).first()
+    enrollment = one_or_none(
+        Enrollment.objects.filter(user=user, program=program, status=Enrollment.Status.APPROVED)
+    )
     return enrollment.role if enrollment else None
 
 
@@ -138,7 +139,7 @@ def visible_programs(user) -> QuerySet[Program]:
 
 
 def get_visible_program(user, slug: str) -> tuple[Program, str | None]:
-    program = visible_programs(user).filter(slug=slug).first()
+    program = one_or_none(visible_programs(user).filter(slug=slug))
     if program is None:
         raise denied(Http404("No such program."), user=user, object_type=_PROGRAM)
     return program, active_role(user, program)
@@ -147,14 +148,14 @@ def get_visible_program(user, slug: str) -> tuple[Program, str | None]:
 def get_program_for_member(user, slug: str) -> tuple[Program, str]:
     if user.is_authenticated and not user.is_superuser:
         # Every program page asks: the member's enrollment and its program in one query.
-        enrollment = (
-            Enrollment.objects.select_related("program")
-            .filter(user=user, program__slug=slug, status=Enrollment.Status.APPROVED)
-            .first()
+        enrollment = one_or_none(
+            Enrollment.objects.select_related("program").filter(
+                user=user, program__slug=slug, status=Enrollment.Status.APPROVED
+            )
         )
         if enrollment is not None:
             return enrollment.program, enrollment.role
-    program = Program.objects.filter(slug=slug).first()
+    program = one_or_none(Program.objects.filter(slug=slug))
     # Anyone else but a superuser has no role here: the query above was theirs.
     role = active_role(user, program) if program and user.is_superuser else None
     if role is None:
@@ -173,10 +174,10 @@ def get_program_for_coordinator(user, slug: str) -> Program:
 
 def get_session_for_member(user, slug: str, pk: int) -> tuple[Session, str]:
     program, role = get_program_for_member(user, slug)
-    session = (
-        Session.objects.select_related("program", "cycle", "presenter", "guest_presenter")
-        .filter(program=program, pk=pk)
-        .first()
+    session = one_or_none(
+        Session.objects.select_related("program", "cycle", "presenter", "guest_presenter").filter(
+            program=program, pk=pk
+        )
     )
     if session is None:
         raise denied(
@@ -222,7 +223,7 @@ def get_material_for_member(
         if write
         else get_session_for_member(user, slug, pk)[0]
     )
-    material = SessionMaterial.objects.filter(session=session, pk=material_pk).first()
+    material = one_or_none(SessionMaterial.objects.filter(session=session, pk=material_pk))
     if material is None:
         raise denied(
             Http404("No such material."),
@@ -239,7 +240,7 @@ def program_object_for_coordinator(user, slug: str, objects: QuerySet, pk: int, 
     """The object `pk` among `objects` of a program `user` coordinates; 404 (audited) when the
     program has no such object, whoever's it is, so other programs' objects do not leak."""
     program = get_program_for_coordinator(user, slug)
-    found = objects.filter(program=program, pk=pk).first()
+    found = one_or_none(objects.filter(program=program, pk=pk))
     if found is None:
         raise denied(
             Http404(missing),
