@@ -127,7 +127,17 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database fails the request (and /readyz) in seconds instead of hanging.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", 3)
+    # Parameters sent apart from the SQL (psycopg 3's server-side binding), so that a statement
+    # a connection runs again and again (every page's permission checks, navigation and lists)
+    # is prepared once: PostgreSQL then skips parsing and planning it, which for a page's
+    # joined lookups took longer than running them (the case page's case: 1.5 → 0.4 ms).
+    # Not behind a transaction-mode PgBouncer, which cannot keep a connection's prepared
+    # statements: there, set DB_PREPARE_THRESHOLD to 0 to turn preparing off.
+    options.setdefault("server_side_binding", True)
+    prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
+    options.setdefault("prepare_threshold", prepare_threshold or None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

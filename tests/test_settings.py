@@ -150,3 +150,22 @@ def test_ci_runs_the_deploy_check_with_production_settings():
 
     assert "DEBUG=false ALLOWED_HOSTS=echo.example.org \\\n" in script
     assert "manage.py check --deploy --fail-level WARNING\n" in script
+
+
+def test_postgresql_statements_run_again_are_prepared_unless_turned_off():
+    env = _env(DEBUG="true", DATABASE_URL="postgres://echo@db.example.org:5432/echo")
+    env.pop("DB_PREPARE_THRESHOLD", None)
+
+    default = settings_from(env).DATABASES["default"]["OPTIONS"]
+    off = settings_from(env | {"DB_PREPARE_THRESHOLD": "0"}).DATABASES["default"]["OPTIONS"]
+    sqlite = settings_from(_env(DEBUG="true", DATABASE_URL="sqlite:////tmp/echo.sqlite3")).DATABASES[
+        "default"
+    ]
+
+    assert (default["server_side_binding"], default["prepare_threshold"], default["connect_timeout"]) == (
+        True,
+        5,
+        3,
+    )
+    assert off["prepare_threshold"] is None
+    assert "server_side_binding" not in sqlite.get("OPTIONS", {})
