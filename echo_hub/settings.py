@@ -137,6 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # statements: there, set DB_PREPARE_THRESHOLD to 0 to turn preparing off.
     options.setdefault("server_side_binding", True)
     prepare_threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
+    if prepare_threshold < 0:
+        raise ImproperlyConfigured("DB_PREPARE_THRESHOLD must be 0 (never prepare) or more.")
     options.setdefault("prepare_threshold", prepare_threshold or None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -169,3 +169,11 @@ def test_postgresql_statements_run_again_are_prepared_unless_turned_off():
     )
     assert off["prepare_threshold"] is None
     assert "server_side_binding" not in sqlite.get("OPTIONS", {})
+
+
+def test_a_negative_prepare_threshold_refuses_to_load():
+    refusal = _refusal(
+        _env(DEBUG="true", DATABASE_URL="postgres://echo@db.example.org:5432/echo", DB_PREPARE_THRESHOLD="-1")
+    )
+
+    assert refusal == "DB_PREPARE_THRESHOLD must be 0 (never prepare) or more."
