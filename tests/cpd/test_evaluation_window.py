@@ -205,7 +205,9 @@ def test_no_evaluation_is_asked_for_in_a_program_the_participant_was_removed_fro
     response = client.get(reverse("home"))
 
     assert [due.session.title for due in response.context["pending_evaluations"]] == ["In the program kept"]
-    assert [due.session.title for due in selectors.pending_evaluations(participant)] == ["In the program kept"]
+    assert [due.session.title for due in selectors.pending_evaluations(participant)] == [
+        "In the program kept"
+    ]
     page = response.content.decode()
     assert "In the program left" not in page
     assert reverse("cpd:evaluate", args=[left.slug, left.sessions.get().pk]) not in page

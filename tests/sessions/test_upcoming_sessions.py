@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def _at(program, title, hours_from_now, *, length=2, **fields):
     starts_at = timezone.now() + timedelta(hours=hours_from_now)
     return SessionFactory(
-        program=program, title=title, starts_at=starts_at, ends_at=starts_at + timedelta(hours=length), **fields
+        program=program,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=length),
+        **fields,
     )
 
 
