@@ -213,8 +213,9 @@ def roster_page(session: Session, *, members) -> dict:
     Join click, how many provisional rows await confirmation, the pending "I attended"
     requests and the latest changes."""
     ids = [m.pk for m in members]
-    attendance = {a.user_id: a for a in Attendance.objects.filter(session=session, user__in=ids)}
-    joins = {j.user_id: j for j in SessionJoin.objects.filter(session=session, user__in=ids)}
+    # Read into dictionaries: unordered (Attendance's ordering would join the session to sort).
+    attendance = {a.user_id: a for a in Attendance.objects.filter(session=session, user__in=ids).order_by()}
+    joins = {j.user_id: j for j in SessionJoin.objects.filter(session=session, user__in=ids).order_by()}
     # Joins of an ended session not swept yet are confirmed with the rest.
     to_confirm = Attendance.objects.filter(session=session, verified=False).count() + (
         pending_joins().filter(session=session).count() if session.is_past else 0

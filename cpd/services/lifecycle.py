@@ -230,7 +230,7 @@ def _current_certificates(session: Session, user_ids):
 
 
 def _holders(session: Session, user_ids) -> dict[int, str]:
-    return {c.user_id: c.printed_name for c in _current_certificates(session, user_ids)}
+    return {c.user_id: c.printed_name for c in _current_certificates(session, user_ids).order_by()}
 
 
 def certificates_follow_attendance(*, session: Session, user_ids, by, reason: str) -> list[Certificate]:
