@@ -1,4 +1,5 @@
 import time
+from datetime import UTC, datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -24,8 +25,14 @@ def mfa_on(settings):
     return settings
 
 
-def totp_code(secret: str) -> str:
-    """The code an authenticator app would show right now."""
+def totp_code(secret: str, *, margin: float = 2.0) -> str:
+    """The code an authenticator app would show right now. A code is good for the 30-second
+    step it was made in (allauth's default: no tolerance), so one made in a step's last
+    `margin` seconds could reach the server in the next step and be refused: wait for the next
+    step first."""
+    left = 30 - time.time() % 30
+    if left < margin:
+        time.sleep(left + 0.01)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
@@ -315,3 +322,14 @@ def test_recovery_codes_page_speaks_french_to_a_french_speaker(client, participa
     assert "1 code inutilisé sur 10. Il en reste peu" in french
     assert ">J'ai enregistré mes codes, continuer</a>" in french.replace("&#x27;", "'")
     assert_french_page(french, english, data=tuple(recovery.get_unused_codes()))
+
+
+def test_a_code_asked_for_in_the_last_seconds_of_a_step_is_the_next_steps(time_machine):
+    """Else a test could send a code the server, a moment later, reads as expired."""
+    secret, step = generate_totp_secret(), 59_000_000
+    time_machine.move_to(datetime.fromtimestamp(step * 30 - 1, UTC), tick=True)
+
+    code = totp_code(secret)
+
+    assert code == format_hotp_value(hotp_value(secret, step))
+    assert time.time() >= step * 30
