@@ -69,6 +69,23 @@ def transcript(user, *, year: int | None = None) -> list[TranscriptGroup]:
             starts_at__gte=datetime(year - 1, 12, 31, tzinfo=UTC),
             starts_at__lt=datetime(year + 1, 1, 2, tzinfo=UTC),
         )
+    # The user's rows are read by the same conditions as a subquery, not by a list of every
+    # session's key: a transcript of years would send hundreds of parameters, and each
+    # different list is a statement PostgreSQL plans anew. Rows of sessions the year check
+    # below leaves out are not looked at.
+    of_sessions = sessions.values("pk")
+    attendances = {
+        a.session_id: a for a in Attendance.objects.filter(user=user, session__in=of_sessions).order_by()
+    }
+    evaluated = set(
+        Evaluation.objects.filter(user=user, session__in=of_sessions)
+        .order_by()
+        .values_list("session_id", flat=True)
+    )
+    certificates = {
+        c.session_id: c
+        for c in Certificate.objects.filter(user=user, session__in=of_sessions, superseded_at=None).order_by()
+    }
     sessions = [
         s
         for s in sessions.select_related("program")
@@ -76,14 +93,6 @@ def transcript(user, *, year: int | None = None) -> list[TranscriptGroup]:
         .order_by("program__name", "-starts_at")
         if year is None or s.starts_at.astimezone(s.program.zone).year == year
     ]
-    attendances = {a.session_id: a for a in Attendance.objects.filter(user=user, session__in=sessions)}
-    evaluated = set(
-        Evaluation.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
-    )
-    certificates = {
-        c.session_id: c
-        for c in Certificate.objects.filter(user=user, session__in=sessions, superseded_at=None)
-    }
     groups: dict[tuple[int, int], TranscriptGroup] = {}
     for s in sessions:
         year = s.starts_at.astimezone(s.program.zone).year
