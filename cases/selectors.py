@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from echo_hub.deid import find_identifiers, snippet_key
 from echo_hub.deid.forms import highlight
+from echo_hub.lib.queries import related_or_none
 from sessions.models import Enrollment, Program, Role, Session
 
 from .caseforms.definition import field_map, shown
@@ -172,17 +172,8 @@ def case_detail_lists(case: Case, *, recommendations: bool = True) -> dict:
         "follow_up_medications": [m for m in medications if m.follow_up_id is not None],
         "events": list(case.events.select_related("actor")),
         "recommendations": list(case.recommendations.select_related("author")) if recommendations else [],
-        "slot": reverse_one(case, "slot"),
+        "slot": related_or_none(case, "slot"),
     }
-
-
-def reverse_one(case: Case, name: str):
-    """The case's slot or letter (a one-to-one pointing at it), or None: no query when the case
-    was read with it (select_related), one otherwise."""
-    try:
-        return getattr(case, name)
-    except ObjectDoesNotExist:
-        return None
 
 
 def agenda_case_numbers(hours: int = 25) -> dict[int, list[int]]:

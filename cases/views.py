@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from echo_hub.audit.services import Action, record
 from echo_hub.lib.forms import add_service_errors
 from echo_hub.lib.pagination import paginate
+from echo_hub.lib.queries import related_or_none
 from sessions.models import Role
 from sessions.permissions import (
     get_program_for_coordinator,
@@ -197,9 +198,10 @@ def case_detail(request, pk):
         request=request,
     )
     # Participants read the hub's recommendations on their own cases only.
-    lists = selectors.case_detail_lists(case, recommendations=can_read_letter(request.user, case, role))
+    reads_letter = can_read_letter(request.user, case, role)
+    lists = selectors.case_detail_lists(case, recommendations=reads_letter)
     _label_recommendations(case, lists["recommendations"])
-    letter = selectors.reverse_one(case, "letter")
+    letter = related_or_none(case, "letter")
     slot = lists["slot"]
     context = {
         "case": case,
@@ -212,7 +214,7 @@ def case_detail(request, pk):
         "is_coordinator": role == Role.COORDINATOR,
         "is_expert": role == Role.EXPERT,
         "letter": letter,
-        "can_read_letter": can_read_letter(request.user, case, role),
+        "can_read_letter": reads_letter,
         **_case_body(case, lists),
     }
     if context["is_coordinator"] or context["is_presenter"]:
