@@ -42,6 +42,10 @@ class ReportScope:
             q &= Q(**{f"{prefix}starts_at__lt": after_end})
         return q
 
+    @property
+    def is_whole_program(self) -> bool:
+        return self.cycle is None and self.start is None and self.end is None
+
     def held_q(self, prefix: str = "") -> Q:
         return self.sessions_q(prefix) & Q(
             **{f"{prefix}status": Session.Status.SCHEDULED, f"{prefix}ends_at__lte": self.now}

@@ -44,7 +44,6 @@ from .scope import (
     ReportScope,
     Table,
     attendance,
-    held_attendance,
     hours,
     presented_cases,
     rounded,
@@ -165,19 +164,11 @@ def _session_counts(scope: ReportScope) -> dict:
     )
 
 
-def _attendance_counts(scope: ReportScope) -> dict:
-    participant, faculty = Q(is_faculty=False), Q(is_faculty=True)
-    return held_attendance(scope).aggregate(
-        participants=Count("user", distinct=True, filter=participant),
-        attendances=Count("pk", filter=participant),
-        participant_minutes=Sum("minutes", filter=participant),
-        faculty=Count("user", distinct=True, filter=faculty),
-        faculty_minutes=Sum("minutes", filter=faculty),
-    )
-
-
-def _new_participants(scope: ReportScope) -> int:
-    """Participants whose first attended session of the whole program lies in the scope."""
+def _new_participants(scope: ReportScope, participants: int) -> int:
+    """Participants whose first attended session of the whole program lies in the scope: in a
+    report of the whole program, every one of them."""
+    if scope.is_whole_program:
+        return participants
     whole_program = ReportScope(program=scope.program, now=scope.now)
     return (
         attendance(whole_program)
@@ -306,9 +297,9 @@ def _evaluation_counts(scope: ReportScope) -> dict:
     )
 
 
-def _summary(scope: ReportScope) -> Summary:
+def _summary(scope: ReportScope, people: tables.People) -> Summary:
     sessions = _session_counts(scope)
-    people = _attendance_counts(scope)
+    participants, faculty = people.participants, people.faculty
     certificates = _certificate_counts(scope)
     cases = _case_counts(scope)
     letters, median_days = _letter_days(scope)
@@ -318,12 +309,12 @@ def _summary(scope: ReportScope) -> Summary:
         sessions_held=sessions["held"],
         sessions_cancelled=sessions["cancelled"],
         sessions_upcoming=sessions["upcoming"],
-        participants=people["participants"],
-        new_participants=_new_participants(scope),
-        attendances=people["attendances"],
-        participant_hours=hours(people["participant_minutes"]),
-        faculty=people["faculty"],
-        faculty_hours=hours(people["faculty_minutes"]),
+        participants=len(participants),
+        new_participants=_new_participants(scope, len(participants)),
+        attendances=sum(p.attendances for p in participants),
+        participant_hours=hours(sum(p.minutes for p in participants)),
+        faculty=len(faculty),
+        faculty_hours=hours(sum(p.minutes for p in faculty)),
         credits=_credits(scope),
         session_certificates=certificates["session"],
         cycle_certificates=certificates["cycle"],
@@ -342,13 +333,13 @@ def _summary(scope: ReportScope) -> Summary:
 
 
 def program_report(scope: ReportScope) -> ProgramReport:
-    participants = tables.people(scope)
+    people = tables.people(scope)
     return ProgramReport(
         scope=scope,
-        summary=_summary(scope),
+        summary=_summary(scope, people),
         sessions=tables.sessions_table(scope),
         topics=tables.topics_table(scope),
-        **tables.reach_tables(participants),
-        retention=tables.retention_table(participants),
+        **tables.reach_tables(people.participants),
+        retention=tables.retention_table(people.participants),
         case_answers=tables.case_answers_table(scope),
     )

@@ -17,7 +17,7 @@ from cpd.models import Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Session
 
-from .scope import Column, ReportScope, Table, attendance, held_attendance, hours, presented_cases, rounded
+from .scope import Column, ReportScope, Table, held_attendance, hours, presented_cases, rounded
 
 NOT_GIVEN = _("Not given")
 # A session's status in the report; lazy, so a cached report reads in each viewer's language.
@@ -137,7 +137,7 @@ def topics_table(scope: ReportScope) -> Table:
 
 @dataclass(frozen=True)
 class Person:
-    """One participant's attendance in the scope, with what reach groups them by."""
+    """One attendee's attendance in the scope, with what reach groups them by."""
 
     profession: str
     community_type: str
@@ -146,25 +146,35 @@ class Person:
     minutes: int
 
 
-def people(scope: ReportScope) -> list[Person]:
-    """Every participant of the scope in one query: the reach tables and retention are sums
-    over these rows (a query each scanned the scope's attendance four times)."""
+@dataclass(frozen=True)
+class People:
+    """The scope's attendees: the participants the program reaches, and its own faculty."""
+
+    participants: list[Person]
+    faculty: list[Person]
+
+
+def people(scope: ReportScope) -> People:
+    """Every attendee of the scope in one query: the summary's head counts and hours, the reach
+    tables and retention are sums over these rows (a query each scanned the scope's attendance
+    again)."""
     rows = (
-        attendance(scope)
-        .values("user", "user__profession", "user__community_type", "user__organization")
+        held_attendance(scope)
+        .values("user", "is_faculty", "user__profession", "user__community_type", "user__organization")
         .annotate(attendances=Count("pk"), minutes=Sum("minutes"))
         .order_by()
     )
-    return [
-        Person(
+    found = People(participants=[], faculty=[])
+    for r in rows:
+        person = Person(
             r["user__profession"],
             r["user__community_type"],
             r["user__organization"],
             r["attendances"],
             r["minutes"],
         )
-        for r in rows
-    ]
+        (found.faculty if r["is_faculty"] else found.participants).append(person)
+    return found
 
 
 def reach_table(
