@@ -153,7 +153,7 @@ def save_cycle_dates(cycle: Cycle, *, start: date, end: date | None, by, reason:
     extra = changes_extra(cycle, changes) | {"reason": reason}
     for name, value in changes.items():
         setattr(cycle, name, value)
-    cycle.save(update_fields=list(changes))
+    cycle.save(update_fields=[*changes, "updated_at"])
     record(Action.CYCLE_CHANGED, actor=by, obj=cycle, extra=extra)
 
 

@@ -187,7 +187,7 @@ def update_cycle(*, cycle: Cycle, name: str, start_date: date, end_date: date | 
         raise ValidationError(errors)
     if cycle.name != name:
         cycle.name = name
-        cycle.save(update_fields=["name"])
+        cycle.save(update_fields=["name", "updated_at"])
     save_cycle_dates(cycle, start=start_date, end=end_date, by=by, reason="edited")
     return cycle
 

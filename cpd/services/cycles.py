@@ -94,7 +94,7 @@ def close_cycle_early(*, cycle: Cycle, by, reason: str, now: datetime | None = N
             % {"session": running.title, "end": date_time(running.ends_at)}
         )
     cycle.closed_at, cycle.closed_reason, cycle.closed_by = now, reason[:300], by
-    cycle.save(update_fields=["closed_at", "closed_reason", "closed_by"])
+    cycle.save(update_fields=["closed_at", "closed_reason", "closed_by", "updated_at"])
     given.closed_at, given.closed_reason, given.closed_by = cycle.closed_at, cycle.closed_reason, by
     # The reason is free text: it stays on the cycle, not in the trail.
     record(Action.CYCLE_CLOSED, actor=by, obj=cycle, extra={"sessions_left": _sessions_left(cycle, now)})

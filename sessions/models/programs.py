@@ -141,6 +141,8 @@ class Cycle(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Read by the program report's cache key: the report shows cycles' names.
+    updated_at = models.DateTimeField(auto_now=True)
     # Closed early by a coordinator: its certificates count the sessions that ended by then.
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(max_length=300, blank=True)

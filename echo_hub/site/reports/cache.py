@@ -1,6 +1,6 @@
 """The report's numbers, kept in the cache under a key built from the rows they are computed
-from: the program, the scope, and for each table the report reads its row count and its
-latest change. Any change (a new attendance, an edited case, a revoked certificate, a session
+from: the program, the scope, and for each table the report reads (and the program's cycles,
+which the page's filter offers) its row count and its latest change. Any change (a new attendance, an edited case, a revoked certificate, a session
 that has just ended) makes a new key, so the report is never stale; while nothing changes,
 the page costs the few small queries of the key instead of the report's aggregations."""
 
@@ -43,6 +43,8 @@ def _changes_sql() -> str:
         ("session_certificates", Certificate, "0", "MAX(x.issued_at)", "MAX(x.revoked_at)", of_sessions),
         ("cycle_certificates", Certificate, "0", "MAX(x.issued_at)", "MAX(x.revoked_at)", of_cycles),
         ("sessions", Session, held, "MAX(x.updated_at)", "NULL", own),
+        # The filter's choices and the scope's name: drawn with the numbers, kept with them.
+        ("cycles", Cycle, "0", "MAX(x.updated_at)", "NULL", own),
         ("attendances", Attendance, "0", "MAX(x.updated_at)", "NULL", of_sessions),
         ("evaluations", Evaluation, "0", "MAX(x.submitted_at)", "NULL", of_sessions),
         ("cases", Case, "0", "MAX(x.updated_at)", "NULL", own),

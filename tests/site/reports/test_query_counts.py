@@ -28,7 +28,9 @@ from tests.factories import (
 from tests.querycount import capture_render, sql
 
 pytestmark = pytest.mark.django_db
-CACHED_QUERIES = 7
+# The session, the user, the membership, the key, the navigation and the drawn page: the filter's
+# cycles are drawn with the page.
+CACHED_QUERIES = 6
 
 
 def _capture(client, url: str, text: str, times: int) -> CaptureQueriesContext:
@@ -194,3 +196,58 @@ def test_report_page_is_drawn_apart_for_each_language(client, coordinator, progr
 
     assert '<html lang="fr-ca">' in french
     assert _drawn_pages() == 2
+
+
+def test_the_report_filter_follows_a_change_of_the_programs_cycles(
+    client, coordinator, program, time_machine
+):
+    """The filter and the scope's name are kept with the drawn page: renaming a cycle, moving
+    its dates, closing it early or adding one draws the page again."""
+    from sessions.scheduling import create_cycle, update_cycle
+
+    time_machine.move_to(timezone.now())
+    cycle = CycleFactory(program=program, name="Fall", start_date=timezone.localdate() - timedelta(days=60))
+    _add_session_with_a_participant(program, cycle)
+    client.force_login(coordinator)
+    url = reverse("reports:program", args=[program.slug])
+    scoped = f"{url}?cycle={cycle.pk}"
+    assert ">Fall</option>" in client.get(url).content.decode()
+    assert "Showing: <strong>Fall</strong>" in client.get(scoped).content.decode()
+
+    time_machine.shift(timedelta(seconds=1))
+    update_cycle(cycle=cycle, name="Autumn", start_date=cycle.start_date, end_date=None, by=coordinator)
+    renamed, renamed_scope = client.get(url).content.decode(), client.get(scoped).content.decode()
+    time_machine.shift(timedelta(seconds=1))
+    create_cycle(
+        program=program, name="Winter", start_date=timezone.localdate(), end_date=None, by=coordinator
+    )
+    added = client.get(url).content.decode()
+
+    assert ">Autumn</option>" in renamed and ">Fall</option>" not in renamed
+    assert "Showing: <strong>Autumn</strong>" in renamed_scope
+    assert ">Winter</option>" in added
+
+
+@pytest.mark.parametrize("change", ["dates", "closed"])
+def test_every_change_of_a_cycle_moves_its_latest_change(coordinator, program, time_machine, change):
+    from cpd.services.cycles import close_cycle_early
+    from sessions.scheduling import update_cycle
+
+    time_machine.move_to(timezone.now())
+    cycle = CycleFactory(program=program, start_date=timezone.localdate() - timedelta(days=60))
+    before = cycle.updated_at
+    time_machine.shift(timedelta(seconds=1))
+
+    if change == "dates":
+        update_cycle(
+            cycle=cycle,
+            name=cycle.name,
+            start_date=cycle.start_date - timedelta(days=1),
+            end_date=None,
+            by=coordinator,
+        )
+    else:
+        close_cycle_early(cycle=cycle, by=coordinator, reason="Funding ended")
+
+    cycle.refresh_from_db()
+    assert cycle.updated_at > before
