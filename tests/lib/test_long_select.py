@@ -25,6 +25,23 @@ def test_long_select_draws_what_django_select_draws(value):
     assert ('<option value="7" selected>' in fast) is (value == "7")
 
 
+def test_long_select_escapes_values_and_labels_as_django_does_and_keeps_safe_labels():
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    choices = [
+        ("", gettext_lazy("Any session")),
+        ('a"b&c', "O'Brien & <Sons>"),
+        ("s", mark_safe("<em>drawn</em> &amp; kept")),
+    ]
+
+    fast = LongSelect(choices=choices).render("session", 'a"b&c')
+
+    assert parse_html(fast) == parse_html(forms.Select(choices=choices).render("session", 'a"b&c'))
+    assert '<option value="a&quot;b&amp;c" selected>O&#x27;Brien &amp; &lt;Sons&gt;</option>' in fast
+    assert "<em>drawn</em> &amp; kept</option>" in fast
+
+
 def test_long_select_refuses_option_groups_instead_of_flattening_them():
     grouped = LongSelect(choices=[("Spring", [("1", "One")])])
 
