@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Avg,
     Count,
     DecimalField,
     DurationField,
@@ -155,13 +154,14 @@ class ProgramReport:
         }
 
 
-def _session_counts(scope: ReportScope) -> dict:
-    scheduled = Q(status=Session.Status.SCHEDULED)
-    return Session.objects.filter(scope.sessions_q()).aggregate(
-        held=Count("pk", filter=scheduled & Q(ends_at__lte=scope.now)),
-        cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
-        upcoming=Count("pk", filter=scheduled & Q(ends_at__gt=scope.now)),
-    )
+def _session_counts(scope: ReportScope, sessions: list[dict]) -> dict:
+    scheduled = [s for s in sessions if s["status"] == Session.Status.SCHEDULED]
+    held = sum(1 for s in scheduled if s["ends_at"] <= scope.now)
+    return {
+        "held": held,
+        "cancelled": len(sessions) - len(scheduled),
+        "upcoming": len(scheduled) - held,
+    }
 
 
 def _new_participants(scope: ReportScope, participants: int) -> int:
@@ -291,24 +291,20 @@ def _letter_days(scope: ReportScope) -> tuple[int, float | None]:
     return len(days), statistics.median(days) if days else None
 
 
-def _evaluation_counts(scope: ReportScope) -> dict:
-    return Evaluation.objects.filter(scope.held_q("session__")).aggregate(
-        n=Count("pk"), relevance=Avg("relevance"), quality=Avg("quality")
-    )
-
-
-def _summary(scope: ReportScope, people: tables.People) -> Summary:
-    sessions = _session_counts(scope)
+def _summary(
+    scope: ReportScope, people: tables.People, sessions: list[dict], evaluations: dict[int, dict]
+) -> Summary:
+    counts = _session_counts(scope, sessions)
+    evaluated = sum(row["n"] for row in evaluations.values())
     participants, faculty = people.participants, people.faculty
     certificates = _certificate_counts(scope)
     cases = _case_counts(scope)
     letters, median_days = _letter_days(scope)
-    evaluations = _evaluation_counts(scope)
     with_follow_up = cases["with_follow_up"]
     return Summary(
-        sessions_held=sessions["held"],
-        sessions_cancelled=sessions["cancelled"],
-        sessions_upcoming=sessions["upcoming"],
+        sessions_held=counts["held"],
+        sessions_cancelled=counts["cancelled"],
+        sessions_upcoming=counts["upcoming"],
         participants=len(participants),
         new_participants=_new_participants(scope, len(participants)),
         attendances=sum(p.attendances for p in participants),
@@ -326,18 +322,20 @@ def _summary(scope: ReportScope, people: tables.People) -> Summary:
         cases_with_follow_up=with_follow_up,
         cases_mme_down=cases["mme_down"],
         mme_down_percent=rounded(100 * cases["mme_down"] / with_follow_up, "1") if with_follow_up else None,
-        evaluations=evaluations["n"],
-        relevance=rounded(evaluations["relevance"]),
-        quality=rounded(evaluations["quality"]),
+        evaluations=evaluated,
+        relevance=tables.average(sum(row["relevance"] for row in evaluations.values()), evaluated),
+        quality=tables.average(sum(row["quality"] for row in evaluations.values()), evaluated),
     )
 
 
 def program_report(scope: ReportScope) -> ProgramReport:
     people = tables.people(scope)
+    sessions = tables.scope_sessions(scope)
+    evaluations = tables.evaluations_per_session(scope)
     return ProgramReport(
         scope=scope,
-        summary=_summary(scope, people),
-        sessions=tables.sessions_table(scope),
+        summary=_summary(scope, people, sessions, evaluations),
+        sessions=tables.sessions_table(scope, sessions, evaluations),
         topics=tables.topics_table(scope),
         **tables.reach_tables(people.participants),
         retention=tables.retention_table(people.participants),

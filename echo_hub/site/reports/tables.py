@@ -4,6 +4,7 @@ retention count participants only; the hub's faculty have their own column per s
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -42,14 +43,36 @@ def _per_session(scope: ReportScope) -> dict[int, dict]:
     }
 
 
-def sessions_table(scope: ReportScope) -> Table:
-    """Held and cancelled sessions; one still in progress appears once it has ended."""
-    sessions = (
+def scope_sessions(scope: ReportScope) -> list[dict]:
+    """Every session of the scope in order, read once: the summary counts them, the sessions
+    table lists those that are over."""
+    return list(
         Session.objects.filter(scope.sessions_q())
-        .filter(Q(status=Session.Status.CANCELLED) | Q(ends_at__lte=scope.now))
         .order_by("starts_at", "pk")
-        .values("pk", "starts_at", "title", "didactic_topic", "status")
+        .values("pk", "starts_at", "ends_at", "title", "didactic_topic", "status")
     )
+
+
+def evaluations_per_session(scope: ReportScope) -> dict[int, dict]:
+    """Each held session's evaluations: their number and the sums of their scores, which add
+    up to the summary's averages as well as each session's."""
+    return {
+        row["session_id"]: row
+        for row in Evaluation.objects.filter(scope.held_q("session__"))
+        .values("session_id")
+        .annotate(n=Count("pk"), relevance=Sum("relevance"), quality=Sum("quality"))
+        .order_by()
+    }
+
+
+def average(total: int | None, n: int) -> Decimal | None:
+    """A mean score to two places, exact (as PostgreSQL's AVG of integers) before rounding."""
+    return rounded(Decimal(total) / n) if n else None
+
+
+def sessions_table(scope: ReportScope, sessions: list[dict], evaluations: dict[int, dict]) -> Table:
+    """Held and cancelled sessions; one still in progress appears once it has ended."""
+    over = [s for s in sessions if s["status"] == Session.Status.CANCELLED or s["ends_at"] <= scope.now]
     people = _per_session(scope)
     # Counted apart: a second join (or a subquery in the GROUP BY) would multiply the rows.
     cases = dict(
@@ -58,17 +81,10 @@ def sessions_table(scope: ReportScope) -> Table:
         .annotate(n=Count("pk"))
         .values_list("slot__session", "n")
     )
-    evaluations = {
-        row["session_id"]: row
-        for row in Evaluation.objects.filter(scope.held_q("session__"))
-        .values("session_id")
-        .annotate(n=Count("pk"), relevance=Avg("relevance"), quality=Avg("quality"))
-        .order_by()
-    }
     zone = scope.program.zone
     rows = []
-    for s in sessions:
-        ev = evaluations.get(s["pk"], {})
+    for s in over:
+        ev = evaluations.get(s["pk"], {"n": 0})
         attended = people.get(s["pk"], {})
         rows.append(
             (
@@ -81,9 +97,9 @@ def sessions_table(scope: ReportScope) -> Table:
                 hours(attended.get("participant_minutes")),
                 attended.get("faculty", 0),
                 cases.get(s["pk"], 0),
-                ev.get("n", 0),
-                rounded(ev.get("relevance")),
-                rounded(ev.get("quality")),
+                ev["n"],
+                average(ev.get("relevance"), ev["n"]),
+                average(ev.get("quality"), ev["n"]),
             )
         )
     columns = [

@@ -8,6 +8,7 @@ from django.utils import timezone
 from cases import services as case_services
 from cases.models import Case
 from echo_hub.site.reports.selectors import ReportScope, program_report
+from echo_hub.site.reports.tables import average
 from sessions.models import Role
 from tests.factories import AttendanceFactory, CaseSlotFactory, EnrollmentFactory, SessionFactory
 
@@ -254,3 +255,11 @@ def test_report_pdf_prints_the_case_answers_only_where_there_are_some(program, c
 
     assert "Case answers" not in without
     assert "Case answers" in text and "Genotype 3 1" in text
+
+
+@pytest.mark.parametrize(
+    ("total", "n", "expected"),
+    [(13, 3, Decimal("4.33")), (877, 200, Decimal("4.39")), (9, 2, Decimal("4.50")), (None, 0, None)],
+)
+def test_a_mean_score_is_the_exact_quotient_rounded_half_up(total, n, expected):
+    assert average(total, n) == expected
