@@ -1,13 +1,12 @@
-import html
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .markup import escaped
 from .text import TOO_LONG
 
 # A bigint has at most 19 digits: a longer number is no row's id (and int() refuses 4,300 digits).
@@ -83,6 +82,7 @@ class LongSelect(forms.Select):
             selected = not has_selected and option_value in chosen
             has_selected |= selected
             options.append((option_value, label, selected))
+        # Each option escaped once (echo_hub.lib.markup), not through format_html per option.
         drawn = "\n".join(_option(value, label, selected) for value, label, selected in options)
         return format_html(
             '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe(drawn)
@@ -90,10 +90,7 @@ class LongSelect(forms.Select):
 
 
 def _option(value: str, label, selected: bool) -> str:
-    """One <option>, escaped as format_html would: its per-argument escaping through lazy-aware
-    wrappers cost more than the rest of drawing a select of 200 sessions."""
-    shown = label if isinstance(label, SafeData) else html.escape(str(label))
-    return f'<option value="{html.escape(value)}"{" selected" if selected else ""}>{shown}</option>'
+    return f'<option value="{escaped(value)}"{" selected" if selected else ""}>{escaped(label)}</option>'
 
 
 class ListedChoiceIterator(ModelChoiceIterator):

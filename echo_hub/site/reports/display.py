@@ -5,10 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from echo_hub.lib import timefmt
+from echo_hub.lib.markup import escaped
 from sessions.models import Program
 
 from . import selectors
@@ -37,25 +37,17 @@ class DisplayTable:
     def body(self) -> SafeString:
         """The rows of the page's table, drawn here: the template's loop looked up each cell's
         column, its (lazily translated) label and its kind again, and for a year of sessions
-        that drew slower than the report's queries ran. Each column is read once."""
-        columns = [(str(c.label), NUMERIC if c.numeric else None) for c in self.columns]
-        return format_html_join(
-            "\n",
-            "<tr>{}</tr>",
-            (
-                (
-                    format_html_join(
-                        "",
-                        '<td data-label="{}"{}>{}</td>',
-                        (
-                            (label, kind or (DATE if cell.is_date else ""), cell.text)
-                            for cell, (label, kind) in zip(row, columns, strict=True)
-                        ),
-                    ),
-                )
-                for row in self.rows
-            ),
+        that drew slower than the report's queries ran. Each column is read once, each cell
+        escaped once (echo_hub.lib.markup)."""
+        columns = [(escaped(c.label), NUMERIC if c.numeric else None) for c in self.columns]
+        rows = (
+            "".join(
+                f'<td data-label="{label}"{kind or (DATE if cell.is_date else "")}>{escaped(cell.text)}</td>'
+                for cell, (label, kind) in zip(row, columns, strict=True)
+            )
+            for row in self.rows
         )
+        return mark_safe("\n".join(f"<tr>{cells}</tr>" for cells in rows))
 
 
 NUMERIC, DATE = mark_safe(' class="num"'), mark_safe(' class="text-nowrap"')
