@@ -25,6 +25,20 @@ def my_cases(user) -> QuerySet[Case]:
     )
 
 
+# What the queue shows of each case, its presenter, session and earlier case: a case row holds
+# its whole form (its answers and texts), which a page of 50 read and decoded for nothing.
+QUEUE_COLUMNS = (
+    "title",
+    "status",
+    "submitted_at",
+    "presenter__full_name",
+    "presenter__email",
+    "presenter__profession",
+    "slot__session__title",
+    "follow_up_of__title",
+)
+
+
 def case_queue(program: Program, *, status: str = "", session: Session | None = None) -> QuerySet[Case]:
     if status == LIBRARY_AWAITING:
         cases = awaiting_screening(program)
@@ -36,6 +50,7 @@ def case_queue(program: Program, *, status: str = "", session: Session | None = 
     waiting = IdentifierOverride.objects.filter(case=OuterRef("pk"), status=IdentifierOverride.Status.PENDING)
     return (
         cases.select_related("presenter", "slot__session", "follow_up_of")
+        .only(*QUEUE_COLUMNS)
         .annotate(identifier_check=Exists(waiting))
         .order_by("submitted_at", "pk")
     )
@@ -81,7 +96,8 @@ def overdue_letters(program: Program) -> QuerySet[Case]:
     return (
         overdue_letters_for_programs()
         .filter(program=program)
-        .select_related("presenter", "slot__session")
+        .select_related("slot__session")
+        .only("title", "slot__session__title", "slot__session__starts_at")
         .order_by("slot__session__starts_at")
     )
 
@@ -91,6 +107,7 @@ def failed_letters(program: Program) -> QuerySet[RecommendationLetter]:
     return (
         RecommendationLetter.objects.filter(case__program=program, status=RecommendationLetter.Status.FAILED)
         .select_related("case")
+        .only("case", "last_error", "render_attempts", "case__title")  # not the letter's text, nor the case's
         .order_by("finalized_at")
     )
 

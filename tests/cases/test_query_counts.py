@@ -100,6 +100,37 @@ def test_case_queue_query_count_is_constant(client, coordinator, program):
     assert len(ctx1) == len(ctx3) == 10, sql(ctx1, ctx3)
 
 
+def _add_overdue_cases(program, count: int) -> None:
+    for _ in range(count):
+        CaseSlotFactory(
+            session=_session(program, -30 - program.sessions.count()),
+            case__program=program,
+            case__status=Case.Status.PRESENTED,
+            case__title="Overdue case",
+            case__presenter=UserFactory(full_name="Late Presenter", profession="pharmacist"),
+        )
+
+
+def test_case_queue_reads_only_what_it_shows_of_each_case(client, coordinator, program):
+    """The queue and its overdue letters list read a few columns of each case, never its form
+    (answers and texts), and no more queries for more cases."""
+    client.force_login(coordinator)
+    url = reverse("cases:queue", kwargs={"slug": program.slug})
+    _add_queue_cases(program, 1)
+    _add_overdue_cases(program, 1)
+    ctx1 = _capture(client, url, {f">{MARK}</a>": 1, "Overdue case": 2, "Late Presenter": 1})
+    _add_queue_cases(program, 2)
+    _add_overdue_cases(program, 2)
+
+    ctx3 = _capture(client, url, {f">{MARK}</a>": 3, "Overdue case": 6, "Late Presenter": 3})
+
+    assert len(ctx1) == len(ctx3), sql(ctx1, ctx3)
+    read = sql(ctx3)
+    assert '"cases_case"."title"' in read
+    for column in ("answers", "main_concern", "question_1"):
+        assert f'"cases_case"."{column}"' not in read, column
+
+
 def _add_review_cases(expert, count: int) -> None:
     for _ in range(count):
         program = ProgramFactory()
