@@ -149,7 +149,16 @@ def awaiting_recommendations(user) -> QuerySet[Case]:
             written_by_me=Exists(mine),
             recommendation_count=Coalesce(Subquery(written.values("n")), 0),
         )
-        .select_related("program", "presenter", "slot__session")
+        .select_related("program", "slot__session")
+        # What the list shows: not the case's form, nor the presenter it does not name.
+        .only(
+            "title",
+            "status",
+            "program__name",
+            "slot__session__title",
+            "slot__session__starts_at",
+            "slot__session__ends_at",
+        )
         .order_by("slot__session__starts_at", "pk")
     )
 
