@@ -154,14 +154,14 @@ class ProgramReport:
         }
 
 
-def _session_counts(scope: ReportScope, sessions: list[dict]) -> dict:
-    scheduled = [s for s in sessions if s["status"] == Session.Status.SCHEDULED]
-    held = sum(1 for s in scheduled if s["ends_at"] <= scope.now)
-    return {
-        "held": held,
-        "cancelled": len(sessions) - len(scheduled),
-        "upcoming": len(scheduled) - held,
-    }
+def _session_counts(scope: ReportScope) -> dict:
+    # Counted, not read: a program plans many sessions ahead, which the report lists nowhere.
+    scheduled = Q(status=Session.Status.SCHEDULED)
+    return Session.objects.filter(scope.sessions_q()).aggregate(
+        held=Count("pk", filter=scheduled & Q(ends_at__lte=scope.now)),
+        cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
+        upcoming=Count("pk", filter=scheduled & Q(ends_at__gt=scope.now)),
+    )
 
 
 def _new_participants(scope: ReportScope, participants: int) -> int:
@@ -291,10 +291,8 @@ def _letter_days(scope: ReportScope) -> tuple[int, float | None]:
     return len(days), statistics.median(days) if days else None
 
 
-def _summary(
-    scope: ReportScope, people: tables.People, sessions: list[dict], evaluations: dict[int, dict]
-) -> Summary:
-    counts = _session_counts(scope, sessions)
+def _summary(scope: ReportScope, people: tables.People, evaluations: dict[int, dict]) -> Summary:
+    counts = _session_counts(scope)
     evaluated = sum(row["n"] for row in evaluations.values())
     participants, faculty = people.participants, people.faculty
     certificates = _certificate_counts(scope)
@@ -330,12 +328,11 @@ def _summary(
 
 def program_report(scope: ReportScope) -> ProgramReport:
     people = tables.people(scope)
-    sessions = tables.scope_sessions(scope)
     evaluations = tables.evaluations_per_session(scope)
     return ProgramReport(
         scope=scope,
-        summary=_summary(scope, people, sessions, evaluations),
-        sessions=tables.sessions_table(scope, sessions, evaluations),
+        summary=_summary(scope, people, evaluations),
+        sessions=tables.sessions_table(scope, evaluations),
         topics=tables.topics_table(scope),
         **tables.reach_tables(people.participants),
         retention=tables.retention_table(people.participants),

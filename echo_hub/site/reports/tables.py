@@ -43,16 +43,6 @@ def _per_session(scope: ReportScope) -> dict[int, dict]:
     }
 
 
-def scope_sessions(scope: ReportScope) -> list[dict]:
-    """Every session of the scope in order, read once: the summary counts them, the sessions
-    table lists those that are over."""
-    return list(
-        Session.objects.filter(scope.sessions_q())
-        .order_by("starts_at", "pk")
-        .values("pk", "starts_at", "ends_at", "title", "didactic_topic", "status")
-    )
-
-
 def evaluations_per_session(scope: ReportScope) -> dict[int, dict]:
     """Each held session's evaluations: their number and the sums of their scores, which add
     up to the summary's averages as well as each session's."""
@@ -70,9 +60,14 @@ def average(total: int | None, n: int) -> Decimal | None:
     return rounded(Decimal(total) / n) if n else None
 
 
-def sessions_table(scope: ReportScope, sessions: list[dict], evaluations: dict[int, dict]) -> Table:
+def sessions_table(scope: ReportScope, evaluations: dict[int, dict]) -> Table:
     """Held and cancelled sessions; one still in progress appears once it has ended."""
-    over = [s for s in sessions if s["status"] == Session.Status.CANCELLED or s["ends_at"] <= scope.now]
+    sessions = (
+        Session.objects.filter(scope.sessions_q())
+        .filter(Q(status=Session.Status.CANCELLED) | Q(ends_at__lte=scope.now))
+        .order_by("starts_at", "pk")
+        .values("pk", "starts_at", "title", "didactic_topic", "status")
+    )
     people = _per_session(scope)
     # Counted apart: a second join (or a subquery in the GROUP BY) would multiply the rows.
     cases = dict(
@@ -83,7 +78,7 @@ def sessions_table(scope: ReportScope, sessions: list[dict], evaluations: dict[i
     )
     zone = scope.program.zone
     rows = []
-    for s in over:
+    for s in sessions:
         ev = evaluations.get(s["pk"], {"n": 0})
         attended = people.get(s["pk"], {})
         rows.append(
