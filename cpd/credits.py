@@ -62,30 +62,36 @@ def session_credits(
     evaluation_required: bool,
     evaluation_done: bool,
     credit_type: object = None,
+    explain: bool = True,
 ) -> CreditResult:
     """A session earns its attended time, capped at the session's length, under `rule`, once
-    attendance reaches the threshold and (where required) the evaluation is done."""
+    attendance reaches the threshold and (where required) the evaluation is done. Without
+    `explain`, `missing` stays empty: a report summing thousands of results skips wording why
+    each one earns nothing."""
     counted = min(max(attended_minutes, 0), session_minutes)
     credits = credit_amount(minutes=counted, rule=rule)
-    missing = []
     needed = minutes_needed(session_minutes=session_minutes, threshold_percent=threshold_percent)
-    if counted < needed:
-        missing.append(
-            _("Attendance: %(counted)s of the %(needed)s minutes needed")
-            % {"counted": counted, "needed": needed}
-        )
-    if evaluation_required and not evaluation_done:
-        missing.append(_("Evaluation not filled"))
-    if not missing and credits <= 0:
-        missing.append(_("Too little time attended to earn one step of credit"))
-    eligible = not missing and credits > 0
+    short = counted < needed
+    unevaluated = evaluation_required and not evaluation_done
+    eligible = not short and not unevaluated and credits > 0
+    missing = []
+    if explain:
+        if short:
+            missing.append(
+                _("Attendance: %(counted)s of the %(needed)s minutes needed")
+                % {"counted": counted, "needed": needed}
+            )
+        if unevaluated:
+            missing.append(_("Evaluation not filled"))
+        if not missing and credits <= 0:
+            missing.append(_("Too little time attended to earn one step of credit"))
     return CreditResult(
         eligible=eligible,
         credits=credits if eligible else Decimal("0.00"),
         counted_minutes=counted,
         missing=missing,
         credit_type=credit_type,
-        short_of_attendance=counted < needed,
+        short_of_attendance=short,
     )
 
 

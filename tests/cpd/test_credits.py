@@ -195,3 +195,30 @@ def test_format_amount_prints_the_amount_exactly_without_padding(value, text):
 )
 def test_credit_phrase_names_the_unit_once(name, phrase):
     assert credit_phrase(name) == phrase
+
+
+@pytest.mark.parametrize(
+    ("attended", "evaluated", "session_minutes"),
+    [(89, True, 120), (120, False, 120), (120, True, 120), (5, True, 6)],
+)
+def test_a_result_without_its_reasons_earns_exactly_what_the_explained_one_earns(
+    attended, evaluated, session_minutes
+):
+    facts = {
+        "attended_minutes": attended,
+        "session_minutes": session_minutes,
+        "threshold_percent": 75,
+        "rule": CreditRule(credits_per_hour=Decimal("1")),
+        "evaluation_required": True,
+        "evaluation_done": evaluated,
+    }
+
+    explained, bare = session_credits(**facts), session_credits(**facts, explain=False)
+
+    assert (bare.eligible, bare.credits, bare.counted_minutes, bare.short_of_attendance) == (
+        explained.eligible,
+        explained.credits,
+        explained.counted_minutes,
+        explained.short_of_attendance,
+    )
+    assert bare.missing == [] and (explained.missing == []) is explained.eligible

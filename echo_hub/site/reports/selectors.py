@@ -210,6 +210,7 @@ def _credits(scope: ReportScope) -> Decimal:
             rule=rule,
             evaluation_required=program.evaluation_required,
             evaluation_done=group["evaluated"],
+            explain=False,
         )
         total += result.credits * group["n"]
     return total
