@@ -13,7 +13,6 @@ from django.db.models import (
     Count,
     DecimalField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -31,12 +30,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import FollowUp, Medication, RecommendationLetter
 from cpd.credits import session_credits
-from cpd.models import Certificate, Evaluation
+from cpd.models import Certificate
 from cpd.services.accreditation import credit_rules
-from sessions.attendance import creditable_q
 from sessions.models import Session
 
 from . import tables
+from .attended import Attended, CreditGroup, attended
 from .scope import (
     PRESENTED,
     Column,
@@ -183,36 +182,25 @@ def _new_participants(scope: ReportScope, participants: int) -> int:
     )
 
 
-def _credits(scope: ReportScope) -> Decimal:
-    """The credit rule of cpd.credits applied to attendance grouped by (session length,
-    minutes, evaluated, profession): two queries (with the credit types), a handful of rows."""
+def _credits(scope: ReportScope, groups: list[CreditGroup]) -> Decimal:
+    """The credit rule of cpd.credits applied to the participants' attendance grouped by
+    (session length, minutes, evaluated, profession): a handful of groups, and the program's
+    credit types."""
     program = scope.program
     rules = credit_rules(program)
-    evaluated = Evaluation.objects.filter(session=OuterRef("session_id"), user=OuterRef("user_id"))
-    groups = (
-        attendance(scope)
-        .filter(creditable_q(program))
-        .annotate(
-            length=ExpressionWrapper(F("session__ends_at") - F("session__starts_at"), DurationField()),
-            evaluated=Exists(evaluated),
-        )
-        .values("length", "minutes", "evaluated", "user__profession")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     total = Decimal("0.00")
     for group in groups:
-        rule, _ = rules.rule_for(group["user__profession"])
+        rule, _ = rules.rule_for(group.profession)
         result = session_credits(
-            attended_minutes=group["minutes"],
-            session_minutes=int(group["length"].total_seconds() // 60),
+            attended_minutes=group.minutes,
+            session_minutes=int(group.length.total_seconds() // 60),
             threshold_percent=program.attendance_threshold_percent,
             rule=rule,
             evaluation_required=program.evaluation_required,
-            evaluation_done=group["evaluated"],
+            evaluation_done=group.evaluated,
             explain=False,
         )
-        total += result.credits * group["n"]
+        total += result.credits * group.n
     return total
 
 
@@ -292,10 +280,10 @@ def _letter_days(scope: ReportScope) -> tuple[int, float | None]:
     return len(days), statistics.median(days) if days else None
 
 
-def _summary(scope: ReportScope, people: tables.People, evaluations: dict[int, dict]) -> Summary:
+def _summary(scope: ReportScope, counted: Attended, evaluations: dict[int, dict]) -> Summary:
     counts = _session_counts(scope)
     evaluated = sum(row["n"] for row in evaluations.values())
-    participants, faculty = people.participants, people.faculty
+    participants, faculty = counted.participants, counted.faculty
     certificates = _certificate_counts(scope)
     cases = _case_counts(scope)
     letters, median_days = _letter_days(scope)
@@ -310,7 +298,7 @@ def _summary(scope: ReportScope, people: tables.People, evaluations: dict[int, d
         participant_hours=hours(sum(p.minutes for p in participants)),
         faculty=len(faculty),
         faculty_hours=hours(sum(p.minutes for p in faculty)),
-        credits=_credits(scope),
+        credits=_credits(scope, counted.credit_groups),
         session_certificates=certificates["session"],
         cycle_certificates=certificates["cycle"],
         case_presentations=cases["presentations"],
@@ -328,14 +316,14 @@ def _summary(scope: ReportScope, people: tables.People, evaluations: dict[int, d
 
 
 def program_report(scope: ReportScope) -> ProgramReport:
-    people = tables.people(scope)
+    counted = attended(scope)
     evaluations = tables.evaluations_per_session(scope)
     return ProgramReport(
         scope=scope,
-        summary=_summary(scope, people, evaluations),
-        sessions=tables.sessions_table(scope, evaluations),
+        summary=_summary(scope, counted, evaluations),
+        sessions=tables.sessions_table(scope, evaluations, counted.sessions),
         topics=tables.topics_table(scope),
-        **tables.reach_tables(people.participants),
-        retention=tables.retention_table(people.participants),
+        **tables.reach_tables(counted.participants),
+        retention=tables.retention_table(counted.participants),
         case_answers=tables.case_answers_table(scope),
     )

@@ -3,7 +3,6 @@ retention count participants only; the hub's faculty have their own column per s
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Avg, Count, Q, Sum
@@ -18,29 +17,15 @@ from cpd.models import Evaluation
 from echo_hub.accounts.models import CommunityType, Profession
 from sessions.models import Session
 
-from .scope import Column, ReportScope, Table, held_attendance, hours, presented_cases, rounded
+from .attended import Person, SessionCounts
+from .scope import Column, ReportScope, Table, hours, presented_cases, rounded
 
 NOT_GIVEN = _("Not given")
 # A session's status in the report; lazy, so a cached report reads in each viewer's language.
 HELD = pgettext_lazy("session status in a report", "Held")
 CANCELLED = pgettext_lazy("session status in a report", "Cancelled")
 COUNTED_TYPES = (SINGLE_CHOICE, MULTIPLE_CHOICE, YES_NO)
-
-
-def _per_session(scope: ReportScope) -> dict[int, dict]:
-    participant, faculty = Q(is_faculty=False), Q(is_faculty=True)
-    return {
-        row["session_id"]: row
-        for row in held_attendance(scope)
-        .values("session_id")
-        .annotate(
-            attendees=Count("pk", filter=participant),
-            sites=Count("user__organization", distinct=True, filter=participant & ~Q(user__organization="")),
-            participant_minutes=Sum("minutes", filter=participant),
-            faculty=Count("pk", filter=faculty),
-        )
-        .order_by()
-    }
+NO_ONE = SessionCounts(attendees=0, sites=0, participant_minutes=0, faculty=0)
 
 
 def evaluations_per_session(scope: ReportScope) -> dict[int, dict]:
@@ -60,7 +45,9 @@ def average(total: int | None, n: int) -> Decimal | None:
     return rounded(Decimal(total) / n) if n else None
 
 
-def sessions_table(scope: ReportScope, evaluations: dict[int, dict]) -> Table:
+def sessions_table(
+    scope: ReportScope, evaluations: dict[int, dict], attended: dict[int, SessionCounts]
+) -> Table:
     """Held and cancelled sessions; one still in progress appears once it has ended."""
     sessions = (
         Session.objects.filter(scope.sessions_q())
@@ -68,7 +55,6 @@ def sessions_table(scope: ReportScope, evaluations: dict[int, dict]) -> Table:
         .order_by("starts_at", "pk")
         .values("pk", "starts_at", "title", "didactic_topic", "status")
     )
-    people = _per_session(scope)
     # Counted apart: a second join (or a subquery in the GROUP BY) would multiply the rows.
     cases = dict(
         presented_cases(scope)
@@ -80,17 +66,17 @@ def sessions_table(scope: ReportScope, evaluations: dict[int, dict]) -> Table:
     rows = []
     for s in sessions:
         ev = evaluations.get(s["pk"], {"n": 0})
-        attended = people.get(s["pk"], {})
+        counts = attended.get(s["pk"], NO_ONE)
         rows.append(
             (
                 s["starts_at"].astimezone(zone).date(),
                 s["title"],
                 s["didactic_topic"],
                 CANCELLED if s["status"] == Session.Status.CANCELLED else HELD,
-                attended.get("attendees", 0),
-                attended.get("sites", 0),
-                hours(attended.get("participant_minutes")),
-                attended.get("faculty", 0),
+                counts.attendees,
+                counts.sites,
+                hours(counts.participant_minutes),
+                counts.faculty,
                 cases.get(s["pk"], 0),
                 ev["n"],
                 average(ev.get("relevance"), ev["n"]),
@@ -144,48 +130,6 @@ def topics_table(scope: ReportScope) -> Table:
         Column(_("Quality (1–5)"), numeric=True),
     ]
     return Table("topics", _("Evaluations by didactic topic"), columns, rows)
-
-
-@dataclass(frozen=True)
-class Person:
-    """One attendee's attendance in the scope, with what reach groups them by."""
-
-    profession: str
-    community_type: str
-    organization: str
-    attendances: int
-    minutes: int
-
-
-@dataclass(frozen=True)
-class People:
-    """The scope's attendees: the participants the program reaches, and its own faculty."""
-
-    participants: list[Person]
-    faculty: list[Person]
-
-
-def people(scope: ReportScope) -> People:
-    """Every attendee of the scope in one query: the summary's head counts and hours, the reach
-    tables and retention are sums over these rows (a query each scanned the scope's attendance
-    again)."""
-    rows = (
-        held_attendance(scope)
-        .values("user", "is_faculty", "user__profession", "user__community_type", "user__organization")
-        .annotate(attendances=Count("pk"), minutes=Sum("minutes"))
-        .order_by()
-    )
-    found = People(participants=[], faculty=[])
-    for r in rows:
-        person = Person(
-            r["user__profession"],
-            r["user__community_type"],
-            r["user__organization"],
-            r["attendances"],
-            r["minutes"],
-        )
-        (found.faculty if r["is_faculty"] else found.participants).append(person)
-    return found
 
 
 def reach_table(
