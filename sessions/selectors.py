@@ -208,6 +208,12 @@ def members(program: Program, *, search: str = "") -> QuerySet:
     return people
 
 
+def member_count(program: Program) -> int:
+    """How many people `members(program)` lists, from the enrollments alone (one per person and
+    program): counting the members' query joined every member's account."""
+    return Enrollment.objects.filter(program=program, status=Enrollment.Status.APPROVED).count()
+
+
 def roster_page(session: Session, *, members) -> dict:
     """What the attendance roster shows beside a page of `members`: each one's attendance and
     Join click, how many provisional rows await confirmation, the pending "I attended"

@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -88,7 +89,12 @@ def manage_attendance(request, slug, pk):
             back = reverse("sessions:manage_attendance", kwargs={"slug": slug, "pk": pk})
             return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    page = paginate(request, selectors.members(session.program, search=query), per_page=ROSTER_PER_PAGE)
+    page = paginate(
+        request,
+        selectors.members(session.program, search=query),
+        per_page=ROSTER_PER_PAGE,
+        count=None if query else partial(selectors.member_count, session.program),
+    )
     return render(
         request,
         "sessions/manage/attendance.html",

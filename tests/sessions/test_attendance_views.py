@@ -16,6 +16,7 @@ from sessions.models import (
     Attendance,
     AttendanceChange,
     AttendanceClaim,
+    Enrollment,
     ReportAlias,
     Role,
     Session,
@@ -813,6 +814,24 @@ def test_manage_attendance_pages_through_the_members_in_name_order(
     assert "61 members, 1–50 shown." in first
     assert 'href="?page=2">Next</a>' in first
     assert re.findall(r'name="shown" value="(\d+)"', second) == [str(u.pk) for u in everyone[50:]]
+
+
+def test_the_roster_counts_its_members_from_their_enrollments(client, past_session, coordinator, program):
+    """The page count reads the program's approved enrollments, not every member's account; a
+    member removed or still waiting is neither listed nor counted."""
+    _bulk_members(program, 51)
+    for status in (Enrollment.Status.PENDING, Enrollment.Status.REMOVED):
+        EnrollmentFactory(program=program, user=UserFactory(full_name="Not a member"), status=status)
+    client.force_login(coordinator)
+    _roster(client, past_session)
+
+    with CaptureQueriesContext(connection) as ctx:
+        body = _roster(client, past_session, "?page=2")
+
+    assert "52 members, 51–52 shown." in body
+    assert "Not a member" not in body
+    counts = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert not any('"accounts_user"' in q for q in counts), counts
 
 
 def test_manage_attendance_searches_by_name_or_email(client, past_session, coordinator, program):
