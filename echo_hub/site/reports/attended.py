@@ -17,24 +17,24 @@ from .scope import ReportScope, held_attendance
 PEOPLE, SESSIONS, CREDITS = 1, 2, 3
 
 # The groupings, over the rows of `a` (the scope's held attendance, one row per attendee and
-# session). Every branch gives the same columns: kind, session, user, faculty, profession,
+# session). Every branch gives the same columns: kind, session, faculty, profession,
 # community type, organization, session length, minutes, evaluated, then four counts.
 # PostgreSQL types a UNION's columns pair by pair from the first branches: the first one's
 # empty columns that only the last fills are typed (SQLite takes any type name and keeps NULL).
 _GROUPED = f"""
-SELECT {PEOPLE}, NULL, a.a_user, a.is_faculty, a.a_profession, a.a_community, a.a_organization,
+SELECT {PEOPLE}, NULL, a.is_faculty, a.a_profession, a.a_community, a.a_organization,
        CAST(NULL AS interval), CAST(NULL AS integer), CAST(NULL AS boolean), COUNT(*), SUM(a.a_minutes),
        NULL, NULL
 FROM a GROUP BY a.a_user, a.is_faculty, a.a_profession, a.a_community, a.a_organization
 UNION ALL
-SELECT {SESSIONS}, a.a_session, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+SELECT {SESSIONS}, a.a_session, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        SUM(CASE WHEN a.is_faculty THEN 0 ELSE 1 END),
        SUM(CASE WHEN a.is_faculty THEN 0 ELSE a.a_minutes END),
        COUNT(DISTINCT CASE WHEN NOT a.is_faculty AND a.a_organization <> '' THEN a.a_organization END),
        SUM(CASE WHEN a.is_faculty THEN 1 ELSE 0 END)
 FROM a GROUP BY a.a_session
 UNION ALL
-SELECT {CREDITS}, NULL, NULL, NULL, a.a_profession, NULL, NULL, a.a_length, a.a_minutes, a.evaluated,
+SELECT {CREDITS}, NULL, NULL, a.a_profession, NULL, NULL, a.a_length, a.a_minutes, a.evaluated,
        COUNT(*), NULL, NULL, NULL
 FROM a WHERE NOT a.is_faculty AND a.creditable
 GROUP BY a.a_length, a.a_minutes, a.evaluated, a.a_profession
@@ -120,8 +120,19 @@ def attended(scope: ReportScope) -> Attended:
     with connection.cursor() as cursor:
         cursor.execute(f"WITH a AS ({inner}) {_GROUPED}", params)
         rows = cursor.fetchall()
-    for kind, session, _user, faculty, profession, community, organization, length, minutes, *counts in rows:
-        evaluated, n, total, sites, faculty_n = counts
+    for (
+        kind,
+        session,
+        faculty,
+        profession,
+        community,
+        organization,
+        length,
+        minutes,
+        evaluated,
+        *counts,
+    ) in rows:
+        n, total, sites, faculty_n = counts
         if kind == PEOPLE:
             person = Person(profession, community, organization, n, total or 0)
             (found.faculty if faculty else found.participants).append(person)
