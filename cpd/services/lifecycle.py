@@ -230,7 +230,16 @@ def _current_certificates(session: Session, user_ids):
 
 
 def _holders(session: Session, user_ids) -> dict[int, str]:
-    return {c.user_id: c.printed_name for c in _current_certificates(session, user_ids).order_by()}
+    # Only the names they print: not each certificate's session, cycle and their programs (the
+    # attendance roster asks this on every visit, for its page of fifty members).
+    certificates = (
+        _current_certificates(session, user_ids)
+        .select_related(None)
+        .select_related("user")
+        .only("user_id", "holder_name", "user__full_name", "user__email", "user__credentials")
+        .order_by()
+    )
+    return {c.user_id: c.printed_name for c in certificates}
 
 
 def certificates_follow_attendance(*, session: Session, user_ids, by, reason: str) -> list[Certificate]:

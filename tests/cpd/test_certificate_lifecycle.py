@@ -7,11 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cpd import services
 from cpd.models import Certificate
 from echo_hub.audit.models import AuditEvent
 from sessions import attendance, participant_report
+from sessions.issued import holders_of_issued_records
 from sessions.models import Attendance, Session
 from sessions.zoom import parse_zoom_report
 from tests.factories import (
@@ -518,3 +521,25 @@ def test_a_certificate_replaced_meanwhile_hands_the_change_to_the_current_one(pa
     assert result == _current(ana, session=past_session)
     assert (result.credits, between.status, between.superseded_by) == (Decimal("1.50"), "superseded", result)
     assert Certificate.objects.filter(superseded_at=None).count() == 1
+
+
+def test_holders_are_named_as_printed_from_one_read_without_the_sessions_and_programs(
+    program, past_session, ana
+):
+    """The attendance roster asks on every visit who holds a certificate resting on the
+    session: the names come from the certificates and their holders alone."""
+    ben = EnrollmentFactory(program=program, user=UserFactory(full_name="Ben Roy", credentials="MD")).user
+    cleo = EnrollmentFactory(program=program, user=UserFactory(full_name="Cleo Ng")).user
+    for person in (ana, ben):
+        _earned(past_session, person)
+        services.issue_session_certificate(user=person, session=past_session)
+    Certificate.objects.filter(user=ana).update(holder_name="Dr. Ana María López")
+    past_session = Session.objects.select_related("program", "cycle").get(pk=past_session.pk)
+
+    with CaptureQueriesContext(connection) as ctx:
+        held = holders_of_issued_records(past_session, {ana.pk, ben.pk, cleo.pk})
+
+    assert held == {ana.pk: "Dr. Ana María López", ben.pk: "Ben Roy, MD"}
+    assert len(ctx) == 1
+    assert '"echo_sessions_program"' not in ctx.captured_queries[0]["sql"]
+    assert '"echo_sessions_session"."title"' not in ctx.captured_queries[0]["sql"]
