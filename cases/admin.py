@@ -68,6 +68,7 @@ class RecommendationLetterAdmin(admin.ModelAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
     list_display = ["case", "author", "created_at"]
+    list_filter = ["case__program", "created_at"]
     search_fields = ["case__title"]
     raw_id_fields = ["case", "author"]
 
@@ -122,6 +123,7 @@ class CaseFormAdmin(ReadOnlyAdmin):
     """Coordinators change a form in its editor, which writes a new version."""
 
     list_display = ["program", "current"]
+    search_fields = ["program__name"]
     list_select_related = ["program", "current"]
 
 
@@ -130,6 +132,8 @@ class CaseFormVersionAdmin(ReadOnlyAdmin):
     """A version is never changed: cases written with it must read as they were submitted."""
 
     list_display = ["case_form", "number", "created_by", "created_at"]
+    list_filter = ["case_form__program"]
+    search_fields = ["case_form__program__name", "created_by__email"]
     list_select_related = ["case_form__program", "created_by"]
 
 
@@ -138,6 +142,8 @@ class CaseAttachmentAdmin(ReadOnlyAdmin):
     """Attachments are served through the case's permission check, never from the admin."""
 
     list_display = ["original_name", "case", "field", "content_type", "size", "uploaded_at"]
+    list_filter = ["content_type", "case__program"]
+    search_fields = ["original_name", "case__title"]
     list_select_related = ["case"]
     exclude = ["file"]
 

@@ -30,7 +30,7 @@ from zoom.models import ZoomConnection, ZoomMeeting, ZoomRegistrant
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd", "zoom"}
+OUR_APPS = {"accounts", "notifications", "audit", "echo_sessions", "cases", "cpd", "zoom", "echo_site"}
 READ_ONLY = [
     "echo_sessions.session",
     "echo_sessions.sessionchange",
@@ -192,3 +192,22 @@ def test_program_settings_changed_in_the_admin_are_audited(client, program):
         program.pk,
         {"attendance_threshold_percent": "75 → 60"},
     )
+
+
+# One row per program or per person: the search finds it, a filter would list every program or
+# person once.
+ONE_PER_OWNER = {"cpd.accreditation", "cases.caseform", "notifications.notificationpreference"}
+
+
+def test_every_admin_list_is_searchable_and_filterable():
+    lacking = {
+        model._meta.label_lower: (bool(model_admin.search_fields), bool(model_admin.list_filter))
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in OUR_APPS
+        and not (
+            model_admin.search_fields
+            and (model_admin.list_filter or model._meta.label_lower in ONE_PER_OWNER)
+        )
+    }
+
+    assert lacking == {}
