@@ -285,6 +285,13 @@ def import_report_confirm(request, slug, pk):
         messages.error(request, " ".join(exc.messages))
         return redirect("sessions:manage_attendance", slug=slug, pk=pk)
     request.session.pop(_REPORT_KEY.format(session.pk), None)
+    messages.success(request, _stored_message(result))
+    return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+
+
+def _stored_message(result: dict) -> str:
+    """What a stored participant report changed: who got attendance, whose hand-set minutes
+    stayed, who was left out unmatched."""
     parts = [
         ngettext(
             "Attendance stored for %(count)s person.",
@@ -297,8 +304,7 @@ def import_report_confirm(request, slug, pk):
         parts.append(gettext("%(count)s adjusted by hand kept.") % {"count": result["kept"]})
     if result["unmatched"]:
         parts.append(gettext("%(count)s unmatched left out.") % {"count": len(result["unmatched"])})
-    messages.success(request, " ".join(parts))
-    return redirect("sessions:manage_attendance", slug=slug, pk=pk)
+    return " ".join(parts)
 
 
 @login_required
