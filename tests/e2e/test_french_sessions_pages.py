@@ -88,7 +88,12 @@ def test_a_french_coordinator_manages_the_program_in_french_on_a_phone(open_brow
         ],
     )
     coord.goto(reverse("sessions:manage_attendance", args=[slug, past.pk]), "présence, encore")
-    assert coord.page.get_by_role("button", name="Enregistrer la liste de présence").is_visible()
+    save = coord.page.get_by_role("button", name="Enregistrer la liste de présence")
+    assert save.is_visible()
+    # On a phone the sticky bar keeps the button's label whole and stays low: the explanation
+    # beside it on a desktop squeezed it to a sliver and took a fifth of the screen.
+    assert save.evaluate("button => button.scrollWidth <= button.clientWidth")
+    assert coord.page.locator(".sticky-actions").bounding_box()["height"] < 80
     assert coord.page.get_by_text("Marc Gagnon déclare 60 minutes : « Par téléphone »").is_visible()
 
 
