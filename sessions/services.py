@@ -123,7 +123,7 @@ def approve_enrollment(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.decided_at = timezone.now()
     enrollment.decided_by = by
     enrollment.decline_reason = ""
-    enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
+    enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason", "updated_at"])
     _record_enrollment(Action.ENROLLMENT_APPROVED, enrollment, by=by)
     _send_enrollment_email(enrollment, "enrollment_approved")
     membership_changed(program_id=enrollment.program_id, user_id=enrollment.user_id)
@@ -138,7 +138,7 @@ def decline_enrollment(*, enrollment: Enrollment, by, reason: str = "") -> Enrol
     enrollment.decided_at = timezone.now()
     enrollment.decided_by = by
     enrollment.decline_reason = reason.strip()
-    enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason"])
+    enrollment.save(update_fields=["status", "decided_at", "decided_by", "decline_reason", "updated_at"])
     _record_enrollment(Action.ENROLLMENT_DECLINED, enrollment, by=by)
     _send_enrollment_email(enrollment, "enrollment_declined")
     return enrollment
@@ -182,7 +182,7 @@ def change_role(*, enrollment: Enrollment, role: str, by) -> Enrollment:
     _keep_a_coordinator(enrollment)
     old_role = enrollment.role
     enrollment.role = role
-    enrollment.save(update_fields=["role"])
+    enrollment.save(update_fields=["role", "updated_at"])
     _record_enrollment(Action.ROLE_CHANGED, enrollment, by=by, old_role=old_role)
     return enrollment
 
@@ -196,7 +196,7 @@ def remove_member(*, enrollment: Enrollment, by) -> Enrollment:
     enrollment.status = Enrollment.Status.REMOVED
     enrollment.decided_at = timezone.now()
     enrollment.decided_by = by
-    enrollment.save(update_fields=["status", "decided_at", "decided_by"])
+    enrollment.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     _record_enrollment(Action.MEMBER_REMOVED, enrollment, by=by)
     membership_changed(program_id=enrollment.program_id, user_id=enrollment.user_id)
     return enrollment

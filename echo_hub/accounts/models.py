@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 
 from echo_hub.lib.text import choice_label, validate_visible_text
@@ -206,6 +206,10 @@ class User(AbstractUser):
         help_text="Coordinators: one email a morning, only on days when enrollment requests, cases, "
         "letters, attendance or failed messages wait for you.",
     )
+    # When the account was last saved whole (a profile edit, an account closed; a sign-in or a
+    # language switch saves only its own field): program reports group people by profession,
+    # community and organization and are kept until it moves (echo_hub.site.reports.cache).
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

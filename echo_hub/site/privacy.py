@@ -227,8 +227,9 @@ def close_account(*, user: User, password: str) -> None:
         certificate.save(update_fields=["holder_name"])
     old_emails = _emails(user)
     forget_report_rows(user, old_emails)
+    now = timezone.now()
     Enrollment.objects.filter(user=user, status=Enrollment.Status.PENDING).update(
-        status=Enrollment.Status.DECLINED, decided_at=timezone.now(), decline_reason="Account closed"
+        status=Enrollment.Status.DECLINED, decided_at=now, decline_reason="Account closed", updated_at=now
     )
     ReportAlias.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()

@@ -1,8 +1,10 @@
 """The report's numbers, kept in the cache under a key built from the rows they are computed
 from: the program, the scope, and for each table the report reads (and the program's cycles,
-which the page's filter offers) its row count and its latest change. Any change (a new attendance, an edited case, a revoked certificate, a session
-that has just ended) makes a new key, so the report is never stale; while nothing changes,
-the page costs the few small queries of the key instead of the report's aggregations."""
+which the page's filter offers) its row count and its latest change. Any change (a new
+attendance, an edited case, a revoked certificate, a session that has just ended, a member made
+an expert, an attendee's corrected profession) makes a new key, so the report is never stale;
+while nothing changes, the page costs the one small query of the key instead of the report's
+aggregations."""
 
 import functools
 import hashlib
@@ -13,11 +15,12 @@ from django.utils import translation
 
 from cases.models import Case, FollowUp, Medication, RecommendationLetter
 from cpd.models import Accreditation, Certificate, CreditType, Evaluation
-from sessions.models import Attendance, Cycle, Session
+from echo_hub.accounts.models import User
+from sessions.models import Attendance, Cycle, Enrollment, Role, Session
 
 from .selectors import ProgramReport, ReportScope, program_report
 
-VERSION = 3
+VERSION = 4
 # Old keys are never read again once their rows change: the timeout only frees the space.
 TIMEOUT = 60 * 60
 
@@ -36,27 +39,36 @@ def _changes_sql() -> str:
     of_cycles = f"JOIN {_table(Cycle)} y ON y.id = x.cycle_id WHERE y.program_id = %(program)s"
     own = "WHERE x.program_id = %(program)s"
     held = "SUM(CASE WHEN x.ends_at <= %(now)s THEN 1 ELSE 0 END)"
-    # label, model, second count, latest change, latest revocation, which rows. The certificates
-    # come first: PostgreSQL types a UNION's columns from its first rows, and only theirs are
-    # never NULL.
+    faculty = f"{own} AND x.role IN ('{Role.COORDINATOR}', '{Role.EXPERT}')"
+    count, changed, issued, revoked = "COUNT(*)", "MAX(x.updated_at)", "MAX(x.issued_at)", "MAX(x.revoked_at)"
+    # label, model, count, second count, latest change, latest revocation, which rows. The
+    # certificates come first: PostgreSQL types a UNION's columns from its first rows, and only
+    # theirs are never NULL.
     tables = [
-        ("session_certificates", Certificate, "0", "MAX(x.issued_at)", "MAX(x.revoked_at)", of_sessions),
-        ("cycle_certificates", Certificate, "0", "MAX(x.issued_at)", "MAX(x.revoked_at)", of_cycles),
-        ("sessions", Session, held, "MAX(x.updated_at)", "NULL", own),
+        ("session_certificates", Certificate, count, "0", issued, revoked, of_sessions),
+        ("cycle_certificates", Certificate, count, "0", issued, revoked, of_cycles),
+        ("sessions", Session, count, held, changed, "NULL", own),
         # The filter's choices and the scope's name: drawn with the numbers, kept with them.
-        ("cycles", Cycle, "0", "MAX(x.updated_at)", "NULL", own),
-        ("attendances", Attendance, "0", "MAX(x.updated_at)", "NULL", of_sessions),
-        ("evaluations", Evaluation, "0", "MAX(x.submitted_at)", "NULL", of_sessions),
-        ("cases", Case, "0", "MAX(x.updated_at)", "NULL", own),
-        ("follow_ups", FollowUp, "0", "MAX(x.created_at)", "NULL", of_cases),
-        ("medications", Medication, "0", "NULL", "NULL", of_cases),
-        ("letters", RecommendationLetter, "0", "MAX(x.rendered_at)", "NULL", of_cases),
-        ("credit_types", CreditType, "0", "MAX(x.updated_at)", "NULL", own),
-        ("accreditations", Accreditation, "0", "MAX(x.updated_at)", "NULL", own),
+        ("cycles", Cycle, count, "0", changed, "NULL", own),
+        ("attendances", Attendance, count, "0", changed, "NULL", of_sessions),
+        ("evaluations", Evaluation, count, "0", "MAX(x.submitted_at)", "NULL", of_sessions),
+        ("cases", Case, count, "0", changed, "NULL", own),
+        ("follow_ups", FollowUp, count, "0", "MAX(x.created_at)", "NULL", of_cases),
+        ("medications", Medication, count, "0", "NULL", "NULL", of_cases),
+        ("letters", RecommendationLetter, count, "0", "MAX(x.rendered_at)", "NULL", of_cases),
+        ("credit_types", CreditType, count, "0", changed, "NULL", own),
+        ("accreditations", Accreditation, count, "0", changed, "NULL", own),
+        # Who counts as faculty (counted apart from the participants): the program's
+        # coordinators and experts, whatever their status.
+        ("faculty", Enrollment, count, "0", changed, "NULL", faculty),
+        # Attendees are grouped by their profession, community and organization: any account's
+        # latest change, read from its index (narrowing it to the program's attendees would scan
+        # their attendance; an edit elsewhere only means one recomputation).
+        ("accounts", User, "0", "0", changed, "NULL", ""),
     ]
     return "\nUNION ALL\n".join(
-        f"SELECT '{label}', COUNT(*), {second}, {changed}, {revoked} FROM {_table(model)} x {rows}"
-        for label, model, second, changed, revoked, rows in tables
+        f"SELECT '{label}', {counted}, {second}, {latest}, {revocation} FROM {_table(model)} x {rows}"
+        for label, model, counted, second, latest, revocation, rows in tables
     )
 
 

@@ -9,13 +9,16 @@ from django.utils import timezone
 
 from cases.models import FollowUp, Medication, RecommendationLetter
 from cpd.models import Accreditation, Certificate, Evaluation
-from echo_hub.site.reports.cache import report_key
+from echo_hub.accounts.models import Profession
+from echo_hub.site.reports.cache import cached_program_report, report_key
 from echo_hub.site.reports.selectors import ReportScope
-from sessions.models import Attendance
+from sessions import services as membership
+from sessions.models import Attendance, Enrollment, Role
 from tests.factories import (
     AttendanceFactory,
     CertificateFactory,
     CreditTypeFactory,
+    EnrollmentFactory,
     EvaluationFactory,
     FollowUpFactory,
     MedicationFactory,
@@ -133,6 +136,29 @@ def _accreditation_edited(d):
     accreditation.save()
 
 
+def _attendee_profile_edited(d):
+    # The reach tables group attendees by profession, community and organization, and the
+    # credit rules follow the profession: read from the people's accounts.
+    person = d.participants[0]
+    person.profession = Profession.PHARMACIST
+    person.save()
+
+
+def _with_participant_enrolled(d):
+    EnrollmentFactory(program=d.program, user=d.participants[0], status=Enrollment.Status.APPROVED)
+
+
+def _attendee_made_faculty(d):
+    # The program's coordinators and experts are counted apart from its participants.
+    enrollment = Enrollment.objects.get(program=d.program, user=d.participants[0])
+    membership.change_role(enrollment=enrollment, role=Role.EXPERT, by=None)
+
+
+def _faculty_made_participant(d):
+    enrollment = Enrollment.objects.get(program=d.program, role=Role.EXPERT)
+    membership.change_role(enrollment=enrollment, role=Role.PARTICIPANT, by=None)
+
+
 def _nothing(d):
     pass
 
@@ -160,7 +186,13 @@ CHANGES = [
         _cycle_certificate_revoked,
         _credit_type_added,
     )
-] + [(_with_credit_type, _credit_type_edited), (_with_accreditation, _accreditation_edited)]
+] + [
+    (_with_credit_type, _credit_type_edited),
+    (_with_accreditation, _accreditation_edited),
+    (_nothing, _attendee_profile_edited),
+    (_with_participant_enrolled, _attendee_made_faculty),
+    (_nothing, _faculty_made_participant),
+]
 
 
 @pytest.mark.parametrize(("setup", "change"), CHANGES, ids=[c.__name__.strip("_") for _, c in CHANGES])
@@ -190,14 +222,29 @@ def test_a_session_that_ends_makes_a_new_key(dataset):
 
 
 def test_another_programs_activity_keeps_the_key(dataset):
+    # A new or edited account anywhere does move it (the accounts' latest change is read from
+    # its index, not narrowed to the program's attendees): the person signs up first.
+    person = UserFactory()
     scope = ReportScope(program=dataset.program)
     before = report_key(scope)
     other = ProgramFactory()
     session = SessionFactory(program=other, starts_at=timezone.now() - timedelta(days=2))
-    person = UserFactory()
+    EnrollmentFactory(program=other, user=person, role=Role.EXPERT)
     AttendanceFactory(session=session, user=person, minutes=120)
     EvaluationFactory(session=session, user=person)
     CertificateFactory(session=session, user=person)
     CreditTypeFactory(program=other)
 
     assert report_key(ReportScope(program=dataset.program, now=scope.now)) == before
+
+
+def test_a_kept_report_follows_a_change_of_an_attendees_profession(dataset):
+    """A coordinator asks participants to correct their profession before reporting to the
+    accreditor: the kept report regroups them at once."""
+    scope = ReportScope(program=dataset.program)
+    kept = cached_program_report(scope)
+
+    _attendee_profile_edited(dataset)
+
+    again = cached_program_report(ReportScope(program=dataset.program, now=scope.now))
+    assert again.tables["professions"].rows != kept.tables["professions"].rows
