@@ -84,8 +84,12 @@ def report_key(scope: ReportScope) -> str:
     facts = (
         VERSION,
         scope.program.pk,
+        # The program's settings the numbers follow: the credit rule's, whether provisional
+        # attendance earns credit, and the zone its dates and date ranges are read in.
         scope.program.attendance_threshold_percent,
         scope.program.evaluation_required,
+        scope.program.provisional_attendance_earns_credit,
+        scope.program.time_zone,
         scope.cycle.pk if scope.cycle else None,
         scope.start,
         scope.end,

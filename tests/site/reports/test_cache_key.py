@@ -221,6 +221,22 @@ def test_a_session_that_ends_makes_a_new_key(dataset):
     assert after != before
 
 
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("provisional_attendance_earns_credit", True), ("time_zone", "America/Vancouver")],
+)
+def test_a_program_setting_the_numbers_follow_makes_a_new_key(dataset, setting, value):
+    """Credits count provisional attendance or not; the sessions' dates and a date range are
+    read in the program's zone."""
+    scope = ReportScope(program=dataset.program)
+    before = report_key(scope)
+
+    setattr(dataset.program, setting, value)
+    dataset.program.save()
+
+    assert report_key(ReportScope(program=dataset.program, now=scope.now)) != before
+
+
 def test_another_programs_activity_keeps_the_key(dataset):
     # A new or edited account anywhere does move it (the accounts' latest change is read from
     # its index, not narrowed to the program's attendees): the person signs up first.
