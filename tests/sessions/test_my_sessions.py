@@ -54,7 +54,11 @@ def test_my_sessions_leaves_out_programs_the_user_left(participant, program, oth
     assert [g.program for g in my_sessions_by_program(participant)] == [program]
 
 
-def test_my_sessions_page_shows_dates_and_links_to_the_rest(client, participant, program):
+def test_my_sessions_page_shows_dates_and_links_to_the_rest(client, participant, program, time_machine):
+    # At noon, so that no session (now plus whole weeks) runs past midnight: one that does reads
+    # "22:11 – Mon 14 Dec 00:11", and the test failed when run late in the evening.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    time_machine.move_to(noon, tick=False)
     for n in range(1, 6):
         _session(program, n * 7, f"Session {n + 10}", didactic_topic="Sleep and pain")
         _session(program, -n * 7, f"Session {n}")
