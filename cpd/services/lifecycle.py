@@ -224,17 +224,14 @@ def _current_certificates(session: Session, user_ids):
     target = Q(session=session)
     if session.cycle_id is not None and cycle_sessions(session.cycle).filter(pk=session.pk).exists():
         target |= Q(cycle_id=session.cycle_id)
-    return Certificate.objects.filter(target, user_id__in=list(user_ids), superseded_at=None).select_related(
-        "user", "session__program", "cycle__program"
-    )
+    return Certificate.objects.filter(target, user_id__in=list(user_ids), superseded_at=None)
 
 
 def _holders(session: Session, user_ids) -> dict[int, str]:
-    # Only the names they print: not each certificate's session, cycle and their programs (the
-    # attendance roster asks this on every visit, for its page of fifty members).
+    # Only the names they print (the attendance roster asks this on every visit, for its page
+    # of fifty members).
     certificates = (
         _current_certificates(session, user_ids)
-        .select_related(None)
         .select_related("user")
         .only("user_id", "holder_name", "user__full_name", "user__email", "user__credentials")
         .order_by()
@@ -249,7 +246,9 @@ def certificates_follow_attendance(*, session: Session, user_ids, by, reason: st
     rows are written here; the new PDFs render after commit (CERTIFICATE_RENDERS)."""
     return [
         bring_up_to_date(c, by=by, reason=reason)
-        for c in _current_certificates(session, user_ids).order_by("pk")
+        for c in _current_certificates(session, user_ids)
+        .select_related("user", "session__program", "cycle__program")
+        .order_by("pk")
     ]
 
 
