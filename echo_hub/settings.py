@@ -111,6 +111,8 @@ TEMPLATES = [
                 "echo_hub.site.context_processors.navigation",
             ],
             "libraries": {"echo": "echo_hub.lib.templatetags.echo"},
+            # {% url %} remembering each address it works out (the navigation's links on every page).
+            "builtins": ["echo_hub.lib.templatetags.cached_url"],
         },
     },
 ]
