@@ -172,8 +172,8 @@ def _production_database_settings(**values: str) -> list:
     return [db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]]
 
 
-def test_production_keeps_database_connections_a_minute_and_checks_them_before_reuse():
-    assert _production_database_settings() == [60, True]
+def test_production_keeps_database_connections_ten_minutes_and_checks_them_before_reuse():
+    assert _production_database_settings() == [600, True]
     assert _production_database_settings(CONN_MAX_AGE="0") == [0, True]
 
 
