@@ -37,7 +37,9 @@ FAST_P95_MS = 25.0
 FAST_PAGES = ("dashboard", "session", "case")
 MIN_RATIO = 0.10
 REPORT_CHANGED_MS, REPORT_UNCHANGED_MS = 150.0, 20.0
-REPORT_RUNS = 10
+# Each report figure is a p95, which ten requests cannot give: theirs lies between the slowest
+# two (one pause of the shared machine decided it), thirty's between the 28th and the 29th.
+REPORT_RUNS = 30
 
 
 def _cookie(user) -> str:
