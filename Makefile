@@ -61,8 +61,8 @@ bench: setup
 
 # After changing or adding a translatable string: update the catalogue, translate, commit the .po.
 messages: setup
-	$(PY) manage.py makemessages -l fr_CA --ignore .venv --ignore staticfiles --ignore tests --no-obsolete
-	$(PY) manage.py makemessages -d djangojs -l fr_CA --ignore .venv --ignore staticfiles --ignore static/vendor --no-obsolete
+	$(PY) manage.py makemessages -l fr_CA --ignore '.venv*' --ignore staticfiles --ignore tests --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l fr_CA --ignore '.venv*' --ignore staticfiles --ignore static/vendor --no-obsolete
 
 worker: setup
 	$(VENV)/bin/celery -A echo_hub worker -l info

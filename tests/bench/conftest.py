@@ -2,6 +2,8 @@
 and `make bench` ends with one table of them (benchmark, figure, target, met)."""
 
 import os
+import platform
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -77,7 +79,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     rows = [header] + [(r.name, r.figure, r.target or "-", r.verdict, r.note) for r in results]
     widths = _column_widths(rows)
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    terminalreporter.section(f"benchmarks (load average {load}; {os.cpu_count()} CPUs)")
+    # Which build of Python served the pages: one without profile-guided and link-time
+    # optimization (pyenv's default) drew them 15-25 % slower than one with (Debian's; the
+    # official Docker image's, which production runs, is built with both).
+    python = f"Python {platform.python_version()} at {os.path.realpath(sys.executable)}"
+    terminalreporter.section(f"benchmarks (load average {load}; {os.cpu_count()} CPUs; {python})")
     for n, row in enumerate(rows):
         terminalreporter.write_line(
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
