@@ -34,8 +34,8 @@ def _still_clock(time_machine):
 
 @pytest.fixture
 def frozen_clock(time_machine):
-    """A clock that stands still until the test moves it (django-ratelimit's windows follow
-    time.time())."""
+    """The still clock at a fixed moment, for the tests that move it on (django-ratelimit's
+    windows follow time.time())."""
     time_machine.move_to(datetime(2026, 3, 2, 17, 0, 5, tzinfo=UTC), tick=False)
     return time_machine
 

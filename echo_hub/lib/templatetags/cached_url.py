@@ -49,18 +49,27 @@ def cached_reverse(view_name, args=(), kwargs=None, current_app=None) -> str:
     )
 
 
+def _current_app(context):
+    """The namespace Django's tag reverses in: the request's current_app, else the namespace
+    of the URL it resolved to."""
+    request = getattr(context, "request", None)
+    try:
+        return request.current_app
+    except AttributeError:
+        return getattr(getattr(request, "resolver_match", None), "namespace", None)
+
+
 class CachedURLNode(URLNode):
+    """Django's URLNode.render with cached_reverse in place of reverse (Django's imports reverse
+    inside the method, so it cannot be handed another)."""
+
     def render(self, context):
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None and not hasattr(request, "current_app"):
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         url = ""
         try:
-            url = cached_reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+            url = cached_reverse(view_name, args=args, kwargs=kwargs, current_app=_current_app(context))
         except NoReverseMatch:
             if self.asvar is None:
                 raise
