@@ -12,14 +12,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from echo_hub.lib.email import render_text
+from echo_hub.lib.email import OutboxEmail, render_text
 from echo_hub.lib.enqueue import enqueue_each, enqueue_each_on_commit, enqueue_on_commit
 
 from .kinds import OPTIONAL_KINDS, is_account_message, is_optional
@@ -236,13 +236,13 @@ def _write_and_enqueue(notifications: list[Notification]) -> int:
     return len(ids)
 
 
-def _build(notification: Notification) -> EmailMultiAlternatives:
+def _build(notification: Notification) -> OutboxEmail:
     headers = {}
     if notification.user_id and is_optional(notification.kind):
         token = unsubscribe_token(user_id=notification.user_id, kind=notification.kind)
         url = settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
         headers = {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    message = EmailMultiAlternatives(
+    message = OutboxEmail(
         subject=notification.subject,
         body=notification.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,

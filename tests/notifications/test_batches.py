@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from echo_hub.lib.email import encoded_subject
 from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
 from sessions.reminders import send_due_session_reminders
@@ -80,6 +81,19 @@ def test_send_batch_goes_over_one_connection_and_marks_every_row_sent(smtp_serve
     assert smtp_server.connections == 1
     assert sorted(smtp_server.delivered) == emails
     assert _states() == [(email, "sent", 1, "") for email in emails]
+
+
+@pytest.mark.django_db
+def test_a_fan_out_s_subject_is_encoded_once_for_all_its_messages(smtp_server):
+    encoded_subject.cache_clear()
+    subject = "Demain : Douleur chronique — Séance 12"
+    emails = [f"member{n:02}@example.org" for n in range(10)]
+    ids = [NotificationFactory(email=email, subject=subject).pk for email in emails]
+
+    services.send_batch(notification_ids=ids)
+
+    assert sorted(smtp_server.delivered) == emails
+    assert (encoded_subject.cache_info().misses, encoded_subject.cache_info().hits) == (1, 9)
 
 
 @pytest.mark.django_db
