@@ -13,12 +13,15 @@ MEDIA_ROOT = Path(os.environ["FAULTS_MEDIA_ROOT"])
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = os.environ["FAULTS_BROKER_URL"]
 # A message whose worker died unacknowledged goes back to the queue after 3 s, not 1 h, and
-# the worker looks for such messages every second.
+# the worker looks for such messages every second. Each look holds a lock in Redis that a
+# worker killed while holding it cannot release: it expires after FAULTS_RESTORE_LOCK_SECONDS
+# (kombu's default, 5 minutes, outlasts the test's wait).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
     "visibility_timeout": 3,
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": int(os.environ["FAULTS_RESTORE_LOCK_SECONDS"]),
 }
 LOG_LEVEL = "WARNING"
 STORAGES = {**STORAGES, "default": {"BACKEND": "tests.storages.StallingStorage"}}
