@@ -18,7 +18,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from echo_hub.celery import app as celery_app
-from tests.conftest import require_postgresql, running_in_ci
+from tests.conftest import require_postgresql, require_shared_broker_group, running_in_ci
 from tests.notifications.conftest import backoffs, celery_configured  # noqa: F401 (backoffs: a fixture)
 
 from .server import Gunicorn, collect_static
@@ -89,7 +89,8 @@ def broker_at(url: str, **conf) -> Iterator[None]:
 
 
 @pytest.fixture
-def broker(transactional_db) -> Iterator[str]:
+def broker(request, transactional_db) -> Iterator[str]:
+    require_shared_broker_group(request)
     url = redis_url_for_faults()
     client = redis.Redis.from_url(url)
     client.flushdb()

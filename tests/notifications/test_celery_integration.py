@@ -25,10 +25,12 @@ from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
 from echo_hub.notifications.tasks import send_batch_task, send_notification_task
 from sessions.reminders import send_due_session_reminders
-from tests.conftest import running_in_ci
+from tests.conftest import SHARED_BROKER, require_shared_broker_group, running_in_ci
 from tests.factories import NotificationFactory, SessionFactory
 
 from .conftest import celery_configured
+
+pytestmark = SHARED_BROKER
 
 # A Redis database of its own, so a run never eats the development broker's queue.
 BROKER_DB = 14
@@ -98,8 +100,9 @@ def send_tasks(broker) -> SendTasks:
 
 
 @pytest.fixture
-def broker(transactional_db) -> str:
+def broker(request, transactional_db) -> str:
     """Out of eager mode, onto the real Redis: tasks are published and wait for a worker."""
+    require_shared_broker_group(request)
     url = _broker_url()
     client = redis.Redis.from_url(url)
     client.flushdb()

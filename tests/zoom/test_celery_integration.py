@@ -29,7 +29,7 @@ from echo_hub.audit.models import AuditEvent
 from echo_hub.celery import app as celery_app
 from sessions import services as session_services
 from sessions.models import Attendance, AttendanceChange, Enrollment, MemberJoinLink
-from tests.conftest import running_in_ci
+from tests.conftest import SHARED_BROKER, require_shared_broker_group, running_in_ci
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.notifications.conftest import celery_configured
 from zoom import reports
@@ -37,6 +37,8 @@ from zoom.models import ZoomMeeting, ZoomRegistrant
 
 from .conftest import signed_headers
 from .fakezoom import fixture, participant
+
+pytestmark = SHARED_BROKER
 
 
 def _broker_url() -> str:
@@ -71,7 +73,8 @@ class ZoomTasks:
 
 
 @pytest.fixture
-def zoom_tasks(transactional_db):
+def zoom_tasks(request, transactional_db):
+    require_shared_broker_group(request)
     url = _broker_url()
     client = redis.Redis.from_url(url)
     client.flushdb()
