@@ -15,8 +15,13 @@ ACCREDITATION_IMAGE_MAX_BYTES = 1_000_000
 
 
 def new_certificate_code() -> str:
-    # 192 random bits, URL-safe: neither guessable nor sequential.
-    return secrets.token_urlsafe(24)
+    """192 random bits, URL-safe: neither guessable nor sequential. It starts with a letter or a
+    digit, never "-" or "_" (one code in 32 did): a spreadsheet reads a leading "-" as a
+    formula, so the CSV exports write such a code with a quote before it, and a reader copying
+    it from a PDF takes a leading hyphen for a dash."""
+    while not (code := secrets.token_urlsafe(24))[0].isalnum():
+        pass
+    return code
 
 
 class Evaluation(models.Model):
