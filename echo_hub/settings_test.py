@@ -15,10 +15,18 @@ def _redis_for_this_worker(url: str, worker: str) -> str:
     return urlunsplit(parts._replace(path=f"/{number % 16}"))
 
 
-if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+# Processes the tests start inherit the environment, REDIS_URL and PYTEST_XDIST_WORKER with
+# it: the marker keeps them on their test process's database instead of counting down again
+# (onto the next process's).
+if (
+    os.environ.get("REDIS_URL")
+    and os.environ.get("PYTEST_XDIST_WORKER")
+    and not os.environ.get("ECHO_TEST_OWN_REDIS")
+):
     os.environ["REDIS_URL"] = _redis_for_this_worker(
         os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
     )
+    os.environ["ECHO_TEST_OWN_REDIS"] = os.environ["REDIS_URL"]
 
 from .settings import *  # noqa: E402, F403
 

@@ -1,6 +1,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import polib
 import pytest
@@ -29,27 +30,15 @@ def running_in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-# Tests that run Celery workers on a Redis database shared by its number (the fault tests'
-# 13, the notifications' 14, Zoom's 12) empty it and consume its queue: two at once, one on
-# each xdist worker, take and drop each other's messages. Their modules carry this mark, and
-# pytest runs with --dist loadgroup (addopts in pyproject.toml), which keeps a group on one
-# xdist worker.
-SHARED_BROKER = pytest.mark.xdist_group("shared-redis-broker")
-
-
-def require_shared_broker_group(request) -> None:
-    """For the fixtures that empty a shared Redis database: the test must be in the group, and
-    a parallel run must keep the group on one xdist worker."""
-    marks = [mark.args or tuple(mark.kwargs.values()) for mark in request.node.iter_markers("xdist_group")]
-    assert ("shared-redis-broker",) in marks, (
-        f"{request.node.nodeid} empties a shared Redis database: mark its module SHARED_BROKER"
-    )
-    if hasattr(request.config, "workerinput"):  # an xdist worker
-        # xdist names the group at the end of the test's id when it keeps groups together.
-        assert request.node.nodeid.endswith("@shared-redis-broker"), (
-            "tests that share a Redis database must run one after another on one xdist worker:"
-            " pytest -n N --dist loadgroup, with a pytest whose ids xdist can mark (requirements-dev.txt)"
-        )
+def broker_test_redis_url(url: str, alone_db: int) -> str:
+    """The Redis database a test that runs Celery workers may empty and fill: in a parallel run,
+    its process's own (settings_test gives each xdist process one, counted down from
+    REDIS_URL's, and nothing else uses it); run alone, `alone_db`, away from the development
+    broker's. A fixed number under xdist once met another process's own database: a fault test's
+    queue was emptied by the other process's cache clearing, and its messages were lost."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return url
+    return urlunsplit(urlsplit(url)._replace(path=f"/{alone_db}"))
 
 
 def require_postgresql(why: str) -> None:

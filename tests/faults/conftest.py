@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -18,7 +17,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from echo_hub.celery import app as celery_app
-from tests.conftest import require_postgresql, require_shared_broker_group, running_in_ci
+from tests.conftest import broker_test_redis_url, require_postgresql, running_in_ci
 from tests.notifications.conftest import backoffs, celery_configured  # noqa: F401 (backoffs: a fixture)
 
 from .server import Gunicorn, collect_static
@@ -67,14 +66,12 @@ def session_cookie(user) -> str:
 
 
 def redis_url_for_faults() -> str:
-    """A Redis database of its own on the machine's Redis (FAULTS_REDIS_DB, 13 by default):
-    a run never eats the development broker's queue, the cache's keys or another suite's."""
+    """A Redis database these tests may empty (broker_test_redis_url; 13 when run alone)."""
     url = os.environ.get("REDIS_URL", "")
     if not url:
         assert not running_in_ci(), "CI must set REDIS_URL: the fault tests run Celery on the real Redis."
         pytest.skip("REDIS_URL is not set: these tests need a real Redis (CI runs them).")
-    db = int(os.environ.get("FAULTS_REDIS_DB", "13"))
-    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+    return broker_test_redis_url(url, 13)
 
 
 @contextmanager
@@ -89,8 +86,7 @@ def broker_at(url: str, **conf) -> Iterator[None]:
 
 
 @pytest.fixture
-def broker(request, transactional_db) -> Iterator[str]:
-    require_shared_broker_group(request)
+def broker(transactional_db) -> Iterator[str]:
     url = redis_url_for_faults()
     client = redis.Redis.from_url(url)
     client.flushdb()

@@ -18,12 +18,9 @@ from django.urls import reverse
 
 from echo_hub.accounts.models import User
 from echo_hub.notifications.models import Notification
-from tests.conftest import SHARED_BROKER
 
 from .conftest import run_worker_until_idle
 from .server import free_port
-
-pytestmark = SHARED_BROKER
 
 PASSWORD = "a-long-pass-phrase-42"
 NEWCOMER = "np.new@clinic.example"

@@ -14,13 +14,10 @@ from django.utils import timezone
 
 from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
-from tests.conftest import SHARED_BROKER
 from tests.factories import EnrollmentFactory, SessionFactory, UserFactory
 
 from .conftest import run_worker_until_idle
 from .server import free_port
-
-pytestmark = SHARED_BROKER
 
 UNKNOWN = "left-the-clinic@example.org"
 OVERLOADED = "full-mailbox@example.org"

@@ -32,12 +32,10 @@ from pypdf import PdfReader
 from cpd.models import Certificate
 from cpd.services import issue_session_certificate
 from echo_hub.notifications.models import Notification
-from tests.conftest import SHARED_BROKER, require_postgresql
+from tests.conftest import require_postgresql
 from tests.factories import AttendanceFactory, EvaluationFactory, PastSessionFactory
 
 from .server import BASE_DIR, database_url
-
-pytestmark = SHARED_BROKER
 
 # How long the lock of kombu's Redis transport over restoring unacknowledged messages outlives
 # a worker killed while holding it (worker_settings.py).
@@ -133,7 +131,7 @@ def test_a_worker_killed_mid_render_leaves_one_whole_certificate(
         assert Certificate.objects.get().render_status == "pending"
         # As if it died holding the restore lock: it takes it for a few milliseconds every
         # second, so a kill lands there now and then; held for kombu's default 5 minutes, it
-        # kept the message from the next worker past the wait below.
+        # would keep the message from the next worker past the wait below.
         redis.Redis.from_url(broker).set(RESTORE_LOCK_KEY, "the killed worker", ex=RESTORE_LOCK_SECONDS)
         workers.start(pool="solo")
     else:

@@ -9,7 +9,6 @@ import os
 import threading
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -25,14 +24,12 @@ from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
 from echo_hub.notifications.tasks import send_batch_task, send_notification_task
 from sessions.reminders import send_due_session_reminders
-from tests.conftest import SHARED_BROKER, require_shared_broker_group, running_in_ci
+from tests.conftest import broker_test_redis_url, running_in_ci
 from tests.factories import NotificationFactory, SessionFactory
 
 from .conftest import celery_configured
 
-pytestmark = SHARED_BROKER
-
-# A Redis database of its own, so a run never eats the development broker's queue.
+# Run alone, a Redis database of its own, so a run never eats the development broker's queue.
 BROKER_DB = 14
 
 
@@ -43,7 +40,7 @@ def _broker_url() -> str:
             "CI must set REDIS_URL: the Celery integration tests run on the real Redis."
         )
         pytest.skip("REDIS_URL is not set: the Celery integration tests need a real Redis (CI runs them).")
-    return urlunsplit(urlsplit(url)._replace(path=f"/{BROKER_DB}"))
+    return broker_test_redis_url(url, BROKER_DB)
 
 
 class FlakySMTP(EmailBackend):
@@ -100,9 +97,8 @@ def send_tasks(broker) -> SendTasks:
 
 
 @pytest.fixture
-def broker(request, transactional_db) -> str:
+def broker(transactional_db) -> str:
     """Out of eager mode, onto the real Redis: tasks are published and wait for a worker."""
-    require_shared_broker_group(request)
     url = _broker_url()
     client = redis.Redis.from_url(url)
     client.flushdb()

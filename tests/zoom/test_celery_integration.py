@@ -14,7 +14,6 @@ import time
 from datetime import time as clock
 from datetime import timedelta
 from decimal import Decimal
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -29,7 +28,7 @@ from echo_hub.audit.models import AuditEvent
 from echo_hub.celery import app as celery_app
 from sessions import services as session_services
 from sessions.models import Attendance, AttendanceChange, Enrollment, MemberJoinLink
-from tests.conftest import SHARED_BROKER, require_shared_broker_group, running_in_ci
+from tests.conftest import broker_test_redis_url, running_in_ci
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.notifications.conftest import celery_configured
 from zoom import reports
@@ -37,8 +36,6 @@ from zoom.models import ZoomMeeting, ZoomRegistrant
 
 from .conftest import signed_headers
 from .fakezoom import fixture, participant
-
-pytestmark = SHARED_BROKER
 
 
 def _broker_url() -> str:
@@ -48,7 +45,7 @@ def _broker_url() -> str:
             "CI must set REDIS_URL: the Zoom worker test runs Celery on the real Redis."
         )
         pytest.skip("REDIS_URL is not set: the Zoom worker test needs a real Redis (CI runs it).")
-    return urlunsplit(urlsplit(url)._replace(path=f"/{int(os.environ.get('ZOOM_TEST_REDIS_DB', '12'))}"))
+    return broker_test_redis_url(url, int(os.environ.get("ZOOM_TEST_REDIS_DB", "12")))
 
 
 class ZoomTasks:
@@ -73,8 +70,7 @@ class ZoomTasks:
 
 
 @pytest.fixture
-def zoom_tasks(request, transactional_db):
-    require_shared_broker_group(request)
+def zoom_tasks(transactional_db):
     url = _broker_url()
     client = redis.Redis.from_url(url)
     client.flushdb()
