@@ -41,6 +41,16 @@ def broker_test_redis_url(url: str, alone_db: int) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{alone_db}"))
 
 
+def broker_redis_url_or_skip(alone_db: int, who: str) -> str:
+    """broker_test_redis_url of REDIS_URL for `who` (e.g. "the fault tests"): without REDIS_URL
+    they fail in CI and are skipped elsewhere."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        assert not running_in_ci(), f"CI must set REDIS_URL: {who} run Celery on the real Redis."
+        pytest.skip(f"REDIS_URL is not set: {who} need a real Redis (CI runs them).")
+    return broker_test_redis_url(url, alone_db)
+
+
 def require_postgresql(why: str) -> None:
     """Skip on SQLite (a bare machine's `make test`); fail in CI, which runs PostgreSQL.
 

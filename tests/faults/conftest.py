@@ -1,4 +1,3 @@
-import os
 import tempfile
 import threading
 import time
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from echo_hub.celery import app as celery_app
-from tests.conftest import broker_test_redis_url, require_postgresql, running_in_ci
+from tests.conftest import broker_redis_url_or_skip, require_postgresql
 from tests.notifications.conftest import backoffs, celery_configured  # noqa: F401 (backoffs: a fixture)
 
 from .server import Gunicorn, collect_static
@@ -65,15 +64,6 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def redis_url_for_faults() -> str:
-    """A Redis database these tests may empty (broker_test_redis_url; 13 when run alone)."""
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        assert not running_in_ci(), "CI must set REDIS_URL: the fault tests run Celery on the real Redis."
-        pytest.skip("REDIS_URL is not set: these tests need a real Redis (CI runs them).")
-    return broker_test_redis_url(url, 13)
-
-
 @contextmanager
 def broker_at(url: str, **conf) -> Iterator[None]:
     """Out of eager mode: tasks are published to `url` and wait for a worker."""
@@ -87,7 +77,7 @@ def broker_at(url: str, **conf) -> Iterator[None]:
 
 @pytest.fixture
 def broker(transactional_db) -> Iterator[str]:
-    url = redis_url_for_faults()
+    url = broker_redis_url_or_skip(13, "the fault tests")
     client = redis.Redis.from_url(url)
     client.flushdb()
     with broker_at(url):

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from kombu.transport.redis import Channel as RedisChannel
 from pypdf import PdfReader
 
 from cpd.models import Certificate
@@ -40,8 +41,6 @@ from .server import BASE_DIR, database_url
 # How long the lock of kombu's Redis transport over restoring unacknowledged messages outlives
 # a worker killed while holding it (worker_settings.py).
 RESTORE_LOCK_SECONDS = 5
-# The key of that lock (kombu.transport.redis.Channel.unacked_mutex_key).
-RESTORE_LOCK_KEY = "unacked_mutex"
 
 
 class Worker:
@@ -132,7 +131,9 @@ def test_a_worker_killed_mid_render_leaves_one_whole_certificate(
         # As if it died holding the restore lock: it takes it for a few milliseconds every
         # second, so a kill lands there now and then; held for kombu's default 5 minutes, it
         # would keep the message from the next worker past the wait below.
-        redis.Redis.from_url(broker).set(RESTORE_LOCK_KEY, "the killed worker", ex=RESTORE_LOCK_SECONDS)
+        redis.Redis.from_url(broker).set(
+            RedisChannel.unacked_mutex_key, "the killed worker", ex=RESTORE_LOCK_SECONDS
+        )
         workers.start(pool="solo")
     else:
         assert rendering_pid != first.process.pid

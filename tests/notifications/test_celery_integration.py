@@ -5,7 +5,6 @@ Each test publishes first and then runs the worker until it is idle, reading the
 only before and after: SQLite's shared in-memory test database answers "table is locked"
 to two threads that touch it at once, and these tests must hold there too."""
 
-import os
 import threading
 import time
 from datetime import timedelta
@@ -24,23 +23,13 @@ from echo_hub.notifications import services
 from echo_hub.notifications.models import Notification
 from echo_hub.notifications.tasks import send_batch_task, send_notification_task
 from sessions.reminders import send_due_session_reminders
-from tests.conftest import broker_test_redis_url, running_in_ci
+from tests.conftest import broker_redis_url_or_skip
 from tests.factories import NotificationFactory, SessionFactory
 
 from .conftest import celery_configured
 
 # Run alone, a Redis database of its own, so a run never eats the development broker's queue.
 BROKER_DB = 14
-
-
-def _broker_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        assert not running_in_ci(), (
-            "CI must set REDIS_URL: the Celery integration tests run on the real Redis."
-        )
-        pytest.skip("REDIS_URL is not set: the Celery integration tests need a real Redis (CI runs them).")
-    return broker_test_redis_url(url, BROKER_DB)
 
 
 class FlakySMTP(EmailBackend):
@@ -99,7 +88,7 @@ def send_tasks(broker) -> SendTasks:
 @pytest.fixture
 def broker(transactional_db) -> str:
     """Out of eager mode, onto the real Redis: tasks are published and wait for a worker."""
-    url = _broker_url()
+    url = broker_redis_url_or_skip(BROKER_DB, "the Celery integration tests")
     client = redis.Redis.from_url(url)
     client.flushdb()
     with (

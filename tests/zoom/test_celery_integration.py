@@ -28,7 +28,7 @@ from echo_hub.audit.models import AuditEvent
 from echo_hub.celery import app as celery_app
 from sessions import services as session_services
 from sessions.models import Attendance, AttendanceChange, Enrollment, MemberJoinLink
-from tests.conftest import broker_test_redis_url, running_in_ci
+from tests.conftest import broker_redis_url_or_skip
 from tests.factories import EnrollmentFactory, UserFactory
 from tests.notifications.conftest import celery_configured
 from zoom import reports
@@ -36,16 +36,6 @@ from zoom.models import ZoomMeeting, ZoomRegistrant
 
 from .conftest import signed_headers
 from .fakezoom import fixture, participant
-
-
-def _broker_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        assert not running_in_ci(), (
-            "CI must set REDIS_URL: the Zoom worker test runs Celery on the real Redis."
-        )
-        pytest.skip("REDIS_URL is not set: the Zoom worker test needs a real Redis (CI runs it).")
-    return broker_test_redis_url(url, int(os.environ.get("ZOOM_TEST_REDIS_DB", "12")))
 
 
 class ZoomTasks:
@@ -71,7 +61,7 @@ class ZoomTasks:
 
 @pytest.fixture
 def zoom_tasks(transactional_db):
-    url = _broker_url()
+    url = broker_redis_url_or_skip(int(os.environ.get("ZOOM_TEST_REDIS_DB", "12")), "the Zoom worker tests")
     client = redis.Redis.from_url(url)
     client.flushdb()
     tasks = ZoomTasks()
